@@ -1,0 +1,15 @@
+DROP TABLE settings;
+DROP TRIGGER audit_log_no_update ON audit_log;
+DROP FUNCTION audit_log_append_only();
+DROP TABLE audit_log;
+DROP TABLE deadlines;
+DROP TABLE case_events;
+DROP TABLE case_workload_factors;
+DROP TABLE case_reference_counters;
+DROP TABLE cases;
+DROP TABLE workload_records;
+DROP TABLE members;
+DROP TABLE users;
+DROP TABLE employers;
+DROP TABLE branches;
+DROP TABLE regions;

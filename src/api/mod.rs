@@ -1,0 +1,59 @@
+//! The JSON API under `/api`. Every error here answers `{"error": {...}}`.
+
+use actix_web::{HttpRequest, error::JsonPayloadError, error::QueryPayloadError, web};
+
+use crate::error::AppError;
+
+/// Largest JSON body accepted; CSV imports set their own limit.
+pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api")
+            .app_data(json_config())
+            .app_data(query_config())
+            .service(v1().default_service(web::to(not_found)))
+            .default_service(web::to(not_found)),
+    );
+}
+
+/// `/api/v1`: each feature adds its resources here.
+fn v1() -> actix_web::Scope {
+    web::scope("/v1")
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(JSON_LIMIT_BYTES)
+        .error_handler(|error, _req: &HttpRequest| json_error(error).into())
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|error, _req: &HttpRequest| query_error(error).into())
+}
+
+/// A body that could not be read, as a 400 (or 413) naming what was wrong.
+pub fn json_error(error: JsonPayloadError) -> AppError {
+    match error {
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            AppError::PayloadTooLarge
+        }
+        JsonPayloadError::ContentType => {
+            AppError::bad_field("content-type", "send the body as application/json")
+        }
+        JsonPayloadError::Deserialize(e) => AppError::bad_field("body", e.to_string()),
+        other => AppError::bad_field("body", other.to_string()),
+    }
+}
+
+/// A query string that could not be read, as a 400 naming the parameter where serde says which.
+pub fn query_error(error: QueryPayloadError) -> AppError {
+    match error {
+        QueryPayloadError::Deserialize(e) => AppError::bad_field("query", e.to_string()),
+        other => AppError::bad_field("query", other.to_string()),
+    }
+}

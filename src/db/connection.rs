@@ -1,0 +1,91 @@
+//! The connection enum over both backends and the r2d2 manager that opens it.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use super::url::DatabaseUrl;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    Sqlite(diesel::SqliteConnection),
+    #[cfg(feature = "postgres")]
+    Pg(diesel::PgConnection),
+}
+
+/// Run the same code on whichever concrete connection `$conn` holds, for what
+/// `MultiConnection` cannot express (upserts, multi-row inserts, backend-specific SQL).
+#[macro_export]
+macro_rules! db_run {
+    ($conn:ident, $body:block) => {
+        match $conn {
+            $crate::db::DbConn::Sqlite($conn) => $body,
+            #[cfg(feature = "postgres")]
+            $crate::db::DbConn::Pg($conn) => $body,
+        }
+    };
+}
+
+/// Set on every SQLite connection: WAL so readers never block the writer, a busy timeout so
+/// writers queue instead of failing with "database is locked", and enforced foreign keys.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+}
+
+/// Opens connections for the backend the URL names. Our own manager rather than the derive's
+/// `establish`, which tries SQLite first and so hides a PostgreSQL connection error.
+#[derive(Clone, Debug)]
+pub struct DbManager {
+    url: DatabaseUrl,
+}
+
+impl DbManager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Self { url }
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    pub fn open(&self) -> Result<DbConn, ConnectError> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn = diesel::SqliteConnection::establish(path)?;
+                conn.batch_execute(SQLITE_PRAGMAS)?;
+                Ok(DbConn::Sqlite(conn))
+            }
+            #[cfg(feature = "postgres")]
+            DatabaseUrl::Postgres(url) => Ok(DbConn::Pg(diesel::PgConnection::establish(url)?)),
+            #[cfg(not(feature = "postgres"))]
+            DatabaseUrl::Postgres(_) => Err(ConnectError::Connect(
+                diesel::ConnectionError::InvalidConnectionUrl(
+                    super::url::UrlError::PostgresNotBuilt.to_string(),
+                ),
+            )),
+        }
+    }
+}
+
+impl r2d2::ManageConnection for DbManager {
+    type Connection = DbConn;
+    type Error = ConnectError;
+
+    fn connect(&self) -> Result<DbConn, ConnectError> {
+        self.open()
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), ConnectError> {
+        conn.batch_execute("SELECT 1").map_err(ConnectError::from)
+    }
+
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
+    }
+}

@@ -1,0 +1,196 @@
+// @generated automatically by Diesel CLI.
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        at -> Timestamp,
+        user_id -> Nullable<Int8>,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Nullable<Int8>,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    branches (id) {
+        id -> Int8,
+        region_id -> Int8,
+        name -> Text,
+        code -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> Int8,
+        case_id -> Int8,
+        occurred_on -> Date,
+        kind -> Text,
+        body -> Text,
+        author_id -> Nullable<Int8>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_reference_counters (branch_id, year) {
+        branch_id -> Int8,
+        year -> Int4,
+        last_number -> Int4,
+    }
+}
+
+diesel::table! {
+    case_workload_factors (case_id, factor) {
+        case_id -> Int8,
+        factor -> Text,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Int8,
+        reference -> Text,
+        member_id -> Nullable<Int8>,
+        branch_id -> Int8,
+        case_type -> Text,
+        stage -> Text,
+        status -> Text,
+        opened_on -> Date,
+        closed_on -> Nullable<Date>,
+        outcome -> Nullable<Text>,
+        workload_factor -> Bool,
+        assigned_to -> Nullable<Int8>,
+        referred_to_region -> Bool,
+        summary -> Nullable<Text>,
+        anonymised_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    deadlines (id) {
+        id -> Int8,
+        case_id -> Int8,
+        kind -> Text,
+        due_on -> Date,
+        done -> Bool,
+        note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    employers (id) {
+        id -> Int8,
+        name -> Text,
+        safe_caseload_override -> Nullable<Float8>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    members (id) {
+        id -> Int8,
+        branch_id -> Int8,
+        employer_id -> Int8,
+        membership_number -> Text,
+        first_name -> Text,
+        last_name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        job_role -> Text,
+        team -> Nullable<Text>,
+        fte -> Float8,
+        start_date -> Nullable<Date>,
+        equality_consent -> Bool,
+        age_band -> Nullable<Text>,
+        ethnic_group -> Nullable<Text>,
+        search_text -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    regions (id) {
+        id -> Int8,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Int8,
+        username -> Text,
+        password_hash -> Text,
+        display_name -> Text,
+        role -> Text,
+        branch_id -> Nullable<Int8>,
+        region_id -> Nullable<Int8>,
+        active -> Bool,
+        token_version -> Int4,
+        calendar_token -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    workload_records (id) {
+        id -> Int8,
+        member_id -> Int8,
+        recorded_on -> Date,
+        open_cases -> Int4,
+        hours_worked -> Nullable<Float8>,
+        contracted_hours -> Nullable<Float8>,
+        source -> Text,
+        note -> Nullable<Text>,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(branches -> regions (region_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(case_events -> users (author_id));
+diesel::joinable!(case_reference_counters -> branches (branch_id));
+diesel::joinable!(case_workload_factors -> cases (case_id));
+diesel::joinable!(cases -> branches (branch_id));
+diesel::joinable!(cases -> members (member_id));
+diesel::joinable!(cases -> users (assigned_to));
+diesel::joinable!(deadlines -> cases (case_id));
+diesel::joinable!(members -> branches (branch_id));
+diesel::joinable!(members -> employers (employer_id));
+diesel::joinable!(users -> branches (branch_id));
+diesel::joinable!(users -> regions (region_id));
+diesel::joinable!(workload_records -> members (member_id));
+diesel::joinable!(workload_records -> users (created_by));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
+    branches,
+    case_events,
+    case_reference_counters,
+    case_workload_factors,
+    cases,
+    deadlines,
+    employers,
+    members,
+    regions,
+    settings,
+    users,
+    workload_records,
+);

@@ -1,0 +1,59 @@
+//! caseload: casework and workload evidence for trade-union branches.
+//!
+//! [`build_app`] assembles the whole HTTP application; `main` and the tests share it.
+
+pub mod api;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod models;
+pub mod state;
+pub mod telemetry;
+pub mod web;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::{App, HttpResponse};
+use tracing_actix_web::TracingLogger;
+
+pub use state::AppState;
+
+/// Content-Security-Policy: no inline script or style, nothing from another origin.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+     form-action 'self'; frame-ancestors 'none'";
+
+pub fn build_app(
+    state: actix_web::web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(state)
+        .wrap(Compress::default())
+        .wrap(security_headers())
+        .wrap(TracingLogger::<telemetry::RequestSpan>::new())
+        .configure(api::routes)
+        .configure(web::routes)
+        .default_service(actix_web::web::to(not_found))
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("Content-Security-Policy", CONTENT_SECURITY_POLICY))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+}
+
+async fn not_found() -> Result<HttpResponse, web::PageError> {
+    Err(error::AppError::NotFound.into())
+}

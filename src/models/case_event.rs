@@ -1,0 +1,37 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::enums::EventKind;
+use super::ids::{CaseEventId, CaseId, UserId};
+use crate::db::schema::case_events;
+
+/// An entry on a case's timeline. `body` is confidential: never logged, never in evidence.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = case_events)]
+pub struct CaseEvent {
+    pub id: CaseEventId,
+    pub case_id: CaseId,
+    pub occurred_on: NaiveDate,
+    pub kind: EventKind,
+    pub body: String,
+    pub author_id: Option<UserId>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = case_events)]
+pub struct NewCaseEvent {
+    pub case_id: CaseId,
+    pub occurred_on: NaiveDate,
+    pub kind: EventKind,
+    pub body: String,
+    pub author_id: Option<UserId>,
+}
+
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = case_events)]
+pub struct UpdateCaseEvent {
+    pub occurred_on: Option<NaiveDate>,
+    pub body: Option<String>,
+}

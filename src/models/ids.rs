@@ -1,0 +1,34 @@
+//! Typed ids: a member id can never be passed where a case id belongs.
+
+use diesel_derive_newtype::DieselNewType;
+use serde::{Deserialize, Serialize};
+
+macro_rules! id_type {
+    ($($name:ident),+ $(,)?) => {$(
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, DieselNewType, Serialize,
+            Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    )+};
+}
+
+id_type!(
+    RegionId,
+    BranchId,
+    EmployerId,
+    MemberId,
+    WorkloadRecordId,
+    CaseId,
+    CaseEventId,
+    DeadlineId,
+    UserId,
+    AuditEntryId,
+);

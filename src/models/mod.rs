@@ -1,0 +1,29 @@
+//! One file per table: the row struct, its insert (`NewX`) and update (`UpdateX`) forms.
+
+pub mod audit_entry;
+pub mod branch;
+pub mod case;
+pub mod case_event;
+pub mod deadline;
+pub mod employer;
+pub mod enums;
+pub mod ids;
+pub mod member;
+pub mod region;
+pub mod setting;
+pub mod user;
+pub mod workload_record;
+
+pub use audit_entry::{AuditEntry, NewAuditEntry};
+pub use branch::{Branch, NewBranch, UpdateBranch};
+pub use case::{Case, CaseReferenceCounter, CaseWorkloadFactor, NewCase, UpdateCase};
+pub use case_event::{CaseEvent, NewCaseEvent, UpdateCaseEvent};
+pub use deadline::{Deadline, NewDeadline, UpdateDeadline};
+pub use employer::{Employer, NewEmployer, UpdateEmployer};
+pub use enums::*;
+pub use ids::*;
+pub use member::{Member, NewMember, UpdateMember};
+pub use region::{NewRegion, Region, UpdateRegion};
+pub use setting::Setting;
+pub use user::{NewUser, UpdateUser, User};
+pub use workload_record::{NewWorkloadRecord, UpdateWorkloadRecord, WorkloadRecord};

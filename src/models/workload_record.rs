@@ -1,0 +1,47 @@
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::enums::WorkloadSource;
+use super::ids::{MemberId, UserId, WorkloadRecordId};
+use crate::db::schema::workload_records;
+
+/// A member's workload on a date: the open cases they hold and the hours they worked.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[diesel(table_name = workload_records)]
+pub struct WorkloadRecord {
+    pub id: WorkloadRecordId,
+    pub member_id: MemberId,
+    pub recorded_on: NaiveDate,
+    pub open_cases: i32,
+    pub hours_worked: Option<f64>,
+    pub contracted_hours: Option<f64>,
+    pub source: WorkloadSource,
+    pub note: Option<String>,
+    pub created_by: Option<UserId>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = workload_records)]
+pub struct NewWorkloadRecord {
+    pub member_id: MemberId,
+    pub recorded_on: NaiveDate,
+    pub open_cases: i32,
+    pub hours_worked: Option<f64>,
+    pub contracted_hours: Option<f64>,
+    pub source: WorkloadSource,
+    pub note: Option<String>,
+    pub created_by: Option<UserId>,
+}
+
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = workload_records)]
+pub struct UpdateWorkloadRecord {
+    pub recorded_on: Option<NaiveDate>,
+    pub open_cases: Option<i32>,
+    pub hours_worked: Option<Option<f64>>,
+    pub contracted_hours: Option<Option<f64>>,
+    pub source: Option<WorkloadSource>,
+    pub note: Option<Option<String>>,
+}

@@ -1,0 +1,201 @@
+//! `TestApp`: the real application in-process on a fresh database — a temporary SQLite file,
+//! or, when `CASELOAD_TEST_DATABASE_URL` names a PostgreSQL server (and the `postgres` feature
+//! is built), a database created for this app and dropped afterwards.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::HeaderMap;
+use actix_web::test::{self, TestRequest};
+use actix_web::web::{Bytes, Data};
+use caseload::config::{DatabaseConfig, ServerConfig};
+use caseload::db::{Backend, Database};
+use caseload::{AppState, build_app};
+
+pub struct TestApp {
+    pub state: Data<AppState>,
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub database: TestDatabase,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "body is not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_pool(8, 5).await
+    }
+
+    /// An app whose pool holds `size` connections and waits `timeout_secs` for one.
+    pub async fn with_pool(size: u32, timeout_secs: u64) -> Self {
+        let database = TestDatabase::create();
+        let config = DatabaseConfig {
+            database_url: database.url.clone(),
+            db_pool_size: size,
+            db_timeout_secs: timeout_secs,
+        };
+        let db = Database::connect(config.url().unwrap(), size, config.timeout())
+            .expect("test database opens");
+        db.migrate().expect("migrations apply");
+        let state = Data::new(AppState::new(db, ServerConfig::default()));
+        Self { state, database }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.state.db.backend()
+    }
+
+    pub async fn call(&self, request: TestRequest) -> TestResponse {
+        let app = test::init_service(build_app(self.state.clone())).await;
+        let response = test::call_service(&app, request.to_request()).await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = test::read_body(response).await;
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.call(TestRequest::get().uri(path)).await
+    }
+}
+
+/// A database that exists for one test and is removed when dropped.
+pub struct TestDatabase {
+    pub url: String,
+    _sqlite_dir: Option<tempfile::TempDir>,
+    #[cfg(feature = "postgres")]
+    postgres: Option<PgTestDatabase>,
+}
+
+/// The PostgreSQL server to test against, if any.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub fn postgres_server() -> Option<String> {
+    let url = std::env::var("CASELOAD_TEST_DATABASE_URL").ok()?;
+    (cfg!(feature = "postgres") && url.starts_with("postgres")).then_some(url)
+}
+
+impl TestDatabase {
+    pub fn create() -> Self {
+        #[cfg(feature = "postgres")]
+        if let Some(admin_url) = postgres_server() {
+            let postgres = PgTestDatabase::create(admin_url);
+            return Self {
+                url: postgres.url(),
+                _sqlite_dir: None,
+                postgres: Some(postgres),
+            };
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self {
+            url: dir.path().join("caseload.db").display().to_string(),
+            _sqlite_dir: Some(dir),
+            #[cfg(feature = "postgres")]
+            postgres: None,
+        }
+    }
+
+    #[cfg(feature = "postgres")]
+    pub fn postgres(&self) -> Option<&PgTestDatabase> {
+        self.postgres.as_ref()
+    }
+}
+
+#[cfg(feature = "postgres")]
+pub use pg::PgTestDatabase;
+
+#[cfg(feature = "postgres")]
+mod pg {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use diesel::{Connection, PgConnection, RunQueryDsl};
+
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+    pub struct PgTestDatabase {
+        pub admin_url: String,
+        pub name: String,
+    }
+
+    impl PgTestDatabase {
+        pub fn create(admin_url: String) -> Self {
+            let name = format!(
+                "caseload_test_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::Relaxed)
+            );
+            let db = Self { admin_url, name };
+            db.drop_database();
+            db.create_database();
+            db
+        }
+
+        pub fn url(&self) -> String {
+            super::with_database_name(&self.admin_url, &self.name)
+        }
+
+        fn admin(&self, sql: &str) {
+            let mut admin =
+                PgConnection::establish(&self.admin_url).expect("test server reachable");
+            diesel::sql_query(sql).execute(&mut admin).expect(sql);
+        }
+
+        pub fn create_database(&self) {
+            self.admin(&format!("CREATE DATABASE {}", self.name));
+        }
+
+        /// Drops the database even while the app holds connections to it.
+        pub fn drop_database(&self) {
+            self.admin(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+
+    impl Drop for PgTestDatabase {
+        fn drop(&mut self) {
+            self.drop_database();
+        }
+    }
+}
+
+/// `postgres://u@h:p/old?opts` with the database name replaced.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub fn with_database_name(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let root = match base[authority_end..].find('/') {
+        Some(slash) => &base[..authority_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{root}/{name}?{q}"),
+        None => format!("{root}/{name}"),
+    }
+}
