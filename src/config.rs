@@ -82,3 +82,40 @@ impl Default for ServerConfig {
         }
     }
 }
+
+/// Sign-in settings.
+#[derive(clap::Args, Clone, Debug)]
+pub struct AuthConfig {
+    /// Secret that signs session tokens (at least 32 bytes). When unset, one is generated once
+    /// and kept in `--jwt-secret-file`, so a restart does not sign everyone out.
+    #[arg(long, env = "CASELOAD_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+
+    /// Where the generated secret is kept (readable only by its owner).
+    #[arg(
+        long,
+        env = "CASELOAD_JWT_SECRET_FILE",
+        default_value = "caseload.secret"
+    )]
+    pub jwt_secret_file: std::path::PathBuf,
+
+    /// Hours a sign-in lasts.
+    #[arg(long, env = "CASELOAD_TOKEN_HOURS", default_value_t = 8)]
+    pub token_hours: i64,
+
+    /// Password for the first administrator, created when there is no user at all; a random
+    /// one is printed when unset.
+    #[arg(long, env = "CASELOAD_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            jwt_secret: None,
+            jwt_secret_file: "caseload.secret".into(),
+            token_hours: 8,
+            admin_password: None,
+        }
+    }
+}

@@ -3,12 +3,16 @@
 //! [`build_app`] assembles the whole HTTP application; `main` and the tests share it.
 
 pub mod api;
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod models;
 pub mod state;
 pub mod telemetry;
+pub mod text;
+pub mod validate;
 pub mod web;
 
 use actix_web::body::MessageBody;
@@ -37,6 +41,7 @@ pub fn build_app(
 > {
     App::new()
         .app_data(state)
+        .wrap(actix_web::middleware::from_fn(auth::origin::check_origin))
         .wrap(Compress::default())
         .wrap(security_headers())
         .wrap(TracingLogger::<telemetry::RequestSpan>::new())

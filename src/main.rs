@@ -1,10 +1,14 @@
 //! The `caseload` command line: serve the app, migrate the database, and the admin tasks.
 
+mod cli_user;
+
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use caseload::config::{DatabaseConfig, ServerConfig};
+use caseload::auth::{self, secret, token::TokenKeys};
+use caseload::config::{AuthConfig, DatabaseConfig, ServerConfig};
 use caseload::db::Database;
+use caseload::error::AppError;
 use caseload::{AppState, build_app, telemetry};
 
 #[derive(Parser)]
@@ -27,9 +31,16 @@ enum Command {
     Serve {
         #[command(flatten)]
         server: ServerConfig,
+        #[command(flatten)]
+        auth: AuthConfig,
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        action: cli_user::UserCommand,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -42,46 +53,57 @@ fn main() -> anyhow::Result<()> {
     telemetry::init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { server } => serve(cli.database, server),
-        Command::Migrate => {
-            let db = open_database(&cli.database)?;
-            report_migrations(&db)
-        }
+        Command::Serve { server, auth } => serve(cli.database, server, auth),
+        Command::Migrate => open_database(&cli.database).map(|_| ()),
+        Command::User { action } => cli_user::run(&open_database(&cli.database)?, action),
     }
 }
 
+/// Turns an application error into a CLI error, keeping the logged cause.
+pub fn cli_error(error: AppError) -> anyhow::Error {
+    match error {
+        AppError::Internal(cause) | AppError::Unavailable(cause) => anyhow::anyhow!(cause),
+        AppError::Unprocessable { message, .. } | AppError::BadRequest { message, .. } => {
+            anyhow::anyhow!(message)
+        }
+        other => anyhow::anyhow!(other.to_string()),
+    }
+}
+
+/// Connects and brings the schema up to date.
 fn open_database(config: &DatabaseConfig) -> anyhow::Result<Database> {
     let url = config.url()?;
     let shown = caseload::db::url::redacted(&config.database_url);
-    Database::connect(url, config.db_pool_size, config.timeout())
-        .with_context(|| format!("opening the database at {shown}"))
-}
-
-fn report_migrations(db: &Database) -> anyhow::Result<()> {
-    let applied = db.migrate().map_err(|e| match e {
-        caseload::error::AppError::Internal(cause) => anyhow::anyhow!(cause),
-        other => anyhow::anyhow!(other.to_string()),
-    })?;
+    let db = Database::connect(url, config.db_pool_size, config.timeout())
+        .with_context(|| format!("opening the database at {shown}"))?;
+    let applied = db.migrate().map_err(cli_error)?;
     if applied.is_empty() {
         tracing::info!("database schema is up to date");
     } else {
         tracing::info!(migrations = ?applied, "applied migrations");
     }
-    Ok(())
+    Ok(db)
 }
 
-fn serve(database: DatabaseConfig, server: ServerConfig) -> anyhow::Result<()> {
+fn serve(database: DatabaseConfig, server: ServerConfig, auth: AuthConfig) -> anyhow::Result<()> {
     caseload::web::templates::check().map_err(|e| anyhow::anyhow!("templates: {e}"))?;
+    let secret = secret::load(&auth).map_err(|e| anyhow::anyhow!(e))?;
+    let keys = TokenKeys::new(&secret, auth.token_hours).map_err(|e| anyhow::anyhow!(e))?;
     let db = open_database(&database)?;
-    report_migrations(&db)?;
     tracing::info!(database = %db.backend(), "database ready");
+
+    let first_admin = {
+        let mut conn = db.get().map_err(cli_error)?;
+        auth::bootstrap_admin(&mut conn, auth.admin_password.as_deref()).map_err(cli_error)?
+    };
 
     let bind = server.bind.clone();
     let workers = server.workers;
-    let state = actix_web::web::Data::new(AppState::new(db, server));
+    let state = actix_web::web::Data::new(AppState::new(db, server, keys));
+    let app_state = state.clone();
     actix_web::rt::System::new().block_on(async move {
         let mut http =
-            actix_web::HttpServer::new(move || build_app(state.clone())).shutdown_timeout(10);
+            actix_web::HttpServer::new(move || build_app(app_state.clone())).shutdown_timeout(10);
         if let Some(workers) = workers {
             http = http.workers(workers.max(1));
         }
@@ -89,9 +111,14 @@ fn serve(database: DatabaseConfig, server: ServerConfig) -> anyhow::Result<()> {
             .bind(&bind)
             .with_context(|| format!("listening on {bind}"))?;
         println!("caseload is running at http://{bind}/ (Ctrl-C to stop)");
+        if let Some(password) = first_admin {
+            println!("Sign in as user `admin` with password: {password}");
+            println!("(shown once; change it under Account after signing in)");
+        }
         // actix-web stops gracefully on SIGINT and SIGTERM, finishing requests in flight.
-        http.run().await.context("serving")?;
-        tracing::info!("stopped");
-        Ok(())
-    })
+        http.run().await.context("serving")
+    })?;
+    state.audit.shutdown();
+    tracing::info!("stopped");
+    Ok(())
 }

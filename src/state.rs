@@ -1,15 +1,41 @@
 //! What every handler shares.
 
+use std::time::Duration;
+
+use crate::audit::Auditor;
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::token::TokenKeys;
 use crate::config::ServerConfig;
 use crate::db::Database;
+
+/// Failed sign-ins allowed per username or address within [`LOGIN_WINDOW`].
+pub const LOGIN_ATTEMPTS: usize = 5;
+pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 pub struct AppState {
     pub db: Database,
     pub server: ServerConfig,
+    pub keys: TokenKeys,
+    pub throttle: LoginThrottle,
+    pub audit: Auditor,
 }
 
 impl AppState {
-    pub fn new(db: Database, server: ServerConfig) -> Self {
-        Self { db, server }
+    pub fn new(db: Database, server: ServerConfig, keys: TokenKeys) -> Self {
+        Self {
+            audit: Auditor::start(db.clone()),
+            db,
+            server,
+            keys,
+            throttle: LoginThrottle::new(LOGIN_ATTEMPTS, LOGIN_WINDOW),
+        }
+    }
+
+    /// Whether the public address is https, so cookies must be Secure.
+    pub fn secure_cookies(&self) -> bool {
+        self.server
+            .public_url
+            .as_deref()
+            .is_some_and(|url| url.starts_with("https://"))
     }
 }

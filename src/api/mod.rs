@@ -4,6 +4,14 @@ use actix_web::{HttpRequest, error::JsonPayloadError, error::QueryPayloadError, 
 
 use crate::error::AppError;
 
+pub mod auth;
+pub mod cases;
+pub mod json;
+pub mod members;
+pub mod query;
+pub mod reference;
+pub mod users;
+
 /// Largest JSON body accepted; CSV imports set their own limit.
 pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
 
@@ -12,6 +20,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         web::scope("/api")
             .app_data(json_config())
             .app_data(query_config())
+            .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .service(v1().default_service(web::to(not_found)))
             .default_service(web::to(not_found)),
     );
@@ -19,7 +29,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// `/api/v1`: each feature adds its resources here.
 fn v1() -> actix_web::Scope {
-    web::scope("/v1")
+    let scope = web::scope("/v1")
+        .service(auth::token)
+        .service(auth::logout)
+        .service(auth::me)
+        .service(auth::change_password)
+        .service(users::list)
+        .service(users::show)
+        .service(users::create)
+        .service(users::update)
+        .service(members::list)
+        .service(members::show)
+        .service(cases::list)
+        .service(cases::show);
+    reference::routes(scope)
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

@@ -7,5 +7,8 @@ pub mod schema;
 pub mod url;
 
 pub use connection::{ConnectError, DbConn, DbManager};
+
+/// The backend type of `DbConn`, for boxed queries that run on either database.
+pub type Sql = connection::MultiBackend;
 pub use pool::{Database, Pool, PooledConn, write_transaction};
 pub use url::{Backend, DatabaseUrl};

@@ -3,7 +3,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{BranchId, RegionId};
+use crate::db::DbConn;
 use crate::db::schema::branches;
+use crate::error::AppError;
+use crate::validate;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = branches)]
@@ -30,4 +33,65 @@ pub struct UpdateBranch {
     pub region_id: Option<RegionId>,
     pub name: Option<String>,
     pub code: Option<String>,
+}
+
+impl Branch {
+    pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Branch>> {
+        branches::table
+            .order(branches::name)
+            .select(Branch::as_select())
+            .load(conn)
+    }
+
+    pub fn find(conn: &mut DbConn, id: BranchId) -> QueryResult<Branch> {
+        branches::table
+            .find(id)
+            .select(Branch::as_select())
+            .first(conn)
+    }
+
+    pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Branch>> {
+        branches::table
+            .filter(branches::code.eq(code.trim().to_uppercase()))
+            .select(Branch::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn create(conn: &mut DbConn, new: &NewBranch) -> QueryResult<Branch> {
+        diesel::insert_into(branches::table)
+            .values(new)
+            .returning(branches::all_columns)
+            .get_result(conn)
+    }
+
+    pub fn update(conn: &mut DbConn, id: BranchId, changes: &UpdateBranch) -> QueryResult<Branch> {
+        diesel::update(branches::table.find(id))
+            .set(changes)
+            .returning(branches::all_columns)
+            .get_result(conn)
+    }
+}
+
+impl NewBranch {
+    pub fn validated(self) -> Result<Self, AppError> {
+        Ok(Self {
+            region_id: self.region_id,
+            name: validate::text("name", &self.name, validate::NAME_MAX)?,
+            code: validate::branch_code(&self.code)?,
+        })
+    }
+}
+
+impl UpdateBranch {
+    pub fn validated(self) -> Result<Self, AppError> {
+        Ok(Self {
+            region_id: self.region_id,
+            name: self
+                .name
+                .map(|n| validate::text("name", &n, validate::NAME_MAX))
+                .transpose()?,
+            code: self.code.map(|c| validate::branch_code(&c)).transpose()?,
+        })
+    }
 }

@@ -4,7 +4,10 @@ use serde::Serialize;
 
 use super::enums::{CaseStatus, CaseType, Outcome, Stage, WorkloadFactor};
 use super::ids::{BranchId, CaseId, MemberId, UserId};
-use crate::db::schema::{case_reference_counters, case_workload_factors, cases};
+use crate::api::query::Paging;
+use crate::auth::Casework;
+use crate::db::schema::{branches, case_reference_counters, case_workload_factors, cases};
+use crate::db::{DbConn, Sql};
 
 /// A representation case. `branch_id` is the member's branch when the case was opened and
 /// stays after retention cuts the member link, so scoping and counts keep working.
@@ -77,4 +80,75 @@ pub struct CaseReferenceCounter {
     pub branch_id: BranchId,
     pub year: i32,
     pub last_number: i32,
+}
+
+/// Filters of the case list.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub case_type: Option<CaseType>,
+    pub status: Option<CaseStatus>,
+    pub stage: Option<Stage>,
+    pub branch_id: Option<BranchId>,
+    pub member_id: Option<MemberId>,
+}
+
+impl Case {
+    /// The cases a scope may see: an organiser sees every case of the region's branches.
+    pub fn scoped(casework: Casework) -> cases::BoxedQuery<'static, Sql> {
+        let query = cases::table.into_boxed();
+        match casework {
+            Casework::All => query,
+            Casework::Branch(branch) => query.filter(cases::branch_id.eq(branch)),
+            Casework::Region(region) => query.filter(
+                cases::branch_id.eq_any(
+                    branches::table
+                        .filter(branches::region_id.eq(region))
+                        .select(branches::id),
+                ),
+            ),
+        }
+    }
+
+    /// A case in scope, or `NotFound` (also when it exists outside the scope).
+    pub fn find_in(conn: &mut DbConn, casework: Casework, id: CaseId) -> QueryResult<Case> {
+        Self::scoped(casework)
+            .filter(cases::id.eq(id))
+            .select(Case::as_select())
+            .first(conn)
+    }
+
+    pub fn list_in(
+        conn: &mut DbConn,
+        casework: Casework,
+        filter: &CaseFilter,
+        paging: Paging,
+    ) -> QueryResult<(Vec<Case>, i64)> {
+        let filtered = || {
+            let mut query = Self::scoped(casework);
+            if let Some(t) = filter.case_type {
+                query = query.filter(cases::case_type.eq(t));
+            }
+            if let Some(s) = filter.status {
+                query = query.filter(cases::status.eq(s));
+            }
+            if let Some(s) = filter.stage {
+                query = query.filter(cases::stage.eq(s));
+            }
+            if let Some(b) = filter.branch_id {
+                query = query.filter(cases::branch_id.eq(b));
+            }
+            if let Some(m) = filter.member_id {
+                query = query.filter(cases::member_id.eq(m));
+            }
+            query
+        };
+        let total = filtered().count().get_result(conn)?;
+        let items = filtered()
+            .order((cases::opened_on.desc(), cases::id.desc()))
+            .limit(paging.per_page)
+            .offset(paging.offset())
+            .select(Case::as_select())
+            .load(conn)?;
+        Ok((items, total))
+    }
 }

@@ -3,7 +3,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ids::EmployerId;
+use crate::db::DbConn;
 use crate::db::schema::employers;
+use crate::error::AppError;
+use crate::validate;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = employers)]
@@ -27,5 +30,75 @@ pub struct NewEmployer {
 pub struct UpdateEmployer {
     pub name: Option<String>,
     /// `Some(None)` clears the override.
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
     pub safe_caseload_override: Option<Option<f64>>,
+}
+
+impl Employer {
+    pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Employer>> {
+        employers::table
+            .order(employers::name)
+            .select(Employer::as_select())
+            .load(conn)
+    }
+
+    pub fn find(conn: &mut DbConn, id: EmployerId) -> QueryResult<Employer> {
+        employers::table
+            .find(id)
+            .select(Employer::as_select())
+            .first(conn)
+    }
+
+    pub fn find_by_name(conn: &mut DbConn, name: &str) -> QueryResult<Option<Employer>> {
+        employers::table
+            .filter(employers::name.eq(name.trim()))
+            .select(Employer::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn create(conn: &mut DbConn, new: &NewEmployer) -> QueryResult<Employer> {
+        diesel::insert_into(employers::table)
+            .values(new)
+            .returning(employers::all_columns)
+            .get_result(conn)
+    }
+
+    pub fn update(
+        conn: &mut DbConn,
+        id: EmployerId,
+        changes: &UpdateEmployer,
+    ) -> QueryResult<Employer> {
+        diesel::update(employers::table.find(id))
+            .set(changes)
+            .returning(employers::all_columns)
+            .get_result(conn)
+    }
+}
+
+impl NewEmployer {
+    pub fn validated(self) -> Result<Self, AppError> {
+        Ok(Self {
+            name: validate::text("name", &self.name, validate::NAME_MAX)?,
+            safe_caseload_override: self
+                .safe_caseload_override
+                .map(|v| validate::safe_caseload("safe_caseload_override", v))
+                .transpose()?,
+        })
+    }
+}
+
+impl UpdateEmployer {
+    pub fn validated(self) -> Result<Self, AppError> {
+        Ok(Self {
+            name: self
+                .name
+                .map(|n| validate::text("name", &n, validate::NAME_MAX))
+                .transpose()?,
+            safe_caseload_override: match self.safe_caseload_override {
+                Some(Some(v)) => Some(Some(validate::safe_caseload("safe_caseload_override", v)?)),
+                other => other,
+            },
+        })
+    }
 }

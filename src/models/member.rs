@@ -4,7 +4,10 @@ use serde::Serialize;
 
 use super::enums::{AgeBand, EthnicGroup};
 use super::ids::{BranchId, EmployerId, MemberId};
-use crate::db::schema::members;
+use crate::api::query::Paging;
+use crate::auth::Casework;
+use crate::db::schema::{branches, members};
+use crate::db::{DbConn, Sql};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = members)]
@@ -75,4 +78,88 @@ pub struct UpdateMember {
 /// backends (LIKE is case-insensitive on SQLite and case-sensitive on PostgreSQL).
 pub fn search_text(first_name: &str, last_name: &str, membership_number: &str) -> String {
     format!("{first_name} {last_name} {membership_number}").to_lowercase()
+}
+
+/// Filters of the member list.
+#[derive(Debug, Clone, Default)]
+pub struct MemberFilter {
+    /// Part of a name or membership number, any case.
+    pub q: Option<String>,
+    pub branch_id: Option<BranchId>,
+    pub employer_id: Option<EmployerId>,
+    pub team: Option<String>,
+    pub job_role: Option<String>,
+}
+
+impl Member {
+    /// The members a scope may see.
+    pub fn scoped(casework: Casework) -> members::BoxedQuery<'static, Sql> {
+        let query = members::table.into_boxed();
+        match casework {
+            Casework::All => query,
+            Casework::Branch(branch) => query.filter(members::branch_id.eq(branch)),
+            Casework::Region(region) => query.filter(
+                members::branch_id.eq_any(
+                    branches::table
+                        .filter(branches::region_id.eq(region))
+                        .select(branches::id),
+                ),
+            ),
+        }
+    }
+
+    /// A member in scope, or `NotFound` (also when it exists outside the scope).
+    pub fn find_in(conn: &mut DbConn, casework: Casework, id: MemberId) -> QueryResult<Member> {
+        Self::scoped(casework)
+            .filter(members::id.eq(id))
+            .select(Member::as_select())
+            .first(conn)
+    }
+
+    pub fn list_in(
+        conn: &mut DbConn,
+        casework: Casework,
+        filter: &MemberFilter,
+        paging: Paging,
+    ) -> QueryResult<(Vec<Member>, i64)> {
+        let filtered = || {
+            let mut query = Self::scoped(casework);
+            if let Some(q) = &filter.q {
+                query = query.filter(members::search_text.like(like_pattern(q)));
+            }
+            if let Some(branch) = filter.branch_id {
+                query = query.filter(members::branch_id.eq(branch));
+            }
+            if let Some(employer) = filter.employer_id {
+                query = query.filter(members::employer_id.eq(employer));
+            }
+            if let Some(team) = &filter.team {
+                query = query.filter(members::team.eq(team.clone()));
+            }
+            if let Some(role) = &filter.job_role {
+                query = query.filter(members::job_role.eq(role.clone()));
+            }
+            query
+        };
+        let total = filtered().count().get_result(conn)?;
+        let items = filtered()
+            .order((members::last_name, members::first_name, members::id))
+            .limit(paging.per_page)
+            .offset(paging.offset())
+            .select(Member::as_select())
+            .load(conn)?;
+        Ok((items, total))
+    }
+}
+
+/// `%text%` for a case-insensitive contains-match against lower-cased `search_text`, with
+/// LIKE's own wildcards taken literally.
+pub fn like_pattern(text: &str) -> String {
+    let escaped: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, '%' | '_' | '\\'))
+        .collect();
+    format!("%{escaped}%")
 }

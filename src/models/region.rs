@@ -3,7 +3,10 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::ids::RegionId;
+use crate::db::DbConn;
 use crate::db::schema::regions;
+use crate::error::AppError;
+use crate::validate;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = regions)]
@@ -23,4 +26,61 @@ pub struct NewRegion {
 #[diesel(table_name = regions)]
 pub struct UpdateRegion {
     pub name: Option<String>,
+}
+
+impl Region {
+    pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Region>> {
+        regions::table
+            .order(regions::name)
+            .select(Region::as_select())
+            .load(conn)
+    }
+
+    pub fn find(conn: &mut DbConn, id: RegionId) -> QueryResult<Region> {
+        regions::table
+            .find(id)
+            .select(Region::as_select())
+            .first(conn)
+    }
+
+    pub fn find_by_name(conn: &mut DbConn, name: &str) -> QueryResult<Option<Region>> {
+        regions::table
+            .filter(regions::name.eq(name.trim()))
+            .select(Region::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn create(conn: &mut DbConn, new: &NewRegion) -> QueryResult<Region> {
+        diesel::insert_into(regions::table)
+            .values(new)
+            .returning(regions::all_columns)
+            .get_result(conn)
+    }
+
+    pub fn update(conn: &mut DbConn, id: RegionId, changes: &UpdateRegion) -> QueryResult<Region> {
+        diesel::update(regions::table.find(id))
+            .set(changes)
+            .returning(regions::all_columns)
+            .get_result(conn)
+    }
+}
+
+impl NewRegion {
+    pub fn validated(self) -> Result<Self, AppError> {
+        Ok(Self {
+            name: validate::text("name", &self.name, validate::NAME_MAX)?,
+        })
+    }
+}
+
+impl UpdateRegion {
+    pub fn validated(self) -> Result<Self, AppError> {
+        Ok(Self {
+            name: self
+                .name
+                .map(|n| validate::text("name", &n, validate::NAME_MAX))
+                .transpose()?,
+        })
+    }
 }

@@ -4,6 +4,8 @@ use serde::Serialize;
 
 use super::enums::Role;
 use super::ids::{BranchId, RegionId, UserId};
+use crate::api::query::Paging;
+use crate::db::DbConn;
 use crate::db::schema::users;
 
 /// Someone who signs in. The scope columns follow the role (checked by the database):
@@ -53,4 +55,56 @@ pub struct UpdateUser {
     pub token_version: Option<i32>,
     pub calendar_token: Option<Option<String>>,
     pub updated_at: Option<NaiveDateTime>,
+}
+
+impl User {
+    pub fn find(conn: &mut DbConn, id: UserId) -> QueryResult<User> {
+        users::table.find(id).select(User::as_select()).first(conn)
+    }
+
+    /// Usernames are matched without regard to case.
+    pub fn find_by_username(conn: &mut DbConn, username: &str) -> QueryResult<Option<User>> {
+        users::table
+            .filter(users::username.eq(username.trim().to_lowercase()))
+            .select(User::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+        users::table.count().get_result(conn)
+    }
+
+    pub fn list(conn: &mut DbConn, paging: Paging) -> QueryResult<(Vec<User>, i64)> {
+        let total = users::table.count().get_result(conn)?;
+        let items = users::table
+            .order(users::username)
+            .limit(paging.per_page)
+            .offset(paging.offset())
+            .select(User::as_select())
+            .load(conn)?;
+        Ok((items, total))
+    }
+
+    pub fn create(conn: &mut DbConn, new: NewUser) -> QueryResult<User> {
+        diesel::insert_into(users::table)
+            .values(new)
+            .returning(users::all_columns)
+            .get_result(conn)
+    }
+
+    pub fn update(conn: &mut DbConn, id: UserId, mut changes: UpdateUser) -> QueryResult<User> {
+        changes.updated_at = Some(chrono::Utc::now().naive_utc());
+        diesel::update(users::table.find(id))
+            .set(changes)
+            .returning(users::all_columns)
+            .get_result(conn)
+    }
+
+    pub fn bump_token_version(conn: &mut DbConn, id: UserId) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set(users::token_version.eq(users::token_version + 1))
+            .execute(conn)
+            .map(|_| ())
+    }
 }

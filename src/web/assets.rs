@@ -20,11 +20,10 @@ pub async fn static_file(path: web::Path<String>) -> Result<HttpResponse, PageEr
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .insert_header((
             header::ETAG,
-            format!("\"{}\"", hex(&file.metadata.sha256_hash()[..8])),
+            format!(
+                "\"{}\"",
+                crate::text::hex(&file.metadata.sha256_hash()[..8])
+            ),
         ))
         .body(file.data.into_owned()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -10,10 +10,26 @@ use tera::Context;
 use super::templates;
 use crate::error::AppError;
 
-/// Renders a page with the `base.html` layout's usual context.
+/// "See other": where the browser goes after a successful form.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
+}
+
+/// Renders a page.
 pub fn render(name: &str, context: &Context) -> Result<HttpResponse, PageError> {
+    render_status(name, context, StatusCode::OK)
+}
+
+/// Renders a page with another status, e.g. a form shown again with its errors.
+pub fn render_status(
+    name: &str,
+    context: &Context,
+    status: StatusCode,
+) -> Result<HttpResponse, PageError> {
     let html = templates::render(name, context)?;
-    Ok(HttpResponse::Ok()
+    Ok(HttpResponse::build(status)
         .content_type(ContentType::html())
         .body(html))
 }
@@ -40,6 +56,10 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        // A page that needs a session sends the browser to sign in.
+        if matches!(self.0, AppError::Unauthorized) {
+            return see_other("/login");
+        }
         // Keeps the JSON answer's headers and logging; swaps the body for a page.
         let json = self.0.error_response();
         let status = self.status_code();
@@ -57,4 +77,59 @@ impl ResponseError for PageError {
         }
         response.content_type(ContentType::html()).body(body)
     }
+}
+
+/// What to show beside a refused form: the status, a summary and each field's message.
+pub struct FormProblem {
+    pub status: StatusCode,
+    pub message: String,
+    pub fields: crate::error::FieldErrors,
+}
+
+impl FormProblem {
+    /// A refusal the person can fix by editing the form; anything else stays an error page.
+    pub fn from_error(error: AppError) -> Result<Self, PageError> {
+        use actix_web::ResponseError as _;
+        let status = error.status_code();
+        match error {
+            AppError::Unprocessable { message, fields }
+            | AppError::BadRequest { message, fields } => Ok(Self {
+                status,
+                message,
+                fields,
+            }),
+            AppError::Conflict(message) => Ok(Self {
+                status,
+                message,
+                fields: Default::default(),
+            }),
+            other => Err(PageError(other)),
+        }
+    }
+
+    /// Puts `error`, `errors` and the typed `values` into the page's context.
+    pub fn show(&self, context: &mut Context, values: &impl serde::Serialize) {
+        context.insert("error", &self.message);
+        context.insert("errors", &self.fields);
+        context.insert("values", values);
+    }
+}
+
+/// A record as an edit form's starting values: every field as the text an input would send
+/// (`null` becomes empty).
+pub fn form_values(record: &impl serde::Serialize) -> std::collections::BTreeMap<String, String> {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(record) else {
+        return Default::default();
+    };
+    fields
+        .into_iter()
+        .map(|(key, value)| {
+            let text = match value {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (key, text)
+        })
+        .collect()
 }

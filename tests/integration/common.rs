@@ -6,9 +6,13 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::HeaderMap;
 use actix_web::test::{self, TestRequest};
 use actix_web::web::{Bytes, Data};
+use caseload::auth::token::TokenKeys;
 use caseload::config::{DatabaseConfig, ServerConfig};
 use caseload::db::{Backend, Database};
 use caseload::{AppState, build_app};
+
+/// The signing secret of every test app (tests forge tokens with it and with others).
+pub const TEST_SECRET: &[u8] = b"test-secret-that-is-long-enough-for-hs256-signing";
 
 pub struct TestApp {
     pub state: Data<AppState>,
@@ -43,11 +47,24 @@ impl TestResponse {
 
 impl TestApp {
     pub async fn new() -> Self {
-        Self::with_pool(8, 5).await
+        Self::build(8, 5, ServerConfig::default()).await
     }
 
     /// An app whose pool holds `size` connections and waits `timeout_secs` for one.
     pub async fn with_pool(size: u32, timeout_secs: u64) -> Self {
+        Self::build(size, timeout_secs, ServerConfig::default()).await
+    }
+
+    /// An app served at `public_url` (e.g. https, for Secure cookies).
+    pub async fn with_public_url(public_url: &str) -> Self {
+        let server = ServerConfig {
+            public_url: Some(public_url.to_owned()),
+            ..ServerConfig::default()
+        };
+        Self::build(8, 5, server).await
+    }
+
+    async fn build(size: u32, timeout_secs: u64, server: ServerConfig) -> Self {
         let database = TestDatabase::create();
         let config = DatabaseConfig {
             database_url: database.url.clone(),
@@ -57,7 +74,8 @@ impl TestApp {
         let db = Database::connect(config.url().unwrap(), size, config.timeout())
             .expect("test database opens");
         db.migrate().expect("migrations apply");
-        let state = Data::new(AppState::new(db, ServerConfig::default()));
+        let keys = TokenKeys::new(TEST_SECRET, 8).expect("test secret is long enough");
+        let state = Data::new(AppState::new(db, server, keys));
         Self { state, database }
     }
 
@@ -197,5 +215,54 @@ pub fn with_database_name(url: &str, name: &str) -> String {
     match query {
         Some(q) => format!("{root}/{name}?{q}"),
         None => format!("{root}/{name}"),
+    }
+}
+
+impl TestApp {
+    /// Signs in through the API and returns the bearer token.
+    pub async fn token(&self, username: &str) -> String {
+        let response = self
+            .call(TestRequest::post().uri("/api/v1/auth/token").set_json(
+                serde_json::json!({"username": username, "password": crate::fixtures::PASSWORD}),
+            ))
+            .await;
+        assert_eq!(
+            response.status,
+            200,
+            "sign-in of {username}: {}",
+            response.text()
+        );
+        response.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> TestResponse {
+        self.call(
+            TestRequest::get()
+                .uri(path)
+                .insert_header(("authorization", format!("Bearer {token}"))),
+        )
+        .await
+    }
+
+    pub async fn send_json(
+        &self,
+        method: actix_web::http::Method,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> TestResponse {
+        let mut request = TestRequest::default()
+            .method(method)
+            .uri(path)
+            .set_json(body);
+        if let Some(token) = token {
+            request = request.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        self.call(request).await
+    }
+
+    /// Waits until queued audit entries are written.
+    pub fn flush_audit(&self) {
+        self.state.audit.flush();
     }
 }

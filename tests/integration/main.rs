@@ -1,9 +1,14 @@
 //! The one integration test binary: every suite runs against the real app on a fresh database.
 
 mod common;
+mod fixtures;
 
+mod access;
+mod audit_trail;
+mod auth;
 mod database_url;
 mod errors;
 mod health;
 mod migrations;
+mod pages_auth;
 mod schema_rules;

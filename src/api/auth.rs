@@ -1,0 +1,105 @@
+//! Sign-in for API clients, the caller's own account.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::json::JsonBody;
+use crate::auth::{self, CurrentUser, Scope};
+use crate::error::AppError;
+use crate::models::{Role, UserId};
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+#[post("/auth/token")]
+pub async fn token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<Credentials>,
+) -> Result<HttpResponse, AppError> {
+    let credentials = body.into_inner();
+    let client = req.peer_addr().map(|a| a.ip().to_string());
+    let session = auth::sign_in(
+        &state,
+        &credentials.username,
+        &credentials.password,
+        client.as_deref(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "token": session.token,
+        "expires_at": session.expires_at,
+    })))
+}
+
+/// Ends every session of the caller (tokens issued before now answer 401).
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let id = user.id();
+    state
+        .db
+        .write(move |conn| auth::revoke_sessions(conn, id, "sign_out"))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Serialize)]
+pub struct Me {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub scope: Scope,
+    /// The caller's iCalendar feed, once one has been issued.
+    pub calendar_url: Option<String>,
+}
+
+#[get("/me")]
+pub async fn me(user: CurrentUser) -> HttpResponse {
+    HttpResponse::Ok().json(Me {
+        id: user.user.id,
+        username: user.user.username.clone(),
+        display_name: user.user.display_name.clone(),
+        role: user.user.role,
+        scope: user.scope,
+        calendar_url: None,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    body: JsonBody<PasswordChange>,
+) -> Result<HttpResponse, AppError> {
+    let change = body.into_inner();
+    let account = user.user;
+    state
+        .db
+        .write(move |conn| {
+            auth::change_password(
+                conn,
+                &account,
+                &change.current_password,
+                &change.new_password,
+            )
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

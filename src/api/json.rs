@@ -1,0 +1,76 @@
+//! `JsonBody<T>`: a JSON request body whose errors name the field at fault.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+pub struct JsonBody<T>(pub T);
+
+impl<T> JsonBody<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(AppError::bad_field(
+                    "content-type",
+                    "send the body as application/json",
+                )
+                .into());
+            }
+            let bytes = bytes.await.map_err(|e| payload_error(&e))?;
+            parse(&bytes).map(JsonBody).map_err(Into::into)
+        })
+    }
+}
+
+fn payload_error(error: &actix_web::Error) -> AppError {
+    if error.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::PayloadTooLarge
+    } else {
+        AppError::bad_field("body", "the body could not be read")
+    }
+}
+
+/// Parses JSON, naming the field in any error: a wrong type by its path, a missing field by
+/// its name.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        let message = inner.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
+        let field = if let Some(missing) = message.strip_prefix("missing field `") {
+            missing.trim_end_matches('`').to_owned()
+        } else if path == "." || path.is_empty() {
+            "body".to_owned()
+        } else {
+            path
+        };
+        AppError::bad_field(&field, message)
+    })
+}

@@ -1,0 +1,208 @@
+//! Administering users: creating them, changing role, scope, activity and password. Shared by
+//! the API and the admin pages; every change is audited in its own transaction.
+
+use serde::Deserialize;
+
+use super::{password, revoke_sessions};
+use crate::audit::{self, Event};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::{Branch, BranchId, NewUser, Region, RegionId, Role, UpdateUser, User, UserId};
+use crate::validate;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserInput {
+    pub username: String,
+    pub password: String,
+    pub display_name: Option<String>,
+    pub role: Role,
+    pub branch_id: Option<BranchId>,
+    pub region_id: Option<RegionId>,
+    #[serde(default = "active_by_default")]
+    pub active: bool,
+}
+
+fn active_by_default() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserChanges {
+    pub display_name: Option<String>,
+    /// A new password set by an administrator (a reset).
+    pub password: Option<String>,
+    pub role: Option<Role>,
+    #[serde(default, deserialize_with = "validate::double_option")]
+    pub branch_id: Option<Option<BranchId>>,
+    #[serde(default, deserialize_with = "validate::double_option")]
+    pub region_id: Option<Option<RegionId>>,
+    pub active: Option<bool>,
+}
+
+/// Checks that the scope fits the role and names existing rows.
+fn check_scope(
+    conn: &mut DbConn,
+    role: Role,
+    branch: Option<BranchId>,
+    region: Option<RegionId>,
+) -> Result<(), AppError> {
+    match role {
+        Role::Admin if branch.is_some() => {
+            return Err(AppError::invalid(
+                "branch_id",
+                "an administrator has no branch",
+            ));
+        }
+        Role::Admin | Role::Officer if region.is_some() => {
+            return Err(AppError::invalid(
+                "region_id",
+                "only organisers and delegates have a region",
+            ));
+        }
+        Role::Officer if branch.is_none() => {
+            return Err(AppError::invalid("branch_id", "is required for an officer"));
+        }
+        Role::Organiser if region.is_none() => {
+            return Err(AppError::invalid(
+                "region_id",
+                "is required for an organiser",
+            ));
+        }
+        Role::Organiser | Role::Delegate if branch.is_some() => {
+            return Err(AppError::invalid(
+                "branch_id",
+                "only officers have a branch",
+            ));
+        }
+        _ => {}
+    }
+    if let Some(branch) = branch {
+        Branch::find(conn, branch).map_err(|_| AppError::invalid("branch_id", "no such branch"))?;
+    }
+    if let Some(region) = region {
+        Region::find(conn, region).map_err(|_| AppError::invalid("region_id", "no such region"))?;
+    }
+    Ok(())
+}
+
+/// `actor` is `None` when created from the command line.
+pub fn create_user(
+    conn: &mut DbConn,
+    actor: Option<UserId>,
+    input: UserInput,
+) -> Result<User, AppError> {
+    let username = validate::username(&input.username)?;
+    password::check_strength("password", &input.password)?;
+    let display_name = match input.display_name.as_deref() {
+        Some(name) if !name.trim().is_empty() => {
+            validate::text("display_name", name, validate::NAME_MAX)?
+        }
+        _ => username.clone(),
+    };
+    check_scope(conn, input.role, input.branch_id, input.region_id)?;
+    if User::find_by_username(conn, &username)?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "the username {username} is taken"
+        )));
+    }
+    let user = User::create(
+        conn,
+        NewUser {
+            username,
+            password_hash: password::hash(&input.password)?,
+            display_name,
+            role: input.role,
+            branch_id: input.branch_id,
+            region_id: input.region_id,
+            active: input.active,
+        },
+    )?;
+    audit::record(
+        conn,
+        Event::new(actor, "create", "user")
+            .id(user.id.0)
+            .detail(format!("role={}", user.role)),
+    )?;
+    Ok(user)
+}
+
+pub fn update_user(
+    conn: &mut DbConn,
+    actor: UserId,
+    id: UserId,
+    changes: UserChanges,
+) -> Result<User, AppError> {
+    let current = User::find(conn, id)?;
+    let role = changes.role.unwrap_or(current.role);
+    let branch = changes.branch_id.unwrap_or(current.branch_id);
+    let region = changes.region_id.unwrap_or(current.region_id);
+    // An administrator cannot lock themselves out.
+    if id == actor && (changes.active == Some(false) || role != Role::Admin) {
+        return Err(AppError::invalid(
+            if changes.active == Some(false) {
+                "active"
+            } else {
+                "role"
+            },
+            "you cannot deactivate or demote your own account",
+        ));
+    }
+    check_scope(conn, role, branch, region)?;
+    let password_hash = match &changes.password {
+        Some(p) => {
+            password::check_strength("password", p)?;
+            Some(password::hash(p)?)
+        }
+        None => None,
+    };
+    let display_name = changes
+        .display_name
+        .as_deref()
+        .map(|n| validate::text("display_name", n, validate::NAME_MAX))
+        .transpose()?;
+    let mut changed: Vec<&str> = Vec::new();
+    if display_name.is_some() {
+        changed.push("display_name");
+    }
+    if password_hash.is_some() {
+        changed.push("password");
+    }
+    if role != current.role {
+        changed.push("role");
+    }
+    if branch != current.branch_id || region != current.region_id {
+        changed.push("scope");
+    }
+    if changes.active.is_some_and(|a| a != current.active) {
+        changed.push("active");
+    }
+    let user = User::update(
+        conn,
+        id,
+        UpdateUser {
+            password_hash,
+            display_name,
+            role: Some(role),
+            branch_id: Some(branch),
+            region_id: Some(region),
+            active: changes.active,
+            ..Default::default()
+        },
+    )?;
+    audit::record(
+        conn,
+        Event::new(Some(actor), "update", "user")
+            .id(id.0)
+            .detail(changed.join(",")),
+    )?;
+    // A new password, role, scope or deactivation ends the user's sessions at once.
+    if changed
+        .iter()
+        .any(|c| matches!(*c, "password" | "role" | "scope" | "active"))
+    {
+        revoke_sessions(conn, id, "sessions_revoked")?;
+    }
+    Ok(user)
+}

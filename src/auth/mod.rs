@@ -1,0 +1,145 @@
+//! Sign-in, sessions, scope and the checks around them.
+
+pub mod accounts;
+pub mod current_user;
+pub mod origin;
+pub mod password;
+pub mod scope;
+pub mod secret;
+pub mod throttle;
+pub mod token;
+
+use chrono::{DateTime, Utc};
+
+pub use current_user::{CurrentUser, SESSION_COOKIE};
+pub use scope::{Casework, Scope};
+
+use crate::audit::{self, Event};
+use crate::auth::throttle::LoginThrottle;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::{NewUser, Role, UpdateUser, User, UserId};
+use crate::state::AppState;
+
+/// A fresh session.
+pub struct Session {
+    pub user: User,
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Checks a username and password. Throttled per username and per client address; an unknown
+/// username costs the same hashing as a known one; every outcome is audited.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client: Option<&str>,
+) -> Result<Session, AppError> {
+    let keys = LoginThrottle::keys(username, client);
+    state.throttle.begin(&keys)?;
+    let username = username.trim().to_owned();
+    let password = password.to_owned();
+    let found = state
+        .db
+        .run(move |conn| {
+            let user = User::find_by_username(conn, &username)?;
+            let valid = match &user {
+                Some(user) => password::verify(&password, &user.password_hash) && user.active,
+                None => password::verify_decoy(&password),
+            };
+            Ok((user, valid))
+        })
+        .await?;
+    match found {
+        (Some(user), true) => {
+            state.throttle.succeeded(&keys);
+            state
+                .audit
+                .read(Event::new(Some(user.id), "sign_in", "user").id(user.id.0));
+            let (token, expires_at) = state.keys.issue(&user)?;
+            Ok(Session {
+                user,
+                token,
+                expires_at,
+            })
+        }
+        (user, _) => {
+            let event = Event::new(None, "sign_in_failed", "user");
+            state.audit.read(match user {
+                Some(user) => event.id(user.id.0),
+                None => event,
+            });
+            Err(AppError::Unauthorized)
+        }
+    }
+}
+
+/// Ends every session of the user: tokens issued before now stop working.
+pub fn revoke_sessions(
+    conn: &mut DbConn,
+    id: UserId,
+    reason: &'static str,
+) -> Result<(), AppError> {
+    User::bump_token_version(conn, id)?;
+    audit::record(conn, Event::new(Some(id), reason, "user").id(id.0))
+}
+
+/// Changes the caller's own password after checking the current one; other sessions end.
+pub fn change_password(
+    conn: &mut DbConn,
+    user: &User,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    if !password::verify(current, &user.password_hash) {
+        return Err(AppError::invalid(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    password::check_strength("new_password", new)?;
+    let changes = UpdateUser {
+        password_hash: Some(password::hash(new)?),
+        ..Default::default()
+    };
+    User::update(conn, user.id, changes)?;
+    revoke_sessions(conn, user.id, "password_change")
+}
+
+/// On a database with no user at all, creates `admin` with the given password or a random
+/// one; returns the password to show once.
+pub fn bootstrap_admin(
+    conn: &mut DbConn,
+    password: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    if User::count(conn)? > 0 {
+        return Ok(None);
+    }
+    let password = match password {
+        Some(p) => {
+            password::check_strength("CASELOAD_ADMIN_PASSWORD", p)?;
+            p.to_owned()
+        }
+        None => password::random_password(),
+    };
+    let user = User::create(
+        conn,
+        NewUser {
+            username: "admin".into(),
+            password_hash: password::hash(&password)?,
+            display_name: "Administrator".into(),
+            role: Role::Admin,
+            branch_id: None,
+            region_id: None,
+            active: true,
+        },
+    )?;
+    audit::record(
+        conn,
+        Event::new(None, "create", "user")
+            .id(user.id.0)
+            .detail("first administrator"),
+    )?;
+    Ok(Some(password))
+}

@@ -1,0 +1,93 @@
+//! Sign-in throttling: after too many failures for one username or one client address within
+//! a window, further attempts answer 429 until the oldest failure leaves the window.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::error::AppError;
+
+pub struct LoginThrottle {
+    limit: usize,
+    window: Duration,
+    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+/// Beyond this many tracked keys, expired ones are swept on the next failure.
+const SWEEP_ABOVE: usize = 10_000;
+
+impl LoginThrottle {
+    pub fn new(limit: usize, window: Duration) -> Self {
+        Self {
+            limit,
+            window,
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Keys for an attempt: the username (case-folded) and the client address when known.
+    pub fn keys(username: &str, client: Option<&str>) -> Vec<String> {
+        let mut keys = vec![format!("user:{}", username.trim().to_lowercase())];
+        if let Some(client) = client {
+            keys.push(format!("addr:{client}"));
+        }
+        keys
+    }
+
+    /// Counts an attempt against every key before the password is checked, so that parallel
+    /// attempts cannot slip past the limit; 429 with the seconds to wait when a key is full.
+    pub fn begin(&self, keys: &[String]) -> Result<(), AppError> {
+        let now = Instant::now();
+        let mut failures = self.lock();
+        if failures.len() > SWEEP_ABOVE {
+            failures.retain(|_, times| {
+                expire(times, now, self.window);
+                !times.is_empty()
+            });
+        }
+        let mut wait = Duration::ZERO;
+        for key in keys {
+            if let Some(times) = failures.get_mut(key) {
+                expire(times, now, self.window);
+                if times.len() >= self.limit
+                    && let Some(oldest) = times.front()
+                {
+                    wait = wait.max(self.window.saturating_sub(now - *oldest));
+                }
+            }
+        }
+        if !wait.is_zero() {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: wait.as_secs().max(1),
+            });
+        }
+        for key in keys {
+            failures.entry(key.clone()).or_default().push_back(now);
+        }
+        Ok(())
+    }
+
+    /// A successful sign-in: the username's failures are forgiven, and the attempt no longer
+    /// counts against the address.
+    pub fn succeeded(&self, keys: &[String]) {
+        let mut failures = self.lock();
+        if let Some(username) = keys.first() {
+            failures.remove(username);
+        }
+        for key in keys.iter().skip(1) {
+            if let Some(times) = failures.get_mut(key) {
+                times.pop_back();
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<Instant>>> {
+        self.failures.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn expire(times: &mut VecDeque<Instant>, now: Instant, window: Duration) {
+    while times.front().is_some_and(|t| now - *t >= window) {
+        times.pop_front();
+    }
+}

@@ -1,0 +1,52 @@
+//! The signed-in person's own account: changing their password.
+
+use actix_web::{HttpResponse, get, post, web};
+
+use super::form::FormData;
+use super::layout;
+use super::page::{FormProblem, PageError, render, render_status, see_other};
+use crate::auth::{self, CurrentUser};
+use crate::state::AppState;
+
+#[get("/account")]
+pub async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let mut context = layout::context(&state, &user, "/account");
+    if query.iter().any(|(k, v)| k == "notice" && v == "password") {
+        context.insert(
+            "notice",
+            "Your password is changed. Other sessions are signed out.",
+        );
+    }
+    render("account.html", &context)
+}
+
+#[post("/account/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let form = FormData::new(form.into_inner());
+    user.check_csrf(&state, form.csrf())?;
+    let current = form.get("current_password").unwrap_or_default().to_owned();
+    let new = form.get("new_password").unwrap_or_default().to_owned();
+    let account = user.user.clone();
+    let result = state
+        .db
+        .write(move |conn| auth::change_password(conn, &account, &current, &new))
+        .await;
+    match result {
+        // The change revoked this session too: sign in again with the new password.
+        Ok(()) => Ok(see_other("/login")),
+        Err(error) => {
+            let problem = FormProblem::from_error(error)?;
+            let mut context = layout::context(&state, &user, "/account");
+            problem.show(&mut context, &form.values());
+            render_status("account.html", &context, problem.status)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! `/admin/audit`: search the audit trail (read-only; no route alters or deletes it).
+
+use actix_web::{HttpResponse, get, web};
+use chrono::NaiveDate;
+
+use crate::api::query::{ListPage, Paging, parse};
+use crate::auth::CurrentUser;
+use crate::models::{AuditEntry, AuditFilter};
+use crate::state::AppState;
+use crate::text::non_empty;
+use crate::web::layout;
+use crate::web::page::{FormProblem, PageError, render, render_status};
+
+#[get("/admin/audit")]
+pub async fn search(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    user.require_admin()?;
+    let get = |k: &str| {
+        query
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let values: std::collections::BTreeMap<&str, &str> = query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut context = layout::context(&state, &user, "/admin/audit");
+    let parsed = (|| {
+        let paging = Paging::from_query(get("page"), get("per_page"))?;
+        let filter = AuditFilter {
+            user_id: parse::<i64>("user_id", get("user_id"))?.map(Into::into),
+            action: non_empty(get("action").map(str::to_owned)),
+            entity: non_empty(get("entity").map(str::to_owned)),
+            entity_id: parse::<i64>("entity_id", get("entity_id"))?,
+            from: parse::<NaiveDate>("from", get("from"))?.and_then(|d| d.and_hms_opt(0, 0, 0)),
+            to: parse::<NaiveDate>("to", get("to"))?
+                .and_then(|d| d.succ_opt())
+                .and_then(|d| d.and_hms_opt(0, 0, 0)),
+        };
+        Ok((paging, filter))
+    })();
+    let (paging, filter) = match parsed {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let problem = FormProblem::from_error(error)?;
+            problem.show(&mut context, &values);
+            context.insert("entries", &Vec::<AuditEntry>::new());
+            return render_status("admin/audit.html", &context, problem.status);
+        }
+    };
+    let (entries, total) = state
+        .db
+        .run(move |conn| Ok(AuditEntry::search(conn, &filter, paging)?))
+        .await?;
+    context.insert("values", &values);
+    context.insert("page", &ListPage::new(entries, total, paging));
+    render("admin/audit.html", &context)
+}

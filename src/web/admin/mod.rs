@@ -1,0 +1,14 @@
+//! Administration pages: users, reference data, the audit log. Administrators only.
+
+pub mod audit;
+pub mod reference;
+pub mod users;
+
+pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
+    cfg.service(users::list)
+        .service(users::create)
+        .service(users::edit)
+        .service(users::update)
+        .service(audit::search)
+        .configure(reference::routes);
+}

@@ -1,0 +1,179 @@
+//! `/admin/regions`, `/admin/branches`, `/admin/employers`: one set of handlers over the
+//! [`Reference`] trait, one template each.
+
+use actix_web::{HttpResponse, web};
+use tera::Context;
+
+use crate::audit::{self, Event};
+use crate::auth::CurrentUser;
+use crate::models::{Branch, Employer, Reference, Region};
+use crate::state::AppState;
+use crate::web::form::FormData;
+use crate::web::layout;
+use crate::web::page::{FormProblem, PageError, form_values, render, render_status, see_other};
+
+/// Where each kind lives and which template shows it.
+trait AdminPage: Reference {
+    const PATH: &'static str;
+    const TEMPLATE: &'static str;
+}
+
+impl AdminPage for Region {
+    const PATH: &'static str = "/admin/regions";
+    const TEMPLATE: &'static str = "admin/regions.html";
+}
+
+impl AdminPage for Branch {
+    const PATH: &'static str = "/admin/branches";
+    const TEMPLATE: &'static str = "admin/branches.html";
+}
+
+impl AdminPage for Employer {
+    const PATH: &'static str = "/admin/employers";
+    const TEMPLATE: &'static str = "admin/employers.html";
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    page::<Region>(cfg);
+    page::<Branch>(cfg);
+    page::<Employer>(cfg);
+}
+
+fn page<R: AdminPage>(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource(R::PATH)
+            .route(web::get().to(list::<R>))
+            .route(web::post().to(create::<R>)),
+    )
+    .service(
+        web::resource(format!("{}/{{id}}", R::PATH))
+            .route(web::get().to(edit::<R>))
+            .route(web::post().to(update::<R>)),
+    );
+}
+
+/// Every kind's page lists its items; branches also need the regions to choose from.
+async fn context<R: AdminPage>(
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+) -> Result<Context, PageError> {
+    let (items, regions) = state
+        .db
+        .run(|conn| Ok((R::list(conn)?, Region::list(conn)?)))
+        .await?;
+    let mut context = layout::context(state, user, R::PATH);
+    context.insert("items", &items);
+    context.insert("regions", &regions);
+    context.insert("path", R::PATH);
+    Ok(context)
+}
+
+async fn list<R: AdminPage>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    user.require_admin()?;
+    let mut context = context::<R>(&state, &user).await?;
+    if query.iter().any(|(k, _)| k == "saved") {
+        context.insert("notice", "Saved.");
+    }
+    render(R::TEMPLATE, &context)
+}
+
+async fn edit<R: AdminPage>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, PageError> {
+    user.require_admin()?;
+    let id = R::Id::from(id.into_inner());
+    let item = state.db.run(move |conn| Ok(R::find(conn, id)?)).await?;
+    let mut context = context::<R>(&state, &user).await?;
+    context.insert("values", &form_values(&item));
+    context.insert("item", &item);
+    render(R::TEMPLATE, &context)
+}
+
+async fn create<R: AdminPage>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    save::<R>(state, user, None, FormData::new(form.into_inner())).await
+}
+
+async fn update<R: AdminPage>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    save::<R>(
+        state,
+        user,
+        Some(id.into_inner()),
+        FormData::new(form.into_inner()),
+    )
+    .await
+}
+
+/// Creates (no id) or updates, then back to the list; a refusal shows the form again.
+async fn save<R: AdminPage>(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: Option<i64>,
+    form: FormData,
+) -> Result<HttpResponse, PageError> {
+    user.require_admin()?;
+    user.check_csrf(&state, form.csrf())?;
+    let actor = user.id();
+    let result = match id {
+        None => match form.parse::<R::New>() {
+            Ok(new) => {
+                state
+                    .db
+                    .write(move |conn| {
+                        let item = R::create(conn, new)?;
+                        audit::record(
+                            conn,
+                            Event::new(Some(actor), "create", R::ENTITY).id(item.id()),
+                        )
+                    })
+                    .await
+            }
+            Err(error) => Err(error),
+        },
+        Some(raw) => match form.parse::<R::Update>() {
+            Ok(changes) => {
+                state
+                    .db
+                    .write(move |conn| {
+                        let item = R::update(conn, R::Id::from(raw), changes)?;
+                        audit::record(
+                            conn,
+                            Event::new(Some(actor), "update", R::ENTITY).id(item.id()),
+                        )
+                    })
+                    .await
+            }
+            Err(error) => Err(error),
+        },
+    };
+    match result {
+        Ok(()) => Ok(see_other(&format!("{}?saved=1", R::PATH))),
+        Err(error) => {
+            let problem = FormProblem::from_error(error)?;
+            let mut context = context::<R>(&state, &user).await?;
+            if let Some(raw) = id {
+                let item = state
+                    .db
+                    .run(move |conn| Ok(R::find(conn, R::Id::from(raw))?))
+                    .await?;
+                context.insert("item", &item);
+            }
+            problem.show(&mut context, &form.values());
+            render_status(R::TEMPLATE, &context, problem.status)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Submitted HTML forms: the fields as typed, the CSRF token, and typed parsing that skips
+//! blank fields (an empty input means "not given").
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+pub const CSRF_FIELD: &str = "csrf_token";
+
+#[derive(Debug, Clone, Default)]
+pub struct FormData {
+    fields: Vec<(String, String)>,
+}
+
+impl FormData {
+    pub fn new(fields: Vec<(String, String)>) -> Self {
+        Self { fields }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn csrf(&self) -> &str {
+        self.get(CSRF_FIELD).unwrap_or_default()
+    }
+
+    /// The fields as typed, to fill the form again after a refusal (never the password).
+    pub fn values(&self) -> BTreeMap<String, String> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| k != CSRF_FIELD && !k.contains("password"))
+            .cloned()
+            .collect()
+    }
+
+    /// Parses the non-blank fields (all but the CSRF token) into `T`.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, AppError> {
+        let given: Vec<(&str, &str)> = self
+            .fields
+            .iter()
+            .filter(|(k, v)| k != CSRF_FIELD && !v.trim().is_empty())
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let encoded = serde_urlencoded::to_string(&given)
+            .map_err(|e| AppError::bad_field("form", e.to_string()))?;
+        let deserializer =
+            serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
+        serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            let message = error.into_inner().to_string();
+            let field = match message.strip_prefix("missing field `") {
+                Some(rest) => rest.trim_end_matches('`').to_owned(),
+                None if path != "." => path,
+                None => "form".to_owned(),
+            };
+            AppError::invalid(&field, message)
+        })
+    }
+}

@@ -1,0 +1,57 @@
+//! The context every signed-in page shares: who is signed in, the navigation their role may
+//! use, and the CSRF token for forms.
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::auth::CurrentUser;
+use crate::models::Role;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+struct NavItem {
+    href: &'static str,
+    label: &'static str,
+    current: bool,
+}
+
+/// Navigation shows each role only what it may use.
+fn navigation(role: Role, current: &str) -> Vec<NavItem> {
+    let mut items = vec![("/", "Home")];
+    if role == Role::Admin {
+        items.extend([
+            ("/admin/users", "Users"),
+            ("/admin/regions", "Regions"),
+            ("/admin/branches", "Branches"),
+            ("/admin/employers", "Employers"),
+            ("/admin/audit", "Audit log"),
+        ]);
+    }
+    items.push(("/account", "Account"));
+    items
+        .into_iter()
+        .map(|(href, label)| NavItem {
+            href,
+            label,
+            current: href == current,
+        })
+        .collect()
+}
+
+pub fn context(state: &AppState, user: &CurrentUser, current: &str) -> Context {
+    let mut context = Context::new();
+    context.insert(
+        "me",
+        &serde_json::json!({
+            "username": user.user.username,
+            "display_name": user.user.display_name,
+            "role": user.role().label(),
+        }),
+    );
+    context.insert("nav", &navigation(user.role(), current));
+    context.insert("csrf_token", &user.csrf_token(state));
+    // Forms read these; a refused form replaces them (see `FormProblem::show`).
+    context.insert("errors", &serde_json::Map::new());
+    context.insert("values", &serde_json::Map::new());
+    context
+}

@@ -1,0 +1,110 @@
+//! Signing in and out in the browser. The session token lives in an HttpOnly, SameSite=Strict
+//! cookie (Secure when the public address is https).
+
+use actix_web::cookie::{Cookie, SameSite, time};
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use tera::Context;
+
+use super::form::FormData;
+use super::page::{PageError, render, render_status};
+use crate::auth::{self, CurrentUser, SESSION_COOKIE};
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[get("/login")]
+pub async fn login_form(
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let next = query
+        .iter()
+        .find(|(k, _)| k == "next")
+        .map(|(_, v)| local_path(v))
+        .unwrap_or("/");
+    let mut context = Context::new();
+    context.insert("next", next);
+    render("login.html", &context)
+}
+
+#[post("/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let form = FormData::new(form.into_inner());
+    let username = form.get("username").unwrap_or_default();
+    let password = form.get("password").unwrap_or_default();
+    let next = local_path(form.get("next").unwrap_or("/")).to_owned();
+    let client = req.peer_addr().map(|a| a.ip().to_string());
+    match auth::sign_in(&state, username, password, client.as_deref()).await {
+        Ok(session) => {
+            let max_age = (session.expires_at - chrono::Utc::now())
+                .num_seconds()
+                .max(0);
+            let cookie = Cookie::build(SESSION_COOKIE, session.token)
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Strict)
+                .secure(state.secure_cookies())
+                .max_age(time::Duration::seconds(max_age))
+                .finish();
+            Ok(HttpResponse::SeeOther()
+                .cookie(cookie)
+                .insert_header((LOCATION, next))
+                .finish())
+        }
+        Err(error @ (AppError::Unauthorized | AppError::TooManyRequests { .. })) => {
+            let mut context = Context::new();
+            context.insert("next", &next);
+            context.insert("username", username);
+            let (status, message) = match error {
+                AppError::TooManyRequests { retry_after_secs } => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!(
+                        "Too many attempts. Try again in {} minutes.",
+                        retry_after_secs.div_ceil(60)
+                    ),
+                ),
+                _ => (
+                    StatusCode::UNAUTHORIZED,
+                    "That username and password do not match an active account.".to_owned(),
+                ),
+            };
+            context.insert("error", &message);
+            render_status("login.html", &context, status)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[post("/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let form = FormData::new(form.into_inner());
+    user.check_csrf(&state, form.csrf())?;
+    let id = user.id();
+    state
+        .db
+        .write(move |conn| auth::revoke_sessions(conn, id, "sign_out"))
+        .await?;
+    let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
+    gone.make_removal();
+    Ok(HttpResponse::SeeOther()
+        .cookie(gone)
+        .insert_header((LOCATION, "/login"))
+        .finish())
+}
+
+/// Only a path on this site: never `//host` or `https://…` (no open redirect).
+fn local_path(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}

@@ -1,0 +1,252 @@
+//! Signing in and out in the browser, and what protects browser writes: CSRF tokens, the Origin
+//! check and the cookie's attributes.
+
+use actix_web::cookie::Cookie;
+use actix_web::test::TestRequest;
+
+use crate::common::{TestApp, TestResponse};
+use crate::fixtures::{PASSWORD, World};
+
+/// Signs in through the form; returns the session cookie's value.
+pub async fn browser_sign_in(app: &TestApp, username: &str) -> String {
+    let response = app
+        .call(TestRequest::post().uri("/login").set_form([
+            ("username", username),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ]))
+        .await;
+    assert_eq!(response.status, 303, "{}", response.text());
+    session_cookie(&response)
+        .expect("a session cookie")
+        .value()
+        .to_owned()
+}
+
+fn session_cookie(response: &TestResponse) -> Option<Cookie<'static>> {
+    response
+        .headers
+        .get_all("set-cookie")
+        .filter_map(|v| Cookie::parse_encoded(v.to_str().ok()?.to_owned()).ok())
+        .find(|c| c.name() == "caseload_session")
+}
+
+pub async fn page(app: &TestApp, path: &str, session: &str) -> TestResponse {
+    app.call(
+        TestRequest::get()
+            .uri(path)
+            .cookie(Cookie::new("caseload_session", session.to_owned())),
+    )
+    .await
+}
+
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
+pub async fn post_form(
+    app: &TestApp,
+    path: &str,
+    session: &str,
+    origin: Option<&str>,
+    fields: &[(&str, &str)],
+) -> TestResponse {
+    let mut request = TestRequest::post()
+        .uri(path)
+        .cookie(Cookie::new("caseload_session", session.to_owned()))
+        .set_form(fields);
+    if let Some(origin) = origin {
+        request = request.insert_header(("origin", origin));
+    }
+    app.call(request).await
+}
+
+#[actix_rt::test]
+async fn the_session_cookie_is_httponly_and_strict() {
+    let app = TestApp::new().await;
+    World::build(&app);
+    let response = app
+        .call(
+            TestRequest::post()
+                .uri("/login")
+                .set_form([("username", "admin"), ("password", PASSWORD)]),
+        )
+        .await;
+    let cookie = session_cookie(&response).unwrap();
+    assert_eq!(cookie.http_only(), Some(true));
+    assert_eq!(
+        cookie.same_site(),
+        Some(actix_web::cookie::SameSite::Strict)
+    );
+    assert_ne!(cookie.secure(), Some(true), "plain http in tests");
+
+    let https = TestApp::with_public_url("https://caseload.example.org").await;
+    World::build(&https);
+    let response = https
+        .call(
+            TestRequest::post()
+                .uri("/login")
+                .set_form([("username", "admin"), ("password", PASSWORD)]),
+        )
+        .await;
+    assert_eq!(session_cookie(&response).unwrap().secure(), Some(true));
+}
+
+#[actix_rt::test]
+async fn a_failed_sign_in_shows_the_form_again_without_the_password() {
+    let app = TestApp::new().await;
+    World::build(&app);
+    let response = app
+        .call(
+            TestRequest::post()
+                .uri("/login")
+                .set_form([("username", "wgn.officer"), ("password", "secret-typo-123")]),
+        )
+        .await;
+    assert_eq!(response.status, 401);
+    let html = response.text();
+    assert!(html.contains("do not match"));
+    assert!(html.contains("value=\"wgn.officer\""));
+    assert!(!html.contains("secret-typo-123"));
+    assert!(session_cookie(&response).is_none());
+}
+
+#[actix_rt::test]
+async fn signed_out_visitors_are_sent_to_sign_in() {
+    let app = TestApp::new().await;
+    World::build(&app);
+    for path in ["/admin/users", "/account", "/admin/audit"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status, 303, "{path}");
+        assert_eq!(response.header("location"), Some("/login"), "{path}");
+    }
+    assert_eq!(app.get("/login").await.status, 200);
+    assert_eq!(app.get("/").await.status, 200, "the landing page is public");
+}
+
+#[actix_rt::test]
+async fn admin_pages_are_for_admins_only() {
+    let app = TestApp::new().await;
+    World::build(&app);
+    let admin = browser_sign_in(&app, "admin").await;
+    let officer = browser_sign_in(&app, "wgn.officer").await;
+    for path in [
+        "/admin/users",
+        "/admin/regions",
+        "/admin/branches",
+        "/admin/employers",
+        "/admin/audit",
+    ] {
+        assert_eq!(page(&app, path, &admin).await.status, 200, "{path}");
+        assert_eq!(page(&app, path, &officer).await.status, 403, "{path}");
+    }
+    let home = page(&app, "/", &officer).await.text();
+    assert!(
+        !home.contains("/admin/users"),
+        "officers are not shown admin links"
+    );
+    assert!(
+        page(&app, "/", &admin)
+            .await
+            .text()
+            .contains("/admin/users")
+    );
+}
+
+#[actix_rt::test]
+async fn a_form_without_the_csrf_token_or_from_another_origin_is_refused() {
+    let app = TestApp::new().await;
+    World::build(&app);
+    let session = browser_sign_in(&app, "admin").await;
+    let csrf = csrf_of(&page(&app, "/admin/regions", &session).await.text());
+
+    let missing = post_form(&app, "/admin/regions", &session, None, &[("name", "Wales")]).await;
+    assert_eq!(missing.status, 403);
+    let forged = post_form(
+        &app,
+        "/admin/regions",
+        &session,
+        None,
+        &[("name", "Wales"), ("csrf_token", "0123abcd")],
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    let cross = post_form(
+        &app,
+        "/admin/regions",
+        &session,
+        Some("https://evil.example"),
+        &[("name", "Wales"), ("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(cross.status, 403);
+    assert!(
+        !page(&app, "/admin/regions", &session)
+            .await
+            .text()
+            .contains("Wales")
+    );
+
+    let same = post_form(
+        &app,
+        "/admin/regions",
+        &session,
+        Some("http://localhost:8080"),
+        &[("name", "Wales"), ("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(same.status, 303, "{}", same.text());
+    assert!(
+        page(&app, "/admin/regions", &session)
+            .await
+            .text()
+            .contains("Wales")
+    );
+}
+
+#[actix_rt::test]
+async fn a_refused_form_keeps_what_was_typed_and_names_the_field() {
+    let app = TestApp::new().await;
+    World::build(&app);
+    let session = browser_sign_in(&app, "admin").await;
+    let csrf = csrf_of(&page(&app, "/admin/branches", &session).await.text());
+    let response = post_form(
+        &app,
+        "/admin/branches",
+        &session,
+        None,
+        &[
+            ("name", "Stockport <b>"),
+            ("code", "!!"),
+            ("region_id", "1"),
+            ("csrf_token", &csrf),
+        ],
+    )
+    .await;
+    assert_eq!(response.status, 422);
+    let html = response.text();
+    assert!(html.contains("id=\"code-error\""));
+    assert!(
+        html.contains("Stockport &lt;b&gt;"),
+        "typed text comes back, escaped"
+    );
+}
+
+#[actix_rt::test]
+async fn signing_out_in_the_browser_ends_the_session() {
+    let app = TestApp::new().await;
+    World::build(&app);
+    let session = browser_sign_in(&app, "wgn.officer").await;
+    let home = page(&app, "/", &session).await;
+    assert!(home.text().contains("Sign out"));
+    let csrf = csrf_of(&home.text());
+    let out = post_form(&app, "/logout", &session, None, &[("csrf_token", &csrf)]).await;
+    assert_eq!(out.status, 303);
+    assert_eq!(
+        page(&app, "/account", &session).await.status,
+        303,
+        "the old cookie is dead"
+    );
+}
