@@ -21,6 +21,7 @@ pub struct Branch {
 
 #[derive(Debug, Clone, Insertable, Deserialize)]
 #[diesel(table_name = branches)]
+#[serde(deny_unknown_fields)]
 pub struct NewBranch {
     pub region_id: RegionId,
     pub name: String,
@@ -29,6 +30,7 @@ pub struct NewBranch {
 
 #[derive(Debug, Clone, Default, AsChangeset, Deserialize)]
 #[diesel(table_name = branches)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateBranch {
     pub region_id: Option<RegionId>,
     pub name: Option<String>,

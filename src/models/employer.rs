@@ -20,6 +20,7 @@ pub struct Employer {
 
 #[derive(Debug, Clone, Insertable, Deserialize)]
 #[diesel(table_name = employers)]
+#[serde(deny_unknown_fields)]
 pub struct NewEmployer {
     pub name: String,
     pub safe_caseload_override: Option<f64>,
@@ -27,6 +28,7 @@ pub struct NewEmployer {
 
 #[derive(Debug, Clone, Default, AsChangeset, Deserialize)]
 #[diesel(table_name = employers)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateEmployer {
     pub name: Option<String>,
     /// `Some(None)` clears the override.

@@ -18,12 +18,14 @@ pub struct Region {
 
 #[derive(Debug, Clone, Insertable, Deserialize)]
 #[diesel(table_name = regions)]
+#[serde(deny_unknown_fields)]
 pub struct NewRegion {
     pub name: String,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset, Deserialize)]
 #[diesel(table_name = regions)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateRegion {
     pub name: Option<String>,
 }
