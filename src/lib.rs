@@ -5,8 +5,10 @@
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod casework;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod models;
 pub mod state;

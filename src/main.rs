@@ -1,5 +1,6 @@
 //! The `caseload` command line: serve the app, migrate the database, and the admin tasks.
 
+mod cli_import;
 mod cli_user;
 
 use anyhow::Context as _;
@@ -29,6 +30,9 @@ struct Cli {
 enum Command {
     /// Start the web application (migrating the database first).
     Serve {
+        /// Load realistic demo data (on an empty database only).
+        #[arg(long)]
+        demo: bool,
         #[command(flatten)]
         server: ServerConfig,
         #[command(flatten)]
@@ -36,6 +40,11 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Import a CSV file (all rows or none).
+    Import {
+        #[command(subcommand)]
+        what: cli_import::ImportCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -53,8 +62,9 @@ fn main() -> anyhow::Result<()> {
     telemetry::init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { server, auth } => serve(cli.database, server, auth),
+        Command::Serve { demo, server, auth } => serve(cli.database, server, auth, demo),
         Command::Migrate => open_database(&cli.database).map(|_| ()),
+        Command::Import { what } => cli_import::run(&open_database(&cli.database)?, what),
         Command::User { action } => cli_user::run(&open_database(&cli.database)?, action),
     }
 }
@@ -85,16 +95,32 @@ fn open_database(config: &DatabaseConfig) -> anyhow::Result<Database> {
     Ok(db)
 }
 
-fn serve(database: DatabaseConfig, server: ServerConfig, auth: AuthConfig) -> anyhow::Result<()> {
+fn serve(
+    database: DatabaseConfig,
+    server: ServerConfig,
+    auth: AuthConfig,
+    demo: bool,
+) -> anyhow::Result<()> {
     caseload::web::templates::check().map_err(|e| anyhow::anyhow!("templates: {e}"))?;
     let secret = secret::load(&auth).map_err(|e| anyhow::anyhow!(e))?;
     let keys = TokenKeys::new(&secret, auth.token_hours).map_err(|e| anyhow::anyhow!(e))?;
     let db = open_database(&database)?;
     tracing::info!(database = %db.backend(), "database ready");
 
-    let first_admin = {
+    let (demo_logins, first_admin) = {
         let mut conn = db.get().map_err(cli_error)?;
-        auth::bootstrap_admin(&mut conn, auth.admin_password.as_deref()).map_err(cli_error)?
+        let demo_logins = if demo {
+            let logins = caseload::demo::load(&mut conn).map_err(cli_error)?;
+            if logins.is_none() {
+                println!("The database already holds data: demo data not loaded.");
+            }
+            logins
+        } else {
+            None
+        };
+        let admin =
+            auth::bootstrap_admin(&mut conn, auth.admin_password.as_deref()).map_err(cli_error)?;
+        (demo_logins, admin)
     };
 
     let bind = server.bind.clone();
@@ -111,6 +137,17 @@ fn serve(database: DatabaseConfig, server: ServerConfig, auth: AuthConfig) -> an
             .bind(&bind)
             .with_context(|| format!("listening on {bind}"))?;
         println!("caseload is running at http://{bind}/ (Ctrl-C to stop)");
+        if let Some(logins) = &demo_logins {
+            println!("Demo data loaded. Sign in at http://{bind}/login as (passwords shown once):");
+            for login in logins {
+                println!(
+                    "  {:<10} {:<9} {}",
+                    login.username,
+                    login.role.as_str(),
+                    login.password
+                );
+            }
+        }
         if let Some(password) = first_admin {
             println!("Sign in as user `admin` with password: {password}");
             println!("(shown once; change it under Account after signing in)");

@@ -38,11 +38,9 @@ fn v1() -> actix_web::Scope {
         .service(users::show)
         .service(users::create)
         .service(users::update)
-        .service(members::list)
-        .service(members::show)
         .service(cases::list)
         .service(cases::show);
-    reference::routes(scope)
+    reference::routes(members::routes(scope))
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

@@ -118,3 +118,15 @@ async fn authenticate(state: &AppState, token: Option<String>) -> Result<(User, 
     let scope = Scope::of(&user)?;
     Ok((user, scope))
 }
+
+impl CurrentUser {
+    /// Where the caller may create and edit members and workload records: administrators
+    /// anywhere, officers in their branch. Organisers read; delegates see evidence only.
+    pub fn member_writer(&self) -> Result<Casework, AppError> {
+        match self.scope {
+            Scope::All => Ok(Casework::All),
+            Scope::Branch { branch_id } => Ok(Casework::Branch(branch_id)),
+            Scope::Region { .. } | Scope::Evidence { .. } => Err(AppError::Forbidden),
+        }
+    }
+}

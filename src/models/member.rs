@@ -163,3 +163,32 @@ pub fn like_pattern(text: &str) -> String {
         .collect();
     format!("%{escaped}%")
 }
+
+impl Member {
+    pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Member>> {
+        members::table
+            .filter(members::membership_number.eq(number.trim()))
+            .select(Member::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn create(conn: &mut DbConn, new: &NewMember) -> QueryResult<Member> {
+        diesel::insert_into(members::table)
+            .values(new)
+            .returning(members::all_columns)
+            .get_result(conn)
+    }
+
+    pub fn update(
+        conn: &mut DbConn,
+        id: MemberId,
+        mut changes: UpdateMember,
+    ) -> QueryResult<Member> {
+        changes.updated_at = Some(chrono::Utc::now().naive_utc());
+        diesel::update(members::table.find(id))
+            .set(changes)
+            .returning(members::all_columns)
+            .get_result(conn)
+    }
+}

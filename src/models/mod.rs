@@ -26,6 +26,6 @@ pub use ids::*;
 pub use member::{Member, MemberFilter, NewMember, UpdateMember};
 pub use reference::Reference;
 pub use region::{NewRegion, Region, UpdateRegion};
-pub use setting::Setting;
+pub use setting::{Setting, Settings};
 pub use user::{NewUser, UpdateUser, User};
 pub use workload_record::{NewWorkloadRecord, UpdateWorkloadRecord, WorkloadRecord};

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::db::DbConn;
 use crate::db::schema::settings;
+use crate::error::AppError;
 
 /// A named value an administrator can change (thresholds, windows, retention), so that no
 /// rule carries a literal in code. Defaults are inserted by the first migration.
@@ -15,11 +16,99 @@ pub struct Setting {
     pub updated_at: NaiveDateTime,
 }
 
+/// The settings, typed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Settings {
+    /// Open cases per FTE above which a member is above the safe caseload.
+    pub safe_caseload: f64,
+    /// k of statistical disclosure control.
+    pub disclosure_threshold: i64,
+    /// Length of an appeal window in working days.
+    pub appeal_working_days: i64,
+    /// Years after closing before a case is anonymised.
+    pub retention_years: i64,
+}
+
+/// Each setting's key, label and the range an administrator may choose from.
+pub const SETTINGS: &[(&str, &str, f64, f64)] = &[
+    (
+        "safe_caseload",
+        "Safe caseload (open cases per FTE)",
+        1.0,
+        100.0,
+    ),
+    (
+        "disclosure_threshold",
+        "Smallest count shown in evidence (k)",
+        2.0,
+        50.0,
+    ),
+    (
+        "appeal_working_days",
+        "Appeal window (working days)",
+        1.0,
+        60.0,
+    ),
+    (
+        "retention_years",
+        "Years to keep closed cases before anonymising",
+        1.0,
+        100.0,
+    ),
+];
+
 impl Setting {
     pub fn all(conn: &mut DbConn) -> QueryResult<Vec<Setting>> {
         settings::table
             .order(settings::key)
             .select(Setting::as_select())
             .load(conn)
+    }
+
+    /// Checks the value against the setting's range, then stores it.
+    pub fn set(conn: &mut DbConn, key: &str, value: &str) -> Result<(), AppError> {
+        let (_, _, low, high) = SETTINGS
+            .iter()
+            .find(|(k, ..)| *k == key)
+            .ok_or_else(|| AppError::invalid(key, "no such setting"))?;
+        let number: f64 = value
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid(key, "must be a number"))?;
+        let whole = key != "safe_caseload";
+        if !(number >= *low && number <= *high) || (whole && number.fract() != 0.0) {
+            let kind = if whole { "a whole number" } else { "a number" };
+            return Err(AppError::invalid(
+                key,
+                format!("must be {kind} from {low} to {high}"),
+            ));
+        }
+        diesel::update(settings::table.find(key))
+            .set((
+                settings::value.eq(number.to_string()),
+                settings::updated_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+}
+
+impl Settings {
+    pub fn load(conn: &mut DbConn) -> Result<Settings, AppError> {
+        let rows = Setting::all(conn)?;
+        let number = |key: &str| -> Result<f64, AppError> {
+            rows.iter()
+                .find(|s| s.key == key)
+                .and_then(|s| s.value.parse().ok())
+                .ok_or_else(|| {
+                    AppError::Internal(format!("setting {key} is missing or not a number"))
+                })
+        };
+        Ok(Settings {
+            safe_caseload: number("safe_caseload")?,
+            disclosure_threshold: number("disclosure_threshold")? as i64,
+            appeal_working_days: number("appeal_working_days")? as i64,
+            retention_years: number("retention_years")? as i64,
+        })
     }
 }

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::enums::WorkloadSource;
 use super::ids::{MemberId, UserId, WorkloadRecordId};
+use crate::db::DbConn;
 use crate::db::schema::workload_records;
 
 /// A member's workload on a date: the open cases they hold and the hours they worked.
@@ -44,4 +45,27 @@ pub struct UpdateWorkloadRecord {
     pub contracted_hours: Option<Option<f64>>,
     pub source: Option<WorkloadSource>,
     pub note: Option<Option<String>>,
+}
+
+impl WorkloadRecord {
+    /// A member's records, oldest first.
+    pub fn for_member(conn: &mut DbConn, member: MemberId) -> QueryResult<Vec<WorkloadRecord>> {
+        workload_records::table
+            .filter(workload_records::member_id.eq(member))
+            .order((workload_records::recorded_on, workload_records::id))
+            .select(WorkloadRecord::as_select())
+            .load(conn)
+    }
+
+    pub fn create(conn: &mut DbConn, new: &NewWorkloadRecord) -> QueryResult<WorkloadRecord> {
+        diesel::insert_into(workload_records::table)
+            .values(new)
+            .returning(workload_records::all_columns)
+            .get_result(conn)
+    }
+
+    /// Open cases per FTE.
+    pub fn caseload_per_fte(&self, fte: f64) -> f64 {
+        f64::from(self.open_cases) / fte
+    }
 }

@@ -1,0 +1,179 @@
+//! Reading an uploaded CSV file into named columns, reporting problems by line and column.
+
+use serde::Serialize;
+
+/// One problem in an imported file: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    pub line: u64,
+    pub column: String,
+    pub message: String,
+}
+
+impl RowError {
+    pub fn new(line: u64, column: &str, message: impl Into<String>) -> Self {
+        Self {
+            line,
+            column: column.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A row of the file with its line number; fields are looked up by column name.
+pub struct Row<'t> {
+    pub line: u64,
+    table: &'t Table,
+    fields: &'t [String],
+}
+
+impl Row<'_> {
+    /// The field under `column` (trimmed); `None` when the column is absent or the field blank.
+    pub fn get(&self, column: &str) -> Option<&str> {
+        let index = self.table.headers.iter().position(|h| h == column)?;
+        self.fields
+            .get(index)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+pub struct Table {
+    pub headers: Vec<String>,
+    rows: Vec<(u64, Vec<String>)>,
+}
+
+impl Table {
+    /// Reads a file whose first line names the columns (any order, any case). A UTF-8 byte
+    /// order mark, CRLF line ends, quoted fields and blank lines are accepted. `required`
+    /// columns must be present; a column not in `allowed` is refused, to catch typos.
+    pub fn read(bytes: &[u8], required: &[&str], allowed: &[&str]) -> Result<Table, Vec<RowError>> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        let mut errors = Vec::new();
+        let mut records = reader.byte_records();
+        let headers: Vec<String> = match records.next() {
+            None => return Err(vec![RowError::new(1, "", "the file is empty")]),
+            Some(Err(e)) => return Err(vec![RowError::new(1, "", format!("unreadable: {e}"))]),
+            Some(Ok(record)) => record
+                .iter()
+                .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
+                .collect(),
+        };
+        for (i, header) in headers.iter().enumerate() {
+            if !allowed.contains(&header.as_str()) {
+                errors.push(RowError::new(
+                    1,
+                    header,
+                    format!("unknown column; expected some of: {}", allowed.join(", ")),
+                ));
+            } else if headers[..i].contains(header) {
+                errors.push(RowError::new(1, header, "the column appears twice"));
+            }
+        }
+        for column in required {
+            if !headers.iter().any(|h| h == column) {
+                errors.push(RowError::new(1, column, "this column is required"));
+            }
+        }
+        let mut rows = Vec::new();
+        for record in records {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    errors.push(RowError::new(line, "", format!("unreadable: {e}")));
+                    continue;
+                }
+            };
+            let line = record.position().map_or(0, |p| p.line());
+            if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                continue;
+            }
+            let mut fields = Vec::with_capacity(record.len());
+            for (i, field) in record.iter().enumerate() {
+                match std::str::from_utf8(field) {
+                    Ok(text) => fields.push(text.to_owned()),
+                    Err(_) => {
+                        let column = headers.get(i).map_or("", String::as_str);
+                        errors.push(RowError::new(line, column, "is not valid UTF-8 text"));
+                        fields.push(String::new());
+                    }
+                }
+            }
+            if fields.len() != headers.len() {
+                errors.push(RowError::new(
+                    line,
+                    "",
+                    format!(
+                        "has {} fields where the header has {}",
+                        fields.len(),
+                        headers.len()
+                    ),
+                ));
+                continue;
+            }
+            rows.push((line, fields));
+        }
+        if errors.is_empty() {
+            Ok(Table { headers, rows })
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(|(line, fields)| Row {
+            line: *line,
+            table: self,
+            fields,
+        })
+    }
+}
+
+/// Parses a field, turning a failure into a row error naming the column.
+pub fn parse_field<T>(
+    row: &Row<'_>,
+    column: &str,
+    errors: &mut Vec<RowError>,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Option<T> {
+    let text = row.get(column)?;
+    match parse(text) {
+        Ok(value) => Some(value),
+        Err(message) => {
+            errors.push(RowError::new(row.line, column, message));
+            None
+        }
+    }
+}
+
+/// A date as `2026-03-31` or, as people type them in the UK, `31/03/2026`.
+pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+        .map_err(|_| format!("{text:?} is not a date (use YYYY-MM-DD or DD/MM/YYYY)"))
+}
+
+pub fn parse_number(text: &str) -> Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| format!("{text:?} is not a number"))
+}
+
+pub fn parse_whole(text: &str) -> Result<i64, String> {
+    text.parse::<i64>()
+        .map_err(|_| format!("{text:?} is not a whole number"))
+}

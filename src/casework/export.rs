@@ -1,0 +1,63 @@
+//! CSV export of the members in a scope, in the import's own columns so that a file can be
+//! exported, corrected and imported again.
+
+use std::collections::HashMap;
+
+use crate::api::query::Paging;
+use crate::auth::Casework;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::{Branch, Employer, Member, MemberFilter};
+
+use super::import::MEMBER_COLUMNS;
+
+/// Members exported per query.
+const PAGE: i64 = 1000;
+
+/// The CSV text and how many members it holds.
+pub fn members_csv(conn: &mut DbConn, scope: Casework) -> Result<(Vec<u8>, usize), AppError> {
+    let branch_code: HashMap<_, _> = Branch::list(conn)?
+        .into_iter()
+        .map(|b| (b.id, b.code))
+        .collect();
+    let employer_name: HashMap<_, _> = Employer::list(conn)?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let fail = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
+    writer.write_record(MEMBER_COLUMNS).map_err(fail)?;
+    let mut count = 0;
+    for page in 1.. {
+        let paging = Paging {
+            page,
+            per_page: PAGE,
+        };
+        let (members, _) = Member::list_in(conn, scope, &MemberFilter::default(), paging)?;
+        for m in &members {
+            writer
+                .write_record([
+                    m.membership_number.as_str(),
+                    &m.first_name,
+                    &m.last_name,
+                    m.email.as_deref().unwrap_or_default(),
+                    m.phone.as_deref().unwrap_or_default(),
+                    employer_name.get(&m.employer_id).map_or("", String::as_str),
+                    &m.job_role,
+                    m.team.as_deref().unwrap_or_default(),
+                    &m.fte.to_string(),
+                    &m.start_date.map(|d| d.to_string()).unwrap_or_default(),
+                    branch_code.get(&m.branch_id).map_or("", String::as_str),
+                ])
+                .map_err(fail)?;
+        }
+        count += members.len();
+        if (members.len() as i64) < PAGE {
+            break;
+        }
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((bytes, count))
+}

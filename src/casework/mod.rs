@@ -1,0 +1,9 @@
+//! Casework operations shared by the API, the pages and the command line: members, workload
+//! records, CSV import and export.
+
+pub mod csv_table;
+pub mod export;
+pub mod import;
+pub mod member_fields;
+pub mod members;
+pub mod workload;

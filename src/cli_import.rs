@@ -1,0 +1,120 @@
+//! `caseload import members|workload FILE.csv`, with a progress bar.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use caseload::auth::Casework;
+use caseload::casework::import::{self, ImportOptions, ImportReport, Progress};
+use caseload::db::{Database, write_transaction};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli_error;
+
+#[derive(clap::Subcommand)]
+pub enum ImportCommand {
+    /// Members: creates new ones and updates existing ones by membership number.
+    Members {
+        file: PathBuf,
+        /// Check the file and report, without writing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Create employers named in the file that do not exist yet.
+        #[arg(long)]
+        create_employers: bool,
+    },
+    /// Workload records (membership_number, recorded_on, open_cases, …).
+    Workload {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+struct Bar(ProgressBar);
+
+impl Progress for Bar {
+    fn start(&self, stage: &str, total: u64) {
+        self.0.set_length(total);
+        self.0.set_position(0);
+        self.0.set_message(stage.to_owned());
+    }
+    fn advance(&self, n: u64) {
+        self.0.inc(n);
+    }
+}
+
+pub fn run(db: &Database, command: ImportCommand) -> anyhow::Result<()> {
+    let (file, options, members) = match command {
+        ImportCommand::Members {
+            file,
+            dry_run,
+            create_employers,
+        } => (
+            file,
+            ImportOptions {
+                dry_run,
+                create_employers,
+            },
+            true,
+        ),
+        ImportCommand::Workload { file, dry_run } => (
+            file,
+            ImportOptions {
+                dry_run,
+                create_employers: false,
+            },
+            false,
+        ),
+    };
+    let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len} rows ({eta})")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let progress = Bar(bar);
+    let mut conn = db.get().map_err(cli_error)?;
+    // The command line acts as an administrator: every branch, no user id in the audit log.
+    let report = write_transaction(&mut conn, |conn| {
+        if members {
+            import::import_members(conn, None, Casework::All, &bytes, options, &progress)
+        } else {
+            import::import_workload(conn, None, Casework::All, &bytes, options, &progress)
+        }
+    })
+    .map_err(cli_error)?;
+    progress.0.finish_and_clear();
+    print_report(&report);
+    if report.is_refused() {
+        anyhow::bail!(
+            "{} problem(s) in {}; nothing was written",
+            report.errors.len(),
+            file.display()
+        );
+    }
+    Ok(())
+}
+
+fn print_report(report: &ImportReport) {
+    for error in &report.errors {
+        let column = if error.column.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", error.column)
+        };
+        eprintln!("line {}{column}: {}", error.line, error.message);
+    }
+    let verb = if report.dry_run { "would be" } else { "were" };
+    println!(
+        "{} rows: {} {verb} created, {} {verb} updated, {} unchanged{}",
+        report.rows,
+        report.created,
+        report.updated,
+        report.unchanged,
+        if report.employers_created > 0 {
+            format!("; {} new employer(s)", report.employers_created)
+        } else {
+            String::new()
+        }
+    );
+}

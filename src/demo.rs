@@ -1,0 +1,297 @@
+//! Demo data for `caseload serve --demo`: five branches in two regions with their councils,
+//! three hundred members with eighteen months of monthly workload records (some teams
+//! persistently above the safe caseload), and one user per role. Names, emails and phone
+//! numbers are invented (example.org addresses, Ofcom's drama range of mobile numbers).
+//! Deterministic: the same seed gives the same data.
+
+use chrono::{Datelike, Months, NaiveDate, Utc};
+use diesel::prelude::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::auth::password;
+use crate::db::schema::{members, users, workload_records};
+use crate::db::{DbConn, write_transaction};
+use crate::error::AppError;
+use crate::models::*;
+
+const SEED: u64 = 2018;
+pub const MEMBERS_PER_BRANCH: usize = 60;
+pub const MONTHS: u32 = 18;
+
+/// (region, branch, code, employer, how much above an ordinary caseload its busiest teams run)
+const BRANCHES: &[(&str, &str, &str, &str, f64)] = &[
+    ("North West", "Bury", "BRY", "Bury Council", 1.0),
+    (
+        "North West",
+        "Manchester",
+        "MCR",
+        "Manchester City Council",
+        1.35,
+    ),
+    ("North West", "Oldham", "OLD", "Oldham Council", 1.3),
+    ("North West", "Wigan", "WGN", "Wigan Council", 1.05),
+    (
+        "Yorkshire and the Humber",
+        "Leeds",
+        "LDS",
+        "Leeds City Council",
+        1.15,
+    ),
+];
+
+/// Teams, and whether they carry the pressure of a busy branch.
+const TEAMS: &[(&str, bool)] = &[
+    ("Assessment", true),
+    ("Child protection", true),
+    ("Children in need", false),
+    ("Looked after children", false),
+    ("Fostering and adoption", false),
+    ("Leaving care", false),
+];
+
+const ROLES: &[(&str, f64)] = &[
+    ("Social worker", 0.6),
+    ("Senior social worker", 0.2),
+    ("Newly qualified social worker", 0.1),
+    ("Team manager", 0.05),
+    ("Family support worker", 0.05),
+];
+
+const FIRST: &[&str] = &[
+    "Aisha",
+    "Amelia",
+    "Ben",
+    "Callum",
+    "Chloe",
+    "Daniel",
+    "Deborah",
+    "Ellie",
+    "Fatima",
+    "Grace",
+    "Hannah",
+    "Harpreet",
+    "Imran",
+    "Jack",
+    "James",
+    "Joanne",
+    "Kwame",
+    "Laura",
+    "Liam",
+    "Mei",
+    "Michael",
+    "Nadia",
+    "Niamh",
+    "Oliver",
+    "Priya",
+    "Rachel",
+    "Rhys",
+    "Ruth",
+    "Samir",
+    "Sarah",
+    "Sophie",
+    "Tariq",
+    "Thomas",
+    "Tomasz",
+    "Yasmin",
+    "Zoe",
+    "Adebayo",
+    "Catherine",
+    "Gareth",
+    "Helen",
+];
+
+const LAST: &[&str] = &[
+    "Ahmed", "Akhtar", "Bailey", "Brown", "Campbell", "Chen", "Clarke", "Davies", "Evans", "Green",
+    "Hall", "Hughes", "Hussain", "Jackson", "Johnson", "Jones", "Khan", "Kowalski", "Lewis",
+    "Mensah", "Mitchell", "Murphy", "Nowak", "O'Brien", "Okafor", "Patel", "Roberts", "Robinson",
+    "Shah", "Singh", "Smith", "Taylor", "Thompson", "Walker", "Ward", "Watson", "White",
+    "Williams", "Wilson", "Wright",
+];
+
+/// Who to sign in as, and the password (printed once at start-up).
+pub struct DemoLogin {
+    pub username: String,
+    pub role: Role,
+    pub password: String,
+}
+
+/// Loads the demo on an empty database; `None` when it already holds users or members.
+pub fn load(conn: &mut DbConn) -> Result<Option<Vec<DemoLogin>>, AppError> {
+    let users: i64 = users::table.count().get_result(conn)?;
+    let members: i64 = members::table.count().get_result(conn)?;
+    if users > 0 || members > 0 {
+        return Ok(None);
+    }
+    write_transaction(conn, |conn| build(conn, Utc::now().date_naive()).map(Some))
+}
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+fn weighted<'a>(rng: &mut StdRng, items: &'a [(&'a str, f64)]) -> &'a str {
+    let mut roll: f64 = rng.random();
+    for (item, weight) in items {
+        if roll < *weight {
+            return item;
+        }
+        roll -= weight;
+    }
+    items[0].0
+}
+
+fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError> {
+    let mut rng = StdRng::seed_from_u64(SEED);
+    let mut regions: Vec<Region> = Vec::new();
+    let mut branch_ids = Vec::new();
+    for (region_name, branch_name, code, employer_name, pressure) in BRANCHES {
+        let region = match regions.iter().find(|r| r.name == *region_name) {
+            Some(r) => r.clone(),
+            None => {
+                let r = Region::create(
+                    conn,
+                    &NewRegion {
+                        name: (*region_name).into(),
+                    },
+                )?;
+                regions.push(r.clone());
+                r
+            }
+        };
+        let branch = Branch::create(
+            conn,
+            &NewBranch {
+                region_id: region.id,
+                name: (*branch_name).into(),
+                code: (*code).into(),
+            },
+        )?;
+        let employer = Employer::create(
+            conn,
+            &NewEmployer {
+                name: (*employer_name).into(),
+                safe_caseload_override: None,
+            },
+        )?;
+        branch_ids.push((branch.id, employer.id, *code, *pressure));
+    }
+
+    let months: Vec<NaiveDate> = (0..MONTHS)
+        .rev()
+        .filter_map(|back| today.checked_sub_months(Months::new(back)))
+        .filter_map(|d| NaiveDate::from_ymd_opt(d.year(), d.month(), 5.min(today.day()).max(1)))
+        .collect();
+    let mut serial = 0;
+    for (branch, employer, code, pressure) in &branch_ids {
+        let mut new_members = Vec::new();
+        let mut profiles = Vec::new();
+        for _ in 0..MEMBERS_PER_BRANCH {
+            serial += 1;
+            let first = *pick(&mut rng, FIRST);
+            let last = *pick(&mut rng, LAST);
+            let (team, busy) = *pick(&mut rng, TEAMS);
+            let fte = *pick(&mut rng, &[1.0, 1.0, 1.0, 1.0, 0.8, 0.6, 0.5]);
+            let number = format!("{code}{:05}", 10000 + serial);
+            let consent = rng.random_bool(0.6);
+            let base = rng.random_range(10.0..15.5) * if busy { *pressure } else { 1.0 };
+            profiles.push((base, fte));
+            new_members.push(NewMember {
+                search_text: member::search_text(first, last, &number),
+                branch_id: *branch,
+                employer_id: *employer,
+                membership_number: number,
+                first_name: first.into(),
+                last_name: last.into(),
+                email: Some(format!(
+                    "{}.{}{serial}@example.org",
+                    first.to_lowercase(),
+                    last.to_lowercase().replace('\'', "")
+                )),
+                phone: Some(format!("07700 900{:03}", serial % 1000)),
+                job_role: weighted(&mut rng, ROLES).into(),
+                team: Some(team.into()),
+                fte,
+                start_date: NaiveDate::from_ymd_opt(
+                    rng.random_range(1996..2025),
+                    rng.random_range(1..13),
+                    1,
+                ),
+                equality_consent: consent,
+                age_band: consent.then(|| *pick(&mut rng, AgeBand::ALL)),
+                ethnic_group: consent.then(|| *pick(&mut rng, EthnicGroup::ALL)),
+            });
+        }
+        let ids: Vec<MemberId> = crate::db_run!(conn, {
+            diesel::insert_into(members::table)
+                .values(&new_members)
+                .returning(members::id)
+                .get_results(conn)
+        })?;
+        let mut records = Vec::new();
+        for (id, (base, fte)) in ids.iter().zip(profiles) {
+            for (i, month) in months.iter().enumerate() {
+                // Pressure creeps up over the period; each month varies a little.
+                let per_fte = base * (1.0 + 0.01 * i as f64) + rng.random_range(-1.5..1.5);
+                let open_cases = (per_fte * fte).round().max(0.0) as i32;
+                let contracted = 37.0 * fte;
+                let overtime = ((per_fte - 14.0).max(0.0) * 0.9 + rng.random_range(0.0..3.0)) * fte;
+                records.push(NewWorkloadRecord {
+                    member_id: *id,
+                    recorded_on: *month,
+                    open_cases,
+                    hours_worked: Some(((contracted + overtime) * 2.0).round() / 2.0),
+                    contracted_hours: Some(contracted),
+                    source: if rng.random_bool(0.7) {
+                        WorkloadSource::Supervision
+                    } else {
+                        WorkloadSource::MemberReport
+                    },
+                    note: None,
+                    created_by: None,
+                });
+            }
+        }
+        for chunk in records.chunks(1000) {
+            crate::db_run!(conn, {
+                diesel::insert_into(workload_records::table)
+                    .values(chunk)
+                    .execute(conn)
+            })?;
+        }
+    }
+
+    let north_west = regions[0].id;
+    let (wigan, ..) = branch_ids[3];
+    let mut logins = Vec::new();
+    for (username, role, branch_id, region_id) in [
+        ("admin", Role::Admin, None, None),
+        ("organiser", Role::Organiser, None, Some(north_west)),
+        ("officer", Role::Officer, Some(wigan), None),
+        ("delegate", Role::Delegate, None, None),
+    ] {
+        let password = password::random_password();
+        User::create(
+            conn,
+            NewUser {
+                username: username.into(),
+                password_hash: password::hash(&password)?,
+                display_name: format!("Demo {}", role.label().to_lowercase()),
+                role,
+                branch_id,
+                region_id,
+                active: true,
+            },
+        )?;
+        logins.push(DemoLogin {
+            username: username.into(),
+            role,
+            password,
+        });
+    }
+    crate::audit::record(
+        conn,
+        crate::audit::Event::new(None, "create", "demo").detail("demo data loaded"),
+    )?;
+    Ok(logins)
+}
