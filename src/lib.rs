@@ -11,6 +11,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod models;
+pub mod reports;
 pub mod state;
 pub mod telemetry;
 pub mod text;

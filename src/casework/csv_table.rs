@@ -41,12 +41,16 @@ impl Row<'_> {
 pub struct Table {
     pub headers: Vec<String>,
     rows: Vec<(u64, Vec<String>)>,
+    /// Rows that could not be read at all; the rest are still checked, so that one upload
+    /// reports every problem.
+    pub unreadable: Vec<RowError>,
 }
 
 impl Table {
     /// Reads a file whose first line names the columns (any order, any case). A UTF-8 byte
     /// order mark, CRLF line ends, quoted fields and blank lines are accepted. `required`
-    /// columns must be present; a column not in `allowed` is refused, to catch typos.
+    /// columns must be present; a column not in `allowed` is refused, to catch typos. Problems
+    /// with the header are returned as the error; unreadable rows are kept in `unreadable`.
     pub fn read(bytes: &[u8], required: &[&str], allowed: &[&str]) -> Result<Table, Vec<RowError>> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut reader = csv::ReaderBuilder::new()
@@ -78,6 +82,9 @@ impl Table {
             if !headers.iter().any(|h| h == column) {
                 errors.push(RowError::new(1, column, "this column is required"));
             }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
         }
         let mut rows = Vec::new();
         for record in records {
@@ -118,11 +125,11 @@ impl Table {
             }
             rows.push((line, fields));
         }
-        if errors.is_empty() {
-            Ok(Table { headers, rows })
-        } else {
-            Err(errors)
-        }
+        Ok(Table {
+            headers,
+            rows,
+            unreadable: errors,
+        })
     }
 
     pub fn len(&self) -> usize {

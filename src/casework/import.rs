@@ -152,7 +152,7 @@ pub fn import_members(
         .into_iter()
         .map(|e| (e.name.to_lowercase(), e.id))
         .collect();
-    let mut errors = Vec::new();
+    let mut errors = table.unreadable.clone();
     let mut rows = Vec::with_capacity(table.len());
     let mut numbers_seen: HashMap<String, u64> = HashMap::new();
     let mut new_employers = BTreeSet::new();
@@ -233,14 +233,14 @@ pub fn import_members(
                 None
             }
         };
-        if let Some(fields) = &fields {
-            if let Some(first) = numbers_seen.insert(fields.membership_number.clone(), line) {
-                errors.push(RowError::new(
-                    line,
-                    "membership_number",
-                    format!("{} is also on line {first}", fields.membership_number),
-                ));
-            }
+        if let Some(fields) = &fields
+            && let Some(first) = numbers_seen.insert(fields.membership_number.clone(), line)
+        {
+            errors.push(RowError::new(
+                line,
+                "membership_number",
+                format!("{} is also on line {first}", fields.membership_number),
+            ));
         }
         if let (Some(branch), Some(employer), Some(fields), true) =
             (branch, employer, fields, errors.len() == before)
@@ -433,7 +433,7 @@ pub fn import_workload(
     .into_iter()
     .collect();
 
-    let mut errors = Vec::new();
+    let mut errors = table.unreadable.clone();
     let mut records: Vec<(u64, NewWorkloadRecord)> = Vec::new();
     let mut keys_seen: HashMap<(MemberId, chrono::NaiveDate, WorkloadSource), u64> = HashMap::new();
     for row in table.rows() {

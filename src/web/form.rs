@@ -26,6 +26,14 @@ impl FormData {
             .map(|(_, v)| v.as_str())
     }
 
+    /// A checkbox sends its field only when ticked; this makes it `true` or `false`.
+    pub fn with_checkbox(mut self, name: &str) -> Self {
+        let ticked = self.fields.iter().any(|(k, _)| k == name);
+        self.fields.retain(|(k, _)| k != name);
+        self.fields.push((name.to_owned(), ticked.to_string()));
+        self
+    }
+
     pub fn csrf(&self) -> &str {
         self.get(CSRF_FIELD).unwrap_or_default()
     }

@@ -18,12 +18,19 @@ struct NavItem {
 /// Navigation shows each role only what it may use.
 fn navigation(role: Role, current: &str) -> Vec<NavItem> {
     let mut items = vec![("/", "Home")];
+    if role != Role::Delegate {
+        items.push(("/members", "Members"));
+    }
+    if matches!(role, Role::Admin | Role::Officer) {
+        items.push(("/import", "Import"));
+    }
     if role == Role::Admin {
         items.extend([
             ("/admin/users", "Users"),
             ("/admin/regions", "Regions"),
             ("/admin/branches", "Branches"),
             ("/admin/employers", "Employers"),
+            ("/admin/settings", "Settings"),
             ("/admin/audit", "Audit log"),
         ]);
     }

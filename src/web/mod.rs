@@ -6,7 +6,9 @@ pub mod assets;
 pub mod form;
 pub mod health;
 pub mod home;
+pub mod imports;
 pub mod layout;
+pub mod members;
 pub mod page;
 pub mod session;
 pub mod templates;
@@ -22,5 +24,15 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(session::logout)
         .service(account::show)
         .service(account::change_password)
+        .service(members::list)
+        .service(members::new)
+        .service(members::create)
+        .service(members::show)
+        .service(members::edit)
+        .service(members::update)
+        .service(members::add_workload)
+        .service(imports::form)
+        .service(imports::upload_file)
+        .service(imports::export)
         .configure(admin::routes);
 }

@@ -275,3 +275,66 @@ async fn bad_query_parameters_are_400s_naming_the_parameter() {
     let response = app.get_as("/api/v1/members/not-a-number", &admin).await;
     assert_eq!(response.status, 404);
 }
+
+#[actix_rt::test]
+async fn every_page_answers_each_role_as_the_rules_say() {
+    use crate::pages_auth::{browser_sign_in, page};
+    let app = TestApp::new().await;
+    let w = World::build(&app);
+    let mut sessions = Vec::new();
+    for role in ROLES {
+        sessions.push(browser_sign_in(&app, role).await);
+    }
+    let pages: Vec<(String, [u16; 5])> = vec![
+        ("/".into(), [200; 5]),
+        ("/account".into(), [200; 5]),
+        ("/members".into(), [200, 200, 200, 200, 403]),
+        (
+            format!("/members/{}", w.wigan_member),
+            [200, 200, 200, 404, 403],
+        ),
+        (
+            format!("/members/{}", w.leeds_member),
+            [200, 404, 404, 200, 403],
+        ),
+        ("/members/new".into(), [200, 403, 200, 200, 403]),
+        (
+            format!("/members/{}/edit", w.wigan_member),
+            [200, 403, 200, 404, 403],
+        ),
+        ("/import".into(), [200, 403, 200, 200, 403]),
+        ("/members.csv".into(), [200, 403, 200, 200, 403]),
+        ("/admin/users".into(), [200, 403, 403, 403, 403]),
+        (
+            format!("/admin/users/{}", w.wigan_officer),
+            [200, 403, 403, 403, 403],
+        ),
+        ("/admin/regions".into(), [200, 403, 403, 403, 403]),
+        ("/admin/branches".into(), [200, 403, 403, 403, 403]),
+        (
+            format!("/admin/branches/{}", w.wigan),
+            [200, 403, 403, 403, 403],
+        ),
+        ("/admin/employers".into(), [200, 403, 403, 403, 403]),
+        ("/admin/settings".into(), [200, 403, 403, 403, 403]),
+        ("/admin/audit".into(), [200, 403, 403, 403, 403]),
+    ];
+    let mut failures = Vec::new();
+    for (path, expect) in &pages {
+        let anonymous = app.get(path).await.status.as_u16();
+        let expected_anonymous = if path == "/" { 200 } else { 303 };
+        if anonymous != expected_anonymous {
+            failures.push(format!("{path} signed out: {anonymous}"));
+        }
+        for (i, session) in sessions.iter().enumerate() {
+            let status = page(&app, path, session).await.status.as_u16();
+            if status != expect[i] {
+                failures.push(format!(
+                    "{path} as {}: {status}, expected {}",
+                    ROLES[i], expect[i]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod reference;
+pub mod settings;
 pub mod users;
 
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
@@ -10,5 +11,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(users::edit)
         .service(users::update)
         .service(audit::search)
+        .service(settings::show)
+        .service(settings::save)
         .configure(reference::routes);
 }

@@ -1,0 +1,3 @@
+//! Aggregation and presentation: charts (and, later, dashboards and evidence).
+
+pub mod chart;

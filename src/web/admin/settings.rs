@@ -1,0 +1,86 @@
+//! `/admin/settings`: the thresholds and windows the rules use.
+
+use actix_web::{HttpResponse, get, post, web};
+use serde_json::json;
+
+use crate::audit::{self, Event};
+use crate::auth::CurrentUser;
+use crate::models::Setting;
+use crate::models::setting::SETTINGS;
+use crate::state::AppState;
+use crate::web::form::FormData;
+use crate::web::layout;
+use crate::web::page::{FormProblem, PageError, render, render_status, see_other};
+
+async fn context(
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+) -> Result<tera::Context, PageError> {
+    let stored = state.db.run(|conn| Ok(Setting::all(conn)?)).await?;
+    let rows: Vec<_> = SETTINGS
+        .iter()
+        .map(|(key, label, low, high)| {
+            let value = stored
+                .iter()
+                .find(|s| s.key == *key)
+                .map(|s| s.value.clone())
+                .unwrap_or_default();
+            json!({"key": key, "label": label, "low": low, "high": high, "value": value})
+        })
+        .collect();
+    let mut context = layout::context(state, user, "/admin/settings");
+    context.insert("settings", &rows);
+    Ok(context)
+}
+
+#[get("/admin/settings")]
+pub async fn show(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    user.require_admin()?;
+    let mut context = context(&state, &user).await?;
+    if query.iter().any(|(k, _)| k == "saved") {
+        context.insert("notice", "Saved.");
+    }
+    render("admin/settings.html", &context)
+}
+
+#[post("/admin/settings")]
+pub async fn save(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    user.require_admin()?;
+    let form = FormData::new(form.into_inner());
+    user.check_csrf(&state, form.csrf())?;
+    let actor = user.id();
+    let values: Vec<(String, String)> = SETTINGS
+        .iter()
+        .filter_map(|(key, ..)| form.get(key).map(|v| ((*key).to_owned(), v.to_owned())))
+        .collect();
+    let result = state
+        .db
+        .write(move |conn| {
+            for (key, value) in &values {
+                Setting::set(conn, key, value)?;
+            }
+            let keys: Vec<&str> = values.iter().map(|(k, _)| k.as_str()).collect();
+            audit::record(
+                conn,
+                Event::new(Some(actor), "update", "settings").detail(keys.join(",")),
+            )
+        })
+        .await;
+    match result {
+        Ok(()) => Ok(see_other("/admin/settings?saved=1")),
+        Err(error) => {
+            let problem = FormProblem::from_error(error)?;
+            let mut context = context(&state, &user).await?;
+            problem.show(&mut context, &form.values());
+            render_status("admin/settings.html", &context, problem.status)
+        }
+    }
+}

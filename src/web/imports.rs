@@ -1,0 +1,142 @@
+//! `/import`: upload a CSV of members or workload records, with a dry run; and the members
+//! CSV download.
+
+use actix_multipart::Multipart;
+use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use actix_web::{HttpResponse, get, post, web};
+use futures_util::StreamExt;
+
+use super::layout;
+use super::page::{PageError, render, render_status};
+use crate::api::members::IMPORT_LIMIT_BYTES;
+use crate::audit::{self, Event};
+use crate::auth::CurrentUser;
+use crate::casework::import::{self, ImportOptions, NoProgress};
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[get("/import")]
+pub async fn form(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, PageError> {
+    user.member_writer()?;
+    let mut context = layout::context(&state, &user, "/import");
+    context.insert("columns_members", &import::MEMBER_COLUMNS.join(", "));
+    context.insert("columns_workload", &import::WORKLOAD_COLUMNS.join(", "));
+    render("members/import.html", &context)
+}
+
+/// The parts of the upload form.
+#[derive(Default)]
+struct Upload {
+    csrf_token: String,
+    kind: String,
+    dry_run: bool,
+    create_employers: bool,
+    file: Vec<u8>,
+}
+
+async fn read_upload(mut payload: Multipart) -> Result<Upload, AppError> {
+    let mut parts = Upload::default();
+    while let Some(field) = payload.next().await {
+        let mut field = field.map_err(|e| AppError::bad_field("file", e.to_string()))?;
+        let name = field.name().unwrap_or_default().to_owned();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|e| AppError::bad_field(&name, e.to_string()))?;
+            if bytes.len() + chunk.len() > IMPORT_LIMIT_BYTES {
+                return Err(AppError::PayloadTooLarge);
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let text = || String::from_utf8_lossy(&bytes).into_owned();
+        match name.as_str() {
+            "csrf_token" => parts.csrf_token = text(),
+            "kind" => parts.kind = text(),
+            "dry_run" => parts.dry_run = true,
+            "create_employers" => parts.create_employers = true,
+            "file" => parts.file = bytes,
+            _ => {}
+        }
+    }
+    Ok(parts)
+}
+
+#[post("/import")]
+pub async fn upload_file(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    payload: Multipart,
+) -> Result<HttpResponse, PageError> {
+    let writer = user.member_writer()?;
+    let parts = read_upload(payload).await?;
+    user.check_csrf(&state, &parts.csrf_token)?;
+    let mut context = layout::context(&state, &user, "/import");
+    context.insert("columns_members", &import::MEMBER_COLUMNS.join(", "));
+    context.insert("columns_workload", &import::WORKLOAD_COLUMNS.join(", "));
+    if parts.file.is_empty() {
+        context.insert("errors", &serde_json::json!({"file": "choose a CSV file"}));
+        return render_status(
+            "members/import.html",
+            &context,
+            actix_web::http::StatusCode::BAD_REQUEST,
+        );
+    }
+    let options = ImportOptions {
+        dry_run: parts.dry_run,
+        create_employers: parts.create_employers,
+    };
+    let actor = user.id();
+    let workload = parts.kind == "workload";
+    let file = parts.file;
+    let report = state
+        .db
+        .write(move |conn| {
+            if workload {
+                import::import_workload(conn, Some(actor), writer, &file, options, &NoProgress)
+            } else {
+                import::import_members(conn, Some(actor), writer, &file, options, &NoProgress)
+            }
+        })
+        .await?;
+    let status = if report.is_refused() {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    context.insert(
+        "kind",
+        if workload {
+            "workload records"
+        } else {
+            "members"
+        },
+    );
+    context.insert("report", &report);
+    render_status("members/import.html", &context, status)
+}
+
+#[get("/members.csv")]
+pub async fn export(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, PageError> {
+    let scope = user.member_writer()?;
+    let actor = user.id();
+    let csv = state
+        .db
+        .write(move |conn| {
+            let (csv, count) = crate::casework::export::members_csv(conn, scope)?;
+            audit::record(
+                conn,
+                Event::new(Some(actor), "export", "member").detail(format!("count={count}")),
+            )?;
+            Ok(csv)
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((CONTENT_DISPOSITION, "attachment; filename=\"members.csv\""))
+        .body(csv))
+}
