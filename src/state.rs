@@ -31,6 +31,17 @@ impl AppState {
         }
     }
 
+    /// The full address of a calendar feed: absolute when the public address is configured.
+    pub fn calendar_url(&self, token: &str) -> String {
+        let base = self
+            .server
+            .public_url
+            .as_deref()
+            .unwrap_or("")
+            .trim_end_matches('/');
+        format!("{base}/calendar/{token}.ics")
+    }
+
     /// Whether the public address is https, so cookies must be Secure.
     pub fn secure_cookies(&self) -> bool {
         self.server

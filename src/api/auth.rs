@@ -1,6 +1,6 @@
 //! Sign-in for API clients, the caller's own account.
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -63,16 +63,51 @@ pub struct Me {
     pub calendar_url: Option<String>,
 }
 
+fn me_of(state: &AppState, user: &crate::models::User, scope: Scope) -> Me {
+    Me {
+        id: user.id,
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role,
+        scope,
+        calendar_url: user
+            .calendar_token
+            .as_deref()
+            .map(|t| state.calendar_url(t)),
+    }
+}
+
 #[get("/me")]
-pub async fn me(user: CurrentUser) -> HttpResponse {
-    HttpResponse::Ok().json(Me {
-        id: user.user.id,
-        username: user.user.username.clone(),
-        display_name: user.user.display_name.clone(),
-        role: user.user.role,
-        scope: user.scope,
-        calendar_url: None,
-    })
+pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> HttpResponse {
+    HttpResponse::Ok().json(me_of(&state, &user.user, user.scope))
+}
+
+/// Issues a new secret calendar URL (revoking any earlier one).
+#[post("/me/calendar")]
+pub async fn rotate_calendar(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let id = user.id();
+    let updated = state
+        .db
+        .write(move |conn| auth::set_calendar(conn, id, true))
+        .await?;
+    Ok(HttpResponse::Ok().json(me_of(&state, &updated, user.scope)))
+}
+
+/// Revokes the calendar URL.
+#[delete("/me/calendar")]
+pub async fn revoke_calendar(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let id = user.id();
+    let updated = state
+        .db
+        .write(move |conn| auth::set_calendar(conn, id, false))
+        .await?;
+    Ok(HttpResponse::Ok().json(me_of(&state, &updated, user.scope)))
 }
 
 #[derive(Deserialize)]

@@ -34,13 +34,13 @@ fn v1() -> actix_web::Scope {
         .service(auth::logout)
         .service(auth::me)
         .service(auth::change_password)
+        .service(auth::rotate_calendar)
+        .service(auth::revoke_calendar)
         .service(users::list)
         .service(users::show)
         .service(users::create)
-        .service(users::update)
-        .service(cases::list)
-        .service(cases::show);
-    reference::routes(members::routes(scope))
+        .service(users::update);
+    reference::routes(cases::routes(members::routes(scope)))
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

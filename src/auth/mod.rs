@@ -143,3 +143,21 @@ pub fn bootstrap_admin(
     )?;
     Ok(Some(password))
 }
+
+/// Issues a fresh secret calendar token (`on`) or revokes it; audited.
+pub fn set_calendar(conn: &mut DbConn, id: UserId, on: bool) -> Result<User, AppError> {
+    let token = on.then(|| {
+        use rand::RngCore;
+        let mut bytes = [0u8; 24];
+        rand::rng().fill_bytes(&mut bytes);
+        crate::text::hex(&bytes)
+    });
+    let user = User::set_calendar_token(conn, id, token)?;
+    let action = if on {
+        "calendar_issued"
+    } else {
+        "calendar_revoked"
+    };
+    audit::record(conn, Event::new(Some(id), action, "user").id(id.0))?;
+    Ok(user)
+}

@@ -1,7 +1,10 @@
 //! Casework operations shared by the API, the pages and the command line: members, workload
 //! records, CSV import and export.
 
+pub mod calendar;
+pub mod cases;
 pub mod csv_table;
+pub mod dates;
 pub mod export;
 pub mod import;
 pub mod member_fields;

@@ -6,7 +6,7 @@ use super::enums::{CaseStatus, CaseType, Outcome, Stage, WorkloadFactor};
 use super::ids::{BranchId, CaseId, MemberId, UserId};
 use crate::api::query::Paging;
 use crate::auth::Casework;
-use crate::db::schema::{branches, case_reference_counters, case_workload_factors, cases};
+use crate::db::schema::{branches, case_reference_counters, case_workload_factors, cases, members};
 use crate::db::{DbConn, Sql};
 
 /// A representation case. `branch_id` is the member's branch when the case was opened and
@@ -90,6 +90,34 @@ pub struct CaseFilter {
     pub stage: Option<Stage>,
     pub branch_id: Option<BranchId>,
     pub member_id: Option<MemberId>,
+    pub assigned_to: Option<UserId>,
+    pub opened_from: Option<NaiveDate>,
+    pub opened_to: Option<NaiveDate>,
+    pub workload_factor: Option<bool>,
+    /// Part of a reference, or of the member's name or number.
+    pub q: Option<String>,
+    pub sort: CaseSort,
+}
+
+/// Orders of the case list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CaseSort {
+    #[default]
+    NewestFirst,
+    OldestFirst,
+    Reference,
+}
+
+impl std::str::FromStr for CaseSort {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "-opened_on" => Ok(Self::NewestFirst),
+            "opened_on" => Ok(Self::OldestFirst),
+            "reference" => Ok(Self::Reference),
+            _ => Err("expected one of: -opened_on, opened_on, reference".into()),
+        }
+    }
 }
 
 impl Case {
@@ -140,15 +168,105 @@ impl Case {
             if let Some(m) = filter.member_id {
                 query = query.filter(cases::member_id.eq(m));
             }
+            if let Some(u) = filter.assigned_to {
+                query = query.filter(cases::assigned_to.eq(u));
+            }
+            if let Some(from) = filter.opened_from {
+                query = query.filter(cases::opened_on.ge(from));
+            }
+            if let Some(to) = filter.opened_to {
+                query = query.filter(cases::opened_on.le(to));
+            }
+            if let Some(w) = filter.workload_factor {
+                query = query.filter(cases::workload_factor.eq(w));
+            }
+            if let Some(q) = &filter.q {
+                let pattern = super::member::like_pattern(q);
+                query = query.filter(
+                    cases::reference
+                        .like(pattern.to_uppercase())
+                        .or(cases::member_id.eq_any(
+                            members::table
+                                .filter(members::search_text.like(pattern))
+                                .select(members::id.nullable()),
+                        )),
+                );
+            }
             query
         };
         let total = filtered().count().get_result(conn)?;
-        let items = filtered()
-            .order((cases::opened_on.desc(), cases::id.desc()))
+        let ordered = match filter.sort {
+            CaseSort::NewestFirst => filtered().order((cases::opened_on.desc(), cases::id.desc())),
+            CaseSort::OldestFirst => filtered().order((cases::opened_on.asc(), cases::id.asc())),
+            CaseSort::Reference => filtered().order(cases::reference.asc()),
+        };
+        let items = ordered
             .limit(paging.per_page)
             .offset(paging.offset())
             .select(Case::as_select())
             .load(conn)?;
         Ok((items, total))
     }
+}
+
+impl Case {
+    pub fn create(conn: &mut DbConn, new: &NewCase) -> QueryResult<Case> {
+        diesel::insert_into(cases::table)
+            .values(new)
+            .returning(cases::all_columns)
+            .get_result(conn)
+    }
+
+    pub fn update(conn: &mut DbConn, id: CaseId, mut changes: UpdateCase) -> QueryResult<Case> {
+        changes.updated_at = Some(chrono::Utc::now().naive_utc());
+        diesel::update(cases::table.find(id))
+            .set(changes)
+            .returning(cases::all_columns)
+            .get_result(conn)
+    }
+
+    pub fn factors(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<WorkloadFactor>> {
+        case_workload_factors::table
+            .filter(case_workload_factors::case_id.eq(id))
+            .order(case_workload_factors::factor)
+            .select(case_workload_factors::factor)
+            .load(conn)
+    }
+
+    pub fn set_factors(
+        conn: &mut DbConn,
+        id: CaseId,
+        factors: &[WorkloadFactor],
+    ) -> QueryResult<()> {
+        diesel::delete(case_workload_factors::table.filter(case_workload_factors::case_id.eq(id)))
+            .execute(conn)?;
+        for factor in factors {
+            diesel::insert_into(case_workload_factors::table)
+                .values(CaseWorkloadFactor {
+                    case_id: id,
+                    factor: *factor,
+                })
+                .execute(conn)?;
+        }
+        Ok(())
+    }
+}
+
+/// The next number in a branch's sequence for a year. The counter row is upserted inside the
+/// caller's write transaction, so concurrent creators queue on it and never share a number.
+pub fn next_case_number(conn: &mut DbConn, branch: BranchId, year: i32) -> QueryResult<i32> {
+    use case_reference_counters::dsl as c;
+    crate::db_run!(conn, {
+        diesel::insert_into(c::case_reference_counters)
+            .values(CaseReferenceCounter {
+                branch_id: branch,
+                year,
+                last_number: 1,
+            })
+            .on_conflict((c::branch_id, c::year))
+            .do_update()
+            .set(c::last_number.eq(c::last_number + 1))
+            .returning(c::last_number)
+            .get_result(conn)
+    })
 }

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::enums::EventKind;
 use super::ids::{CaseEventId, CaseId, UserId};
+use crate::db::DbConn;
 use crate::db::schema::case_events;
 
 /// An entry on a case's timeline. `body` is confidential: never logged, never in evidence.
@@ -34,4 +35,22 @@ pub struct NewCaseEvent {
 pub struct UpdateCaseEvent {
     pub occurred_on: Option<NaiveDate>,
     pub body: Option<String>,
+}
+
+impl CaseEvent {
+    /// A case's timeline, in date order.
+    pub fn for_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseEvent>> {
+        case_events::table
+            .filter(case_events::case_id.eq(case))
+            .order((case_events::occurred_on, case_events::id))
+            .select(CaseEvent::as_select())
+            .load(conn)
+    }
+
+    pub fn create(conn: &mut DbConn, new: &NewCaseEvent) -> QueryResult<CaseEvent> {
+        diesel::insert_into(case_events::table)
+            .values(new)
+            .returning(case_events::all_columns)
+            .get_result(conn)
+    }
 }

@@ -17,7 +17,9 @@ pub mod workload_record;
 
 pub use audit_entry::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use branch::{Branch, NewBranch, UpdateBranch};
-pub use case::{Case, CaseFilter, CaseReferenceCounter, CaseWorkloadFactor, NewCase, UpdateCase};
+pub use case::{
+    Case, CaseFilter, CaseReferenceCounter, CaseSort, CaseWorkloadFactor, NewCase, UpdateCase,
+};
 pub use case_event::{CaseEvent, NewCaseEvent, UpdateCaseEvent};
 pub use deadline::{Deadline, NewDeadline, UpdateDeadline};
 pub use employer::{Employer, NewEmployer, UpdateEmployer};

@@ -108,3 +108,25 @@ impl User {
             .map(|_| ())
     }
 }
+
+impl User {
+    pub fn find_by_calendar_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<User>> {
+        users::table
+            .filter(users::calendar_token.eq(token))
+            .select(User::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// A new secret feed token (the old URL stops working), or none to revoke the feed.
+    pub fn set_calendar_token(
+        conn: &mut DbConn,
+        id: UserId,
+        token: Option<String>,
+    ) -> QueryResult<User> {
+        diesel::update(users::table.find(id))
+            .set(users::calendar_token.eq(token))
+            .returning(users::all_columns)
+            .get_result(conn)
+    }
+}

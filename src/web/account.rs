@@ -15,13 +15,39 @@ pub async fn show(
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let mut context = layout::context(&state, &user, "/account");
-    if query.iter().any(|(k, v)| k == "notice" && v == "password") {
+    if query.iter().any(|(k, v)| k == "notice" && v == "calendar") {
         context.insert(
             "notice",
-            "Your password is changed. Other sessions are signed out.",
+            "Your calendar address is changed; the old one no longer works.",
         );
     }
+    context.insert(
+        "calendar_url",
+        &user
+            .user
+            .calendar_token
+            .as_deref()
+            .map(|t| state.calendar_url(t)),
+    );
     render("account.html", &context)
+}
+
+/// Issues a new secret calendar address, or revokes it.
+#[post("/account/calendar")]
+pub async fn calendar(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let form = FormData::new(form.into_inner());
+    user.check_csrf(&state, form.csrf())?;
+    let on = form.get("action") != Some("revoke");
+    let id = user.id();
+    state
+        .db
+        .write(move |conn| auth::set_calendar(conn, id, on))
+        .await?;
+    Ok(see_other("/account?notice=calendar"))
 }
 
 #[post("/account/password")]

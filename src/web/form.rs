@@ -49,10 +49,22 @@ impl FormData {
 
     /// Parses the non-blank fields (all but the CSRF token) into `T`.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, AppError> {
+        self.parse_fields(|k| k != CSRF_FIELD)
+    }
+
+    /// Parses only the named non-blank fields into `T` (a page with several forms).
+    pub fn parse_only<T: DeserializeOwned>(&self, names: &[&str]) -> Result<T, AppError> {
+        self.parse_fields(|k| names.contains(&k))
+    }
+
+    fn parse_fields<T: DeserializeOwned>(
+        &self,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<T, AppError> {
         let given: Vec<(&str, &str)> = self
             .fields
             .iter()
-            .filter(|(k, v)| k != CSRF_FIELD && !v.trim().is_empty())
+            .filter(|(k, v)| keep(k) && !v.trim().is_empty())
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let encoded = serde_urlencoded::to_string(&given)
@@ -69,5 +81,16 @@ impl FormData {
             };
             AppError::invalid(&field, message)
         })
+    }
+}
+
+impl FormData {
+    /// Every value sent under `name` (ticked checkboxes of one group).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }

@@ -20,6 +20,7 @@ fn navigation(role: Role, current: &str) -> Vec<NavItem> {
     let mut items = vec![("/", "Home")];
     if role != Role::Delegate {
         items.push(("/members", "Members"));
+        items.push(("/cases", "Cases"));
     }
     if matches!(role, Role::Admin | Role::Officer) {
         items.push(("/import", "Import"));

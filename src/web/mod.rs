@@ -3,6 +3,8 @@
 pub mod account;
 pub mod admin;
 pub mod assets;
+pub mod calendar;
+pub mod cases;
 pub mod form;
 pub mod health;
 pub mod home;
@@ -19,11 +21,13 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(health::healthz)
         .service(assets::static_file)
         .service(home::index)
+        .service(calendar::feed)
         .service(session::login_form)
         .service(session::login)
         .service(session::logout)
         .service(account::show)
         .service(account::change_password)
+        .service(account::calendar)
         .service(members::list)
         .service(members::new)
         .service(members::create)
@@ -31,6 +35,14 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(members::edit)
         .service(members::update)
         .service(members::add_workload)
+        .service(cases::list)
+        .service(cases::new)
+        .service(cases::create)
+        .service(cases::show)
+        .service(cases::workflow)
+        .service(cases::add_event)
+        .service(cases::add_deadline)
+        .service(cases::deadline_done)
         .service(imports::form)
         .service(imports::upload_file)
         .service(imports::export)

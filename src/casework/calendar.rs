@@ -1,0 +1,93 @@
+//! An iCalendar (RFC 5545) feed of a user's hearings and deadlines, for subscribing from a
+//! calendar program. It carries case references and deadline kinds only: no names, no case
+//! text, because calendars are synced to phones and shared more loosely than this app.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::models::{Deadline, DeadlineKind};
+
+/// One line of the feed, folded at 75 octets as RFC 5545 §3.1 requires.
+fn push_line(out: &mut String, line: &str) {
+    let mut width = 0;
+    for c in line.chars() {
+        let size = c.len_utf8();
+        if width + size > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += size;
+    }
+    out.push_str("\r\n");
+}
+
+/// TEXT values escape backslash, semicolon, comma and newline (RFC 5545 §3.3.11).
+fn text(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%Y%m%d").to_string()
+}
+
+/// The feed for these deadlines (each with its case reference). `host` names the UIDs' domain.
+pub fn feed(deadlines: &[(Deadline, String)], now: NaiveDateTime, host: &str) -> String {
+    let mut out = String::new();
+    for line in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//caseload//casework deadlines//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:caseload deadlines",
+    ] {
+        push_line(&mut out, line);
+    }
+    let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
+    for (deadline, reference) in deadlines {
+        let what = match deadline.kind {
+            DeadlineKind::Hearing => "Hearing",
+            DeadlineKind::Appeal => "Appeal window closes",
+            DeadlineKind::Tribunal => "Tribunal claim deadline",
+            DeadlineKind::Other => "Deadline",
+        };
+        push_line(&mut out, "BEGIN:VEVENT");
+        push_line(
+            &mut out,
+            &format!("UID:deadline-{}@{}", deadline.id, text(host)),
+        );
+        push_line(&mut out, &format!("DTSTAMP:{stamp}"));
+        push_line(
+            &mut out,
+            &format!("DTSTART;VALUE=DATE:{}", date(deadline.due_on)),
+        );
+        if let Some(next) = deadline.due_on.succ_opt() {
+            push_line(&mut out, &format!("DTEND;VALUE=DATE:{}", date(next)));
+        }
+        push_line(
+            &mut out,
+            &format!("SUMMARY:{}", text(&format!("{what}: {reference}"))),
+        );
+        push_line(&mut out, "TRANSP:TRANSPARENT");
+        if deadline.kind != DeadlineKind::Hearing {
+            // Reminders a week and a day before.
+            for trigger in ["-P7D", "-P1D"] {
+                push_line(&mut out, "BEGIN:VALARM");
+                push_line(&mut out, "ACTION:DISPLAY");
+                push_line(
+                    &mut out,
+                    &format!("DESCRIPTION:{}", text(&format!("{what}: {reference}"))),
+                );
+                push_line(&mut out, &format!("TRIGGER:{trigger}"));
+                push_line(&mut out, "END:VALARM");
+            }
+        }
+        push_line(&mut out, "END:VEVENT");
+    }
+    push_line(&mut out, "END:VCALENDAR");
+    out
+}

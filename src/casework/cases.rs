@@ -1,0 +1,572 @@
+//! Representation cases: creation with a branch reference, the stage and outcome workflow
+//! (each change recorded on the timeline), timeline entries, deadlines, referral to the region.
+
+use chrono::{Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::dates;
+use crate::audit::{self, Event};
+use crate::auth::Scope;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::case::next_case_number;
+use crate::models::*;
+use crate::validate::double_option;
+
+pub const SUMMARY_MAX: usize = 10_000;
+pub const EVENT_MAX: usize = 10_000;
+
+/// Who is acting, and where.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub id: UserId,
+    pub scope: Scope,
+}
+
+impl Actor {
+    /// Whether the actor may work a case already read in scope.
+    pub fn may_work(&self, case: &Case) -> bool {
+        match self.scope {
+            Scope::All | Scope::Branch { .. } => true,
+            Scope::Region { .. } => case.referred_to_region,
+            Scope::Evidence { .. } => false,
+        }
+    }
+
+    /// The case if the actor may change it: administrators any, officers their branch's,
+    /// organisers those referred to their region. Out of sight is 404; in sight but not
+    /// theirs to work is 403.
+    pub fn writable_case(&self, conn: &mut DbConn, id: CaseId) -> Result<Case, AppError> {
+        let case = Case::find_in(conn, self.scope.casework()?, id)?;
+        if self.may_work(&case) {
+            Ok(case)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// A case with what is held beside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub case: Case,
+    pub workload_factors: Vec<WorkloadFactor>,
+}
+
+pub fn view(conn: &mut DbConn, case: Case) -> Result<CaseView, AppError> {
+    let workload_factors = Case::factors(conn, case.id)?;
+    Ok(CaseView {
+        case,
+        workload_factors,
+    })
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseInput {
+    pub member_id: MemberId,
+    #[serde(rename = "type")]
+    pub case_type: CaseType,
+    pub opened_on: NaiveDate,
+    pub stage: Option<Stage>,
+    pub summary: Option<String>,
+    /// Defaults to the officer or organiser opening the case.
+    pub assigned_to: Option<UserId>,
+    #[serde(default)]
+    pub workload_factor: bool,
+    #[serde(default)]
+    pub workload_factors: Vec<WorkloadFactor>,
+    #[serde(default)]
+    pub referred_to_region: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseChanges {
+    #[serde(rename = "type")]
+    pub case_type: Option<CaseType>,
+    pub stage: Option<Stage>,
+    /// `closed` needs an outcome and a closed date; `open` on a closed case reopens it.
+    pub status: Option<CaseStatus>,
+    pub outcome: Option<Outcome>,
+    pub closed_on: Option<NaiveDate>,
+    pub workload_factor: Option<bool>,
+    pub workload_factors: Option<Vec<WorkloadFactor>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub assigned_to: Option<Option<UserId>>,
+    pub referred_to_region: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub summary: Option<Option<String>>,
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+fn check_date(field: &str, date: NaiveDate) -> Result<(), AppError> {
+    if date > today() {
+        Err(AppError::invalid(field, "must not be in the future"))
+    } else if date.year() < 1990 {
+        Err(AppError::invalid(field, "must be in 1990 or later"))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_summary(summary: Option<String>) -> Result<Option<String>, AppError> {
+    let summary = summary
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
+    if summary
+        .as_ref()
+        .is_some_and(|s| s.chars().count() > SUMMARY_MAX)
+    {
+        return Err(AppError::invalid(
+            "summary",
+            format!("must be at most {SUMMARY_MAX} characters"),
+        ));
+    }
+    Ok(summary)
+}
+
+fn check_factors(
+    workload_factor: bool,
+    factors: &[WorkloadFactor],
+) -> Result<Vec<WorkloadFactor>, AppError> {
+    if !workload_factor && !factors.is_empty() {
+        return Err(AppError::invalid(
+            "workload_factors",
+            "name factors only when workload is a factor",
+        ));
+    }
+    let mut factors = factors.to_vec();
+    factors.sort();
+    factors.dedup();
+    Ok(factors)
+}
+
+/// The assignee must be an active user who can see the case's branch.
+fn check_assignee(conn: &mut DbConn, user: UserId, branch: BranchId) -> Result<(), AppError> {
+    let refuse = |why: &str| AppError::invalid("assigned_to", why);
+    let assignee = User::find(conn, user).map_err(|_| refuse("no such user"))?;
+    if !assignee.active {
+        return Err(refuse("that user is deactivated"));
+    }
+    let sees = match Scope::of(&assignee)? {
+        Scope::All => true,
+        Scope::Branch { branch_id } => branch_id == branch,
+        Scope::Region { region_id } => Branch::find(conn, branch)?.region_id == region_id,
+        Scope::Evidence { .. } => false,
+    };
+    if sees {
+        Ok(())
+    } else {
+        Err(refuse("that user cannot see this branch's cases"))
+    }
+}
+
+fn timeline(
+    conn: &mut DbConn,
+    case: CaseId,
+    actor: UserId,
+    kind: EventKind,
+    body: String,
+) -> Result<(), AppError> {
+    CaseEvent::create(
+        conn,
+        &NewCaseEvent {
+            case_id: case,
+            occurred_on: today(),
+            kind,
+            body,
+            author_id: Some(actor),
+        },
+    )?;
+    Ok(())
+}
+
+pub fn create(conn: &mut DbConn, actor: Actor, input: CaseInput) -> Result<CaseView, AppError> {
+    let writer = match actor.scope {
+        Scope::Region { .. } => return Err(AppError::Forbidden),
+        scope => scope.casework()?,
+    };
+    let member = Member::find_in(conn, writer, input.member_id)
+        .map_err(|_| AppError::invalid("member_id", "no such member in your scope"))?;
+    check_date("opened_on", input.opened_on)?;
+    let stage = input.stage.unwrap_or(Stage::Referral);
+    if stage == Stage::Closed {
+        return Err(AppError::invalid(
+            "stage",
+            "open the case first, then close it with an outcome",
+        ));
+    }
+    let factors = check_factors(input.workload_factor, &input.workload_factors)?;
+    let assigned_to = match (input.assigned_to, actor.scope) {
+        (Some(user), _) => Some(user),
+        (None, Scope::Branch { .. }) => Some(actor.id),
+        (None, _) => None,
+    };
+    if let Some(user) = assigned_to {
+        check_assignee(conn, user, member.branch_id)?;
+    }
+    let branch = Branch::find(conn, member.branch_id)?;
+    let year = input.opened_on.year();
+    let number = next_case_number(conn, branch.id, year)?;
+    let case = Case::create(
+        conn,
+        &NewCase {
+            reference: format!("{}-{year}-{number:04}", branch.code),
+            member_id: Some(member.id),
+            branch_id: branch.id,
+            case_type: input.case_type,
+            stage,
+            status: CaseStatus::Open,
+            opened_on: input.opened_on,
+            workload_factor: input.workload_factor,
+            assigned_to,
+            referred_to_region: input.referred_to_region,
+            summary: check_summary(input.summary)?,
+        },
+    )?;
+    Case::set_factors(conn, case.id, &factors)?;
+    timeline(
+        conn,
+        case.id,
+        actor.id,
+        EventKind::StageChange,
+        format!("Case opened at {}", stage.label()),
+    )?;
+    audit::record(
+        conn,
+        Event::new(Some(actor.id), "create", "case")
+            .id(case.id.0)
+            .detail(format!("member={}", member.id)),
+    )?;
+    view(conn, case)
+}
+
+pub fn update(
+    conn: &mut DbConn,
+    actor: Actor,
+    id: CaseId,
+    changes: CaseChanges,
+) -> Result<CaseView, AppError> {
+    let case = actor.writable_case(conn, id)?;
+    let mut update = UpdateCase::default();
+    let mut changed: Vec<&str> = Vec::new();
+    let mut events: Vec<(EventKind, String)> = Vec::new();
+
+    let closing = changes.status == Some(CaseStatus::Closed) && case.status == CaseStatus::Open;
+    let reopening = changes.status == Some(CaseStatus::Open) && case.status == CaseStatus::Closed;
+    if closing {
+        let outcome = changes
+            .outcome
+            .ok_or_else(|| AppError::invalid("outcome", "is required to close a case"))?;
+        let closed_on = changes
+            .closed_on
+            .ok_or_else(|| AppError::invalid("closed_on", "is required to close a case"))?;
+        if closed_on < case.opened_on {
+            return Err(AppError::invalid(
+                "closed_on",
+                format!("must not be before the case opened ({})", case.opened_on),
+            ));
+        }
+        check_date("closed_on", closed_on)?;
+        if changes.stage.is_some_and(|s| s != Stage::Closed) {
+            return Err(AppError::invalid(
+                "stage",
+                "a closed case is at the closed stage",
+            ));
+        }
+        update.status = Some(CaseStatus::Closed);
+        update.stage = Some(Stage::Closed);
+        update.outcome = Some(Some(outcome));
+        update.closed_on = Some(Some(closed_on));
+        changed.extend(["status", "outcome"]);
+        events.push((EventKind::Outcome, format!("Outcome: {}", outcome.label())));
+        events.push((
+            EventKind::StageChange,
+            format!("Stage: {} → Closed", case.stage.label()),
+        ));
+    } else if reopening {
+        let stage = changes
+            .stage
+            .ok_or_else(|| AppError::invalid("stage", "say which stage the reopened case is at"))?;
+        if stage == Stage::Closed {
+            return Err(AppError::invalid(
+                "stage",
+                "a reopened case is not at the closed stage",
+            ));
+        }
+        update.status = Some(CaseStatus::Open);
+        update.stage = Some(stage);
+        update.outcome = Some(None);
+        update.closed_on = Some(None);
+        changed.extend(["status", "stage"]);
+        events.push((
+            EventKind::StageChange,
+            format!("Case reopened at {}", stage.label()),
+        ));
+    } else {
+        if changes.outcome.is_some() || changes.closed_on.is_some() {
+            let field = if changes.outcome.is_some() {
+                "outcome"
+            } else {
+                "closed_on"
+            };
+            let why = if case.status == CaseStatus::Closed {
+                "reopen the case to change how it closed"
+            } else {
+                "is set by closing the case (status closed)"
+            };
+            return Err(AppError::invalid(field, why));
+        }
+        if let Some(stage) = changes.stage.filter(|s| *s != case.stage) {
+            if case.status == CaseStatus::Closed {
+                return Err(AppError::invalid(
+                    "stage",
+                    "reopen the case first (status open with a stage)",
+                ));
+            }
+            if stage == Stage::Closed {
+                return Err(AppError::invalid(
+                    "stage",
+                    "close the case with status closed, an outcome and a closed date",
+                ));
+            }
+            if stage < case.stage {
+                return Err(AppError::invalid(
+                    "stage",
+                    format!(
+                        "cannot go back from {} to {}",
+                        case.stage.label(),
+                        stage.label()
+                    ),
+                ));
+            }
+            update.stage = Some(stage);
+            changed.push("stage");
+            events.push((
+                EventKind::StageChange,
+                format!("Stage: {} → {}", case.stage.label(), stage.label()),
+            ));
+        }
+    }
+
+    if let Some(case_type) = changes.case_type.filter(|t| *t != case.case_type) {
+        update.case_type = Some(case_type);
+        changed.push("type");
+    }
+    let workload_factor = changes.workload_factor.unwrap_or(case.workload_factor);
+    if changes.workload_factor.is_some() || changes.workload_factors.is_some() {
+        let factors = match changes.workload_factors {
+            Some(factors) => factors,
+            None if workload_factor => Case::factors(conn, id)?,
+            None => Vec::new(),
+        };
+        let factors = check_factors(workload_factor, &factors)?;
+        Case::set_factors(conn, id, &factors)?;
+        update.workload_factor = Some(workload_factor);
+        changed.push("workload_factor");
+    }
+    if let Some(assignee) = changes.assigned_to {
+        if let Some(user) = assignee {
+            check_assignee(conn, user, case.branch_id)?;
+        }
+        update.assigned_to = Some(assignee);
+        changed.push("assigned_to");
+    }
+    if let Some(referred) = changes
+        .referred_to_region
+        .filter(|r| *r != case.referred_to_region)
+    {
+        update.referred_to_region = Some(referred);
+        changed.push("referred_to_region");
+        events.push((
+            EventKind::Note,
+            if referred {
+                "Referred to the region".into()
+            } else {
+                "Referral to the region withdrawn".into()
+            },
+        ));
+    }
+    if let Some(summary) = changes.summary {
+        update.summary = Some(check_summary(summary)?);
+        changed.push("summary");
+    }
+
+    let case = Case::update(conn, id, update)?;
+    for (kind, body) in events {
+        timeline(conn, id, actor.id, kind, body)?;
+    }
+    audit::record(
+        conn,
+        Event::new(Some(actor.id), "update", "case")
+            .id(id.0)
+            .detail(changed.join(",")),
+    )?;
+    view(conn, case)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventInput {
+    pub occurred_on: NaiveDate,
+    pub kind: EventKind,
+    pub body: String,
+}
+
+pub fn add_event(
+    conn: &mut DbConn,
+    actor: Actor,
+    id: CaseId,
+    input: EventInput,
+) -> Result<CaseEvent, AppError> {
+    actor.writable_case(conn, id)?;
+    if matches!(input.kind, EventKind::StageChange | EventKind::Outcome) {
+        return Err(AppError::invalid(
+            "kind",
+            "stage changes and outcomes are recorded by changing the case",
+        ));
+    }
+    if input.occurred_on > today() + chrono::Days::new(366) || input.occurred_on.year() < 1990 {
+        return Err(AppError::invalid(
+            "occurred_on",
+            "must be within a year from today and in 1990 or later",
+        ));
+    }
+    let body = input.body.trim().to_owned();
+    if body.is_empty() {
+        return Err(AppError::invalid("body", "is required"));
+    }
+    if body.chars().count() > EVENT_MAX {
+        return Err(AppError::invalid(
+            "body",
+            format!("must be at most {EVENT_MAX} characters"),
+        ));
+    }
+    let event = CaseEvent::create(
+        conn,
+        &NewCaseEvent {
+            case_id: id,
+            occurred_on: input.occurred_on,
+            kind: input.kind,
+            body,
+            author_id: Some(actor.id),
+        },
+    )?;
+    audit::record(
+        conn,
+        Event::new(Some(actor.id), "create", "case_event")
+            .id(event.id.0)
+            .detail(format!("case={id}")),
+    )?;
+    Ok(event)
+}
+
+/// A deadline by hand (`due_on`), or computed by the rules from a date (`from`): the
+/// tribunal limitation date, or the end of the appeal window.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineInput {
+    pub kind: DeadlineKind,
+    pub due_on: Option<NaiveDate>,
+    pub from: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+pub fn add_deadline(
+    conn: &mut DbConn,
+    actor: Actor,
+    id: CaseId,
+    input: DeadlineInput,
+) -> Result<Deadline, AppError> {
+    actor.writable_case(conn, id)?;
+    let due_on = match (input.due_on, input.from, input.kind) {
+        (Some(_), Some(_), _) => {
+            return Err(AppError::invalid(
+                "from",
+                "give either due_on or from, not both",
+            ));
+        }
+        (Some(due), None, _) => due,
+        (None, Some(from), DeadlineKind::Tribunal) => dates::tribunal_limitation(from)
+            .ok_or_else(|| AppError::invalid("from", "is out of range"))?,
+        (None, Some(from), DeadlineKind::Appeal) => {
+            let days = Settings::load(conn)?.appeal_working_days;
+            let (first, last) = dates::bank_holiday_years();
+            if from.year() < first {
+                return Err(AppError::invalid(
+                    "from",
+                    format!("bank holidays are known from {first}"),
+                ));
+            }
+            dates::appeal_deadline(from, days as u32).ok_or_else(|| {
+                AppError::invalid("from", format!("bank holidays are known up to {last}"))
+            })?
+        }
+        (None, Some(_), _) => {
+            return Err(AppError::invalid(
+                "from",
+                "only tribunal and appeal deadlines are computed; give due_on",
+            ));
+        }
+        (None, None, _) => return Err(AppError::invalid("due_on", "is required")),
+    };
+    if due_on.year() < 1990 || due_on > today() + chrono::Days::new(3 * 366) {
+        return Err(AppError::invalid(
+            "due_on",
+            "must be within three years from today and in 1990 or later",
+        ));
+    }
+    let note = input
+        .note
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
+    if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+        return Err(AppError::invalid("note", "must be at most 500 characters"));
+    }
+    let deadline = Deadline::create(
+        conn,
+        &NewDeadline {
+            case_id: id,
+            kind: input.kind,
+            due_on,
+            note,
+        },
+    )?;
+    audit::record(
+        conn,
+        Event::new(Some(actor.id), "create", "deadline")
+            .id(deadline.id.0)
+            .detail(format!("case={id}")),
+    )?;
+    Ok(deadline)
+}
+
+pub fn set_deadline_done(
+    conn: &mut DbConn,
+    actor: Actor,
+    id: DeadlineId,
+    done: bool,
+) -> Result<Deadline, AppError> {
+    let deadline = Deadline::find(conn, id)?;
+    actor.writable_case(conn, deadline.case_id)?;
+    let deadline = Deadline::update(
+        conn,
+        id,
+        &UpdateDeadline {
+            done: Some(done),
+            ..Default::default()
+        },
+    )?;
+    audit::record(
+        conn,
+        Event::new(Some(actor.id), "update", "deadline")
+            .id(id.0)
+            .detail(format!("done={done}")),
+    )?;
+    Ok(deadline)
+}
