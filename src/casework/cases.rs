@@ -186,6 +186,18 @@ fn timeline(
     Ok(())
 }
 
+/// `LDS-2026-0042`: the branch code, the year, the next number in the branch's sequence. A
+/// number already taken (a reference carried over from another system) is passed over.
+pub fn next_reference(conn: &mut DbConn, branch: &Branch, year: i32) -> Result<String, AppError> {
+    loop {
+        let number = next_case_number(conn, branch.id, year)?;
+        let reference = format!("{}-{year}-{number:04}", branch.code);
+        if !Case::reference_taken(conn, &reference)? {
+            return Ok(reference);
+        }
+    }
+}
+
 pub fn create(conn: &mut DbConn, actor: Actor, input: CaseInput) -> Result<CaseView, AppError> {
     let writer = match actor.scope {
         Scope::Region { .. } => return Err(AppError::Forbidden),
@@ -211,12 +223,11 @@ pub fn create(conn: &mut DbConn, actor: Actor, input: CaseInput) -> Result<CaseV
         check_assignee(conn, user, member.branch_id)?;
     }
     let branch = Branch::find(conn, member.branch_id)?;
-    let year = input.opened_on.year();
-    let number = next_case_number(conn, branch.id, year)?;
+    let reference = next_reference(conn, &branch, input.opened_on.year())?;
     let case = Case::create(
         conn,
         &NewCase {
-            reference: format!("{}-{year}-{number:04}", branch.code),
+            reference,
             member_id: Some(member.id),
             branch_id: branch.id,
             case_type: input.case_type,

@@ -225,6 +225,13 @@ impl Case {
             .get_result(conn)
     }
 
+    pub fn reference_taken(conn: &mut DbConn, reference: &str) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            cases::table.filter(cases::reference.eq(reference)),
+        ))
+        .get_result(conn)
+    }
+
     pub fn factors(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<WorkloadFactor>> {
         case_workload_factors::table
             .filter(case_workload_factors::case_id.eq(id))

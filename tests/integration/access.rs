@@ -303,6 +303,16 @@ async fn every_page_answers_each_role_as_the_rules_say() {
             [200, 403, 200, 404, 403],
         ),
         ("/import".into(), [200, 403, 200, 200, 403]),
+        ("/cases".into(), [200, 200, 200, 200, 403]),
+        ("/cases/new".into(), [200, 403, 200, 200, 403]),
+        (
+            format!("/cases/{}", w.wigan_case),
+            [200, 200, 200, 404, 403],
+        ),
+        (
+            format!("/cases/{}", w.leeds_case),
+            [200, 404, 404, 200, 403],
+        ),
         ("/members.csv".into(), [200, 403, 200, 200, 403]),
         ("/admin/users".into(), [200, 403, 403, 403, 403]),
         (

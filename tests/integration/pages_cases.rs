@@ -1,0 +1,122 @@
+//! Case pages as a rep uses them: open a case, add a hearing, see it at home, close it.
+
+use crate::common::TestApp;
+use crate::fixtures::World;
+use crate::pages_auth::{browser_sign_in, csrf_of, page, post_form};
+
+#[actix_rt::test]
+async fn a_rep_opens_a_case_adds_a_hearing_sees_it_at_home_and_closes_it() {
+    let app = TestApp::new().await;
+    World::build(&app);
+    let session = browser_sign_in(&app, "wgn.officer").await;
+    let form = page(&app, "/cases/new?membership_number=W001", &session)
+        .await
+        .text();
+    assert!(form.contains("value=\"W001\""));
+    let csrf = csrf_of(&form);
+
+    let unknown = post_form(
+        &app,
+        "/cases",
+        &session,
+        None,
+        &[
+            ("csrf_token", &csrf),
+            ("membership_number", "L001"),
+            ("type", "ill_health"),
+            ("opened_on", "2026-05-01"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        unknown.status, 422,
+        "another branch's member is not in scope"
+    );
+    assert!(unknown.text().contains("id=\"membership_number-error\""));
+
+    let opened = post_form(
+        &app,
+        "/cases",
+        &session,
+        None,
+        &[
+            ("csrf_token", &csrf),
+            ("membership_number", "W001"),
+            ("type", "ill_health"),
+            ("opened_on", "2026-05-01"),
+            ("workload_factors", "high_caseload"),
+            ("workload_factors", "work_related_stress"),
+            ("summary", "Stress after caseload rose to 24."),
+        ],
+    )
+    .await;
+    assert_eq!(opened.status, 303, "{}", opened.text());
+    let case_path = opened
+        .header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let case_page = page(&app, &case_path, &session).await.text();
+    assert!(case_page.contains("High caseload, Work-related stress"));
+
+    let hearing = (chrono::Utc::now().date_naive() + chrono::Days::new(5)).to_string();
+    let added = post_form(
+        &app,
+        &format!("{case_path}/deadlines"),
+        &session,
+        None,
+        &[
+            ("csrf_token", &csrf),
+            ("kind", "hearing"),
+            ("due_on", &hearing),
+            ("from", ""),
+            ("note", "Capability hearing"),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, 303, "{}", added.text());
+    let home = page(&app, "/", &session).await.text();
+    assert!(home.contains("1 open case assigned to you"));
+    assert!(home.contains(&hearing), "the hearing is on the home page");
+    assert!(home.contains("urgency-within7"));
+
+    let refused = post_form(
+        &app,
+        &format!("{case_path}/workflow"),
+        &session,
+        None,
+        &[
+            ("csrf_token", &csrf),
+            ("status", "closed"),
+            ("outcome", ""),
+            ("closed_on", "2026-06-01"),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("id=\"outcome-error\""));
+    let closed = post_form(
+        &app,
+        &format!("{case_path}/workflow"),
+        &session,
+        None,
+        &[
+            ("csrf_token", &csrf),
+            ("status", "closed"),
+            ("outcome", "phased_return"),
+            ("closed_on", "2026-06-01"),
+        ],
+    )
+    .await;
+    assert_eq!(closed.status, 303);
+    let case_page = page(&app, &case_path, &session).await.text();
+    assert!(case_page.contains("Phased return"));
+    assert!(case_page.contains("Reopen case"));
+    let home = page(&app, "/", &session).await.text();
+    assert!(
+        home.contains("0 open cases assigned to you"),
+        "closed cases leave 'my open cases'"
+    );
+}
