@@ -9,6 +9,7 @@ mod auth;
 mod cases;
 mod database_url;
 mod deadline_rules;
+mod demo;
 mod errors;
 mod health;
 mod import;

@@ -1,6 +1,8 @@
 //! Demo data for `caseload serve --demo`: five branches in two regions with their councils,
-//! three hundred members with eighteen months of monthly workload records (some teams
-//! persistently above the safe caseload), and one user per role. Names, emails and phone
+//! three hundred members with three years of monthly workload records (some teams persistently
+//! above the safe caseload), representation cases over those years, more of them among members
+//! above the safe caseload, with timelines, outcomes and deadlines, and one user per role.
+//! Names, emails and phone
 //! numbers are invented (example.org addresses, Ofcom's drama range of mobile numbers).
 //! Deterministic: the same seed gives the same data.
 
@@ -13,11 +15,13 @@ use crate::auth::password;
 use crate::db::schema::{members, users, workload_records};
 use crate::db::{DbConn, write_transaction};
 use crate::error::AppError;
+
+mod cases;
 use crate::models::*;
 
 const SEED: u64 = 2018;
 pub const MEMBERS_PER_BRANCH: usize = 60;
-pub const MONTHS: u32 = 18;
+pub const MONTHS: u32 = 36;
 
 /// (region, branch, code, employer, how much above an ordinary caseload its busiest teams run)
 const BRANCHES: &[(&str, &str, &str, &str, f64)] = &[
@@ -182,7 +186,41 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
         .filter_map(|back| today.checked_sub_months(Months::new(back)))
         .filter_map(|d| NaiveDate::from_ymd_opt(d.year(), d.month(), 5.min(today.day()).max(1)))
         .collect();
+    let north_west = regions[0].id;
+    let (wigan, ..) = branch_ids[3];
+    let mut logins = Vec::new();
+    let mut logins_officer = None;
+    for (username, role, branch_id, region_id) in [
+        ("admin", Role::Admin, None, None),
+        ("organiser", Role::Organiser, None, Some(north_west)),
+        ("officer", Role::Officer, Some(wigan), None),
+        ("delegate", Role::Delegate, None, None),
+    ] {
+        let password = password::random_password();
+        let user = User::create(
+            conn,
+            NewUser {
+                username: username.into(),
+                password_hash: password::hash(&password)?,
+                display_name: format!("Demo {}", role.label().to_lowercase()),
+                role,
+                branch_id,
+                region_id,
+                active: true,
+            },
+        )?;
+        if role == Role::Officer {
+            logins_officer = Some(user.id);
+        }
+        logins.push(DemoLogin {
+            username: username.into(),
+            role,
+            password,
+        });
+    }
+
     let mut serial = 0;
+    let mut histories = Vec::new();
     for (branch, employer, code, pressure) in &branch_ids {
         let mut new_members = Vec::new();
         let mut profiles = Vec::new();
@@ -230,10 +268,12 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
         })?;
         let mut records = Vec::new();
         for (id, (base, fte)) in ids.iter().zip(profiles) {
+            let mut per_month = Vec::with_capacity(months.len());
             for (i, month) in months.iter().enumerate() {
                 // Pressure creeps up over the period; each month varies a little.
                 let per_fte = base * (1.0 + 0.01 * i as f64) + rng.random_range(-1.5..1.5);
                 let open_cases = (per_fte * fte).round().max(0.0) as i32;
+                per_month.push(f64::from(open_cases) / fte);
                 let contracted = 37.0 * fte;
                 let overtime = ((per_fte - 14.0).max(0.0) * 0.9 + rng.random_range(0.0..3.0)) * fte;
                 records.push(NewWorkloadRecord {
@@ -251,6 +291,7 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
                     created_by: None,
                 });
             }
+            histories.push((*id, *branch, per_month));
         }
         for chunk in records.chunks(1000) {
             crate::db_run!(conn, {
@@ -261,34 +302,18 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
         }
     }
 
-    let north_west = regions[0].id;
-    let (wigan, ..) = branch_ids[3];
-    let mut logins = Vec::new();
-    for (username, role, branch_id, region_id) in [
-        ("admin", Role::Admin, None, None),
-        ("organiser", Role::Organiser, None, Some(north_west)),
-        ("officer", Role::Officer, Some(wigan), None),
-        ("delegate", Role::Delegate, None, None),
-    ] {
-        let password = password::random_password();
-        User::create(
-            conn,
-            NewUser {
-                username: username.into(),
-                password_hash: password::hash(&password)?,
-                display_name: format!("Demo {}", role.label().to_lowercase()),
-                role,
-                branch_id,
-                region_id,
-                active: true,
-            },
-        )?;
-        logins.push(DemoLogin {
-            username: username.into(),
-            role,
-            password,
-        });
-    }
+    let safe = Settings::load(conn)?.safe_caseload;
+    let officer = logins_officer;
+    let made = cases::generate(
+        conn,
+        &mut rng,
+        &histories,
+        &months,
+        safe,
+        officer.map(|o| (wigan, o)),
+        today,
+    )?;
+    tracing::info!(cases = made, "demo cases loaded");
     crate::audit::record(
         conn,
         crate::audit::Event::new(None, "create", "demo").detail("demo data loaded"),
