@@ -10,6 +10,7 @@ pub mod json;
 pub mod members;
 pub mod query;
 pub mod reference;
+pub mod reports;
 pub mod users;
 
 /// Largest JSON body accepted; CSV imports set their own limit.
@@ -36,6 +37,8 @@ fn v1() -> actix_web::Scope {
         .service(auth::change_password)
         .service(auth::rotate_calendar)
         .service(auth::revoke_calendar)
+        .service(reports::get_dashboard)
+        .service(reports::get_evidence)
         .service(users::list)
         .service(users::show)
         .service(users::create)

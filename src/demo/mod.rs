@@ -1,5 +1,5 @@
 //! Demo data for `caseload serve --demo`: five branches in two regions with their councils,
-//! three hundred members with three years of monthly workload records (some teams persistently
+//! six hundred members with three years of monthly workload records (some teams persistently
 //! above the safe caseload), representation cases over those years, more of them among members
 //! above the safe caseload, with timelines, outcomes and deadlines, and one user per role.
 //! Names, emails and phone
@@ -20,7 +20,7 @@ mod cases;
 use crate::models::*;
 
 const SEED: u64 = 2018;
-pub const MEMBERS_PER_BRANCH: usize = 60;
+pub const MEMBERS_PER_BRANCH: usize = 120;
 pub const MONTHS: u32 = 36;
 
 /// (region, branch, code, employer, how much above an ordinary caseload its busiest teams run)
@@ -232,7 +232,7 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
             let fte = *pick(&mut rng, &[1.0, 1.0, 1.0, 1.0, 0.8, 0.6, 0.5]);
             let number = format!("{code}{:05}", 10000 + serial);
             let consent = rng.random_bool(0.6);
-            let base = rng.random_range(10.0..15.5) * if busy { *pressure } else { 1.0 };
+            let base = rng.random_range(8.5..14.0) * if busy { *pressure } else { 1.0 };
             profiles.push((base, fte));
             new_members.push(NewMember {
                 search_text: member::search_text(first, last, &number),
@@ -271,7 +271,7 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
             let mut per_month = Vec::with_capacity(months.len());
             for (i, month) in months.iter().enumerate() {
                 // Pressure creeps up over the period; each month varies a little.
-                let per_fte = base * (1.0 + 0.01 * i as f64) + rng.random_range(-1.5..1.5);
+                let per_fte = base * (1.0 + 0.004 * i as f64) + rng.random_range(-1.5..1.5);
                 let open_cases = (per_fte * fte).round().max(0.0) as i32;
                 per_month.push(f64::from(open_cases) / fte);
                 let contracted = 37.0 * fte;

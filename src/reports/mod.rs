@@ -1,3 +1,10 @@
-//! Aggregation and presentation: charts (and, later, dashboards and evidence).
+//! Aggregation and presentation: dashboards, evidence summaries, disclosure control, charts.
 
 pub mod chart;
+pub mod dashboard;
+pub mod disclosure;
+pub mod evidence;
+pub mod queries;
+pub mod render;
+pub mod scope;
+pub mod stats;

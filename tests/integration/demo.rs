@@ -30,7 +30,7 @@ async fn demo_data_loads_once_with_a_user_per_role() {
             .count()
             .get_result::<i64>(&mut conn)
             .unwrap()
-            >= 300 * 12
+            >= 600 * 12
     );
     let case_count: i64 = cases::table.count().get_result(&mut conn).unwrap();
     assert!(case_count >= 1000, "{case_count}");

@@ -1,0 +1,72 @@
+//! Statistics over counts the database has already grouped: percentiles from a histogram, and
+//! the relative risk with its 95% confidence interval (log method).
+
+/// Caseload per FTE is grouped in tenths: bucket 153 holds values that round to 15.3.
+pub const BUCKETS_PER_UNIT: f64 = 10.0;
+
+/// The value at quantile `q` (0–1) of a histogram of `(bucket, count)`, buckets in tenths:
+/// the nearest-rank method (the smallest value with at least q of the observations at or
+/// below it). `None` when there are no observations.
+pub fn quantile(histogram: &[(i64, i64)], q: f64) -> Option<f64> {
+    let mut sorted: Vec<(i64, i64)> = histogram.iter().copied().filter(|(_, n)| *n > 0).collect();
+    sorted.sort();
+    let total: i64 = sorted.iter().map(|(_, n)| n).sum();
+    if total == 0 {
+        return None;
+    }
+    let rank = ((q * total as f64).ceil() as i64).clamp(1, total);
+    let mut seen = 0;
+    for (bucket, n) in sorted {
+        seen += n;
+        if seen >= rank {
+            return Some(bucket as f64 / BUCKETS_PER_UNIT);
+        }
+    }
+    None
+}
+
+pub fn median(histogram: &[(i64, i64)]) -> Option<f64> {
+    quantile(histogram, 0.5)
+}
+
+pub fn p90(histogram: &[(i64, i64)]) -> Option<f64> {
+    quantile(histogram, 0.9)
+}
+
+/// A 2×2 table: cases and group sizes in the exposed (above the safe caseload) and unexposed
+/// (at or below) groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct TwoByTwo {
+    pub exposed_cases: i64,
+    pub exposed_total: i64,
+    pub unexposed_cases: i64,
+    pub unexposed_total: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct RelativeRisk {
+    pub ratio: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// Risk in the exposed ÷ risk in the unexposed, with the 95% interval
+/// exp(ln RR ± 1.96 · √(1/a − 1/n₁ + 1/c − 1/n₀)). `None` when a cell makes it undefined.
+pub fn relative_risk(t: TwoByTwo) -> Option<RelativeRisk> {
+    let (a, n1, c, n0) = (
+        t.exposed_cases as f64,
+        t.exposed_total as f64,
+        t.unexposed_cases as f64,
+        t.unexposed_total as f64,
+    );
+    if a <= 0.0 || c <= 0.0 || n1 <= 0.0 || n0 <= 0.0 || a > n1 || c > n0 {
+        return None;
+    }
+    let ratio = (a / n1) / (c / n0);
+    let se = (1.0 / a - 1.0 / n1 + 1.0 / c - 1.0 / n0).sqrt();
+    Some(RelativeRisk {
+        ratio,
+        lower: (ratio.ln() - 1.96 * se).exp(),
+        upper: (ratio.ln() + 1.96 * se).exp(),
+    })
+}
