@@ -1,5 +1,6 @@
 //! The `caseload` command line: serve the app, migrate the database, and the admin tasks.
 
+mod cli_evidence;
 mod cli_import;
 mod cli_user;
 
@@ -45,6 +46,8 @@ enum Command {
         #[command(subcommand)]
         what: cli_import::ImportCommand,
     },
+    /// Print an anonymised evidence summary (small numbers suppressed).
+    Evidence(cli_evidence::EvidenceArgs),
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -65,6 +68,7 @@ fn main() -> anyhow::Result<()> {
         Command::Serve { demo, server, auth } => serve(cli.database, server, auth, demo),
         Command::Migrate => open_database(&cli.database).map(|_| ()),
         Command::Import { what } => cli_import::run(&open_database(&cli.database)?, what),
+        Command::Evidence(args) => cli_evidence::run(&open_database(&cli.database)?, args),
         Command::User { action } => cli_user::run(&open_database(&cli.database)?, action),
     }
 }

@@ -16,20 +16,30 @@ use crate::state::AppState;
 
 /// The period asked for: `from` and `to`, by default the twelve months to today.
 pub fn period(get: &dyn Fn(&str) -> Option<String>) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let to = parse::<NaiveDate>("to", get("to").as_deref())?.unwrap_or_else(|| Utc::now().date_naive());
-    let from = parse::<NaiveDate>("from", get("from").as_deref())?
-        .unwrap_or_else(|| to.checked_sub_months(Months::new(12)).and_then(|d| d.succ_opt()).unwrap_or(to));
+    let to =
+        parse::<NaiveDate>("to", get("to").as_deref())?.unwrap_or_else(|| Utc::now().date_naive());
+    let from = parse::<NaiveDate>("from", get("from").as_deref())?.unwrap_or_else(|| {
+        to.checked_sub_months(Months::new(12))
+            .and_then(|d| d.succ_opt())
+            .unwrap_or(to)
+    });
     if from > to {
         return Err(AppError::bad_field("from", "must not be after to"));
     }
     if (to - from).num_days() > 366 * 10 {
-        return Err(AppError::bad_field("from", "the period can be at most ten years"));
+        return Err(AppError::bad_field(
+            "from",
+            "the period can be at most ten years",
+        ));
     }
     Ok((from, to))
 }
 
 /// The dashboard's scope from `branch_id` / `region_id`, or the caller's own.
-pub fn dashboard_scope(user: &CurrentUser, get: &dyn Fn(&str) -> Option<String>) -> Result<(ReportScope, Narrowing), AppError> {
+pub fn dashboard_scope(
+    user: &CurrentUser,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<(ReportScope, Narrowing), AppError> {
     if matches!(user.scope, Scope::Evidence { .. }) {
         return Err(AppError::Forbidden);
     }
@@ -41,7 +51,13 @@ pub fn dashboard_scope(user: &CurrentUser, get: &dyn Fn(&str) -> Option<String>)
         (None, Some(r)) => ReportScope::Region(r.into()),
         (None, None) => ReportScope::default_for(user.scope),
     };
-    Ok((scope, Narrowing { branch: None, employer: employer.map(Into::into) }))
+    Ok((
+        scope,
+        Narrowing {
+            branch: None,
+            employer: employer.map(Into::into),
+        },
+    ))
 }
 
 #[get("/dashboard")]
@@ -66,8 +82,12 @@ pub async fn get_dashboard(
 }
 
 /// The evidence scope asked for (`scope=national|region:ID|branch:ID`), or the caller's widest.
-pub fn evidence_scope(user: &CurrentUser, get: &dyn Fn(&str) -> Option<String>) -> Result<ReportScope, AppError> {
-    Ok(parse::<ReportScope>("scope", get("scope").as_deref())?.unwrap_or_else(|| ReportScope::default_for(user.scope)))
+pub fn evidence_scope(
+    user: &CurrentUser,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<ReportScope, AppError> {
+    Ok(parse::<ReportScope>("scope", get("scope").as_deref())?
+        .unwrap_or_else(|| ReportScope::default_for(user.scope)))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -91,22 +111,39 @@ impl std::str::FromStr for Format {
 
 /// Evidence in a format, as a download for CSV and Markdown.
 pub fn evidence_response(e: &summary::Evidence, format: Format) -> HttpResponse {
-    let name = format!("evidence-{}-{}-{}", e.scope.to_string().replace(':', "-"), e.from, e.to);
+    let name = format!(
+        "evidence-{}-{}-{}",
+        e.scope.to_string().replace(':', "-"),
+        e.from,
+        e.to
+    );
     match format {
         Format::Json => HttpResponse::Ok().json(e),
         Format::Csv => HttpResponse::Ok()
             .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
-            .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")))
+            .insert_header((
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ))
             .body(render::csv(e)),
         Format::Markdown => HttpResponse::Ok()
             .insert_header((CONTENT_TYPE, "text/markdown; charset=utf-8"))
-            .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.md\"")))
+            .insert_header((
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.md\""),
+            ))
             .body(render::markdown(e)),
     }
 }
 
 /// Builds evidence for a caller, checking the scope is theirs; audited (no ids: nothing identifiable).
-pub async fn evidence_for(state: &web::Data<AppState>, user: &CurrentUser, scope: ReportScope, from: NaiveDate, to: NaiveDate) -> Result<summary::Evidence, AppError> {
+pub async fn evidence_for(
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+    scope: ReportScope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<summary::Evidence, AppError> {
     let caller = user.scope;
     let actor = user.id();
     let shared = state.clone();
@@ -115,7 +152,10 @@ pub async fn evidence_for(state: &web::Data<AppState>, user: &CurrentUser, scope
         .run(move |conn| {
             scope.check_allowed(conn, caller)?;
             let built = summary::build(conn, scope, from, to)?;
-            shared.audit.read(Event::new(Some(actor), "read", "evidence").detail(format!("scope={scope} from={from} to={to}")));
+            shared.audit.read(
+                Event::new(Some(actor), "read", "evidence")
+                    .detail(format!("scope={scope} from={from} to={to}")),
+            );
             Ok(built)
         })
         .await

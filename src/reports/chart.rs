@@ -95,7 +95,9 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-const PALETTE: &[&str] = &["#7a1f5c", "#1f5c7a", "#b35900", "#2e7d32", "#6a4c93", "#8d6e63", "#455a64"];
+const PALETTE: &[&str] = &[
+    "#7a1f5c", "#1f5c7a", "#b35900", "#2e7d32", "#6a4c93", "#8d6e63", "#455a64",
+];
 
 /// Vertical bars, stacked by series: `series` is (name, one value per label). A legend names
 /// each colour; the numbers are in the table beside the chart.
@@ -107,15 +109,30 @@ pub fn stacked_bars(labels: &[String], series: &[(String, Vec<i64>)], title: &st
         escape(title)
     );
     let totals: Vec<i64> = (0..labels.len())
-        .map(|i| series.iter().map(|(_, v)| v.get(i).copied().unwrap_or(0)).sum())
+        .map(|i| {
+            series
+                .iter()
+                .map(|(_, v)| v.get(i).copied().unwrap_or(0))
+                .sum()
+        })
         .collect();
     let max = totals.iter().copied().max().unwrap_or(0).max(1) as f64 * 1.1;
     let legend_height = 16.0 * ((series.len() as f64) / 4.0).ceil();
     let plot_bottom = HEIGHT - BOTTOM - legend_height;
     let plot_height = plot_bottom - TOP;
     let slot = (WIDTH - LEFT - RIGHT) / labels.len().max(1) as f64;
-    let _ = write!(svg, r##"<line x1="{LEFT}" x2="{}" y1="{plot_bottom}" y2="{plot_bottom}" stroke="#767676"/>"##, WIDTH - RIGHT);
-    let _ = write!(svg, r##"<text x="{}" y="{:.1}" font-size="11" text-anchor="end" fill="#4a5560">{}</text>"##, LEFT - 6.0, TOP + 8.0, max.round() as i64);
+    let _ = write!(
+        svg,
+        r##"<line x1="{LEFT}" x2="{}" y1="{plot_bottom}" y2="{plot_bottom}" stroke="#767676"/>"##,
+        WIDTH - RIGHT
+    );
+    let _ = write!(
+        svg,
+        r##"<text x="{}" y="{:.1}" font-size="11" text-anchor="end" fill="#4a5560">{}</text>"##,
+        LEFT - 6.0,
+        TOP + 8.0,
+        max.round() as i64
+    );
     for (i, label) in labels.iter().enumerate() {
         let mut y = plot_bottom;
         for (s, (name, values)) in series.iter().enumerate() {

@@ -60,25 +60,43 @@ fn share(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 / whole as f64 * 1000.0).round() / 10.0)
 }
 
-/// Builds the rows for one grouping (`m.branch_id`, `m.employer_id` or a constant).
-fn rows(
-    conn: &mut DbConn,
-    key: &str,
-    case_key: &str,
-    member_condition: &str,
-    case_condition: &str,
+/// What every grouping of one dashboard shares: its conditions, period and threshold.
+struct Frame {
+    member_condition: String,
+    case_condition: String,
     from: NaiveDate,
     to: NaiveDate,
     safe: f64,
+}
+
+/// Builds the rows for one grouping (`m.branch_id`, `m.employer_id` or a constant).
+fn rows(
+    conn: &mut DbConn,
+    frame: &Frame,
+    key: &str,
+    case_key: &str,
 ) -> Result<BTreeMap<i64, GroupRow>, AppError> {
+    let Frame {
+        member_condition,
+        case_condition,
+        from,
+        to,
+        safe,
+    } = frame;
+    let (from, to, safe) = (*from, *to, *safe);
     let mut rows: BTreeMap<i64, GroupRow> = BTreeMap::new();
     for count in queries::members(conn, key, member_condition)? {
         rows.entry(count.key).or_default().members = count.n;
     }
     let recent_from = to.checked_sub_days(Days::new(RECENT_DAYS)).unwrap_or(to);
     let mut histograms: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
-    for KeyBucket { key, bucket, members, recent, above } in
-        queries::latest_caseload(conn, key, member_condition, to, recent_from, safe)?
+    for KeyBucket {
+        key,
+        bucket,
+        members,
+        recent,
+        above,
+    } in queries::latest_caseload(conn, key, member_condition, to, recent_from, safe)?
     {
         let row = rows.entry(key).or_default();
         row.members_recent_workload += recent;
@@ -120,11 +138,25 @@ pub fn build(
     to: NaiveDate,
 ) -> Result<Dashboard, AppError> {
     let safe = Settings::load(conn)?.safe_caseload;
-    let member_condition = format!("{} AND {}", scope.condition("m.branch_id"), narrowing.condition("m.branch_id"));
-    let case_condition = format!("{} AND {}", scope.condition("c.branch_id"), narrowing.condition("c.branch_id"));
+    let member_condition = format!(
+        "{} AND {}",
+        scope.condition("m.branch_id"),
+        narrowing.condition("m.branch_id")
+    );
+    let case_condition = format!(
+        "{} AND {}",
+        scope.condition("c.branch_id"),
+        narrowing.condition("c.branch_id")
+    );
 
-    let branch_names: HashMap<i64, String> = Branch::list(conn)?.into_iter().map(|b| (b.id.0, b.name)).collect();
-    let employer_names: HashMap<i64, String> = Employer::list(conn)?.into_iter().map(|e| (e.id.0, e.name)).collect();
+    let branch_names: HashMap<i64, String> = Branch::list(conn)?
+        .into_iter()
+        .map(|b| (b.id.0, b.name))
+        .collect();
+    let employer_names: HashMap<i64, String> = Employer::list(conn)?
+        .into_iter()
+        .map(|e| (e.id.0, e.name))
+        .collect();
     let named = |rows: BTreeMap<i64, GroupRow>, names: &HashMap<i64, String>| -> Vec<GroupRow> {
         let mut rows: Vec<GroupRow> = rows
             .into_iter()
@@ -138,14 +170,22 @@ pub fn build(
         rows.sort_by(|a, b| a.name.cmp(&b.name));
         rows
     };
-    let branches = named(rows(conn, "m.branch_id", "c.branch_id", &member_condition, &case_condition, from, to, safe)?, &branch_names);
+    let frame = Frame {
+        member_condition: member_condition.clone(),
+        case_condition: case_condition.clone(),
+        from,
+        to,
+        safe,
+    };
+    let branches = named(
+        rows(conn, &frame, "m.branch_id", "c.branch_id")?,
+        &branch_names,
+    );
     let employers = named(
-        rows(conn, "m.employer_id", "COALESCE(m.employer_id, 0)", &member_condition, &case_condition, from, to, safe)?,
+        rows(conn, &frame, "m.employer_id", "COALESCE(m.employer_id, 0)")?,
         &employer_names,
     );
-    let mut total = rows(conn, "0", "0", &member_condition, &case_condition, from, to, safe)?
-        .remove(&0)
-        .unwrap_or_default();
+    let mut total = rows(conn, &frame, "0", "0")?.remove(&0).unwrap_or_default();
     total.name = "All".into();
 
     // By month: cases opened by type, and the median of that month's workload records.
@@ -159,10 +199,23 @@ pub fn build(
     let mut month = NaiveDate::from_ymd_opt(from.year(), from.month(), 1);
     while let Some(m) = month.filter(|m| *m <= to) {
         let label = m.format("%Y-%m").to_string();
-        months.insert(label.clone(), MonthRow { month: label, opened_by_type: BTreeMap::new(), opened: 0, median_caseload_per_fte: None });
+        months.insert(
+            label.clone(),
+            MonthRow {
+                month: label,
+                opened_by_type: BTreeMap::new(),
+                opened: 0,
+                median_caseload_per_fte: None,
+            },
+        );
         month = m.checked_add_months(chrono::Months::new(1));
     }
-    for count in queries::cases_by(conn, "0", &format!("{month_opened} || ':' || c.case_type"), &opened)? {
+    for count in queries::cases_by(
+        conn,
+        "0",
+        &format!("{month_opened} || ':' || c.case_type"),
+        &opened,
+    )? {
         if let Some((month, case_type)) = count.label.split_once(':')
             && let Some(row) = months.get_mut(month)
         {
@@ -172,7 +225,10 @@ pub fn build(
     }
     let mut monthly: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
     for count in queries::monthly_caseload(conn, backend, &member_condition, from, to)? {
-        monthly.entry(count.label).or_default().push((count.key, count.n));
+        monthly
+            .entry(count.label)
+            .or_default()
+            .push((count.key, count.n));
     }
     for (month, histogram) in monthly {
         if let Some(row) = months.get_mut(&month) {

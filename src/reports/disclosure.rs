@@ -28,7 +28,11 @@ impl Shown {
 
 /// Primary suppression of one count.
 pub fn count(n: i64, k: i64) -> Shown {
-    if n > 0 && n < k { Shown::Suppressed } else { Shown::Count(n) }
+    if n > 0 && n < k {
+        Shown::Suppressed
+    } else {
+        Shown::Count(n)
+    }
 }
 
 /// A percentage, or `None` when either part is under k (or suppressed).
@@ -62,8 +66,18 @@ pub fn protect_with(counts: &[Vec<i64>], k: i64, row_totals_published: bool) -> 
         .collect();
     let row_total = |r: usize| counts[r].iter().sum::<i64>();
     let column_total = |c: usize| counts.iter().map(|row| row[c]).sum::<i64>();
-    let mut row_total_hidden: Vec<bool> = (0..rows).map(|r| { let t = row_total(r); t > 0 && t < k }).collect();
-    let mut column_total_hidden: Vec<bool> = (0..columns).map(|c| { let t = column_total(c); t > 0 && t < k }).collect();
+    let mut row_total_hidden: Vec<bool> = (0..rows)
+        .map(|r| {
+            let t = row_total(r);
+            t > 0 && t < k
+        })
+        .collect();
+    let mut column_total_hidden: Vec<bool> = (0..columns)
+        .map(|c| {
+            let t = column_total(c);
+            t > 0 && t < k
+        })
+        .collect();
 
     let grand: i64 = counts.iter().flatten().sum();
     let mut grand_hidden = grand > 0 && grand < k;
@@ -74,10 +88,18 @@ pub fn protect_with(counts: &[Vec<i64>], k: i64, row_totals_published: bool) -> 
             if row_total_hidden[r] || !row_totals_published {
                 continue;
             }
-            let line: Vec<(usize, i64, bool)> = (0..columns).map(|c| (c, counts[r][c], hidden[r][c])).collect();
+            let line: Vec<(usize, i64, bool)> = (0..columns)
+                .map(|c| (c, counts[r][c], hidden[r][c]))
+                .collect();
             match lone_hidden(&line) {
-                Some(Some(c)) => { hidden[r][c] = true; changed = true; }
-                Some(None) => { row_total_hidden[r] = true; changed = true; }
+                Some(Some(c)) => {
+                    hidden[r][c] = true;
+                    changed = true;
+                }
+                Some(None) => {
+                    row_total_hidden[r] = true;
+                    changed = true;
+                }
                 None => {}
             }
         }
@@ -85,24 +107,44 @@ pub fn protect_with(counts: &[Vec<i64>], k: i64, row_totals_published: bool) -> 
             if column_total_hidden[c] {
                 continue;
             }
-            let line: Vec<(usize, i64, bool)> = (0..rows).map(|r| (r, counts[r][c], hidden[r][c])).collect();
+            let line: Vec<(usize, i64, bool)> =
+                (0..rows).map(|r| (r, counts[r][c], hidden[r][c])).collect();
             match lone_hidden(&line) {
-                Some(Some(r)) => { hidden[r][c] = true; changed = true; }
-                Some(None) => { column_total_hidden[c] = true; changed = true; }
+                Some(Some(r)) => {
+                    hidden[r][c] = true;
+                    changed = true;
+                }
+                Some(None) => {
+                    column_total_hidden[c] = true;
+                    changed = true;
+                }
                 None => {}
             }
         }
         // A lone hidden row (or column) total would be recovered from the grand total.
         let row_values: Vec<i64> = (0..rows).map(row_total).collect();
-        match lone_hidden(&line_of(&row_values, &row_total_hidden)).filter(|_| row_totals_published) {
-            Some(Some(i)) => { row_total_hidden[i] = true; changed = true; }
-            Some(None) if !grand_hidden => { grand_hidden = true; changed = true; }
+        match lone_hidden(&line_of(&row_values, &row_total_hidden)).filter(|_| row_totals_published)
+        {
+            Some(Some(i)) => {
+                row_total_hidden[i] = true;
+                changed = true;
+            }
+            Some(None) if !grand_hidden => {
+                grand_hidden = true;
+                changed = true;
+            }
             _ => {}
         }
         let column_values: Vec<i64> = (0..columns).map(column_total).collect();
         match lone_hidden(&line_of(&column_values, &column_total_hidden)) {
-            Some(Some(i)) => { column_total_hidden[i] = true; changed = true; }
-            Some(None) if !grand_hidden => { grand_hidden = true; changed = true; }
+            Some(Some(i)) => {
+                column_total_hidden[i] = true;
+                changed = true;
+            }
+            Some(None) if !grand_hidden => {
+                grand_hidden = true;
+                changed = true;
+            }
             _ => {}
         }
         if !changed {
@@ -111,16 +153,51 @@ pub fn protect_with(counts: &[Vec<i64>], k: i64, row_totals_published: bool) -> 
     }
     Protected {
         cells: (0..rows)
-            .map(|r| (0..columns).map(|c| if hidden[r][c] { Shown::Suppressed } else { Shown::Count(counts[r][c]) }).collect())
+            .map(|r| {
+                (0..columns)
+                    .map(|c| {
+                        if hidden[r][c] {
+                            Shown::Suppressed
+                        } else {
+                            Shown::Count(counts[r][c])
+                        }
+                    })
+                    .collect()
+            })
             .collect(),
-        row_totals: (0..rows).map(|r| if row_total_hidden[r] { Shown::Suppressed } else { Shown::Count(row_total(r)) }).collect(),
-        column_totals: (0..columns).map(|c| if column_total_hidden[c] { Shown::Suppressed } else { Shown::Count(column_total(c)) }).collect(),
-        grand_total: if grand_hidden { Shown::Suppressed } else { Shown::Count(grand) },
+        row_totals: (0..rows)
+            .map(|r| {
+                if row_total_hidden[r] {
+                    Shown::Suppressed
+                } else {
+                    Shown::Count(row_total(r))
+                }
+            })
+            .collect(),
+        column_totals: (0..columns)
+            .map(|c| {
+                if column_total_hidden[c] {
+                    Shown::Suppressed
+                } else {
+                    Shown::Count(column_total(c))
+                }
+            })
+            .collect(),
+        grand_total: if grand_hidden {
+            Shown::Suppressed
+        } else {
+            Shown::Count(grand)
+        },
     }
 }
 
 fn line_of(values: &[i64], hidden: &[bool]) -> Vec<(usize, i64, bool)> {
-    values.iter().zip(hidden).enumerate().map(|(i, (n, h))| (i, *n, *h)).collect()
+    values
+        .iter()
+        .zip(hidden)
+        .enumerate()
+        .map(|(i, (n, h))| (i, *n, *h))
+        .collect()
 }
 
 /// In a line whose total is shown: when exactly one cell is hidden, the cell to hide next

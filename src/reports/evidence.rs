@@ -13,7 +13,9 @@ use super::scope::ReportScope;
 use super::stats::{self, RelativeRisk, TwoByTwo};
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::models::{AgeBand, CaseStatus, CaseType, EthnicGroup, Outcome, Settings, Stage, WorkloadFactor};
+use crate::models::{
+    AgeBand, CaseStatus, CaseType, EthnicGroup, Outcome, Settings, Stage, WorkloadFactor,
+};
 
 /// A table as published: every cell already suppressed and formatted.
 #[derive(Debug, Clone, Serialize)]
@@ -65,42 +67,93 @@ fn num(value: Option<f64>) -> String {
 }
 
 /// A one-column table of counts by label with its total, suppressed.
-fn count_table(title: &str, labels: &[(&str, &str)], counts: &BTreeMap<String, i64>, k: i64, with_total: bool, note: Option<String>) -> Table {
-    let matrix: Vec<Vec<i64>> = labels.iter().map(|(value, _)| vec![*counts.get(*value).unwrap_or(&0)]).collect();
+fn count_table(
+    title: &str,
+    labels: &[(&str, &str)],
+    counts: &BTreeMap<String, i64>,
+    k: i64,
+    with_total: bool,
+    note: Option<String>,
+) -> Table {
+    let matrix: Vec<Vec<i64>> = labels
+        .iter()
+        .map(|(value, _)| vec![*counts.get(*value).unwrap_or(&0)])
+        .collect();
     let protected = disclosure::protect_with(&matrix, k, false);
     let mut rows: Vec<Row> = labels
         .iter()
         .zip(&protected.cells)
-        .map(|((_, label), cells)| Row { label: (*label).into(), cells: vec![cells[0].text(k)] })
+        .map(|((_, label), cells)| Row {
+            label: (*label).into(),
+            cells: vec![cells[0].text(k)],
+        })
         .collect();
-    let total = if with_total { protected.column_totals.first().copied().unwrap_or(Shown::Count(0)) } else { Shown::Count(0) };
+    let total = if with_total {
+        protected
+            .column_totals
+            .first()
+            .copied()
+            .unwrap_or(Shown::Count(0))
+    } else {
+        Shown::Count(0)
+    };
     if with_total {
-        rows.push(Row { label: "Total".into(), cells: vec![total.text(k)] });
+        rows.push(Row {
+            label: "Total".into(),
+            cells: vec![total.text(k)],
+        });
     }
-    Table { title: title.into(), columns: vec!["Cases".into()], rows, note }
+    Table {
+        title: title.into(),
+        columns: vec!["Cases".into()],
+        rows,
+        note,
+    }
 }
 
-pub fn build(conn: &mut DbConn, scope: ReportScope, from: NaiveDate, to: NaiveDate) -> Result<Evidence, AppError> {
+pub fn build(
+    conn: &mut DbConn,
+    scope: ReportScope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Evidence, AppError> {
     let settings = Settings::load(conn)?;
     let k = settings.disclosure_threshold;
     let safe = settings.safe_caseload;
     let length = (to - from).num_days().max(0) as u64;
     let previous_to = from.checked_sub_days(Days::new(1)).unwrap_or(from);
-    let previous_from = previous_to.checked_sub_days(Days::new(length)).unwrap_or(previous_to);
+    let previous_from = previous_to
+        .checked_sub_days(Days::new(length))
+        .unwrap_or(previous_to);
     let member_scope = scope.condition("m.branch_id");
     let case_scope = scope.condition("c.branch_id");
     let period = |a: NaiveDate, b: NaiveDate, column: &str| {
-        format!("{column} >= {} AND {column} <= {}", queries::date(a), queries::date(b))
+        format!(
+            "{column} >= {} AND {column} <= {}",
+            queries::date(a),
+            queries::date(b)
+        )
     };
     let opened_now = format!("{} AND {case_scope}", period(from, to, "c.opened_on"));
-    let opened_before = format!("{} AND {case_scope}", period(previous_from, previous_to, "c.opened_on"));
+    let opened_before = format!(
+        "{} AND {case_scope}",
+        period(previous_from, previous_to, "c.opened_on")
+    );
     let mut tables = Vec::new();
     let mut findings = Vec::new();
 
     // Cases by type, this period against the previous one.
     let now = counts_by_label(&queries::cases_by(conn, "0", "c.case_type", &opened_now)?);
-    let before = counts_by_label(&queries::cases_by(conn, "0", "c.case_type", &opened_before)?);
-    let types: Vec<(&str, &str)> = CaseType::ALL.iter().map(|t| (t.as_str(), t.label())).collect();
+    let before = counts_by_label(&queries::cases_by(
+        conn,
+        "0",
+        "c.case_type",
+        &opened_before,
+    )?);
+    let types: Vec<(&str, &str)> = CaseType::ALL
+        .iter()
+        .map(|t| (t.as_str(), t.label()))
+        .collect();
     let matrix: Vec<Vec<i64>> = types
         .iter()
         .map(|(t, _)| vec![*now.get(*t).unwrap_or(&0), *before.get(*t).unwrap_or(&0)])
@@ -122,7 +175,11 @@ pub fn build(conn: &mut DbConn, scope: ReportScope, from: NaiveDate, to: NaiveDa
             cells: vec![
                 shown[0].text(k),
                 shown[1].text(k),
-                if shown.iter().any(|s| s.is_suppressed()) { "—".into() } else { change(raw[0], raw[1]) },
+                if shown.iter().any(|s| s.is_suppressed()) {
+                    "—".into()
+                } else {
+                    change(raw[0], raw[1])
+                },
             ],
         })
         .collect();
@@ -138,7 +195,11 @@ pub fn build(conn: &mut DbConn, scope: ReportScope, from: NaiveDate, to: NaiveDa
     });
     tables.push(Table {
         title: "Cases opened, by type".into(),
-        columns: vec![format!("{from} to {to}"), format!("{previous_from} to {previous_to}"), "Change".into()],
+        columns: vec![
+            format!("{from} to {to}"),
+            format!("{previous_from} to {previous_to}"),
+            "Change".into(),
+        ],
         rows,
         note: None,
     });
@@ -150,39 +211,88 @@ pub fn build(conn: &mut DbConn, scope: ReportScope, from: NaiveDate, to: NaiveDa
     if total_now >= k && total_before >= k {
         let pct = (total_now - total_before) as f64 / total_before as f64 * 100.0;
         let direction = if pct >= 0.0 { "up" } else { "down" };
-        sentence.push_str(&format!(", {direction} {:.0}% on the previous period of the same length", pct.abs()));
+        sentence.push_str(&format!(
+            ", {direction} {:.0}% on the previous period of the same length",
+            pct.abs()
+        ));
     }
     findings.push(format!("{sentence}."));
 
     // Stage now reached, and outcomes of cases closed in the period.
     let stages = counts_by_label(&queries::cases_by(conn, "0", "c.stage", &opened_now)?);
-    let stage_labels: Vec<(&str, &str)> = Stage::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
-    tables.push(count_table("Cases opened in the period, by stage reached", &stage_labels, &stages, k, true, None));
-    let closed = format!("c.status = '{}' AND c.outcome IS NOT NULL AND {} AND {case_scope}", CaseStatus::Closed, period(from, to, "c.closed_on"));
+    let stage_labels: Vec<(&str, &str)> =
+        Stage::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
+    tables.push(count_table(
+        "Cases opened in the period, by stage reached",
+        &stage_labels,
+        &stages,
+        k,
+        true,
+        None,
+    ));
+    let closed = format!(
+        "c.status = '{}' AND c.outcome IS NOT NULL AND {} AND {case_scope}",
+        CaseStatus::Closed,
+        period(from, to, "c.closed_on")
+    );
     let outcomes = counts_by_label(&queries::cases_by(conn, "0", "c.outcome", &closed)?);
-    let outcome_labels: Vec<(&str, &str)> = Outcome::ALL.iter().map(|o| (o.as_str(), o.label())).collect();
-    tables.push(count_table("Cases closed in the period, by outcome", &outcome_labels, &outcomes, k, true, None));
+    let outcome_labels: Vec<(&str, &str)> = Outcome::ALL
+        .iter()
+        .map(|o| (o.as_str(), o.label()))
+        .collect();
+    tables.push(count_table(
+        "Cases closed in the period, by outcome",
+        &outcome_labels,
+        &outcomes,
+        k,
+        true,
+        None,
+    ));
 
     // Workload as a factor, and the factors named.
     let workload = queries::cases_with_workload(conn, "0", &opened_now)?;
     let (cases, with_workload) = workload.first().map_or((0, 0), |w| (w.n, w.w));
-    let protected = disclosure::protect_with(&[vec![with_workload], vec![cases - with_workload]], k, false);
+    let protected = disclosure::protect_with(
+        &[vec![with_workload], vec![cases - with_workload]],
+        k,
+        false,
+    );
     let share = disclosure::percent(with_workload, cases, k);
     tables.push(Table {
         title: "Workload as a factor in cases opened".into(),
         columns: vec!["Cases".into(), "Share".into()],
         rows: vec![
-            Row { label: "Workload a factor".into(), cells: vec![protected.cells[0][0].text(k), pct(share)] },
-            Row { label: "Workload not a factor".into(), cells: vec![protected.cells[1][0].text(k), pct(disclosure::percent(cases - with_workload, cases, k))] },
-            Row { label: "Total".into(), cells: vec![protected.column_totals[0].text(k), String::new()] },
+            Row {
+                label: "Workload a factor".into(),
+                cells: vec![protected.cells[0][0].text(k), pct(share)],
+            },
+            Row {
+                label: "Workload not a factor".into(),
+                cells: vec![
+                    protected.cells[1][0].text(k),
+                    pct(disclosure::percent(cases - with_workload, cases, k)),
+                ],
+            },
+            Row {
+                label: "Total".into(),
+                cells: vec![protected.column_totals[0].text(k), String::new()],
+            },
         ],
         note: None,
     });
     if let Some(share) = share {
-        findings.push(format!("Workload pressure was recorded as a factor in {share}% of them."));
+        findings.push(format!(
+            "Workload pressure was recorded as a factor in {share}% of them."
+        ));
     }
-    let factors = counts_by_label(&queries::factors(conn, &format!("c.workload_factor AND {opened_now}"))?);
-    let factor_labels: Vec<(&str, &str)> = WorkloadFactor::ALL.iter().map(|f| (f.as_str(), f.label())).collect();
+    let factors = counts_by_label(&queries::factors(
+        conn,
+        &format!("c.workload_factor AND {opened_now}"),
+    )?);
+    let factor_labels: Vec<(&str, &str)> = WorkloadFactor::ALL
+        .iter()
+        .map(|f| (f.as_str(), f.label()))
+        .collect();
     tables.push(count_table(
         "Workload factors named",
         &factor_labels,
@@ -199,17 +309,27 @@ pub fn build(conn: &mut DbConn, scope: ReportScope, from: NaiveDate, to: NaiveDa
         "{member_scope} AND m.id IN (SELECT c.member_id FROM cases c WHERE c.member_id IS NOT NULL AND {})",
         period(from, to, "c.opened_on")
     );
-    let represented = queries::latest_caseload(conn, "0", &represented_condition, to, recent_from, safe)?;
+    let represented =
+        queries::latest_caseload(conn, "0", &represented_condition, to, recent_from, safe)?;
     let summary = |rows: &[queries::KeyBucket]| {
         let histogram: Vec<(i64, i64)> = rows.iter().map(|r| (r.bucket, r.members)).collect();
         let measured: i64 = histogram.iter().map(|(_, n)| n).sum();
         let above: i64 = rows.iter().map(|r| r.above).sum();
-        (measured, stats::median(&histogram), stats::p90(&histogram), above)
+        (
+            measured,
+            stats::median(&histogram),
+            stats::p90(&histogram),
+            above,
+        )
     };
     let (all_n, all_median, all_p90, all_above) = summary(&all);
     let (rep_n, rep_median, rep_p90, rep_above) = summary(&represented);
     let quantiles = |n: i64, median: Option<f64>, p90: Option<f64>| {
-        if n >= k { (num(median), num(p90)) } else { ("—".into(), "—".into()) }
+        if n >= k {
+            (num(median), num(p90))
+        } else {
+            ("—".into(), "—".into())
+        }
     };
     let (rep_med_text, rep_p90_text) = quantiles(rep_n, rep_median, rep_p90);
     let (all_med_text, all_p90_text) = quantiles(all_n, all_median, all_p90);
@@ -228,7 +348,8 @@ pub fn build(conn: &mut DbConn, scope: ReportScope, from: NaiveDate, to: NaiveDa
         ],
         note: Some(format!("Each member's latest workload record on or before {to}; safe caseload {safe} open cases per FTE unless the employer sets its own.")),
     });
-    if rep_n >= k && all_n >= k
+    if rep_n >= k
+        && all_n >= k
         && let (Some(rep), Some(all)) = (rep_median, all_median)
     {
         findings.push(format!(
@@ -245,7 +366,13 @@ pub fn build(conn: &mut DbConn, scope: ReportScope, from: NaiveDate, to: NaiveDa
         period(from, to, "c.opened_on")
     );
     let cells = queries::exposure(conn, &member_scope, from, safe, &has_case)?;
-    let get = |key: i64, label: &str| cells.iter().filter(|c| c.key == key && c.label == label).map(|c| c.n).sum::<i64>();
+    let get = |key: i64, label: &str| {
+        cells
+            .iter()
+            .filter(|c| c.key == key && c.label == label)
+            .map(|c| c.n)
+            .sum::<i64>()
+    };
     let table = TwoByTwo {
         exposed_cases: get(1, "case"),
         exposed_total: get(1, "case") + get(1, "none"),
@@ -253,14 +380,29 @@ pub fn build(conn: &mut DbConn, scope: ReportScope, from: NaiveDate, to: NaiveDa
         unexposed_total: get(0, "case") + get(0, "none"),
     };
     let matrix = vec![
-        vec![table.exposed_cases, table.exposed_total - table.exposed_cases],
-        vec![table.unexposed_cases, table.unexposed_total - table.unexposed_cases],
+        vec![
+            table.exposed_cases,
+            table.exposed_total - table.exposed_cases,
+        ],
+        vec![
+            table.unexposed_cases,
+            table.unexposed_total - table.unexposed_cases,
+        ],
     ];
     let protected = disclosure::protect(&matrix, k);
-    let all_at_least_k = [table.exposed_cases, table.exposed_total, table.unexposed_cases, table.unexposed_total]
-        .iter()
-        .all(|n| *n >= k);
-    let risk = if all_at_least_k { stats::relative_risk(table) } else { None };
+    let all_at_least_k = [
+        table.exposed_cases,
+        table.exposed_total,
+        table.unexposed_cases,
+        table.unexposed_total,
+    ]
+    .iter()
+    .all(|n| *n >= k);
+    let risk = if all_at_least_k {
+        stats::relative_risk(table)
+    } else {
+        None
+    };
     tables.push(Table {
         title: "Disciplinary or ill-health cases by caseload at the start of the period".into(),
         columns: vec!["Members".into(), "With a case".into(), "Risk".into()],
@@ -280,7 +422,11 @@ pub fn build(conn: &mut DbConn, scope: ReportScope, from: NaiveDate, to: NaiveDa
         }),
     });
     if let Some(r) = risk {
-        let strength = if r.lower > 1.0 { "" } else { " (the interval includes no difference)" };
+        let strength = if r.lower > 1.0 {
+            ""
+        } else {
+            " (the interval includes no difference)"
+        };
         findings.push(format!(
             "Members above the safe caseload were {:.1} times as likely to face a disciplinary or ill-health case as those at or below it (95% CI {:.1} to {:.1}){strength}.",
             r.ratio, r.lower, r.upper
@@ -293,8 +439,22 @@ pub fn build(conn: &mut DbConn, scope: ReportScope, from: NaiveDate, to: NaiveDa
         period(from, to, "c.opened_on")
     );
     for (title, column, labels) in [
-        ("Members with a case, by age band", "m.age_band", AgeBand::ALL.iter().map(|a| (a.as_str(), a.label())).collect::<Vec<_>>()),
-        ("Members with a case, by ethnic group", "m.ethnic_group", EthnicGroup::ALL.iter().map(|g| (g.as_str(), g.label())).collect()),
+        (
+            "Members with a case, by age band",
+            "m.age_band",
+            AgeBand::ALL
+                .iter()
+                .map(|a| (a.as_str(), a.label()))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "Members with a case, by ethnic group",
+            "m.ethnic_group",
+            EthnicGroup::ALL
+                .iter()
+                .map(|g| (g.as_str(), g.label()))
+                .collect(),
+        ),
     ] {
         let rows = queries::members_by(
             conn,
@@ -302,8 +462,16 @@ pub fn build(conn: &mut DbConn, scope: ReportScope, from: NaiveDate, to: NaiveDa
             column,
             &format!("m.equality_consent AND {column} IS NOT NULL AND {member_scope}"),
         )?;
-        let count = |label: &str, key: i64| rows.iter().filter(|r| r.label == label && r.key == key).map(|r| r.n).sum::<i64>();
-        let matrix: Vec<Vec<i64>> = labels.iter().map(|(v, _)| vec![count(v, 1), count(v, 0)]).collect();
+        let count = |label: &str, key: i64| {
+            rows.iter()
+                .filter(|r| r.label == label && r.key == key)
+                .map(|r| r.n)
+                .sum::<i64>()
+        };
+        let matrix: Vec<Vec<i64>> = labels
+            .iter()
+            .map(|(v, _)| vec![count(v, 1), count(v, 0)])
+            .collect();
         if matrix.iter().flatten().all(|n| *n == 0) {
             continue;
         }
@@ -325,7 +493,11 @@ pub fn build(conn: &mut DbConn, scope: ReportScope, from: NaiveDate, to: NaiveDa
             .collect();
         tables.push(Table {
             title: title.into(),
-            columns: vec!["Members (with consent)".into(), "With a case".into(), "Share".into()],
+            columns: vec![
+                "Members (with consent)".into(),
+                "With a case".into(),
+                "Share".into(),
+            ],
             rows: published,
             note: Some("Only members who consented to equality monitoring.".into()),
         });

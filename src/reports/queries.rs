@@ -55,7 +55,10 @@ pub fn date(d: NaiveDate) -> String {
     format!("'{}'", d.format("%Y-%m-%d"))
 }
 
-fn load<T: QueryableByName<crate::db::Sql> + 'static>(conn: &mut DbConn, sql: &str) -> Result<Vec<T>, AppError> {
+fn load<T: QueryableByName<crate::db::Sql> + 'static>(
+    conn: &mut DbConn,
+    sql: &str,
+) -> Result<Vec<T>, AppError> {
     Ok(diesel::sql_query(sql).load(conn)?)
 }
 
@@ -71,11 +74,11 @@ pub fn latest_caseload(
     safe: f64,
 ) -> Result<Vec<KeyBucket>, AppError> {
     let sql = format!(
-        "SELECT {key} AS key, \
+        "SELECT CAST({key} AS BIGINT) AS key, \
                 CAST(ROUND(w.open_cases * 10.0 / m.fte) AS BIGINT) AS bucket, \
                 COUNT(*) AS members, \
-                SUM(CASE WHEN w.recorded_on >= {recent} THEN 1 ELSE 0 END) AS recent, \
-                SUM(CASE WHEN w.open_cases * 1.0 / m.fte > COALESCE(e.safe_caseload_override, {safe:.4}) THEN 1 ELSE 0 END) AS above \
+                CAST(SUM(CASE WHEN w.recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
+                CAST(SUM(CASE WHEN w.open_cases * 1.0 / m.fte > COALESCE(e.safe_caseload_override, {safe:.4}) THEN 1 ELSE 0 END) AS BIGINT) AS above \
          FROM members m \
          JOIN employers e ON e.id = m.employer_id \
          JOIN workload_records w ON w.id = ( \
@@ -92,16 +95,26 @@ pub fn latest_caseload(
 
 /// Members grouped by `key`.
 pub fn members(conn: &mut DbConn, key: &str, condition: &str) -> Result<Vec<KeyCount>, AppError> {
-    load(conn, &format!("SELECT {key} AS key, COUNT(*) AS n, 0 AS w FROM members m WHERE {condition} GROUP BY 1"))
+    load(
+        conn,
+        &format!(
+            "SELECT CAST({key} AS BIGINT) AS key, COUNT(*) AS n, CAST(0 AS BIGINT) AS w FROM members m WHERE {condition} GROUP BY 1"
+        ),
+    )
 }
 
 /// Cases (with their member `m`, which may be absent after retention) grouped by `key` and
 /// `label`, where `filter` holds.
-pub fn cases_by(conn: &mut DbConn, key: &str, label: &str, condition: &str) -> Result<Vec<LabelCount>, AppError> {
+pub fn cases_by(
+    conn: &mut DbConn,
+    key: &str,
+    label: &str,
+    condition: &str,
+) -> Result<Vec<LabelCount>, AppError> {
     load(
         conn,
         &format!(
-            "SELECT {key} AS key, {label} AS label, COUNT(*) AS n \
+            "SELECT CAST({key} AS BIGINT) AS key, {label} AS label, COUNT(*) AS n \
              FROM cases c LEFT JOIN members m ON m.id = c.member_id \
              WHERE {condition} GROUP BY 1, 2"
         ),
@@ -109,12 +122,16 @@ pub fn cases_by(conn: &mut DbConn, key: &str, label: &str, condition: &str) -> R
 }
 
 /// Cases grouped by `key`, with how many had workload as a factor (`w`).
-pub fn cases_with_workload(conn: &mut DbConn, key: &str, condition: &str) -> Result<Vec<KeyCount>, AppError> {
+pub fn cases_with_workload(
+    conn: &mut DbConn,
+    key: &str,
+    condition: &str,
+) -> Result<Vec<KeyCount>, AppError> {
     load(
         conn,
         &format!(
-            "SELECT {key} AS key, COUNT(*) AS n, \
-                    SUM(CASE WHEN c.workload_factor THEN 1 ELSE 0 END) AS w \
+            "SELECT CAST({key} AS BIGINT) AS key, COUNT(*) AS n, \
+                    CAST(SUM(CASE WHEN c.workload_factor THEN 1 ELSE 0 END) AS BIGINT) AS w \
              FROM cases c LEFT JOIN members m ON m.id = c.member_id \
              WHERE {condition} GROUP BY 1"
         ),
@@ -126,7 +143,7 @@ pub fn factors(conn: &mut DbConn, condition: &str) -> Result<Vec<LabelCount>, Ap
     load(
         conn,
         &format!(
-            "SELECT 0 AS key, f.factor AS label, COUNT(*) AS n \
+            "SELECT CAST(0 AS BIGINT) AS key, f.factor AS label, COUNT(*) AS n \
              FROM case_workload_factors f JOIN cases c ON c.id = f.case_id \
              LEFT JOIN members m ON m.id = c.member_id \
              WHERE {condition} GROUP BY 2"
@@ -135,7 +152,13 @@ pub fn factors(conn: &mut DbConn, condition: &str) -> Result<Vec<LabelCount>, Ap
 }
 
 /// Monthly caseload-per-FTE buckets of every record in the period (monthly medians).
-pub fn monthly_caseload(conn: &mut DbConn, backend: Backend, condition: &str, from: NaiveDate, to: NaiveDate) -> Result<Vec<LabelCount>, AppError> {
+pub fn monthly_caseload(
+    conn: &mut DbConn,
+    backend: Backend,
+    condition: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<LabelCount>, AppError> {
     let month = month_of(backend, "w.recorded_on");
     load(
         conn,
@@ -151,11 +174,16 @@ pub fn monthly_caseload(conn: &mut DbConn, backend: Backend, condition: &str, fr
 
 /// Members grouped by `key` and `label` expressions over `m` (and `e`, their employer), where
 /// `condition` holds.
-pub fn members_by(conn: &mut DbConn, key: &str, label: &str, condition: &str) -> Result<Vec<LabelCount>, AppError> {
+pub fn members_by(
+    conn: &mut DbConn,
+    key: &str,
+    label: &str,
+    condition: &str,
+) -> Result<Vec<LabelCount>, AppError> {
     load(
         conn,
         &format!(
-            "SELECT {key} AS key, {label} AS label, COUNT(*) AS n \
+            "SELECT CAST({key} AS BIGINT) AS key, {label} AS label, COUNT(*) AS n \
              FROM members m JOIN employers e ON e.id = m.employer_id \
              WHERE {condition} GROUP BY 1, 2"
         ),
@@ -165,11 +193,17 @@ pub fn members_by(conn: &mut DbConn, key: &str, label: &str, condition: &str) ->
 /// The 2×2 behind the relative risk: members grouped by whether their latest workload record
 /// on or before `on` is above their threshold (key 1) or not (key 0), and whether `has_case`
 /// holds for them (label `case`) or not (`none`). Members with no record are left out.
-pub fn exposure(conn: &mut DbConn, condition: &str, on: NaiveDate, safe: f64, has_case: &str) -> Result<Vec<LabelCount>, AppError> {
+pub fn exposure(
+    conn: &mut DbConn,
+    condition: &str,
+    on: NaiveDate,
+    safe: f64,
+    has_case: &str,
+) -> Result<Vec<LabelCount>, AppError> {
     load(
         conn,
         &format!(
-            "SELECT CASE WHEN w.open_cases * 1.0 / m.fte > COALESCE(e.safe_caseload_override, {safe:.4}) THEN 1 ELSE 0 END AS key, \
+            "SELECT CAST(CASE WHEN w.open_cases * 1.0 / m.fte > COALESCE(e.safe_caseload_override, {safe:.4}) THEN 1 ELSE 0 END AS BIGINT) AS key, \
                     CASE WHEN {has_case} THEN 'case' ELSE 'none' END AS label, \
                     COUNT(*) AS n \
              FROM members m \

@@ -18,10 +18,28 @@ pub fn markdown(e: &Evidence) -> String {
     }
     for table in &e.tables {
         let _ = writeln!(out, "\n## {}\n", table.title);
-        let _ = writeln!(out, "| | {} |", table.columns.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "));
+        let _ = writeln!(
+            out,
+            "| | {} |",
+            table
+                .columns
+                .iter()
+                .map(|c| cell(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
         let _ = writeln!(out, "|---|{}", "---:|".repeat(table.columns.len()));
         for row in &table.rows {
-            let _ = writeln!(out, "| {} | {} |", cell(&row.label), row.cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(" | "));
+            let _ = writeln!(
+                out,
+                "| {} | {} |",
+                cell(&row.label),
+                row.cells
+                    .iter()
+                    .map(|c| cell(c))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            );
         }
         if let Some(note) = &table.note {
             let _ = writeln!(out, "\n{note}");
@@ -54,7 +72,10 @@ pub fn markdown(e: &Evidence) -> String {
         k = e.threshold,
         k1 = e.threshold - 1
     );
-    let _ = writeln!(out, "- No member is named or can be identified from these figures.");
+    let _ = writeln!(
+        out,
+        "- No member is named or can be identified from these figures."
+    );
     out
 }
 

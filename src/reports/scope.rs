@@ -22,7 +22,10 @@ pub enum ReportScope {
 impl FromStr for ReportScope {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let id = |text: &str| text.parse::<i64>().map_err(|_| format!("{text:?} is not an id"));
+        let id = |text: &str| {
+            text.parse::<i64>()
+                .map_err(|_| format!("{text:?} is not an id"))
+        };
         match s.split_once(':') {
             None if s == "national" => Ok(Self::National),
             Some(("region", rest)) => Ok(Self::Region(RegionId(id(rest)?))),
@@ -47,7 +50,10 @@ impl ReportScope {
     pub fn default_for(scope: Scope) -> ReportScope {
         match scope {
             Scope::All | Scope::Evidence { region_id: None } => ReportScope::National,
-            Scope::Region { region_id } | Scope::Evidence { region_id: Some(region_id) } => ReportScope::Region(region_id),
+            Scope::Region { region_id }
+            | Scope::Evidence {
+                region_id: Some(region_id),
+            } => ReportScope::Region(region_id),
             Scope::Branch { branch_id } => ReportScope::Branch(branch_id),
         }
     }
@@ -57,20 +63,38 @@ impl ReportScope {
         let region_of = |conn: &mut DbConn, b: BranchId| Branch::find(conn, b).map(|b| b.region_id);
         let allowed = match (caller, self) {
             (Scope::All, _) | (Scope::Evidence { region_id: None }, _) => true,
-            (Scope::Region { region_id } | Scope::Evidence { region_id: Some(region_id) }, ReportScope::Region(r)) => r == region_id,
-            (Scope::Region { region_id } | Scope::Evidence { region_id: Some(region_id) }, ReportScope::Branch(b)) => {
-                region_of(conn, b)? == region_id
-            }
+            (
+                Scope::Region { region_id }
+                | Scope::Evidence {
+                    region_id: Some(region_id),
+                },
+                ReportScope::Region(r),
+            ) => r == region_id,
+            (
+                Scope::Region { region_id }
+                | Scope::Evidence {
+                    region_id: Some(region_id),
+                },
+                ReportScope::Branch(b),
+            ) => region_of(conn, b)? == region_id,
             (Scope::Branch { branch_id }, ReportScope::Branch(b)) => b == branch_id,
             _ => false,
         };
         // The scope must exist (404), and be the caller's to see (403).
         match self {
-            ReportScope::Region(r) => { Region::find(conn, r)?; }
-            ReportScope::Branch(b) => { Branch::find(conn, b)?; }
+            ReportScope::Region(r) => {
+                Region::find(conn, r)?;
+            }
+            ReportScope::Branch(b) => {
+                Branch::find(conn, b)?;
+            }
             ReportScope::National => {}
         }
-        if allowed { Ok(()) } else { Err(AppError::Forbidden) }
+        if allowed {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// A name for people: "National", "North West", "Leeds branch".
@@ -95,7 +119,9 @@ impl ReportScope {
     pub fn condition(self, branch_column: &str) -> String {
         match self {
             ReportScope::National => "1 = 1".into(),
-            ReportScope::Region(r) => format!("{branch_column} IN (SELECT id FROM branches WHERE region_id = {r})"),
+            ReportScope::Region(r) => {
+                format!("{branch_column} IN (SELECT id FROM branches WHERE region_id = {r})")
+            }
             ReportScope::Branch(b) => format!("{branch_column} = {b}"),
         }
     }
@@ -118,6 +144,10 @@ impl Narrowing {
         if let Some(e) = self.employer {
             parts.push(format!("m.employer_id = {e}"));
         }
-        if parts.is_empty() { "1 = 1".into() } else { parts.join(" AND ") }
+        if parts.is_empty() {
+            "1 = 1".into()
+        } else {
+            parts.join(" AND ")
+        }
     }
 }

@@ -25,6 +25,10 @@ fn navigation(role: Role, current: &str) -> Vec<NavItem> {
     if matches!(role, Role::Admin | Role::Officer) {
         items.push(("/import", "Import"));
     }
+    if role != Role::Delegate {
+        items.push(("/dashboard", "Dashboard"));
+    }
+    items.push(("/evidence", "Evidence"));
     if role == Role::Admin {
         items.extend([
             ("/admin/users", "Users"),

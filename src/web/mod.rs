@@ -12,6 +12,7 @@ pub mod imports;
 pub mod layout;
 pub mod members;
 pub mod page;
+pub mod reports;
 pub mod session;
 pub mod templates;
 
@@ -43,6 +44,9 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(cases::add_event)
         .service(cases::add_deadline)
         .service(cases::deadline_done)
+        .service(reports::dashboard_page)
+        .service(reports::evidence_page)
+        .service(reports::evidence_download)
         .service(imports::form)
         .service(imports::upload_file)
         .service(imports::export)

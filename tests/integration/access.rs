@@ -304,6 +304,12 @@ async fn every_page_answers_each_role_as_the_rules_say() {
         ),
         ("/import".into(), [200, 403, 200, 200, 403]),
         ("/cases".into(), [200, 200, 200, 200, 403]),
+        ("/dashboard".into(), [200, 200, 200, 200, 403]),
+        ("/evidence".into(), [200; 5]),
+        (
+            "/evidence.md?scope=national".into(),
+            [200, 403, 403, 403, 200],
+        ),
         ("/cases/new".into(), [200, 403, 200, 200, 403]),
         (
             format!("/cases/{}", w.wigan_case),

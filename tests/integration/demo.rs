@@ -23,7 +23,7 @@ async fn demo_data_loads_once_with_a_user_per_role() {
     assert_eq!(codes, ["BRY", "LDS", "MCR", "OLD", "WGN"]);
     assert_eq!(
         count(members::table.count().get_result(&mut conn).unwrap()),
-        300
+        600
     );
     assert!(
         workload_records::table

@@ -1,0 +1,170 @@
+//! The dashboard and evidence pages, and the evidence downloads for signed-in browsers.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, get, web};
+use chrono::NaiveDate;
+use serde_json::json;
+
+use super::layout;
+use super::page::{FormProblem, PageError, render, render_status};
+use crate::api::query::parse;
+use crate::api::reports::{
+    Format, dashboard_scope, evidence_for, evidence_response, evidence_scope, period,
+};
+use crate::auth::CurrentUser;
+use crate::models::{Branch, CaseType, Region};
+use crate::reports::chart;
+use crate::reports::dashboard;
+use crate::state::AppState;
+
+/// Regions and branches to choose a scope from.
+async fn scope_choices(
+    state: &web::Data<AppState>,
+    context: &mut tera::Context,
+) -> Result<(), PageError> {
+    let (regions, branches) = state
+        .db
+        .run(|conn| Ok((Region::list(conn)?, Branch::list(conn)?)))
+        .await?;
+    context.insert("regions", &regions);
+    context.insert("branches", &branches);
+    Ok(())
+}
+
+#[get("/dashboard")]
+pub async fn dashboard_page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let get = |k: &str| query.get(k).cloned();
+    let mut context = layout::context(&state, &user, "/dashboard");
+    scope_choices(&state, &mut context).await?;
+    context.insert("values", &*query);
+    let parsed = dashboard_scope(&user, &get).and_then(|scope| Ok((scope, period(&get)?)));
+    let ((scope, narrowing), (from, to)) = match parsed {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let problem = FormProblem::from_error(error)?;
+            problem.show(&mut context, &*query);
+            return render_status("reports/dashboard.html", &context, problem.status);
+        }
+    };
+    let caller = user.scope;
+    let backend = state.db.backend();
+    let board = state
+        .db
+        .run(move |conn| {
+            scope.check_allowed(conn, caller)?;
+            dashboard::build(conn, backend, scope, narrowing, from, to)
+        })
+        .await?;
+    let months: Vec<String> = board.months.iter().map(|m| m.month.clone()).collect();
+    let series: Vec<(String, Vec<i64>)> = CaseType::ALL
+        .iter()
+        .map(|t| {
+            let values = board
+                .months
+                .iter()
+                .map(|m| *m.opened_by_type.get(t.as_str()).unwrap_or(&0))
+                .collect();
+            (t.label().to_owned(), values)
+        })
+        .collect();
+    let medians: Vec<(NaiveDate, f64)> = board
+        .months
+        .iter()
+        .filter_map(|m| {
+            let date = NaiveDate::parse_from_str(&format!("{}-01", m.month), "%Y-%m-%d").ok()?;
+            Some((date, m.median_caseload_per_fte?))
+        })
+        .collect();
+    let bands: Vec<String> = board
+        .distribution
+        .iter()
+        .map(|(b, _)| b.to_string())
+        .collect();
+    let distribution = vec![(
+        "Members".to_owned(),
+        board
+            .distribution
+            .iter()
+            .map(|(_, n)| *n)
+            .collect::<Vec<i64>>(),
+    )];
+    context.insert(
+        "chart_opened",
+        &chart::stacked_bars(&months, &series, "Cases opened each month, by type"),
+    );
+    context.insert(
+        "chart_median",
+        &chart::caseload_line(
+            &medians,
+            board.safe_caseload,
+            "Median open cases per FTE each month",
+        ),
+    );
+    context.insert(
+        "chart_distribution",
+        &chart::stacked_bars(&bands, &distribution, "Members by open cases per FTE"),
+    );
+    context.insert(
+        "types",
+        &CaseType::ALL
+            .iter()
+            .map(|t| json!({"value": t.as_str(), "label": t.label()}))
+            .collect::<Vec<_>>(),
+    );
+    context.insert("board", &board);
+    render("reports/dashboard.html", &context)
+}
+
+#[get("/evidence")]
+pub async fn evidence_page(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let get = |k: &str| query.get(k).cloned();
+    let mut context = layout::context(&state, &user, "/evidence");
+    scope_choices(&state, &mut context).await?;
+    let parsed = evidence_scope(&user, &get).and_then(|scope| Ok((scope, period(&get)?)));
+    let (scope, (from, to)) = match parsed {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            let problem = FormProblem::from_error(error)?;
+            problem.show(&mut context, &*query);
+            return render_status("reports/evidence.html", &context, problem.status);
+        }
+    };
+    let evidence = evidence_for(&state, &user, scope, from, to).await?;
+    let query_string = serde_urlencoded::to_string([
+        ("scope", scope.to_string()),
+        ("from", from.to_string()),
+        ("to", to.to_string()),
+    ])
+    .unwrap_or_default();
+    context.insert(
+        "values",
+        &json!({"scope": scope.to_string(), "from": from.to_string(), "to": to.to_string()}),
+    );
+    context.insert("download", &query_string);
+    context.insert("evidence", &evidence);
+    render("reports/evidence.html", &context)
+}
+
+#[get("/evidence.{format}")]
+pub async fn evidence_download(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    format: web::Path<String>,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let get = |k: &str| query.get(k).cloned();
+    let format = parse::<Format>("format", Some(format.as_str()))?.unwrap_or(Format::Json);
+    let scope = evidence_scope(&user, &get)?;
+    let (from, to) = period(&get)?;
+    let evidence = evidence_for(&state, &user, scope, from, to).await?;
+    Ok(evidence_response(&evidence, format))
+}
