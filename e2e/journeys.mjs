@@ -1,0 +1,221 @@
+// Browser journeys through caseload in Debian's Chromium (no downloaded browser): each role
+// signs in and does what it is for; the main pages are screenshotted and checked with axe-core.
+// Run from the repository after `cargo build`: `node e2e/journeys.mjs` (or `npm test` here).
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, copyFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const bin = process.env.CASELOAD_BIN || join(root, 'target/debug/caseload');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const shots = join(here, 'screenshots');
+const axeSource = readFileSync(join(here, 'node_modules/axe-core/axe.min.js'), 'utf8');
+mkdirSync(shots, { recursive: true });
+
+const dir = mkdtempSync(join(tmpdir(), 'caseload-e2e-'));
+const port = 18100 + Math.floor(Math.random() * 800);
+const base = `http://127.0.0.1:${port}`;
+const results = [];
+
+function step(name) {
+  results.push(name);
+  console.log(`  ✓ ${name}`);
+}
+
+async function startServer() {
+  const server = spawn(bin, ['serve', '--demo', '--bind', `127.0.0.1:${port}`], {
+    cwd: dir,
+    env: { ...process.env, DATABASE_URL: join(dir, 'caseload.db'), CASELOAD_JWT_SECRET_FILE: join(dir, 'secret'), RUST_LOG: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const passwords = {};
+  let output = '';
+  await new Promise((resolveStart, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 120_000);
+    server.stdout.on('data', (chunk) => {
+      output += chunk;
+      for (const line of output.split('\n')) {
+        const match = line.match(/^\s+(admin|organiser|officer|delegate)\s+\S+\s+(\S+)$/);
+        if (match) passwords[match[1]] = match[2];
+      }
+      if (passwords.delegate && output.includes('running at')) {
+        clearTimeout(timer);
+        resolveStart();
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+  return { server, passwords };
+}
+
+async function signIn(browser, passwords, username, options = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(passwords[username]);
+  await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Sign in' }).click()]);
+  return { context, page };
+}
+
+async function checkAccessibility(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`),
+    [],
+    `${name} has serious accessibility violations`,
+  );
+}
+
+async function shoot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}
+
+const today = new Date();
+const iso = (d) => d.toISOString().slice(0, 10);
+const inDays = (n) => iso(new Date(today.getTime() + n * 86_400_000));
+
+const { server, passwords } = await startServer();
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+try {
+  // A signed-out visitor is sent to sign in.
+  {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/members`);
+    assert.equal(new URL(page.url()).pathname, '/login');
+    await checkAccessibility(page, 'sign-in page');
+    await shoot(page, 'login');
+    await context.close();
+    step('a signed-out visitor is sent to sign in');
+  }
+
+  // The organiser notes how many cases the region has opened this year.
+  const organiser = await signIn(browser, passwords, 'organiser', { bypassCSP: true });
+  const openedCount = async () => {
+    await organiser.page.goto(`${base}/dashboard`);
+    const text = await organiser.page.locator('.cards article').nth(3).locator('.big').innerText();
+    return Number(text);
+  };
+  const before = await openedCount();
+
+  // The officer imports members from a CSV upload, first a bad file then a good one.
+  const officer = await signIn(browser, passwords, 'officer', { bypassCSP: true });
+  const page = officer.page;
+  await checkAccessibility(page, 'home');
+  await page.goto(`${base}/import`);
+  const header = 'membership_number,first_name,last_name,employer,job_role,team,fte\n';
+  const upload = async (csv) => {
+    await page.setInputFiles('#file', { name: 'members.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Upload' }).click()]);
+  };
+  await upload(`${header}E2E001,Journey,Tester,Wigan Council,Social worker,Assessment,1\nE2E002,Second,Tester,Wigan Council,Social worker,Assessment,lots\n`);
+  await page.getByText('Nothing was imported').waitFor();
+  const problem = await page.locator('table tbody tr').first().innerText();
+  assert.match(problem, /3\s+fte/);
+  await checkAccessibility(page, 'import page with errors');
+  step('an officer sees the row errors of a bad CSV file');
+  await upload(`${header}E2E001,Journey,Tester,Wigan Council,Social worker,Assessment,1\nE2E002,Second,Tester,Wigan Council,Social worker,Assessment,0.6\n`);
+  await page.getByText('2 created').waitFor();
+  step('an officer imports members from a CSV upload');
+
+  // Logs a workload record for the new member.
+  await page.goto(`${base}/members?q=journey+tester`);
+  await shoot(page, 'members');
+  await checkAccessibility(page, 'members');
+  await page.getByRole('link', { name: 'Tester, Journey' }).click();
+  await page.getByLabel('Date').first().fill(inDays(-1));
+  await page.getByLabel('Open cases held').fill('19');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Add record' }).click()]);
+  await page.getByText('Above the safe caseload').waitFor();
+  await checkAccessibility(page, 'member');
+  await shoot(page, 'member');
+  step('an officer logs a workload record and sees the member flagged');
+
+  // Opens a case, adds a hearing, sees it on the home page.
+  await page.getByRole('link', { name: 'Open a case' }).click();
+  await page.getByLabel('Type').selectOption('ill_health');
+  await page.getByLabel('High caseload').check();
+  await page.getByLabel(/Confidential summary/).fill('Signed off with stress after caseload rose.');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Open case' }).click()]);
+  const reference = (await page.locator('h1').innerText()).trim();
+  assert.match(reference, /^WGN-\d{4}-\d{4}$/);
+  const hearing = inDays(3);
+  await page.locator('#deadline-kind').selectOption('hearing');
+  await page.locator('#due_on').fill(hearing);
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Add', exact: true }).click()]);
+  await checkAccessibility(page, 'case');
+  await shoot(page, 'case');
+  await page.goto(`${base}/`);
+  const home = await page.locator('main').innerText();
+  assert.ok(home.includes(reference) && home.includes(hearing), 'the hearing is on the home page');
+  await shoot(page, 'home');
+  step('an officer opens a case, adds a hearing and sees it on the home page');
+
+  // Closes the case with an outcome.
+  await page.getByRole('link', { name: reference }).first().click();
+  await page.locator('#outcome').selectOption('phased_return');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Close case' }).click()]);
+  await page.getByRole('button', { name: 'Reopen case' }).waitFor();
+  assert.ok((await page.locator('main').innerText()).includes('Phased return'));
+  step('an officer closes the case with an outcome');
+
+  // The organiser's dashboard counts it.
+  const after = await openedCount();
+  assert.equal(after, before + 1, 'the dashboard counts the new case');
+  await checkAccessibility(organiser.page, 'dashboard');
+  await shoot(organiser.page, 'dashboard');
+  await organiser.page.screenshot({ path: join(shots, 'dashboard-top.png') });
+  step('an organiser opens the dashboard and sees that case counted');
+
+  // A delegate downloads the evidence Markdown and sees suppression.
+  const delegate = await signIn(browser, passwords, 'delegate', { bypassCSP: true });
+  await delegate.page.goto(`${base}/evidence`);
+  await checkAccessibility(delegate.page, 'evidence');
+  await shoot(delegate.page, 'evidence');
+  const options = await delegate.page.locator('#scope option').evaluateAll((os) => os.map((o) => o.value));
+  let suppressed = false;
+  for (const scope of options.filter((o) => o.startsWith('branch:'))) {
+    await delegate.page.goto(`${base}/evidence?scope=${scope}&from=${inDays(-30)}&to=${iso(today)}`);
+    const [download] = await Promise.all([
+      delegate.page.waitForEvent('download'),
+      delegate.page.getByRole('link', { name: /Markdown/ }).click(),
+    ]);
+    const markdown = readFileSync(await download.path(), 'utf8');
+    assert.ok(markdown.startsWith('# Casework and workload evidence'));
+    assert.ok(!markdown.includes('Journey') && !markdown.includes('E2E001'), 'no names or numbers');
+    if (markdown.includes('<5')) {
+      suppressed = true;
+      break;
+    }
+  }
+  assert.ok(suppressed, 'some branch month shows a suppressed count');
+  step('a delegate downloads the evidence Markdown and sees suppression');
+
+  // Delegates are not shown casework.
+  const response = await delegate.page.goto(`${base}/members`);
+  assert.equal(response.status(), 403);
+  step('a delegate cannot reach members');
+
+  if (process.env.UPDATE_README_SCREENSHOT) {
+    copyFileSync(join(shots, 'dashboard-top.png'), join(root, 'docs/screenshots/dashboard.png'));
+  }
+  console.log(`browser journeys passed (${results.length} steps); screenshots in ${shots}`);
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}
