@@ -2,6 +2,7 @@
 
 mod cli_evidence;
 mod cli_import;
+mod cli_protect;
 mod cli_user;
 
 use anyhow::Context as _;
@@ -48,6 +49,23 @@ enum Command {
     },
     /// Print an anonymised evidence summary (small numbers suppressed).
     Evidence(cli_evidence::EvidenceArgs),
+    /// Anonymise cases closed more than the retention period ago (dry run without --apply).
+    Retention {
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Export what is held about someone.
+    Export {
+        #[command(subcommand)]
+        what: cli_protect::ExportCommand,
+    },
+    /// Erase someone's identity.
+    Erase {
+        #[command(subcommand)]
+        what: cli_protect::EraseCommand,
+    },
+    /// Copy the SQLite database consistently while it serves (PostgreSQL: use pg_dump).
+    Backup { path: std::path::PathBuf },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -69,6 +87,12 @@ fn main() -> anyhow::Result<()> {
         Command::Migrate => open_database(&cli.database).map(|_| ()),
         Command::Import { what } => cli_import::run(&open_database(&cli.database)?, what),
         Command::Evidence(args) => cli_evidence::run(&open_database(&cli.database)?, args),
+        Command::Retention { apply } => {
+            cli_protect::retention(&open_database(&cli.database)?, apply)
+        }
+        Command::Export { what } => cli_protect::export(&open_database(&cli.database)?, what),
+        Command::Erase { what } => cli_protect::erase(&open_database(&cli.database)?, what),
+        Command::Backup { path } => cli_protect::backup(&open_database(&cli.database)?, path),
         Command::User { action } => cli_user::run(&open_database(&cli.database)?, action),
     }
 }

@@ -9,4 +9,5 @@ pub mod export;
 pub mod import;
 pub mod member_fields;
 pub mod members;
+pub mod protection;
 pub mod workload;

@@ -7,6 +7,8 @@ mod access;
 mod audit_trail;
 mod auth;
 mod cases;
+mod concurrency;
+mod data_protection;
 mod database_url;
 mod deadline_rules;
 mod demo;

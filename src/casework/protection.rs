@@ -1,0 +1,169 @@
+//! Data protection tasks: retention, subject access export, erasure, backup. Each is audited.
+
+use chrono::{Datelike, NaiveDate, Utc};
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+use crate::audit::{self, Event};
+use crate::db::schema::{audit_log, case_events, cases, deadlines, members, workload_records};
+use crate::db::{Backend, DbConn};
+use crate::error::AppError;
+use crate::models::*;
+
+/// Closed cases due for anonymisation: closed before this many years ago.
+pub fn retention_cutoff(conn: &mut DbConn, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    let years = Settings::load(conn)?.retention_years as i32;
+    NaiveDate::from_ymd_opt(today.year() - years, today.month(), today.day().min(28))
+        .ok_or_else(|| AppError::Internal("retention cut-off out of range".into()))
+}
+
+/// Anonymises cases closed before the cut-off: the member link, the summary, timeline text and
+/// deadline notes go; type, stage, outcome, dates, branch and workload factors stay, so every
+/// aggregate count is unchanged. Returns how many cases are (or, without `apply`, would be) done.
+pub fn retention(conn: &mut DbConn, today: NaiveDate, apply: bool) -> Result<usize, AppError> {
+    let cutoff = retention_cutoff(conn, today)?;
+    let due: Vec<CaseId> = cases::table
+        .filter(cases::status.eq(CaseStatus::Closed))
+        .filter(cases::closed_on.lt(cutoff))
+        .filter(cases::anonymised_at.is_null())
+        .select(cases::id)
+        .load(conn)?;
+    if !apply || due.is_empty() {
+        return Ok(due.len());
+    }
+    let now = Utc::now().naive_utc();
+    for chunk in due.chunks(500) {
+        diesel::update(cases::table.filter(cases::id.eq_any(chunk)))
+            .set((
+                cases::member_id.eq(None::<MemberId>),
+                cases::summary.eq(None::<String>),
+                cases::anonymised_at.eq(now),
+            ))
+            .execute(conn)?;
+        diesel::update(case_events::table.filter(case_events::case_id.eq_any(chunk)))
+            .set(case_events::body.eq(""))
+            .execute(conn)?;
+        diesel::update(deadlines::table.filter(deadlines::case_id.eq_any(chunk)))
+            .set(deadlines::note.eq(None::<String>))
+            .execute(conn)?;
+    }
+    audit::record(
+        conn,
+        Event::new(None, "retention", "case")
+            .detail(format!("anonymised={} closed_before={cutoff}", due.len())),
+    )?;
+    Ok(due.len())
+}
+
+/// Everything held about a member, as JSON: a subject access request.
+pub fn export_member(conn: &mut DbConn, id: MemberId) -> Result<Value, AppError> {
+    let member = members::table
+        .find(id)
+        .select(Member::as_select())
+        .first(conn)?;
+    let workload = WorkloadRecord::for_member(conn, id)?;
+    let their_cases: Vec<Case> = cases::table
+        .filter(cases::member_id.eq(id))
+        .select(Case::as_select())
+        .load(conn)?;
+    let mut case_json = Vec::new();
+    for case in their_cases {
+        let factors = Case::factors(conn, case.id)?;
+        let events = CaseEvent::for_case(conn, case.id)?;
+        let due = Deadline::for_case(conn, case.id)?;
+        case_json.push(json!({"case": case, "workload_factors": factors, "timeline": events, "deadlines": due}));
+    }
+    let accesses: Vec<AuditEntry> = audit_log::table
+        .filter(audit_log::entity.eq("member"))
+        .filter(audit_log::entity_id.eq(id.0))
+        .order(audit_log::id)
+        .select(AuditEntry::as_select())
+        .load(conn)?;
+    audit::record(
+        conn,
+        Event::new(None, "export", "member")
+            .id(id.0)
+            .detail("subject access request"),
+    )?;
+    Ok(json!({
+        "exported_at": Utc::now().naive_utc(),
+        "member": member,
+        "workload_records": workload,
+        "cases": case_json,
+        "who_read_or_changed_this_record": accesses,
+    }))
+}
+
+/// Removes a member's identity and free text about them, keeping the anonymous counts
+/// (workload numbers, case types and outcomes) that evidence summaries are built from.
+pub fn erase_member(conn: &mut DbConn, id: MemberId) -> Result<(), AppError> {
+    members::table
+        .find(id)
+        .select(members::id)
+        .first::<MemberId>(conn)?;
+    let number = format!("ERASED-{id}");
+    diesel::update(members::table.find(id))
+        .set((
+            members::membership_number.eq(&number),
+            members::first_name.eq("Erased"),
+            members::last_name.eq("member"),
+            members::email.eq(None::<String>),
+            members::phone.eq(None::<String>),
+            members::team.eq(None::<String>),
+            members::start_date.eq(None::<NaiveDate>),
+            members::equality_consent.eq(false),
+            members::age_band.eq(None::<AgeBand>),
+            members::ethnic_group.eq(None::<EthnicGroup>),
+            members::search_text.eq(number.to_lowercase()),
+            members::updated_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    diesel::update(workload_records::table.filter(workload_records::member_id.eq(id)))
+        .set(workload_records::note.eq(None::<String>))
+        .execute(conn)?;
+    let their_cases = cases::table
+        .filter(cases::member_id.eq(id))
+        .select(cases::id);
+    diesel::update(case_events::table.filter(case_events::case_id.eq_any(their_cases)))
+        .set(case_events::body.eq(""))
+        .execute(conn)?;
+    diesel::update(
+        deadlines::table.filter(
+            deadlines::case_id.eq_any(
+                cases::table
+                    .filter(cases::member_id.eq(id))
+                    .select(cases::id),
+            ),
+        ),
+    )
+    .set(deadlines::note.eq(None::<String>))
+    .execute(conn)?;
+    diesel::update(cases::table.filter(cases::member_id.eq(id)))
+        .set(cases::summary.eq(None::<String>))
+        .execute(conn)?;
+    audit::record(conn, Event::new(None, "erase", "member").id(id.0))?;
+    Ok(())
+}
+
+/// A consistent copy of an SQLite database while it serves (`VACUUM INTO`). PostgreSQL is
+/// backed up with its own tools (`pg_dump`), documented in docs/DATA-PROTECTION.md.
+pub fn backup(conn: &mut DbConn, backend: Backend, path: &str) -> Result<(), AppError> {
+    match backend {
+        Backend::Sqlite => {
+            if std::path::Path::new(path).exists() {
+                return Err(AppError::invalid(
+                    "path",
+                    "already exists; choose a new file",
+                ));
+            }
+            let quoted = path.replace('\'', "''");
+            diesel::sql_query(format!("VACUUM INTO '{quoted}'")).execute(conn)?;
+            audit::record(conn, Event::new(None, "backup", "database"))?;
+            Ok(())
+        }
+        Backend::Postgres => Err(AppError::invalid(
+            "path",
+            "on PostgreSQL use pg_dump (see docs/DATA-PROTECTION.md)",
+        )),
+    }
+}

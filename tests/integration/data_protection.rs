@@ -1,0 +1,202 @@
+//! Retention, subject access export, erasure and backup.
+
+use caseload::casework::protection;
+use caseload::db::schema::{case_events, cases, members};
+use caseload::db::{Backend, write_transaction};
+use caseload::models::*;
+use caseload::reports::{evidence, scope::ReportScope};
+use chrono::{NaiveDate, Utc};
+use diesel::prelude::*;
+
+use crate::common::TestApp;
+use crate::fixtures::World;
+
+fn close_long_ago(conn: &mut caseload::db::DbConn, id: CaseId, opened: &str, closed: &str) {
+    diesel::update(cases::table.find(id))
+        .set((
+            cases::opened_on.eq(opened.parse::<NaiveDate>().unwrap()),
+            cases::status.eq(CaseStatus::Closed),
+            cases::stage.eq(Stage::Closed),
+            cases::outcome.eq(Outcome::WrittenWarning),
+            cases::closed_on.eq(closed.parse::<NaiveDate>().unwrap()),
+        ))
+        .execute(conn)
+        .unwrap();
+    diesel::insert_into(case_events::table)
+        .values(NewCaseEvent {
+            case_id: id,
+            occurred_on: opened.parse().unwrap(),
+            kind: EventKind::Note,
+            body: "Private details from long ago".into(),
+            author_id: None,
+        })
+        .execute(conn)
+        .unwrap();
+}
+
+#[actix_rt::test]
+async fn retention_anonymises_old_cases_and_keeps_the_counts() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let mut conn = app.state.db.get().unwrap();
+    close_long_ago(&mut conn, world.wigan_case, "2015-03-02", "2015-06-30");
+    let today = Utc::now().date_naive();
+    let old_scope = ReportScope::National;
+    let (from, to) = ("2015-01-01".parse().unwrap(), "2015-12-31".parse().unwrap());
+    let before =
+        serde_json::to_value(evidence::build(&mut conn, old_scope, from, to).unwrap()).unwrap();
+
+    assert_eq!(
+        protection::retention(&mut conn, today, false).unwrap(),
+        1,
+        "a dry run counts"
+    );
+    assert!(
+        cases::table
+            .find(world.wigan_case)
+            .select(cases::member_id)
+            .first::<Option<MemberId>>(&mut conn)
+            .unwrap()
+            .is_some()
+    );
+    let done = write_transaction(&mut conn, |c| protection::retention(c, today, true)).unwrap();
+    assert_eq!(done, 1);
+    let case: Case = cases::table
+        .find(world.wigan_case)
+        .select(Case::as_select())
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(case.member_id, None);
+    assert_eq!(case.summary, None);
+    assert!(case.anonymised_at.is_some());
+    let texts: Vec<String> = case_events::table
+        .filter(case_events::case_id.eq(world.wigan_case))
+        .select(case_events::body)
+        .load(&mut conn)
+        .unwrap();
+    assert!(texts.iter().all(|t| t.is_empty()), "{texts:?}");
+    let recent: Case = cases::table
+        .find(world.leeds_case)
+        .select(Case::as_select())
+        .first(&mut conn)
+        .unwrap();
+    assert!(
+        recent.member_id.is_some(),
+        "open and recent cases are untouched"
+    );
+
+    let after =
+        serde_json::to_value(evidence::build(&mut conn, old_scope, from, to).unwrap()).unwrap();
+    assert_eq!(
+        before["tables"], after["tables"],
+        "evidence counts are unchanged"
+    );
+    assert_eq!(
+        protection::retention(&mut conn, today, true).unwrap(),
+        0,
+        "nothing twice"
+    );
+}
+
+#[actix_rt::test]
+async fn a_subject_access_export_holds_everything_about_the_member() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    app.get_as(&format!("/api/v1/members/{}", world.wigan_member), &officer)
+        .await;
+    app.flush_audit();
+    let mut conn = app.state.db.get().unwrap();
+    let export = protection::export_member(&mut conn, world.wigan_member).unwrap();
+    assert_eq!(export["member"]["last_name"], "Okafor");
+    assert_eq!(export["cases"][0]["case"]["reference"], "WGN-2026-0001");
+    assert_eq!(
+        export["cases"][0]["case"]["summary"],
+        "Confidential summary"
+    );
+    assert!(
+        export["who_read_or_changed_this_record"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "read")
+    );
+    assert!(protection::export_member(&mut conn, MemberId(999_999)).is_err());
+}
+
+#[actix_rt::test]
+async fn erasure_removes_identity_and_keeps_anonymous_counts() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let mut conn = app.state.db.get().unwrap();
+    let from: NaiveDate = "2026-01-01".parse().unwrap();
+    let to = Utc::now().date_naive().max("2026-06-01".parse().unwrap());
+    let before =
+        serde_json::to_value(evidence::build(&mut conn, ReportScope::National, from, to).unwrap())
+            .unwrap();
+    write_transaction(&mut conn, |c| {
+        protection::erase_member(c, world.wigan_member)
+    })
+    .unwrap();
+    let member: Member = members::table
+        .find(world.wigan_member)
+        .select(Member::as_select())
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(
+        (member.first_name.as_str(), member.email.as_deref()),
+        ("Erased", None)
+    );
+    assert!(!member.membership_number.contains("W001"));
+    let summary: Option<String> = cases::table
+        .find(world.wigan_case)
+        .select(cases::summary)
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(summary, None);
+    let after =
+        serde_json::to_value(evidence::build(&mut conn, ReportScope::National, from, to).unwrap())
+            .unwrap();
+    assert_eq!(
+        before["tables"][0], after["tables"][0],
+        "case counts by type unchanged"
+    );
+    drop(conn);
+    let admin = app.token("admin").await;
+    assert_eq!(
+        app.get_as("/api/v1/members?q=okafor", &admin).await.json()["total"],
+        0
+    );
+}
+
+#[actix_rt::test]
+async fn a_backup_taken_while_serving_restores_every_row() {
+    let app = TestApp::new().await;
+    if app.backend() != Backend::Sqlite {
+        return; // PostgreSQL is backed up with pg_dump (docs/DATA-PROTECTION.md).
+    }
+    World::build(&app);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("backup.db");
+    let mut conn = app.state.db.get().unwrap();
+    protection::backup(&mut conn, Backend::Sqlite, &path.to_string_lossy()).unwrap();
+    let count = |conn: &mut caseload::db::DbConn| -> (i64, i64) {
+        (
+            members::table.count().get_result(conn).unwrap(),
+            cases::table.count().get_result(conn).unwrap(),
+        )
+    };
+    let live = count(&mut conn);
+    let restored = caseload::db::Database::connect(
+        caseload::db::DatabaseUrl::parse(&path.to_string_lossy()).unwrap(),
+        1,
+        std::time::Duration::from_secs(5),
+    )
+    .unwrap();
+    let mut backup_conn = restored.get().unwrap();
+    assert_eq!(count(&mut backup_conn), live);
+    assert!(
+        protection::backup(&mut conn, Backend::Sqlite, &path.to_string_lossy()).is_err(),
+        "never overwrites"
+    );
+}
