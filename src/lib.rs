@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod models;
 pub mod reports;
+pub mod seed;
 pub mod state;
 pub mod telemetry;
 pub mod text;

@@ -66,6 +66,16 @@ enum Command {
     },
     /// Copy the SQLite database consistently while it serves (PostgreSQL: use pg_dump).
     Backup { path: std::path::PathBuf },
+    /// Fill an empty database with deterministic synthetic data, for benchmarks.
+    Seed {
+        #[arg(long, value_enum, default_value = "branch")]
+        scale: caseload::seed::Scale,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// One password for the seeded users admin, organiser, officer, delegate (random if unset).
+        #[arg(long, env = "CASELOAD_SEED_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -93,6 +103,17 @@ fn main() -> anyhow::Result<()> {
         Command::Export { what } => cli_protect::export(&open_database(&cli.database)?, what),
         Command::Erase { what } => cli_protect::erase(&open_database(&cli.database)?, what),
         Command::Backup { path } => cli_protect::backup(&open_database(&cli.database)?, path),
+        Command::Seed { scale, seed, password } => {
+            let db = open_database(&cli.database)?;
+            let mut conn = db.get().map_err(cli_error)?;
+            let today = chrono::Utc::now().date_naive();
+            let seeded = caseload::seed::seed(&mut conn, scale, seed, today, password).map_err(cli_error)?;
+            println!(
+                "seeded {} rows in {:.1} s; users admin, organiser, officer, delegate with password {}",
+                seeded.rows, seeded.seconds, seeded.password
+            );
+            Ok(())
+        }
         Command::User { action } => cli_user::run(&open_database(&cli.database)?, action),
     }
 }

@@ -62,7 +62,7 @@ const ROLES: &[(&str, f64)] = &[
     ("Family support worker", 0.05),
 ];
 
-const FIRST: &[&str] = &[
+pub(crate) const FIRST: &[&str] = &[
     "Aisha",
     "Amelia",
     "Ben",
@@ -105,7 +105,7 @@ const FIRST: &[&str] = &[
     "Helen",
 ];
 
-const LAST: &[&str] = &[
+pub(crate) const LAST: &[&str] = &[
     "Ahmed", "Akhtar", "Bailey", "Brown", "Campbell", "Chen", "Clarke", "Davies", "Evans", "Green",
     "Hall", "Hughes", "Hussain", "Jackson", "Johnson", "Jones", "Khan", "Kowalski", "Lewis",
     "Mensah", "Mitchell", "Murphy", "Nowak", "O'Brien", "Okafor", "Patel", "Roberts", "Robinson",
