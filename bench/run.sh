@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Benchmarks caseload: seeds a data set, starts the server, measures each scenario with wrk,
+# and prints a table. Usage:
+#   bench/run.sh [--scale branch|region|national] [--backend sqlite|postgres] [--seconds N] [--smoke]
+# --smoke: debug build, branch scale, 2 s per scenario (CI keeps the driver working with it).
+# PostgreSQL: set BENCH_PG_ADMIN_URL (default postgres://root@127.0.0.1:5432/test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scale=national backend=sqlite seconds=10 smoke=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) scale=$2; shift 2 ;;
+    --backend) backend=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --smoke) smoke=1; scale=branch; seconds=2; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }
+
+features=()
+[ "$backend" = postgres ] && features=(--features postgres)
+if [ "$smoke" = 1 ]; then
+  cargo build -q "${features[@]}"; bin=target/debug/caseload
+else
+  cargo build -q --release "${features[@]}"; bin=target/release/caseload
+fi
+
+work=$(mktemp -d)
+port=$((18900 + RANDOM % 500))
+base="http://127.0.0.1:$port"
+password="benchmark-password-$RANDOM"
+pg_db="caseload_bench_$$"
+admin_url=${BENCH_PG_ADMIN_URL:-postgres://root@127.0.0.1:5432/test}
+if [ "$backend" = postgres ]; then
+  psql "$admin_url" -qc "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null
+  export DATABASE_URL="${admin_url%/*}/$pg_db"
+else
+  export DATABASE_URL="$work/caseload.db"
+fi
+export CASELOAD_JWT_SECRET_FILE="$work/secret" RUST_LOG=warn
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  [ "$backend" = postgres ] && psql "$admin_url" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+t0=$(now)
+"$bin" seed --scale "$scale" --password "$password" | tail -1
+seed_seconds=$(echo "$(now) - $t0" | bc)
+
+"$bin" serve --bind "127.0.0.1:$port" > "$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
+
+token() {
+  curl -sf -X POST "$base/api/v1/auth/token" -H 'content-type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"$password\"}" | python3 -c 'import sys,json; print(json.load(sys.stdin)["token"])'
+}
+officer=$(token officer) admin=$(token admin) organiser=$(token organiser) delegate=$(token delegate)
+case_id=$(curl -sf "$base/api/v1/cases?per_page=1" -H "authorization: Bearer $officer" | python3 -c 'import sys,json; print(json.load(sys.stdin)["items"][0]["id"])')
+member_id=$(curl -sf "$base/api/v1/members?per_page=1" -H "authorization: Bearer $officer" | python3 -c 'import sys,json; print(json.load(sys.stdin)["items"][0]["id"])')
+session=$(curl -si -X POST "$base/login" -d "username=officer&password=$password" | grep -i '^set-cookie: caseload_session=' | sed 's/^[^=]*=\([^;]*\).*/\1/I')
+year_ago=$(date -d '1 year ago' +%F)
+
+cat > "$work/create.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"member_id": $member_id, "type": "disciplinary", "opened_on": "$(date +%F)"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $officer"
+LUA
+
+results="$work/results.tsv"
+# scenario name, connections, url, extra wrk args...
+measure() {
+  local name=$1 connections=$2 url=$3; shift 3
+  local out
+  local threads=$(( connections < 2 ? 1 : 2 ))
+  out=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency "$@" "$url")
+  local rps p50 p99 errors non2xx
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  errors=$(echo "$out" | awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}')
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$connections" "$rps" "$p50" "$p99" "$(( ${errors:-0} + ${non2xx:-0} ))" >> "$results"
+}
+
+before_cases=$(curl -sf "$base/api/v1/cases?per_page=1" -H "authorization: Bearer $admin" | python3 -c 'import sys,json; print(json.load(sys.stdin)["total"])')
+measure "GET /api/v1/cases/{id} (audited)" 32 "$base/api/v1/cases/$case_id" -H "Authorization: Bearer $officer"
+measure "case list page, officer, 50 rows, filtered" 32 "$base/cases?status=open&per_page=50" -H "Cookie: caseload_session=$session"
+measure "POST /api/v1/cases" 32 "$base/api/v1/cases" -s "$work/create.lua"
+measure "dashboard, one region, one year" 1 "$base/api/v1/dashboard?from=$year_ago" -H "Authorization: Bearer $organiser"
+measure "dashboard, national, one year" 1 "$base/api/v1/dashboard?from=$year_ago" -H "Authorization: Bearer $admin"
+measure "evidence summary, national, one year" 1 "$base/api/v1/evidence?scope=national&from=$year_ago" -H "Authorization: Bearer $delegate"
+after_cases=$(curl -sf "$base/api/v1/cases?per_page=1" -H "authorization: Bearer $admin" | python3 -c 'import sys,json; print(json.load(sys.stdin)["total"])')
+
+peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
+
+# Import 100,000 members (10,000 in a smoke run) through the command line.
+rows=100000; [ "$smoke" = 1 ] && rows=10000
+python3 - "$work/import.csv" "$rows" <<'PY'
+import sys
+path, rows = sys.argv[1], int(sys.argv[2])
+with open(path, "w") as f:
+    f.write("membership_number,first_name,last_name,employer,job_role,team,fte,branch_code\n")
+    for i in range(rows):
+        f.write(f"IMP{i:07},First{i},Last{i},Council 0001,Social worker,Assessment,1,B0001\n")
+PY
+t0=$(now)
+"$bin" import members "$work/import.csv" 2>/dev/null | tail -1
+import_seconds=$(echo "$(now) - $t0" | bc)
+
+echo
+echo "caseload benchmark — $(date -u +%F), $(nproc) cores, backend $backend, scale $scale, ${seconds}s per scenario"
+printf '%-46s %5s %10s %10s %10s %7s\n' scenario conns req/s p50 p99 errors
+while IFS=$'\t' read -r name conns rps p50 p99 errors; do
+  printf '%-46s %5s %10s %10s %10s %7s\n' "$name" "$conns" "$rps" "$p50" "$p99" "$errors"
+done < "$results"
+printf '%-46s %s\n' "cases created (rows present afterwards)" "$((after_cases - before_cases))"
+printf '%-46s %.1f s\n' "seed $scale" "$seed_seconds"
+printf '%-46s %.1f s\n' "import $rows members from CSV" "$import_seconds"
+printf '%-46s %s MB\n' "server peak memory (VmHWM)" "$((peak_kb / 1024))"
