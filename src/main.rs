@@ -103,11 +103,16 @@ fn main() -> anyhow::Result<()> {
         Command::Export { what } => cli_protect::export(&open_database(&cli.database)?, what),
         Command::Erase { what } => cli_protect::erase(&open_database(&cli.database)?, what),
         Command::Backup { path } => cli_protect::backup(&open_database(&cli.database)?, path),
-        Command::Seed { scale, seed, password } => {
+        Command::Seed {
+            scale,
+            seed,
+            password,
+        } => {
             let db = open_database(&cli.database)?;
             let mut conn = db.get().map_err(cli_error)?;
             let today = chrono::Utc::now().date_naive();
-            let seeded = caseload::seed::seed(&mut conn, scale, seed, today, password).map_err(cli_error)?;
+            let seeded =
+                caseload::seed::seed(&mut conn, scale, seed, today, password).map_err(cli_error)?;
             println!(
                 "seeded {} rows in {:.1} s; users admin, organiser, officer, delegate with password {}",
                 seeded.rows, seeded.seconds, seeded.password

@@ -38,9 +38,30 @@ pub struct Size {
 impl Scale {
     pub fn size(self) -> Size {
         match self {
-            Scale::Branch => Size { regions: 1, branches: 1, members: 200, months: 12, cases: 300, events_per_case: 5 },
-            Scale::Region => Size { regions: 1, branches: 80, members: 16_000, months: 12, cases: 24_000, events_per_case: 5 },
-            Scale::National => Size { regions: 12, branches: 1_000, members: 200_000, months: 12, cases: 300_000, events_per_case: 5 },
+            Scale::Branch => Size {
+                regions: 1,
+                branches: 1,
+                members: 200,
+                months: 12,
+                cases: 300,
+                events_per_case: 5,
+            },
+            Scale::Region => Size {
+                regions: 1,
+                branches: 80,
+                members: 16_000,
+                months: 12,
+                cases: 24_000,
+                events_per_case: 5,
+            },
+            Scale::National => Size {
+                regions: 12,
+                branches: 1_000,
+                members: 200_000,
+                months: 12,
+                cases: 300_000,
+                events_per_case: 5,
+            },
         }
     }
 }
@@ -56,18 +77,30 @@ pub struct Seeded {
     pub password: String,
 }
 
-fn insert_chunks<T>(conn: &mut DbConn, rows: &[T], mut insert: impl FnMut(&mut DbConn, &[T]) -> QueryResult<usize>) -> Result<(), AppError> {
+fn insert_chunks<T>(
+    conn: &mut DbConn,
+    rows: &[T],
+    mut insert: impl FnMut(&mut DbConn, &[T]) -> QueryResult<usize>,
+) -> Result<(), AppError> {
     for chunk in rows.chunks(CHUNK) {
         insert(conn, chunk)?;
     }
     Ok(())
 }
 
-pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, password_text: Option<String>) -> Result<Seeded, AppError> {
+pub fn seed(
+    conn: &mut DbConn,
+    scale: Scale,
+    seed: u64,
+    today: NaiveDate,
+    password_text: Option<String>,
+) -> Result<Seeded, AppError> {
     let started = Instant::now();
     let existing: i64 = members::table.count().get_result(conn)?;
     if existing > 0 {
-        return Err(AppError::Conflict("the database already holds members: seed an empty one".into()));
+        return Err(AppError::Conflict(
+            "the database already holds members: seed an empty one".into(),
+        ));
     }
     let size = scale.size();
     let mut rng = StdRng::seed_from_u64(seed);
@@ -76,9 +109,16 @@ pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, passwo
     password::check_strength("password", &password_text)?;
 
     let (region_ids, branch_rows, employer_ids) = write_transaction(conn, |conn| {
-        let regions: Vec<NewRegion> = (0..size.regions).map(|i| NewRegion { name: format!("Region {:02}", i + 1) }).collect();
+        let regions: Vec<NewRegion> = (0..size.regions)
+            .map(|i| NewRegion {
+                name: format!("Region {:02}", i + 1),
+            })
+            .collect();
         let region_ids: Vec<RegionId> = crate::db_run!(conn, {
-            diesel::insert_into(regions::table).values(&regions).returning(regions::id).get_results(conn)
+            diesel::insert_into(regions::table)
+                .values(&regions)
+                .returning(regions::id)
+                .get_results(conn)
         })?;
         let branches: Vec<NewBranch> = (0..size.branches)
             .map(|i| NewBranch {
@@ -88,15 +128,27 @@ pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, passwo
             })
             .collect();
         let branch_ids: Vec<BranchId> = crate::db_run!(conn, {
-            diesel::insert_into(branches::table).values(&branches).returning(branches::id).get_results(conn)
+            diesel::insert_into(branches::table)
+                .values(&branches)
+                .returning(branches::id)
+                .get_results(conn)
         })?;
         let employers: Vec<NewEmployer> = (0..size.branches.div_ceil(5))
-            .map(|i| NewEmployer { name: format!("Council {:04}", i + 1), safe_caseload_override: None })
+            .map(|i| NewEmployer {
+                name: format!("Council {:04}", i + 1),
+                safe_caseload_override: None,
+            })
             .collect();
         let employer_ids: Vec<EmployerId> = crate::db_run!(conn, {
-            diesel::insert_into(employers::table).values(&employers).returning(employers::id).get_results(conn)
+            diesel::insert_into(employers::table)
+                .values(&employers)
+                .returning(employers::id)
+                .get_results(conn)
         })?;
-        let branch_rows: Vec<(BranchId, String)> = branch_ids.into_iter().zip(branches.into_iter().map(|b| b.code)).collect();
+        let branch_rows: Vec<(BranchId, String)> = branch_ids
+            .into_iter()
+            .zip(branches.into_iter().map(|b| b.code))
+            .collect();
         Ok::<_, AppError>((region_ids, branch_rows, employer_ids))
     })?;
     rows += size.regions + size.branches + employer_ids.len();
@@ -123,7 +175,15 @@ pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, passwo
                     let number = format!("S{serial:07}");
                     let fte = [1.0, 1.0, 1.0, 0.8, 0.6][rng.random_range(0..5)];
                     let busy = rng.random_bool(0.3);
-                    profile.push((*branch, fte, if busy { rng.random_range(15.0..22.0) } else { rng.random_range(8.0..15.0) }));
+                    profile.push((
+                        *branch,
+                        fte,
+                        if busy {
+                            rng.random_range(15.0..22.0)
+                        } else {
+                            rng.random_range(8.0..15.0)
+                        },
+                    ));
                     new_members.push(NewMember {
                         search_text: member::search_text(first, last, &number),
                         branch_id: *branch,
@@ -134,7 +194,15 @@ pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, passwo
                         email: Some(format!("member{serial}@example.org")),
                         phone: None,
                         job_role: "Social worker".into(),
-                        team: Some(["Assessment", "Child protection", "Children in need", "Looked after children"][serial % 4].into()),
+                        team: Some(
+                            [
+                                "Assessment",
+                                "Child protection",
+                                "Children in need",
+                                "Looked after children",
+                            ][serial % 4]
+                                .into(),
+                        ),
                         fte,
                         start_date: None,
                         equality_consent: false,
@@ -146,7 +214,10 @@ pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, passwo
             let mut ids = Vec::with_capacity(new_members.len());
             for chunk in new_members.chunks(CHUNK) {
                 let chunk_ids: Vec<MemberId> = crate::db_run!(conn, {
-                    diesel::insert_into(members::table).values(chunk).returning(members::id).get_results(conn)
+                    diesel::insert_into(members::table)
+                        .values(chunk)
+                        .returning(members::id)
+                        .get_results(conn)
                 })?;
                 ids.extend(chunk_ids);
             }
@@ -167,9 +238,13 @@ pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, passwo
                     });
                 }
             }
-            insert_chunks(conn, &records, |conn, chunk| crate::db_run!(conn, {
-                diesel::insert_into(workload_records::table).values(chunk).execute(conn)
-            }))?;
+            insert_chunks(conn, &records, |conn, chunk| {
+                crate::db_run!(conn, {
+                    diesel::insert_into(workload_records::table)
+                        .values(chunk)
+                        .execute(conn)
+                })
+            })?;
             rows += new_members.len() + records.len();
             Ok::<_, AppError>(())
         })?;
@@ -177,7 +252,8 @@ pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, passwo
 
     // Cases over the past year, more among busy members, with timelines and deadlines.
     let codes: std::collections::HashMap<BranchId, String> = branch_rows.iter().cloned().collect();
-    let mut counters: std::collections::HashMap<(BranchId, i32), i32> = std::collections::HashMap::new();
+    let mut counters: std::collections::HashMap<(BranchId, i32), i32> =
+        std::collections::HashMap::new();
     let types = CaseType::ALL;
     let mut made = 0;
     while made < size.cases {
@@ -194,14 +270,20 @@ pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, passwo
                 let number = counters.entry((branch, opened.year())).or_default();
                 *number += 1;
                 let closed = rng.random_bool(0.7) && opened + Days::new(30) < today;
-                let closed_on = closed.then(|| (opened + Days::new(rng.random_range(20..120))).min(today));
+                let closed_on =
+                    closed.then(|| (opened + Days::new(rng.random_range(20..120))).min(today));
                 let case_type = types[rng.random_range(0..types.len())];
                 new_cases.push(NewCase {
                     reference: format!("{}-{}-{:05}", codes[&branch], opened.year(), number),
                     member_id: Some(member),
                     branch_id: branch,
                     case_type,
-                    stage: if closed { Stage::Hearing } else { [Stage::Referral, Stage::Investigation, Stage::Hearing][rng.random_range(0..3)] },
+                    stage: if closed {
+                        Stage::Hearing
+                    } else {
+                        [Stage::Referral, Stage::Investigation, Stage::Hearing]
+                            [rng.random_range(0..3)]
+                    },
                     status: CaseStatus::Open,
                     opened_on: opened,
                     workload_factor: base > 15.0 && rng.random_bool(0.7),
@@ -214,7 +296,10 @@ pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, passwo
             let mut ids: Vec<CaseId> = Vec::with_capacity(new_cases.len());
             for chunk in new_cases.chunks(CHUNK) {
                 let chunk_ids: Vec<CaseId> = crate::db_run!(conn, {
-                    diesel::insert_into(cases::table).values(chunk).returning(cases::id).get_results(conn)
+                    diesel::insert_into(cases::table)
+                        .values(chunk)
+                        .returning(cases::id)
+                        .get_results(conn)
                 })?;
                 ids.extend(chunk_ids);
             }
@@ -227,30 +312,57 @@ pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, passwo
                     events.push(NewCaseEvent {
                         case_id: *id,
                         occurred_on: (*opened + Days::new(e as u64 * 7)).min(today),
-                        kind: [EventKind::Note, EventKind::Meeting, EventKind::Letter, EventKind::Hearing, EventKind::Note][e % 5],
+                        kind: [
+                            EventKind::Note,
+                            EventKind::Meeting,
+                            EventKind::Letter,
+                            EventKind::Hearing,
+                            EventKind::Note,
+                        ][e % 5],
                         body: "Synthetic timeline entry.".into(),
                         author_id: None,
                     });
                 }
                 if case.workload_factor {
-                    factors.push(CaseWorkloadFactor { case_id: *id, factor: WorkloadFactor::HighCaseload });
+                    factors.push(CaseWorkloadFactor {
+                        case_id: *id,
+                        factor: WorkloadFactor::HighCaseload,
+                    });
                 }
                 match closed_on {
                     Some(on) => closing.push((*id, *on)),
-                    None => due.push(NewDeadline { case_id: *id, kind: DeadlineKind::Hearing, due_on: today + Days::new(rng.random_range(1..60)), note: None }),
+                    None => due.push(NewDeadline {
+                        case_id: *id,
+                        kind: DeadlineKind::Hearing,
+                        due_on: today + Days::new(rng.random_range(1..60)),
+                        note: None,
+                    }),
                 }
             }
-            insert_chunks(conn, &events, |conn, chunk| crate::db_run!(conn, {
-                diesel::insert_into(case_events::table).values(chunk).execute(conn)
-            }))?;
-            insert_chunks(conn, &due, |conn, chunk| crate::db_run!(conn, {
-                diesel::insert_into(deadlines::table).values(chunk).execute(conn)
-            }))?;
-            insert_chunks(conn, &factors, |conn, chunk| crate::db_run!(conn, {
-                diesel::insert_into(case_workload_factors::table).values(chunk).execute(conn)
-            }))?;
+            insert_chunks(conn, &events, |conn, chunk| {
+                crate::db_run!(conn, {
+                    diesel::insert_into(case_events::table)
+                        .values(chunk)
+                        .execute(conn)
+                })
+            })?;
+            insert_chunks(conn, &due, |conn, chunk| {
+                crate::db_run!(conn, {
+                    diesel::insert_into(deadlines::table)
+                        .values(chunk)
+                        .execute(conn)
+                })
+            })?;
+            insert_chunks(conn, &factors, |conn, chunk| {
+                crate::db_run!(conn, {
+                    diesel::insert_into(case_workload_factors::table)
+                        .values(chunk)
+                        .execute(conn)
+                })
+            })?;
             // Close in groups by closing date: one UPDATE per date rather than per case.
-            let mut by_date: std::collections::BTreeMap<NaiveDate, Vec<CaseId>> = std::collections::BTreeMap::new();
+            let mut by_date: std::collections::BTreeMap<NaiveDate, Vec<CaseId>> =
+                std::collections::BTreeMap::new();
             for (id, on) in closing {
                 by_date.entry(on).or_default().push(id);
             }
@@ -274,11 +386,19 @@ pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, passwo
     write_transaction(conn, |conn| {
         let counters: Vec<CaseReferenceCounter> = counters
             .iter()
-            .map(|((branch, year), last)| CaseReferenceCounter { branch_id: *branch, year: *year, last_number: *last })
+            .map(|((branch, year), last)| CaseReferenceCounter {
+                branch_id: *branch,
+                year: *year,
+                last_number: *last,
+            })
             .collect();
-        insert_chunks(conn, &counters, |conn, chunk| crate::db_run!(conn, {
-            diesel::insert_into(case_reference_counters::table).values(chunk).execute(conn)
-        }))?;
+        insert_chunks(conn, &counters, |conn, chunk| {
+            crate::db_run!(conn, {
+                diesel::insert_into(case_reference_counters::table)
+                    .values(chunk)
+                    .execute(conn)
+            })
+        })?;
         let hash = password::hash(&password_text)?;
         let first_branch = branch_rows[0].0;
         for (username, role, branch_id, region_id) in [
@@ -287,17 +407,27 @@ pub fn seed(conn: &mut DbConn, scale: Scale, seed: u64, today: NaiveDate, passwo
             ("officer", Role::Officer, Some(first_branch), None),
             ("delegate", Role::Delegate, None, None),
         ] {
-            User::create(conn, NewUser {
-                username: username.into(),
-                password_hash: hash.clone(),
-                display_name: format!("Seeded {username}"),
-                role,
-                branch_id,
-                region_id,
-                active: true,
-            })?;
+            User::create(
+                conn,
+                NewUser {
+                    username: username.into(),
+                    password_hash: hash.clone(),
+                    display_name: format!("Seeded {username}"),
+                    role,
+                    branch_id,
+                    region_id,
+                    active: true,
+                },
+            )?;
         }
-        crate::audit::record(conn, crate::audit::Event::new(None, "seed", "database").detail(format!("{scale:?}")))
+        crate::audit::record(
+            conn,
+            crate::audit::Event::new(None, "seed", "database").detail(format!("{scale:?}")),
+        )
     })?;
-    Ok(Seeded { rows, seconds: started.elapsed().as_secs_f64(), password: password_text })
+    Ok(Seeded {
+        rows,
+        seconds: started.elapsed().as_secs_f64(),
+        password: password_text,
+    })
 }

@@ -31,6 +31,9 @@ pub struct GroupRow {
     pub open_cases: i64,
     pub cases_opened: i64,
     pub cases_opened_workload_share: Option<f64>,
+    /// Cases opened with workload as a factor (for totals across rows).
+    #[serde(skip)]
+    pub cases_opened_workload: i64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -70,12 +73,15 @@ struct Frame {
 }
 
 /// Builds the rows for one grouping (`m.branch_id`, `m.employer_id` or a constant).
+/// Each row's caseload histogram: (bucket in tenths, members).
+type Histograms = HashMap<i64, Vec<(i64, i64)>>;
+
 fn rows(
     conn: &mut DbConn,
     frame: &Frame,
     key: &str,
     case_key: &str,
-) -> Result<BTreeMap<i64, GroupRow>, AppError> {
+) -> Result<(BTreeMap<i64, GroupRow>, Histograms), AppError> {
     let Frame {
         member_condition,
         case_condition,
@@ -89,7 +95,7 @@ fn rows(
         rows.entry(count.key).or_default().members = count.n;
     }
     let recent_from = to.checked_sub_days(Days::new(RECENT_DAYS)).unwrap_or(to);
-    let mut histograms: HashMap<i64, Vec<(i64, i64)>> = HashMap::new();
+    let mut histograms: Histograms = HashMap::new();
     for KeyBucket {
         key,
         bucket,
@@ -124,9 +130,46 @@ fn rows(
     for count in queries::cases_with_workload(conn, case_key, &opened)? {
         let row = rows.entry(count.key).or_default();
         row.cases_opened = count.n;
+        row.cases_opened_workload = count.w;
         row.cases_opened_workload_share = share(count.w, count.n);
     }
-    Ok(rows)
+    Ok((rows, histograms))
+}
+
+/// The total of all rows: counts added, histograms merged (no second pass over the data).
+fn total_of(
+    rows: &BTreeMap<i64, GroupRow>,
+    histograms: &Histograms,
+) -> (GroupRow, Vec<(i64, i64)>) {
+    let mut total = GroupRow {
+        name: "All".into(),
+        ..Default::default()
+    };
+    for row in rows.values() {
+        total.members += row.members;
+        total.members_recent_workload += row.members_recent_workload;
+        total.above_safe_caseload += row.above_safe_caseload;
+        total.open_cases += row.open_cases;
+        total.cases_opened += row.cases_opened;
+        total.cases_opened_workload += row.cases_opened_workload;
+        for (case_type, n) in &row.open_cases_by_type {
+            *total
+                .open_cases_by_type
+                .entry(case_type.clone())
+                .or_default() += n;
+        }
+    }
+    let mut merged: BTreeMap<i64, i64> = BTreeMap::new();
+    for (bucket, n) in histograms.values().flatten() {
+        *merged.entry(*bucket).or_default() += n;
+    }
+    let merged: Vec<(i64, i64)> = merged.into_iter().collect();
+    let measured: i64 = merged.iter().map(|(_, n)| n).sum();
+    total.median_caseload_per_fte = stats::median(&merged);
+    total.p90_caseload_per_fte = stats::p90(&merged);
+    total.above_safe_caseload_share = share(total.above_safe_caseload, measured);
+    total.cases_opened_workload_share = share(total.cases_opened_workload, total.cases_opened);
+    (total, merged)
 }
 
 pub fn build(
@@ -177,16 +220,13 @@ pub fn build(
         to,
         safe,
     };
-    let branches = named(
-        rows(conn, &frame, "m.branch_id", "c.branch_id")?,
-        &branch_names,
-    );
+    let (branch_rows, branch_histograms) = rows(conn, &frame, "m.branch_id", "c.branch_id")?;
+    let (total, merged) = total_of(&branch_rows, &branch_histograms);
+    let branches = named(branch_rows, &branch_names);
     let employers = named(
-        rows(conn, &frame, "m.employer_id", "COALESCE(m.employer_id, 0)")?,
+        rows(conn, &frame, "m.employer_id", "COALESCE(m.employer_id, 0)")?.0,
         &employer_names,
     );
-    let mut total = rows(conn, &frame, "0", "0")?.remove(&0).unwrap_or_default();
-    total.name = "All".into();
 
     // By month: cases opened by type, and the median of that month's workload records.
     let month_opened = queries::month_of(backend, "c.opened_on");
@@ -237,10 +277,9 @@ pub fn build(
     }
 
     // Distribution of everyone's latest caseload per FTE, in whole-number bands.
-    let recent_from = to.checked_sub_days(Days::new(RECENT_DAYS)).unwrap_or(to);
     let mut bands: BTreeMap<i64, i64> = BTreeMap::new();
-    for row in queries::latest_caseload(conn, "0", &member_condition, to, recent_from, safe)? {
-        *bands.entry(row.bucket.div_euclid(10)).or_default() += row.members;
+    for (bucket, members) in merged {
+        *bands.entry(bucket.div_euclid(10)).or_default() += members;
     }
     Ok(Dashboard {
         scope,

@@ -59,7 +59,24 @@ fn load<T: QueryableByName<crate::db::Sql> + 'static>(
     conn: &mut DbConn,
     sql: &str,
 ) -> Result<Vec<T>, AppError> {
-    Ok(diesel::sql_query(sql).load(conn)?)
+    let started = std::time::Instant::now();
+    let rows = diesel::sql_query(sql).load(conn)?;
+    // The SQL holds only ids, dates and numbers: safe to log when tuning.
+    tracing::debug!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        sql,
+        "report query"
+    );
+    Ok(rows)
+}
+
+/// The join to members, only when a condition or key reads them (it costs a lookup per case).
+fn member_join(parts: &[&str]) -> &'static str {
+    if parts.iter().any(|p| p.contains("m.")) {
+        "LEFT JOIN members m ON m.id = c.member_id"
+    } else {
+        ""
+    }
 }
 
 /// Caseload per FTE of each member's latest workload record on or before `on`, grouped by
@@ -115,8 +132,9 @@ pub fn cases_by(
         conn,
         &format!(
             "SELECT CAST({key} AS BIGINT) AS key, {label} AS label, COUNT(*) AS n \
-             FROM cases c LEFT JOIN members m ON m.id = c.member_id \
-             WHERE {condition} GROUP BY 1, 2"
+             FROM cases c {join} \
+             WHERE {condition} GROUP BY 1, 2",
+            join = member_join(&[key, label, condition])
         ),
     )
 }
@@ -132,8 +150,9 @@ pub fn cases_with_workload(
         &format!(
             "SELECT CAST({key} AS BIGINT) AS key, COUNT(*) AS n, \
                     CAST(SUM(CASE WHEN c.workload_factor THEN 1 ELSE 0 END) AS BIGINT) AS w \
-             FROM cases c LEFT JOIN members m ON m.id = c.member_id \
-             WHERE {condition} GROUP BY 1"
+             FROM cases c {join} \
+             WHERE {condition} GROUP BY 1",
+            join = member_join(&[key, condition])
         ),
     )
 }
@@ -144,9 +163,9 @@ pub fn factors(conn: &mut DbConn, condition: &str) -> Result<Vec<LabelCount>, Ap
         conn,
         &format!(
             "SELECT CAST(0 AS BIGINT) AS key, f.factor AS label, COUNT(*) AS n \
-             FROM case_workload_factors f JOIN cases c ON c.id = f.case_id \
-             LEFT JOIN members m ON m.id = c.member_id \
-             WHERE {condition} GROUP BY 2"
+             FROM case_workload_factors f JOIN cases c ON c.id = f.case_id {join} \
+             WHERE {condition} GROUP BY 2",
+            join = member_join(&[condition])
         ),
     )
 }
