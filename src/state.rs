@@ -50,3 +50,19 @@ impl AppState {
             .is_some_and(|url| url.starts_with("https://"))
     }
 }
+
+/// Runs blocking database work that reads identifiable records; `f` gets the connection and
+/// the audit trail, so every such read is recorded where it happens.
+pub async fn read_audited<T, F>(
+    state: &actix_web::web::Data<AppState>,
+    f: F,
+) -> Result<T, crate::error::AppError>
+where
+    F: FnOnce(&mut crate::db::DbConn, &crate::audit::Auditor) -> Result<T, crate::error::AppError>
+        + Send
+        + 'static,
+    T: Send + 'static,
+{
+    let shared = state.clone();
+    state.db.run(move |conn| f(conn, &shared.audit)).await
+}

@@ -15,7 +15,7 @@ use crate::casework::cases::{self, Actor, CaseChanges, CaseInput, DeadlineInput,
 use crate::casework::dates;
 use crate::error::AppError;
 use crate::models::*;
-use crate::state::AppState;
+use crate::state::{AppState, read_audited};
 use crate::text::non_empty;
 
 pub fn routes(scope: actix_web::Scope) -> actix_web::Scope {
@@ -80,17 +80,14 @@ async fn list(
     let casework = user.casework()?;
     let (filter, paging) = case_filter(|k| query.get(k).cloned())?;
     let actor = user.id();
-    let shared = state.clone();
-    let page = state
-        .db
-        .run(move |conn| {
-            let (items, total) = Case::list_in(conn, casework, &filter, paging)?;
-            if let Some(event) = audit::listed(actor, "case", items.iter().map(|c| c.id.0)) {
-                shared.audit.read(event);
-            }
-            Ok(ListPage::new(items, total, paging))
-        })
-        .await?;
+    let page = read_audited(&state, move |conn, audit| {
+        let (items, total) = Case::list_in(conn, casework, &filter, paging)?;
+        if let Some(event) = audit::listed(actor, "case", items.iter().map(|c| c.id.0)) {
+            audit.read(event);
+        }
+        Ok(ListPage::new(items, total, paging))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -102,17 +99,12 @@ async fn show(
     let casework = user.casework()?;
     let id = CaseId(id.into_inner());
     let actor = user.id();
-    let shared = state.clone();
-    let case = state
-        .db
-        .run(move |conn| {
-            let case = Case::find_in(conn, casework, id)?;
-            shared
-                .audit
-                .read(Event::new(Some(actor), "read", "case").id(id.0));
-            cases::view(conn, case)
-        })
-        .await?;
+    let case = read_audited(&state, move |conn, audit| {
+        let case = Case::find_in(conn, casework, id)?;
+        audit.read(Event::new(Some(actor), "read", "case").id(id.0));
+        cases::view(conn, case)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(case))
 }
 
@@ -154,19 +146,16 @@ async fn events(
     let casework = user.casework()?;
     let id = CaseId(id.into_inner());
     let actor = user.id();
-    let shared = state.clone();
-    let items = state
-        .db
-        .run(move |conn| {
-            Case::find_in(conn, casework, id)?;
-            shared.audit.read(
-                Event::new(Some(actor), "read", "case")
-                    .id(id.0)
-                    .detail("events"),
-            );
-            Ok(CaseEvent::for_case(conn, id)?)
-        })
-        .await?;
+    let items = read_audited(&state, move |conn, audit| {
+        Case::find_in(conn, casework, id)?;
+        audit.read(
+            Event::new(Some(actor), "read", "case")
+                .id(id.0)
+                .detail("events"),
+        );
+        Ok(CaseEvent::for_case(conn, id)?)
+    })
+    .await?;
     let total = items.len() as i64;
     Ok(HttpResponse::Ok().json(ListPage::new(
         items,
@@ -221,19 +210,16 @@ async fn case_deadlines(
     let casework = user.casework()?;
     let id = CaseId(id.into_inner());
     let actor = user.id();
-    let shared = state.clone();
-    let items = state
-        .db
-        .run(move |conn| {
-            Case::find_in(conn, casework, id)?;
-            shared.audit.read(
-                Event::new(Some(actor), "read", "case")
-                    .id(id.0)
-                    .detail("deadlines"),
-            );
-            Ok(Deadline::for_case(conn, id)?)
-        })
-        .await?;
+    let items = read_audited(&state, move |conn, audit| {
+        Case::find_in(conn, casework, id)?;
+        audit.read(
+            Event::new(Some(actor), "read", "case")
+                .id(id.0)
+                .detail("deadlines"),
+        );
+        Ok(Deadline::for_case(conn, id)?)
+    })
+    .await?;
     let items: Vec<_> = items.into_iter().map(|d| deadline_view(d, None)).collect();
     let total = items.len() as i64;
     Ok(HttpResponse::Ok().json(ListPage::new(
@@ -305,18 +291,14 @@ async fn upcoming(
     let until = Utc::now().date_naive() + Days::new(within as u64);
     let assignee = mine.then(|| user.id());
     let actor = user.id();
-    let shared = state.clone();
-    let rows = state
-        .db
-        .run(move |conn| {
-            let rows = Deadline::upcoming(conn, casework, until, assignee)?;
-            if let Some(event) = audit::listed(actor, "case", rows.iter().map(|(d, _)| d.case_id.0))
-            {
-                shared.audit.read(event.detail("deadlines"));
-            }
-            Ok(rows)
-        })
-        .await?;
+    let rows = read_audited(&state, move |conn, audit| {
+        let rows = Deadline::upcoming(conn, casework, until, assignee)?;
+        if let Some(event) = audit::listed(actor, "case", rows.iter().map(|(d, _)| d.case_id.0)) {
+            audit.read(event.detail("deadlines"));
+        }
+        Ok(rows)
+    })
+    .await?;
     let items: Vec<_> = rows
         .into_iter()
         .map(|(d, r)| deadline_view(d, Some(r)))

@@ -15,7 +15,7 @@ use crate::casework::members::{self, MemberChanges, MemberInput};
 use crate::casework::workload::{self, WorkloadInput};
 use crate::error::AppError;
 use crate::models::{Member, MemberFilter, MemberId};
-use crate::state::AppState;
+use crate::state::{AppState, read_audited};
 use crate::text::non_empty;
 
 /// Largest CSV file accepted by an import (about 200,000 member rows).
@@ -67,17 +67,14 @@ async fn list(
         job_role: non_empty(get("job_role").map(str::to_owned)),
     };
     let actor = user.id();
-    let shared = state.clone();
-    let page = state
-        .db
-        .run(move |conn| {
-            let (items, total) = Member::list_in(conn, casework, &filter, paging)?;
-            if let Some(event) = audit::listed(actor, "member", items.iter().map(|m| m.id.0)) {
-                shared.audit.read(event);
-            }
-            Ok(ListPage::new(items, total, paging))
-        })
-        .await?;
+    let page = read_audited(&state, move |conn, audit| {
+        let (items, total) = Member::list_in(conn, casework, &filter, paging)?;
+        if let Some(event) = audit::listed(actor, "member", items.iter().map(|m| m.id.0)) {
+            audit.read(event);
+        }
+        Ok(ListPage::new(items, total, paging))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -89,17 +86,12 @@ async fn show(
     let casework = user.casework()?;
     let id = MemberId(id.into_inner());
     let actor = user.id();
-    let shared = state.clone();
-    let member = state
-        .db
-        .run(move |conn| {
-            let member = Member::find_in(conn, casework, id)?;
-            shared
-                .audit
-                .read(Event::new(Some(actor), "read", "member").id(id.0));
-            Ok(member)
-        })
-        .await?;
+    let member = read_audited(&state, move |conn, audit| {
+        let member = Member::find_in(conn, casework, id)?;
+        audit.read(Event::new(Some(actor), "read", "member").id(id.0));
+        Ok(member)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(member))
 }
 
@@ -143,20 +135,17 @@ async fn workload_list(
     let casework = user.casework()?;
     let id = MemberId(id.into_inner());
     let actor = user.id();
-    let shared = state.clone();
-    let history = state
-        .db
-        .run(move |conn| {
-            let member = Member::find_in(conn, casework, id)?;
-            let history = workload::history(conn, &member)?;
-            shared.audit.read(
-                Event::new(Some(actor), "read", "member")
-                    .id(id.0)
-                    .detail("workload"),
-            );
-            Ok(history)
-        })
-        .await?;
+    let history = read_audited(&state, move |conn, audit| {
+        let member = Member::find_in(conn, casework, id)?;
+        let history = workload::history(conn, &member)?;
+        audit.read(
+            Event::new(Some(actor), "read", "member")
+                .id(id.0)
+                .detail("workload"),
+        );
+        Ok(history)
+    })
+    .await?;
     let total = history.points.len() as i64;
     let items: Vec<_> = history
         .points

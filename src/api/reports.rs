@@ -12,7 +12,7 @@ use crate::auth::{CurrentUser, Scope};
 use crate::error::AppError;
 use crate::reports::scope::{Narrowing, ReportScope};
 use crate::reports::{dashboard as board, evidence as summary, render};
-use crate::state::AppState;
+use crate::state::{AppState, read_audited};
 
 /// The period asked for: `from` and `to`, by default the twelve months to today.
 pub fn period(get: &dyn Fn(&str) -> Option<String>) -> Result<(NaiveDate, NaiveDate), AppError> {
@@ -146,19 +146,16 @@ pub async fn evidence_for(
 ) -> Result<summary::Evidence, AppError> {
     let caller = user.scope;
     let actor = user.id();
-    let shared = state.clone();
-    state
-        .db
-        .run(move |conn| {
-            scope.check_allowed(conn, caller)?;
-            let built = summary::build(conn, scope, from, to)?;
-            shared.audit.read(
-                Event::new(Some(actor), "read", "evidence")
-                    .detail(format!("scope={scope} from={from} to={to}")),
-            );
-            Ok(built)
-        })
-        .await
+    read_audited(&state, move |conn, audit| {
+        scope.check_allowed(conn, caller)?;
+        let built = summary::build(conn, scope, from, to)?;
+        audit.read(
+            Event::new(Some(actor), "read", "evidence")
+                .detail(format!("scope={scope} from={from} to={to}")),
+        );
+        Ok(built)
+    })
+    .await
 }
 
 #[get("/evidence")]

@@ -11,7 +11,7 @@ use crate::auth::Scope;
 use crate::casework::calendar;
 use crate::error::AppError;
 use crate::models::{Deadline, User};
-use crate::state::AppState;
+use crate::state::{AppState, read_audited};
 
 /// How far ahead the feed reaches.
 const AHEAD_DAYS: u64 = 400;
@@ -23,26 +23,23 @@ pub async fn feed(
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
-    let shared = state.clone();
-    let body = state
-        .db
-        .run(move |conn| {
-            let user = User::find_by_calendar_token(conn, &token)?.ok_or(AppError::NotFound)?;
-            if !user.active {
-                return Err(AppError::NotFound);
-            }
-            let casework = Scope::of(&user)?
-                .casework()
-                .map_err(|_| AppError::NotFound)?;
-            let until = Utc::now().date_naive() + Days::new(AHEAD_DAYS);
-            let rows = Deadline::upcoming(conn, casework, until, Some(user.id))?;
-            shared.audit.read(
-                Event::new(Some(user.id), "read", "calendar")
-                    .detail(format!("deadlines={}", rows.len())),
-            );
-            Ok(rows)
-        })
-        .await?;
+    let body = read_audited(&state, move |conn, audit| {
+        let user = User::find_by_calendar_token(conn, &token)?.ok_or(AppError::NotFound)?;
+        if !user.active {
+            return Err(AppError::NotFound);
+        }
+        let casework = Scope::of(&user)?
+            .casework()
+            .map_err(|_| AppError::NotFound)?;
+        let until = Utc::now().date_naive() + Days::new(AHEAD_DAYS);
+        let rows = Deadline::upcoming(conn, casework, until, Some(user.id))?;
+        audit.read(
+            Event::new(Some(user.id), "read", "calendar")
+                .detail(format!("deadlines={}", rows.len())),
+        );
+        Ok(rows)
+    })
+    .await?;
     let host = req.connection_info().host().to_owned();
     let host = host.split(':').next().unwrap_or("caseload").to_owned();
     Ok(HttpResponse::Ok()

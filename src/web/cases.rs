@@ -10,7 +10,7 @@ use tera::Context;
 
 use super::form::FormData;
 use super::layout;
-use super::page::{FormProblem, PageError, render, render_status, see_other};
+use super::page::{FormProblem, PageError, pager, render, render_status, see_other};
 use crate::api::cases::case_filter;
 use crate::api::query::ListPage;
 use crate::audit::{self, Event};
@@ -19,7 +19,7 @@ use crate::casework::cases::{self, Actor, CaseChanges, CaseInput, DeadlineInput,
 use crate::casework::dates;
 use crate::error::AppError;
 use crate::models::*;
-use crate::state::AppState;
+use crate::state::{AppState, read_audited};
 
 fn actor(user: &CurrentUser) -> Actor {
     Actor {
@@ -97,37 +97,15 @@ pub async fn list(
         }
     };
     let actor = user.id();
-    let shared = state.clone();
-    let page = state
-        .db
-        .run(move |conn| {
-            let (items, total) = Case::list_in(conn, casework, &filter, paging)?;
-            if let Some(event) = audit::listed(actor, "case", items.iter().map(|c| c.id.0)) {
-                shared.audit.read(event);
-            }
-            Ok(ListPage::new(items, total, paging))
-        })
-        .await?;
-    let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
-    let link = |p: i64| {
-        let mut pairs: Vec<(String, String)> = query
-            .iter()
-            .filter(|(k, _)| *k != "page")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        pairs.push(("page".into(), p.to_string()));
-        format!(
-            "/cases?{}",
-            serde_urlencoded::to_string(&pairs).unwrap_or_default()
-        )
-    };
-    if page.page > 1 {
-        context.insert("previous", &link(page.page - 1));
-    }
-    if page.page < pages {
-        context.insert("next", &link(page.page + 1));
-    }
-    context.insert("pages", &pages);
+    let page = read_audited(&state, move |conn, audit| {
+        let (items, total) = Case::list_in(conn, casework, &filter, paging)?;
+        if let Some(event) = audit::listed(actor, "case", items.iter().map(|c| c.id.0)) {
+            audit.read(event);
+        }
+        Ok(ListPage::new(items, total, paging))
+    })
+    .await?;
+    pager(&mut context, "/cases", &query, &page);
     context.insert("page", &page);
     render("cases/list.html", &context)
 }
@@ -238,23 +216,18 @@ async fn detail_context(
 ) -> Result<Context, PageError> {
     let casework = user.casework()?;
     let reader = user.id();
-    let shared = state.clone();
-    let (view, member, events, deadlines) = state
-        .db
-        .run(move |conn| {
-            let case = Case::find_in(conn, casework, id)?;
-            let member = match case.member_id {
-                Some(m) => Some(Member::find_in(conn, casework, m)?),
-                None => None,
-            };
-            let events = CaseEvent::for_case(conn, id)?;
-            let deadlines = Deadline::for_case(conn, id)?;
-            shared
-                .audit
-                .read(Event::new(Some(reader), "read", "case").id(id.0));
-            Ok((cases::view(conn, case)?, member, events, deadlines))
-        })
-        .await?;
+    let (view, member, events, deadlines) = read_audited(&state, move |conn, audit| {
+        let case = Case::find_in(conn, casework, id)?;
+        let member = match case.member_id {
+            Some(m) => Some(Member::find_in(conn, casework, m)?),
+            None => None,
+        };
+        let events = CaseEvent::for_case(conn, id)?;
+        let deadlines = Deadline::for_case(conn, id)?;
+        audit.read(Event::new(Some(reader), "read", "case").id(id.0));
+        Ok((cases::view(conn, case)?, member, events, deadlines))
+    })
+    .await?;
     let today = Utc::now().date_naive();
     let deadlines: Vec<_> = deadlines
         .into_iter()

@@ -13,7 +13,7 @@ use crate::audit;
 use crate::auth::CurrentUser;
 use crate::casework::dates;
 use crate::models::{Case, CaseFilter, CaseStatus, Deadline};
-use crate::state::AppState;
+use crate::state::{AppState, read_audited};
 
 /// How far ahead the home page looks.
 const FORTNIGHT: u64 = 14;
@@ -31,36 +31,33 @@ pub async fn index(
     if let Ok(casework) = user.casework() {
         let me = user.id();
         let today = Utc::now().date_naive();
-        let shared = state.clone();
-        let (cases, deadlines) = state
-            .db
-            .run(move |conn| {
-                let filter = CaseFilter {
-                    assigned_to: Some(me),
-                    status: Some(CaseStatus::Open),
-                    ..Default::default()
-                };
-                let (cases, _) = Case::list_in(
-                    conn,
-                    casework,
-                    &filter,
-                    Paging {
-                        page: 1,
-                        per_page: 100,
-                    },
-                )?;
-                let deadlines =
-                    Deadline::upcoming(conn, casework, today + Days::new(FORTNIGHT), Some(me))?;
-                let shown = cases
-                    .iter()
-                    .map(|c| c.id.0)
-                    .chain(deadlines.iter().map(|(d, _)| d.case_id.0));
-                if let Some(event) = audit::listed(me, "case", shown) {
-                    shared.audit.read(event);
-                }
-                Ok((cases, deadlines))
-            })
-            .await?;
+        let (cases, deadlines) = read_audited(&state, move |conn, audit| {
+            let filter = CaseFilter {
+                assigned_to: Some(me),
+                status: Some(CaseStatus::Open),
+                ..Default::default()
+            };
+            let (cases, _) = Case::list_in(
+                conn,
+                casework,
+                &filter,
+                Paging {
+                    page: 1,
+                    per_page: 100,
+                },
+            )?;
+            let deadlines =
+                Deadline::upcoming(conn, casework, today + Days::new(FORTNIGHT), Some(me))?;
+            let shown = cases
+                .iter()
+                .map(|c| c.id.0)
+                .chain(deadlines.iter().map(|(d, _)| d.case_id.0));
+            if let Some(event) = audit::listed(me, "case", shown) {
+                audit.read(event);
+            }
+            Ok((cases, deadlines))
+        })
+        .await?;
         let deadlines: Vec<_> = deadlines
             .into_iter()
             .map(|(d, reference)| {

@@ -8,7 +8,7 @@ use tera::Context;
 
 use super::form::FormData;
 use super::layout;
-use super::page::{FormProblem, PageError, form_values, render, render_status, see_other};
+use super::page::{FormProblem, PageError, form_values, pager, render, render_status, see_other};
 use crate::api::query::{ListPage, Paging, parse};
 use crate::audit::{self, Event};
 use crate::auth::CurrentUser;
@@ -17,7 +17,7 @@ use crate::casework::workload::{self, WorkloadInput};
 use crate::error::AppError;
 use crate::models::*;
 use crate::reports::chart;
-use crate::state::AppState;
+use crate::state::{AppState, read_audited};
 use crate::text::non_empty;
 
 /// Choices every member form offers.
@@ -84,37 +84,15 @@ pub async fn list(
         }
     };
     let actor = user.id();
-    let shared = state.clone();
-    let page = state
-        .db
-        .run(move |conn| {
-            let (items, total) = Member::list_in(conn, casework, &filter, paging)?;
-            if let Some(event) = audit::listed(actor, "member", items.iter().map(|m| m.id.0)) {
-                shared.audit.read(event);
-            }
-            Ok(ListPage::new(items, total, paging))
-        })
-        .await?;
-    let pages = (page.total + page.per_page - 1) / page.per_page;
-    let link = |p: i64| {
-        let mut pairs: Vec<(String, String)> = query
-            .iter()
-            .filter(|(k, _)| *k != "page")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        pairs.push(("page".into(), p.to_string()));
-        format!(
-            "/members?{}",
-            serde_urlencoded::to_string(&pairs).unwrap_or_default()
-        )
-    };
-    if page.page > 1 {
-        context.insert("previous", &link(page.page - 1));
-    }
-    if page.page < pages {
-        context.insert("next", &link(page.page + 1));
-    }
-    context.insert("pages", &pages.max(1));
+    let page = read_audited(&state, move |conn, audit| {
+        let (items, total) = Member::list_in(conn, casework, &filter, paging)?;
+        if let Some(event) = audit::listed(actor, "member", items.iter().map(|m| m.id.0)) {
+            audit.read(event);
+        }
+        Ok(ListPage::new(items, total, paging))
+    })
+    .await?;
+    pager(&mut context, "/members", &query, &page);
     context.insert("page", &page);
     render("members/list.html", &context)
 }
@@ -170,33 +148,28 @@ async fn detail_context(
 ) -> Result<Context, PageError> {
     let casework = user.casework()?;
     let actor = user.id();
-    let shared = state.clone();
-    let (member, history, cases, branch, employer) = state
-        .db
-        .run(move |conn| {
-            let member = Member::find_in(conn, casework, id)?;
-            let history = workload::history(conn, &member)?;
-            let filter = CaseFilter {
-                member_id: Some(id),
-                ..Default::default()
-            };
-            let (cases, _) = Case::list_in(
-                conn,
-                casework,
-                &filter,
-                Paging {
-                    page: 1,
-                    per_page: 200,
-                },
-            )?;
-            let branch = Branch::find(conn, member.branch_id)?;
-            let employer = Employer::find(conn, member.employer_id)?;
-            shared
-                .audit
-                .read(Event::new(Some(actor), "read", "member").id(id.0));
-            Ok((member, history, cases, branch, employer))
-        })
-        .await?;
+    let (member, history, cases, branch, employer) = read_audited(&state, move |conn, audit| {
+        let member = Member::find_in(conn, casework, id)?;
+        let history = workload::history(conn, &member)?;
+        let filter = CaseFilter {
+            member_id: Some(id),
+            ..Default::default()
+        };
+        let (cases, _) = Case::list_in(
+            conn,
+            casework,
+            &filter,
+            Paging {
+                page: 1,
+                per_page: 200,
+            },
+        )?;
+        let branch = Branch::find(conn, member.branch_id)?;
+        let employer = Employer::find(conn, member.employer_id)?;
+        audit.read(Event::new(Some(actor), "read", "member").id(id.0));
+        Ok((member, history, cases, branch, employer))
+    })
+    .await?;
     let mut context = layout::context(state, user, "/members");
     let points: Vec<_> = history
         .points

@@ -133,3 +133,32 @@ pub fn form_values(record: &impl serde::Serialize) -> std::collections::BTreeMap
         })
         .collect()
 }
+
+/// Previous and next links (keeping the other query parameters) and the page count of a list.
+pub fn pager<T>(
+    context: &mut Context,
+    path: &str,
+    query: &std::collections::HashMap<String, String>,
+    page: &crate::api::query::ListPage<T>,
+) {
+    let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
+    let link = |p: i64| {
+        let mut pairs: Vec<(&str, String)> = query
+            .iter()
+            .filter(|(k, _)| *k != "page")
+            .map(|(k, v)| (k.as_str(), v.clone()))
+            .collect();
+        pairs.push(("page", p.to_string()));
+        format!(
+            "{path}?{}",
+            serde_urlencoded::to_string(&pairs).unwrap_or_default()
+        )
+    };
+    if page.page > 1 {
+        context.insert("previous", &link(page.page - 1));
+    }
+    if page.page < pages {
+        context.insert("next", &link(page.page + 1));
+    }
+    context.insert("pages", &pages);
+}
