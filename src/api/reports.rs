@@ -146,7 +146,7 @@ pub async fn evidence_for(
 ) -> Result<summary::Evidence, AppError> {
     let caller = user.scope;
     let actor = user.id();
-    read_audited(&state, move |conn, audit| {
+    read_audited(state, move |conn, audit| {
         scope.check_allowed(conn, caller)?;
         let built = summary::build(conn, scope, from, to)?;
         audit.read(

@@ -216,7 +216,7 @@ async fn detail_context(
 ) -> Result<Context, PageError> {
     let casework = user.casework()?;
     let reader = user.id();
-    let (view, member, events, deadlines) = read_audited(&state, move |conn, audit| {
+    let (view, member, events, deadlines) = read_audited(state, move |conn, audit| {
         let case = Case::find_in(conn, casework, id)?;
         let member = match case.member_id {
             Some(m) => Some(Member::find_in(conn, casework, m)?),

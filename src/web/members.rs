@@ -148,7 +148,7 @@ async fn detail_context(
 ) -> Result<Context, PageError> {
     let casework = user.casework()?;
     let actor = user.id();
-    let (member, history, cases, branch, employer) = read_audited(&state, move |conn, audit| {
+    let (member, history, cases, branch, employer) = read_audited(state, move |conn, audit| {
         let member = Member::find_in(conn, casework, id)?;
         let history = workload::history(conn, &member)?;
         let filter = CaseFilter {
