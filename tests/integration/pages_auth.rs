@@ -250,3 +250,42 @@ async fn signing_out_in_the_browser_ends_the_session() {
         "the old cookie is dead"
     );
 }
+
+#[actix_rt::test]
+async fn deactivating_a_user_in_the_browser_needs_a_confirmation() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let session = browser_sign_in(&app, "admin").await;
+    let path = format!("/admin/users/{}", world.wigan_officer);
+    let csrf = csrf_of(&page(&app, &path, &session).await.text());
+    let branch = world.wigan.to_string();
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("role", "officer"),
+        ("branch_id", branch.as_str()),
+        ("region_id", ""),
+        ("display_name", "Wigan officer"),
+    ];
+    let unconfirmed = post_form(&app, &path, &session, None, &fields).await;
+    assert_eq!(unconfirmed.status, 422);
+    assert!(unconfirmed.text().contains("id=\"active-error\""));
+    let officer = app.token("wgn.officer").await;
+    assert_eq!(
+        app.get_as("/api/v1/me", &officer).await.status,
+        200,
+        "still active"
+    );
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("confirm_deactivate", "on"));
+    assert_eq!(
+        post_form(&app, &path, &session, None, &confirmed)
+            .await
+            .status,
+        303
+    );
+    assert_eq!(
+        app.get_as("/api/v1/me", &officer).await.status,
+        401,
+        "deactivated"
+    );
+}

@@ -117,11 +117,22 @@ pub async fn update(
     let id = UserId(id.into_inner());
     let actor = user.id();
     let changes = changes_from(&form);
+    // Deactivating signs the person out everywhere: the form asks for a second tick first.
+    let confirmed = form.get("confirm_deactivate").is_some();
     let result = match changes {
         Ok(changes) => {
             state
                 .db
-                .write(move |conn| accounts::update_user(conn, actor, id, changes))
+                .write(move |conn| {
+                    let current = User::find(conn, id)?;
+                    if current.active && changes.active == Some(false) && !confirmed {
+                        return Err(AppError::invalid(
+                            "active",
+                            "tick \"Yes, deactivate\" to confirm: the person will be signed out and unable to sign in",
+                        ));
+                    }
+                    accounts::update_user(conn, actor, id, changes)
+                })
                 .await
         }
         Err(error) => Err(error),
