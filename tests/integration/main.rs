@@ -6,6 +6,7 @@ mod fixtures;
 mod access;
 mod audit_trail;
 mod auth;
+mod bad_input;
 mod cases;
 mod concurrency;
 mod data_protection;
