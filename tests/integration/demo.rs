@@ -14,7 +14,6 @@ async fn demo_data_loads_once_with_a_user_per_role() {
         .expect("an empty database takes the demo");
     let roles: Vec<&str> = logins.iter().map(|l| l.role.as_str()).collect();
     assert_eq!(roles, ["admin", "organiser", "officer", "delegate"]);
-    let count = |n: i64| n;
     let codes: Vec<String> = branches::table
         .order(branches::code)
         .select(branches::code)
@@ -22,7 +21,7 @@ async fn demo_data_loads_once_with_a_user_per_role() {
         .unwrap();
     assert_eq!(codes, ["BRY", "LDS", "MCR", "OLD", "WGN"]);
     assert_eq!(
-        count(members::table.count().get_result(&mut conn).unwrap()),
+        members::table.count().get_result::<i64>(&mut conn).unwrap(),
         600
     );
     assert!(
