@@ -13,8 +13,8 @@ use crate::error::AppError;
 use crate::models::*;
 
 /// Chance a month brings a member a new case, and the extra chance above the safe caseload.
-const MONTHLY_RATE: f64 = 0.05;
-const EXTRA_ABOVE: f64 = 0.25;
+const MONTHLY_RATE: f64 = 0.06;
+const EXTRA_ABOVE: f64 = 0.3;
 
 fn outcome_for(rng: &mut StdRng, case_type: CaseType) -> Outcome {
     let choices: &[Outcome] = match case_type {
