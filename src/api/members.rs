@@ -256,7 +256,12 @@ async fn import_workload(
     Ok(import_answer(report))
 }
 
-async fn export(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+/// The members CSV download, for the API and the page alike: administrators and officers
+/// only, the caller's scope only, audited with the count.
+pub async fn export(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
     let scope = user.member_writer()?;
     let actor = user.id();
     let (csv, count) = state

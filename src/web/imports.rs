@@ -2,14 +2,12 @@
 //! CSV download.
 
 use actix_multipart::Multipart;
-use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpResponse, get, post, web};
 use futures_util::StreamExt;
 
 use super::layout;
 use super::page::{PageError, render, render_status};
 use crate::api::members::IMPORT_LIMIT_BYTES;
-use crate::audit::{self, Event};
 use crate::auth::CurrentUser;
 use crate::casework::import::{self, ImportOptions, NoProgress};
 use crate::error::AppError;
@@ -122,21 +120,5 @@ pub async fn export(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, PageError> {
-    let scope = user.member_writer()?;
-    let actor = user.id();
-    let csv = state
-        .db
-        .write(move |conn| {
-            let (csv, count) = crate::casework::export::members_csv(conn, scope)?;
-            audit::record(
-                conn,
-                Event::new(Some(actor), "export", "member").detail(format!("count={count}")),
-            )?;
-            Ok(csv)
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((CONTENT_DISPOSITION, "attachment; filename=\"members.csv\""))
-        .body(csv))
+    Ok(crate::api::members::export(state, user).await?)
 }
