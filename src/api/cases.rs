@@ -156,15 +156,7 @@ async fn events(
         Ok(CaseEvent::for_case(conn, id)?)
     })
     .await?;
-    let total = items.len() as i64;
-    Ok(HttpResponse::Ok().json(ListPage::new(
-        items,
-        total,
-        Paging {
-            page: 1,
-            per_page: total.max(1),
-        },
-    )))
+    Ok(HttpResponse::Ok().json(ListPage::whole(items)))
 }
 
 async fn add_event(
@@ -221,15 +213,7 @@ async fn case_deadlines(
     })
     .await?;
     let items: Vec<_> = items.into_iter().map(|d| deadline_view(d, None)).collect();
-    let total = items.len() as i64;
-    Ok(HttpResponse::Ok().json(ListPage::new(
-        items,
-        total,
-        Paging {
-            page: 1,
-            per_page: total.max(1),
-        },
-    )))
+    Ok(HttpResponse::Ok().json(ListPage::whole(items)))
 }
 
 async fn add_deadline(
@@ -303,13 +287,5 @@ async fn upcoming(
         .into_iter()
         .map(|(d, r)| deadline_view(d, Some(r)))
         .collect();
-    let total = items.len() as i64;
-    Ok(HttpResponse::Ok().json(ListPage::new(
-        items,
-        total,
-        Paging {
-            page: 1,
-            per_page: total.max(1),
-        },
-    )))
+    Ok(HttpResponse::Ok().json(ListPage::whole(items)))
 }

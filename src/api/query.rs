@@ -70,6 +70,17 @@ pub struct ListPage<T> {
 }
 
 impl<T> ListPage<T> {
+    /// A list shown whole, as one page.
+    pub fn whole(items: Vec<T>) -> Self {
+        let total = items.len() as i64;
+        Self {
+            items,
+            total,
+            page: 1,
+            per_page: total.max(1),
+        }
+    }
+
     pub fn new(items: Vec<T>, total: i64, paging: Paging) -> Self {
         Self {
             items,

@@ -38,13 +38,7 @@ async fn list<R: Reference>(
     _user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     let items = state.db.run(|conn| Ok(R::list(conn)?)).await?;
-    let total = items.len() as i64;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "items": items,
-        "total": total,
-        "page": 1,
-        "per_page": total.max(1),
-    })))
+    Ok(HttpResponse::Ok().json(super::query::ListPage::whole(items)))
 }
 
 async fn show<R: Reference>(
