@@ -159,7 +159,8 @@ pub fn seed(
         .filter_map(|back| today.checked_sub_months(Months::new(back)))
         .filter_map(|d| NaiveDate::from_ymd_opt(d.year(), d.month(), 1))
         .collect();
-    let mut member_ids: Vec<(MemberId, BranchId, f64)> = Vec::with_capacity(size.members);
+    let mut member_ids: Vec<(MemberId, BranchId, EmployerId, f64)> =
+        Vec::with_capacity(size.members);
     let per_branch = size.members / size.branches;
     let mut serial = 0usize;
     for batch in branch_rows.chunks(50) {
@@ -177,6 +178,7 @@ pub fn seed(
                     let busy = rng.random_bool(0.3);
                     profile.push((
                         *branch,
+                        employer,
                         fte,
                         if busy {
                             rng.random_range(15.0..22.0)
@@ -222,8 +224,8 @@ pub fn seed(
                 ids.extend(chunk_ids);
             }
             let mut records = Vec::with_capacity(ids.len() * months.len());
-            for (id, (branch, fte, base)) in ids.iter().zip(&profile) {
-                member_ids.push((*id, *branch, *base));
+            for (id, (branch, employer, fte, base)) in ids.iter().zip(&profile) {
+                member_ids.push((*id, *branch, *employer, *base));
                 for month in &months {
                     let per_fte: f64 = base + rng.random_range(-2.0..2.0);
                     records.push(NewWorkloadRecord {
@@ -262,7 +264,8 @@ pub fn seed(
             let mut new_cases = Vec::with_capacity(target - made);
             let mut spans = Vec::with_capacity(target - made);
             while made + new_cases.len() < target {
-                let (member, branch, base) = member_ids[rng.random_range(0..member_ids.len())];
+                let (member, branch, employer, base) =
+                    member_ids[rng.random_range(0..member_ids.len())];
                 if base <= 15.0 && rng.random_bool(0.5) {
                     continue;
                 }
@@ -277,6 +280,7 @@ pub fn seed(
                     reference: format!("{}-{}-{:05}", codes[&branch], opened.year(), number),
                     member_id: Some(member),
                     branch_id: branch,
+                    employer_id: Some(employer),
                     case_type,
                     stage: if closed {
                         Stage::Hearing

@@ -70,12 +70,11 @@ pub async fn get_dashboard(
     let (scope, narrowing) = dashboard_scope(&user, &get)?;
     let (from, to) = period(&get)?;
     let caller = user.scope;
-    let backend = state.db.backend();
     let board = state
         .db
         .run(move |conn| {
             scope.check_allowed(conn, caller)?;
-            board::build(conn, backend, scope, narrowing, from, to)
+            board::build(conn, scope, narrowing, from, to)
         })
         .await?;
     Ok(HttpResponse::Ok().json(board))

@@ -230,6 +230,7 @@ pub fn create(conn: &mut DbConn, actor: Actor, input: CaseInput) -> Result<CaseV
             reference,
             member_id: Some(member.id),
             branch_id: branch.id,
+            employer_id: Some(member.employer_id),
             case_type: input.case_type,
             stage,
             status: CaseStatus::Open,

@@ -68,6 +68,7 @@ diesel::table! {
         anonymised_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        employer_id -> Nullable<Int8>,
     }
 }
 
@@ -163,12 +164,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    workload_latest (member_id) {
+        member_id -> Int8,
+        workload_id -> Int8,
+        recorded_on -> Date,
+        open_cases -> Int4,
+        branch_id -> Int8,
+        employer_id -> Int8,
+        fte -> Float8,
+    }
+}
+
+diesel::table! {
+    workload_monthly (branch_id, employer_id, month, bucket) {
+        branch_id -> Int8,
+        employer_id -> Int8,
+        month -> Text,
+        bucket -> Int8,
+        records -> Int8,
+    }
+}
+
 diesel::joinable!(branches -> regions (region_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_events -> users (author_id));
 diesel::joinable!(case_reference_counters -> branches (branch_id));
 diesel::joinable!(case_workload_factors -> cases (case_id));
 diesel::joinable!(cases -> branches (branch_id));
+diesel::joinable!(cases -> employers (employer_id));
 diesel::joinable!(cases -> members (member_id));
 diesel::joinable!(cases -> users (assigned_to));
 diesel::joinable!(deadlines -> cases (case_id));
@@ -176,6 +200,7 @@ diesel::joinable!(members -> branches (branch_id));
 diesel::joinable!(members -> employers (employer_id));
 diesel::joinable!(users -> branches (branch_id));
 diesel::joinable!(users -> regions (region_id));
+diesel::joinable!(workload_latest -> members (member_id));
 diesel::joinable!(workload_records -> members (member_id));
 diesel::joinable!(workload_records -> users (created_by));
 
@@ -192,5 +217,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     regions,
     settings,
     users,
+    workload_latest,
+    workload_monthly,
     workload_records,
 );

@@ -77,7 +77,7 @@ fn case_type(rng: &mut StdRng, above: bool) -> CaseType {
 pub fn generate(
     conn: &mut DbConn,
     rng: &mut StdRng,
-    histories: &[(MemberId, BranchId, Vec<f64>)],
+    histories: &[(MemberId, BranchId, EmployerId, Vec<f64>)],
     months: &[NaiveDate],
     safe: f64,
     officer: Option<(BranchId, UserId)>,
@@ -88,7 +88,7 @@ pub fn generate(
     let mut events = Vec::new();
     let mut due = Vec::new();
     let mut factors = Vec::new();
-    for (member, branch_id, per_month) in histories {
+    for (member, branch_id, employer_id, per_month) in histories {
         let branch = branches
             .iter()
             .find(|b| b.id == *branch_id)
@@ -125,6 +125,7 @@ pub fn generate(
                     reference,
                     member_id: Some(*member),
                     branch_id: *branch_id,
+                    employer_id: Some(*employer_id),
                     case_type,
                     stage: if closes {
                         *path.last().unwrap_or(&Stage::Referral)

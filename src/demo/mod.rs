@@ -291,7 +291,7 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
                     created_by: None,
                 });
             }
-            histories.push((*id, *branch, per_month));
+            histories.push((*id, *branch, *employer, per_month));
         }
         for chunk in records.chunks(1000) {
             crate::db_run!(conn, {

@@ -3,7 +3,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::enums::{CaseStatus, CaseType, Outcome, Stage, WorkloadFactor};
-use super::ids::{BranchId, CaseId, MemberId, UserId};
+use super::ids::{BranchId, CaseId, EmployerId, MemberId, UserId};
 use crate::api::query::Paging;
 use crate::auth::Casework;
 use crate::db::schema::{branches, case_reference_counters, case_workload_factors, cases, members};
@@ -32,6 +32,8 @@ pub struct Case {
     pub anonymised_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The member's employer when the case was opened.
+    pub employer_id: Option<EmployerId>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -40,6 +42,8 @@ pub struct NewCase {
     pub reference: String,
     pub member_id: Option<MemberId>,
     pub branch_id: BranchId,
+    /// The member's employer when the case is opened: the case counts under it in reports.
+    pub employer_id: Option<EmployerId>,
     pub case_type: CaseType,
     pub stage: Stage,
     pub status: CaseStatus,

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
-use super::queries::{self, KeyBucket};
+use super::queries;
 use super::scope::{Narrowing, ReportScope};
 use super::stats;
 use crate::db::DbConn;
@@ -63,143 +63,100 @@ fn share(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 / whole as f64 * 1000.0).round() / 10.0)
 }
 
-/// What every grouping of one dashboard shares: its conditions, period and threshold.
-struct Frame {
-    member_condition: String,
-    case_condition: String,
-    from: NaiveDate,
-    to: NaiveDate,
-    safe: f64,
-}
-
-/// Builds the rows for one grouping (`m.branch_id`, `m.employer_id` or a constant).
 /// Each row's caseload histogram: (bucket in tenths, members).
 type Histograms = HashMap<i64, Vec<(i64, i64)>>;
 
+/// The counts the database returns, each for one branch and employer.
+struct Counts {
+    members: Vec<queries::GroupCount>,
+    latest: Vec<queries::LatestGroup>,
+    open: Vec<queries::GroupCount>,
+    opened: Vec<queries::GroupCount>,
+}
+
+/// Folds the counts into rows keyed by `key(branch, employer)`: per branch, per employer or
+/// one total. `threshold(employer)` is the safe caseload that applies.
 fn rows(
-    conn: &mut DbConn,
-    frame: &Frame,
-    key: &str,
-    case_key: &str,
-) -> Result<(BTreeMap<i64, GroupRow>, Histograms), AppError> {
-    let Frame {
-        member_condition,
-        case_condition,
-        from,
-        to,
-        safe,
-    } = frame;
-    let (from, to, safe) = (*from, *to, *safe);
+    counts: &Counts,
+    key: impl Fn(i64, i64) -> i64,
+    threshold: &impl Fn(i64) -> f64,
+) -> (BTreeMap<i64, GroupRow>, Histograms) {
     let mut rows: BTreeMap<i64, GroupRow> = BTreeMap::new();
-    for count in queries::members(conn, key, member_condition)? {
-        rows.entry(count.key).or_default().members = count.n;
+    for count in &counts.members {
+        rows.entry(key(count.branch, count.employer))
+            .or_default()
+            .members += count.n;
     }
-    let recent_from = to.checked_sub_days(Days::new(RECENT_DAYS)).unwrap_or(to);
-    let mut histograms: Histograms = HashMap::new();
-    for KeyBucket {
-        key,
-        bucket,
-        members,
-        recent,
-        above,
-    } in queries::latest_caseload(conn, key, member_condition, to, recent_from, safe)?
-    {
-        let row = rows.entry(key).or_default();
-        row.members_recent_workload += recent;
-        row.above_safe_caseload += above;
-        histograms.entry(key).or_default().push((bucket, members));
+    let mut buckets: HashMap<i64, BTreeMap<i64, i64>> = HashMap::new();
+    for group in &counts.latest {
+        let k = key(group.branch, group.employer);
+        let row = rows.entry(k).or_default();
+        row.members_recent_workload += group.recent;
+        if group.per_fte() > threshold(group.employer) {
+            row.above_safe_caseload += group.members;
+        }
+        *buckets
+            .entry(k)
+            .or_default()
+            .entry(group.bucket())
+            .or_default() += group.members;
     }
-    for (key, histogram) in &histograms {
-        let row = rows.entry(*key).or_default();
+    let histograms: Histograms = buckets
+        .into_iter()
+        .map(|(k, histogram)| (k, histogram.into_iter().collect()))
+        .collect();
+    for (k, histogram) in &histograms {
+        let row = rows.entry(*k).or_default();
         let measured: i64 = histogram.iter().map(|(_, n)| n).sum();
         row.median_caseload_per_fte = stats::median(histogram);
         row.p90_caseload_per_fte = stats::p90(histogram);
         row.above_safe_caseload_share = share(row.above_safe_caseload, measured);
     }
-    let open = format!("c.status = 'open' AND {case_condition}");
-    for count in queries::cases_by(conn, case_key, "c.case_type", &open)? {
-        let row = rows.entry(count.key).or_default();
+    for count in &counts.open {
+        let row = rows.entry(key(count.branch, count.employer)).or_default();
         row.open_cases += count.n;
-        row.open_cases_by_type.insert(count.label, count.n);
+        *row.open_cases_by_type
+            .entry(count.label.clone())
+            .or_default() += count.n;
     }
-    let opened = format!(
-        "c.opened_on >= {} AND c.opened_on <= {} AND {case_condition}",
-        queries::date(from),
-        queries::date(to)
-    );
-    for count in queries::cases_with_workload(conn, case_key, &opened)? {
-        let row = rows.entry(count.key).or_default();
-        row.cases_opened = count.n;
-        row.cases_opened_workload = count.w;
-        row.cases_opened_workload_share = share(count.w, count.n);
+    for count in &counts.opened {
+        let row = rows.entry(key(count.branch, count.employer)).or_default();
+        row.cases_opened += count.n;
+        row.cases_opened_workload += count.w;
     }
-    Ok((rows, histograms))
-}
-
-/// The total of all rows: counts added, histograms merged (no second pass over the data).
-fn total_of(
-    rows: &BTreeMap<i64, GroupRow>,
-    histograms: &Histograms,
-) -> (GroupRow, Vec<(i64, i64)>) {
-    let mut total = GroupRow {
-        name: "All".into(),
-        ..Default::default()
-    };
-    for row in rows.values() {
-        total.members += row.members;
-        total.members_recent_workload += row.members_recent_workload;
-        total.above_safe_caseload += row.above_safe_caseload;
-        total.open_cases += row.open_cases;
-        total.cases_opened += row.cases_opened;
-        total.cases_opened_workload += row.cases_opened_workload;
-        for (case_type, n) in &row.open_cases_by_type {
-            *total
-                .open_cases_by_type
-                .entry(case_type.clone())
-                .or_default() += n;
-        }
+    for row in rows.values_mut() {
+        row.cases_opened_workload_share = share(row.cases_opened_workload, row.cases_opened);
     }
-    let mut merged: BTreeMap<i64, i64> = BTreeMap::new();
-    for (bucket, n) in histograms.values().flatten() {
-        *merged.entry(*bucket).or_default() += n;
-    }
-    let merged: Vec<(i64, i64)> = merged.into_iter().collect();
-    let measured: i64 = merged.iter().map(|(_, n)| n).sum();
-    total.median_caseload_per_fte = stats::median(&merged);
-    total.p90_caseload_per_fte = stats::p90(&merged);
-    total.above_safe_caseload_share = share(total.above_safe_caseload, measured);
-    total.cases_opened_workload_share = share(total.cases_opened_workload, total.cases_opened);
-    (total, merged)
+    (rows, histograms)
 }
 
 pub fn build(
     conn: &mut DbConn,
-    backend: crate::db::Backend,
     scope: ReportScope,
     narrowing: Narrowing,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Dashboard, AppError> {
     let safe = Settings::load(conn)?.safe_caseload;
-    let member_condition = format!(
-        "{} AND {}",
-        scope.condition("m.branch_id"),
-        narrowing.condition("m.branch_id")
-    );
-    let case_condition = format!(
-        "{} AND {}",
-        scope.condition("c.branch_id"),
-        narrowing.condition("c.branch_id")
-    );
-
+    let condition = |alias: &str| {
+        format!(
+            "{} AND {}",
+            scope.condition(alias),
+            narrowing.condition(alias)
+        )
+    };
     let branch_names: HashMap<i64, String> = Branch::list(conn)?
         .into_iter()
         .map(|b| (b.id.0, b.name))
         .collect();
-    let employer_names: HashMap<i64, String> = Employer::list(conn)?
-        .into_iter()
-        .map(|e| (e.id.0, e.name))
+    let employers = Employer::list(conn)?;
+    let overrides: HashMap<i64, f64> = employers
+        .iter()
+        .filter_map(|e| e.safe_caseload_override.map(|t| (e.id.0, t)))
         .collect();
+    let employer_names: HashMap<i64, String> =
+        employers.into_iter().map(|e| (e.id.0, e.name)).collect();
+    let threshold = |employer: i64| overrides.get(&employer).copied().unwrap_or(safe);
     let named = |rows: BTreeMap<i64, GroupRow>, names: &HashMap<i64, String>| -> Vec<GroupRow> {
         let mut rows: Vec<GroupRow> = rows
             .into_iter()
@@ -213,28 +170,25 @@ pub fn build(
         rows.sort_by(|a, b| a.name.cmp(&b.name));
         rows
     };
-    let frame = Frame {
-        member_condition: member_condition.clone(),
-        case_condition: case_condition.clone(),
-        from,
-        to,
-        safe,
+
+    let recent_from = to.checked_sub_days(Days::new(RECENT_DAYS)).unwrap_or(to);
+    let case_condition = condition("c");
+    let counts = Counts {
+        members: queries::members(conn, &condition("m"))?,
+        latest: queries::latest(conn, &condition("l"), to, recent_from)?,
+        open: queries::open_cases(conn, &case_condition)?,
+        opened: queries::opened_by_group(conn, &case_condition, from, to)?,
     };
-    let (branch_rows, branch_histograms) = rows(conn, &frame, "m.branch_id", "c.branch_id")?;
-    let (total, merged) = total_of(&branch_rows, &branch_histograms);
+    let (branch_rows, _) = rows(&counts, |branch, _| branch, &threshold);
+    let (employer_rows, _) = rows(&counts, |_, employer| employer, &threshold);
+    let (mut totals, mut histograms) = rows(&counts, |_, _| 0, &threshold);
+    let mut total = totals.remove(&0).unwrap_or_default();
+    total.name = "All".into();
+    let merged = histograms.remove(&0).unwrap_or_default();
     let branches = named(branch_rows, &branch_names);
-    let employers = named(
-        rows(conn, &frame, "m.employer_id", "COALESCE(m.employer_id, 0)")?.0,
-        &employer_names,
-    );
+    let employers = named(employer_rows, &employer_names);
 
     // By month: cases opened by type, and the median of that month's workload records.
-    let month_opened = queries::month_of(backend, "c.opened_on");
-    let opened = format!(
-        "c.opened_on >= {} AND c.opened_on <= {} AND {case_condition}",
-        queries::date(from),
-        queries::date(to)
-    );
     let mut months: BTreeMap<String, MonthRow> = BTreeMap::new();
     let mut month = NaiveDate::from_ymd_opt(from.year(), from.month(), 1);
     while let Some(m) = month.filter(|m| *m <= to) {
@@ -250,21 +204,14 @@ pub fn build(
         );
         month = m.checked_add_months(chrono::Months::new(1));
     }
-    for count in queries::cases_by(
-        conn,
-        "0",
-        &format!("{month_opened} || ':' || c.case_type"),
-        &opened,
-    )? {
-        if let Some((month, case_type)) = count.label.split_once(':')
-            && let Some(row) = months.get_mut(month)
-        {
-            row.opened += count.n;
-            row.opened_by_type.insert(case_type.to_owned(), count.n);
+    for day in queries::opened_by_day(conn, &case_condition, from, to)? {
+        if let Some(row) = months.get_mut(day.month()) {
+            row.opened += day.n;
+            *row.opened_by_type.entry(day.case_type).or_default() += day.n;
         }
     }
     let mut monthly: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
-    for count in queries::monthly_caseload(conn, backend, &member_condition, from, to)? {
+    for count in queries::monthly_caseload(conn, &condition("s"), from, to)? {
         monthly
             .entry(count.label)
             .or_default()

@@ -2,19 +2,19 @@
 //! numbers suppressed. Nothing here names a member, shows a membership number or contact detail,
 //! or carries free text: only enumeration labels, counts and rates.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use super::disclosure::{self, Shown};
-use super::queries::{self, LabelCount};
+use super::queries::{self, LabelCount, LatestGroup, OpenedDay};
 use super::scope::ReportScope;
 use super::stats::{self, RelativeRisk, TwoByTwo};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::{
-    AgeBand, CaseStatus, CaseType, EthnicGroup, Outcome, Settings, Stage, WorkloadFactor,
+    AgeBand, CaseType, Employer, EthnicGroup, Outcome, Settings, Stage, WorkloadFactor,
 };
 
 /// A table as published: every cell already suppressed and formatted.
@@ -125,31 +125,35 @@ pub fn build(
     let previous_from = previous_to
         .checked_sub_days(Days::new(length))
         .unwrap_or(previous_to);
-    let member_scope = scope.condition("m.branch_id");
-    let case_scope = scope.condition("c.branch_id");
-    let period = |a: NaiveDate, b: NaiveDate, column: &str| {
-        format!(
-            "{column} >= {} AND {column} <= {}",
-            queries::date(a),
-            queries::date(b)
-        )
+    let member_scope = scope.condition("m");
+    let case_scope = scope.condition("c");
+    let latest_scope = scope.condition("l");
+    let overrides: HashMap<i64, f64> = Employer::list(conn)?
+        .into_iter()
+        .filter_map(|e| e.safe_caseload_override.map(|t| (e.id.0, t)))
+        .collect();
+    let above = |group: &LatestGroup| {
+        group.per_fte() > overrides.get(&group.employer).copied().unwrap_or(safe)
     };
+    let period = |a: NaiveDate, b: NaiveDate, column: &str| queries::between(column, a, b);
     let opened_now = format!("{} AND {case_scope}", period(from, to, "c.opened_on"));
-    let opened_before = format!(
-        "{} AND {case_scope}",
-        period(previous_from, previous_to, "c.opened_on")
-    );
     let mut tables = Vec::new();
     let mut findings = Vec::new();
 
-    // Cases by type, this period against the previous one.
-    let now = counts_by_label(&queries::cases_by(conn, "0", "c.case_type", &opened_now)?);
-    let before = counts_by_label(&queries::cases_by(
-        conn,
-        "0",
-        "c.case_type",
-        &opened_before,
-    )?);
+    // Cases by type, this period against the previous one; stage now reached; workload.
+    let days = queries::opened_by_day(conn, &case_scope, from, to)?;
+    let fold = |days: &[OpenedDay], label: fn(&OpenedDay) -> &str| {
+        let mut map: BTreeMap<String, i64> = BTreeMap::new();
+        for day in days {
+            *map.entry(label(day).to_owned()).or_default() += day.n;
+        }
+        map
+    };
+    let now = fold(&days, |d| &d.case_type);
+    let before = fold(
+        &queries::opened_by_day(conn, &case_scope, previous_from, previous_to)?,
+        |d| &d.case_type,
+    );
     let types: Vec<(&str, &str)> = CaseType::ALL
         .iter()
         .map(|t| (t.as_str(), t.label()))
@@ -219,7 +223,7 @@ pub fn build(
     findings.push(format!("{sentence}."));
 
     // Stage now reached, and outcomes of cases closed in the period.
-    let stages = counts_by_label(&queries::cases_by(conn, "0", "c.stage", &opened_now)?);
+    let stages = fold(&days, |d| &d.stage);
     let stage_labels: Vec<(&str, &str)> =
         Stage::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
     tables.push(count_table(
@@ -230,12 +234,7 @@ pub fn build(
         true,
         None,
     ));
-    let closed = format!(
-        "c.status = '{}' AND c.outcome IS NOT NULL AND {} AND {case_scope}",
-        CaseStatus::Closed,
-        period(from, to, "c.closed_on")
-    );
-    let outcomes = counts_by_label(&queries::cases_by(conn, "0", "c.outcome", &closed)?);
+    let outcomes = counts_by_label(&queries::closed_by_outcome(conn, &case_scope, from, to)?);
     let outcome_labels: Vec<(&str, &str)> = Outcome::ALL
         .iter()
         .map(|o| (o.as_str(), o.label()))
@@ -250,8 +249,12 @@ pub fn build(
     ));
 
     // Workload as a factor, and the factors named.
-    let workload = queries::cases_with_workload(conn, "0", &opened_now)?;
-    let (cases, with_workload) = workload.first().map_or((0, 0), |w| (w.n, w.w));
+    let cases: i64 = days.iter().map(|d| d.n).sum();
+    let with_workload: i64 = days
+        .iter()
+        .filter(|d| d.workload_factor == 1)
+        .map(|d| d.n)
+        .sum();
     let protected = disclosure::protect_with(
         &[vec![with_workload], vec![cases - with_workload]],
         k,
@@ -285,10 +288,7 @@ pub fn build(
             "Workload pressure was recorded as a factor in {share}% of them."
         ));
     }
-    let factors = counts_by_label(&queries::factors(
-        conn,
-        &format!("c.workload_factor AND {opened_now}"),
-    )?);
+    let factors = counts_by_label(&queries::factors(conn, &opened_now)?);
     let factor_labels: Vec<(&str, &str)> = WorkloadFactor::ALL
         .iter()
         .map(|f| (f.as_str(), f.label()))
@@ -304,17 +304,18 @@ pub fn build(
 
     // Caseload per FTE of represented members against all members, at the end of the period.
     let recent_from = to.checked_sub_days(Days::new(90)).unwrap_or(to);
-    let all = queries::latest_caseload(conn, "0", &member_scope, to, recent_from, safe)?;
-    let represented_condition = format!(
-        "{member_scope} AND m.id IN (SELECT c.member_id FROM cases c WHERE c.member_id IS NOT NULL AND {})",
-        period(from, to, "c.opened_on")
-    );
-    let represented =
-        queries::latest_caseload(conn, "0", &represented_condition, to, recent_from, safe)?;
-    let summary = |rows: &[queries::KeyBucket]| {
-        let histogram: Vec<(i64, i64)> = rows.iter().map(|r| (r.bucket, r.members)).collect();
+    let with_case = |types: &str| {
+        format!(
+            "{latest_scope} AND EXISTS (SELECT 1 FROM cases c WHERE c.member_id = l.member_id AND {}{types})",
+            period(from, to, "c.opened_on")
+        )
+    };
+    let all = queries::latest(conn, &latest_scope, to, recent_from)?;
+    let represented = queries::latest(conn, &with_case(""), to, recent_from)?;
+    let summary = |rows: &[LatestGroup]| {
+        let histogram: Vec<(i64, i64)> = rows.iter().map(|r| (r.bucket(), r.members)).collect();
         let measured: i64 = histogram.iter().map(|(_, n)| n).sum();
-        let above: i64 = rows.iter().map(|r| r.above).sum();
+        let above: i64 = rows.iter().filter(|r| above(r)).map(|r| r.members).sum();
         (
             measured,
             stats::median(&histogram),
@@ -359,25 +360,33 @@ pub fn build(
 
     // Relative risk of a disciplinary or ill-health case, above against at or below the safe
     // caseload at the start of the period.
-    let has_case = format!(
-        "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id AND c.case_type IN ('{}', '{}') AND {})",
-        CaseType::Disciplinary,
-        CaseType::IllHealth,
-        period(from, to, "c.opened_on")
-    );
-    let cells = queries::exposure(conn, &member_scope, from, safe, &has_case)?;
-    let get = |key: i64, label: &str| {
-        cells
-            .iter()
-            .filter(|c| c.key == key && c.label == label)
-            .map(|c| c.n)
-            .sum::<i64>()
+    let members_at_start = queries::latest(conn, &latest_scope, from, from)?;
+    let with_a_case = queries::latest(
+        conn,
+        &with_case(&format!(
+            " AND c.case_type IN ('{}', '{}')",
+            CaseType::Disciplinary,
+            CaseType::IllHealth
+        )),
+        from,
+        from,
+    )?;
+    let split = |groups: &[LatestGroup]| {
+        groups.iter().fold((0, 0), |(over, under), g| {
+            if above(g) {
+                (over + g.members, under)
+            } else {
+                (over, under + g.members)
+            }
+        })
     };
+    let (exposed_total, unexposed_total) = split(&members_at_start);
+    let (exposed_cases, unexposed_cases) = split(&with_a_case);
     let table = TwoByTwo {
-        exposed_cases: get(1, "case"),
-        exposed_total: get(1, "case") + get(1, "none"),
-        unexposed_cases: get(0, "case"),
-        unexposed_total: get(0, "case") + get(0, "none"),
+        exposed_cases,
+        exposed_total,
+        unexposed_cases,
+        unexposed_total,
     };
     let matrix = vec![
         vec![

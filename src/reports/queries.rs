@@ -1,38 +1,66 @@
 //! The grouped SQL behind dashboards and evidence. Each query returns counts already grouped by
-//! the database (by branch, employer, month, label or caseload bucket), never member rows.
-//! Values put into the SQL are typed ids, dates and numbers formatted here, never user text.
+//! the database, never member rows. Groupings follow the order of an index (a day, a branch and
+//! employer, an open-cases figure), so the database counts while it walks the index instead of
+//! sorting; coarser groupings (months, caseload buckets, thresholds) are folded here.
+//!
+//! Workload comes from two summaries the database keeps on every write (migration
+//! `report_summaries`): `workload_latest`, each member's latest record, and `workload_monthly`,
+//! records per month by caseload bucket. Values put into the SQL are typed ids, dates and
+//! numbers formatted here, never user text.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Double, Text};
 
-use crate::db::{Backend, DbConn};
+use crate::db::DbConn;
 use crate::error::AppError;
 
+/// Members of one branch and employer with the same open cases and FTE in their latest
+/// workload record on or before a date, and how many of those records are recent.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct KeyBucket {
+pub struct LatestGroup {
     #[diesel(sql_type = BigInt)]
-    pub key: i64,
+    pub branch: i64,
     #[diesel(sql_type = BigInt)]
-    pub bucket: i64,
+    pub employer: i64,
+    #[diesel(sql_type = BigInt)]
+    pub open_cases: i64,
+    #[diesel(sql_type = Double)]
+    pub fte: f64,
     #[diesel(sql_type = BigInt)]
     pub members: i64,
     #[diesel(sql_type = BigInt)]
     pub recent: i64,
-    #[diesel(sql_type = BigInt)]
-    pub above: i64,
 }
 
+impl LatestGroup {
+    pub fn per_fte(&self) -> f64 {
+        self.open_cases as f64 / self.fte
+    }
+
+    /// Caseload per FTE in tenths, the unit of the histograms.
+    pub fn bucket(&self) -> i64 {
+        (self.per_fte() * super::stats::BUCKETS_PER_UNIT).round() as i64
+    }
+}
+
+/// A count for one branch and employer.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct KeyCount {
+pub struct GroupCount {
     #[diesel(sql_type = BigInt)]
-    pub key: i64,
+    pub branch: i64,
+    #[diesel(sql_type = BigInt)]
+    pub employer: i64,
+    #[diesel(sql_type = Text)]
+    pub label: String,
     #[diesel(sql_type = BigInt)]
     pub n: i64,
+    /// Of which had workload as a factor (cases) or were recent (workload).
     #[diesel(sql_type = BigInt)]
     pub w: i64,
 }
 
+/// A count for one label (a day, type, stage, month, …) and a number (a bucket, a flag).
 #[derive(Debug, Clone, QueryableByName)]
 pub struct LabelCount {
     #[diesel(sql_type = BigInt)]
@@ -43,16 +71,35 @@ pub struct LabelCount {
     pub n: i64,
 }
 
-/// The SQL for "the month of this date column" on a backend.
-pub fn month_of(backend: Backend, column: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!("strftime('%Y-%m', {column})"),
-        Backend::Postgres => format!("to_char({column}, 'YYYY-MM')"),
+/// Cases opened on one day, by type, workload as a factor and stage now reached.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct OpenedDay {
+    #[diesel(sql_type = Text)]
+    pub day: String,
+    #[diesel(sql_type = Text)]
+    pub case_type: String,
+    #[diesel(sql_type = BigInt)]
+    pub workload_factor: i64,
+    #[diesel(sql_type = Text)]
+    pub stage: String,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+}
+
+impl OpenedDay {
+    /// `YYYY-MM` of the day.
+    pub fn month(&self) -> &str {
+        self.day.get(..7).unwrap_or(&self.day)
     }
 }
 
 pub fn date(d: NaiveDate) -> String {
     format!("'{}'", d.format("%Y-%m-%d"))
+}
+
+/// `column` between two dates, both included.
+pub fn between(column: &str, from: NaiveDate, to: NaiveDate) -> String {
+    format!("{column} >= {} AND {column} <= {}", date(from), date(to))
 }
 
 fn load<T: QueryableByName<crate::db::Sql> + 'static>(
@@ -70,129 +117,165 @@ fn load<T: QueryableByName<crate::db::Sql> + 'static>(
     Ok(rows)
 }
 
-/// The join to members, only when a condition or key reads them (it costs a lookup per case).
-fn member_join(parts: &[&str]) -> &'static str {
-    if parts.iter().any(|p| p.contains("m.")) {
-        "LEFT JOIN members m ON m.id = c.member_id"
-    } else {
-        ""
-    }
-}
-
-/// Caseload per FTE of each member's latest workload record on or before `on`, grouped by
-/// `key` (a column of `m`, or a constant) and by bucket of a tenth, with how many of those
-/// records are on or after `recent_from` and how many are above the member's threshold.
-pub fn latest_caseload(
+/// Each member's latest workload record on or before `on`, grouped by branch, employer, open
+/// cases and FTE, for members of `workload_latest l` where `condition` holds. Members whose
+/// latest record is later than `on` (a report on a past period) have their record on `on`
+/// looked up one by one; for a current period there are none.
+pub fn latest(
     conn: &mut DbConn,
-    key: &str,
     condition: &str,
     on: NaiveDate,
     recent_from: NaiveDate,
-    safe: f64,
-) -> Result<Vec<KeyBucket>, AppError> {
-    let sql = format!(
-        "SELECT CAST({key} AS BIGINT) AS key, \
-                CAST(ROUND(w.open_cases * 10.0 / m.fte) AS BIGINT) AS bucket, \
-                COUNT(*) AS members, \
-                CAST(SUM(CASE WHEN w.recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
-                CAST(SUM(CASE WHEN w.open_cases * 1.0 / m.fte > COALESCE(e.safe_caseload_override, {safe:.4}) THEN 1 ELSE 0 END) AS BIGINT) AS above \
-         FROM members m \
-         JOIN employers e ON e.id = m.employer_id \
-         JOIN workload_records w ON w.id = ( \
-             SELECT w2.id FROM workload_records w2 \
-             WHERE w2.member_id = m.id AND w2.recorded_on <= {on} \
-             ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
-         WHERE {condition} \
-         GROUP BY 1, 2",
-        recent = date(recent_from),
-        on = date(on),
-    );
-    load(conn, &sql)
+) -> Result<Vec<LatestGroup>, AppError> {
+    let (on, recent) = (date(on), date(recent_from));
+    let mut groups: Vec<LatestGroup> = load(
+        conn,
+        &format!(
+            "SELECT l.branch_id AS branch, l.employer_id AS employer, \
+                    CAST(l.open_cases AS BIGINT) AS open_cases, l.fte AS fte, COUNT(*) AS members, \
+                    CAST(SUM(CASE WHEN l.recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent \
+             FROM workload_latest l \
+             WHERE l.recorded_on <= {on} AND {condition} \
+             GROUP BY l.branch_id, l.employer_id, l.open_cases, l.fte"
+        ),
+    )?;
+    groups.extend(load::<LatestGroup>(
+        conn,
+        &format!(
+            "SELECT l.branch_id AS branch, l.employer_id AS employer, \
+                    CAST(w.open_cases AS BIGINT) AS open_cases, l.fte AS fte, COUNT(*) AS members, \
+                    CAST(SUM(CASE WHEN w.recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent \
+             FROM workload_latest l \
+             JOIN workload_records w ON w.id = ( \
+                 SELECT w2.id FROM workload_records w2 \
+                 WHERE w2.member_id = l.member_id AND w2.recorded_on <= {on} \
+                 ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
+             WHERE l.recorded_on > {on} AND {condition} \
+             GROUP BY l.branch_id, l.employer_id, w.open_cases, l.fte"
+        ),
+    )?);
+    Ok(groups)
 }
 
-/// Members grouped by `key`.
-pub fn members(conn: &mut DbConn, key: &str, condition: &str) -> Result<Vec<KeyCount>, AppError> {
+/// Members of `members m` where `condition` holds, by branch and employer.
+pub fn members(conn: &mut DbConn, condition: &str) -> Result<Vec<GroupCount>, AppError> {
     load(
         conn,
         &format!(
-            "SELECT CAST({key} AS BIGINT) AS key, COUNT(*) AS n, CAST(0 AS BIGINT) AS w FROM members m WHERE {condition} GROUP BY 1"
+            "SELECT m.branch_id AS branch, m.employer_id AS employer, '' AS label, \
+                    COUNT(*) AS n, CAST(0 AS BIGINT) AS w \
+             FROM members m WHERE {condition} GROUP BY m.branch_id, m.employer_id"
         ),
     )
 }
 
-/// Cases (with their member `m`, which may be absent after retention) grouped by `key` and
-/// `label`, where `filter` holds.
-pub fn cases_by(
+/// Open cases of `cases c` where `condition` holds, by branch, employer and type (`label`).
+pub fn open_cases(conn: &mut DbConn, condition: &str) -> Result<Vec<GroupCount>, AppError> {
+    load(
+        conn,
+        &format!(
+            "SELECT c.branch_id AS branch, COALESCE(c.employer_id, 0) AS employer, \
+                    c.case_type AS label, COUNT(*) AS n, CAST(0 AS BIGINT) AS w \
+             FROM cases c WHERE c.status = 'open' AND {condition} \
+             GROUP BY c.status, c.branch_id, c.employer_id, c.case_type"
+        ),
+    )
+}
+
+/// Cases of `cases c` opened between `from` and `to` where `condition` holds, by branch and
+/// employer, with how many had workload as a factor (`w`).
+pub fn opened_by_group(
     conn: &mut DbConn,
-    key: &str,
-    label: &str,
     condition: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<GroupCount>, AppError> {
+    load(
+        conn,
+        &format!(
+            "SELECT c.branch_id AS branch, COALESCE(c.employer_id, 0) AS employer, '' AS label, \
+                    COUNT(*) AS n, \
+                    CAST(SUM(CASE WHEN c.workload_factor THEN 1 ELSE 0 END) AS BIGINT) AS w \
+             FROM cases c WHERE {period} AND {condition} \
+             GROUP BY c.branch_id, c.employer_id",
+            period = between("c.opened_on", from, to)
+        ),
+    )
+}
+
+/// Cases of `cases c` opened between `from` and `to` where `condition` holds, by day, type,
+/// workload as a factor and stage now reached.
+pub fn opened_by_day(
+    conn: &mut DbConn,
+    condition: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<OpenedDay>, AppError> {
+    load(
+        conn,
+        &format!(
+            "SELECT CAST(c.opened_on AS TEXT) AS day, c.case_type AS case_type, \
+                    CAST(CASE WHEN c.workload_factor THEN 1 ELSE 0 END AS BIGINT) AS workload_factor, \
+                    c.stage AS stage, COUNT(*) AS n \
+             FROM cases c WHERE {period} AND {condition} \
+             GROUP BY c.opened_on, c.case_type, c.workload_factor, c.stage",
+            period = between("c.opened_on", from, to)
+        ),
+    )
+}
+
+/// Cases of `cases c` closed between `from` and `to` where `condition` holds, by outcome.
+pub fn closed_by_outcome(
+    conn: &mut DbConn,
+    condition: &str,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> Result<Vec<LabelCount>, AppError> {
     load(
         conn,
         &format!(
-            "SELECT CAST({key} AS BIGINT) AS key, {label} AS label, COUNT(*) AS n \
-             FROM cases c {join} \
-             WHERE {condition} GROUP BY 1, 2",
-            join = member_join(&[key, label, condition])
+            "SELECT CAST(0 AS BIGINT) AS key, c.outcome AS label, COUNT(*) AS n \
+             FROM cases c WHERE {period} AND c.outcome IS NOT NULL AND {condition} \
+             GROUP BY c.closed_on, c.outcome",
+            period = between("c.closed_on", from, to)
         ),
     )
 }
 
-/// Cases grouped by `key`, with how many had workload as a factor (`w`).
-pub fn cases_with_workload(
-    conn: &mut DbConn,
-    key: &str,
-    condition: &str,
-) -> Result<Vec<KeyCount>, AppError> {
-    load(
-        conn,
-        &format!(
-            "SELECT CAST({key} AS BIGINT) AS key, COUNT(*) AS n, \
-                    CAST(SUM(CASE WHEN c.workload_factor THEN 1 ELSE 0 END) AS BIGINT) AS w \
-             FROM cases c {join} \
-             WHERE {condition} GROUP BY 1",
-            join = member_join(&[key, condition])
-        ),
-    )
-}
-
-/// Workload factors named on cases where `condition` holds.
+/// Workload factors named on cases of `cases c` where `condition` holds.
 pub fn factors(conn: &mut DbConn, condition: &str) -> Result<Vec<LabelCount>, AppError> {
     load(
         conn,
         &format!(
             "SELECT CAST(0 AS BIGINT) AS key, f.factor AS label, COUNT(*) AS n \
-             FROM case_workload_factors f JOIN cases c ON c.id = f.case_id {join} \
-             WHERE {condition} GROUP BY 2",
-            join = member_join(&[condition])
+             FROM cases c JOIN case_workload_factors f ON f.case_id = c.id \
+             WHERE c.workload_factor AND {condition} GROUP BY f.factor"
         ),
     )
 }
 
-/// Monthly caseload-per-FTE buckets of every record in the period (monthly medians).
+/// Workload records by month (`label`) and caseload bucket (`key`) from `workload_monthly s`,
+/// for the months from `from` to `to` where `condition` holds.
 pub fn monthly_caseload(
     conn: &mut DbConn,
-    backend: Backend,
     condition: &str,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<LabelCount>, AppError> {
-    let month = month_of(backend, "w.recorded_on");
     load(
         conn,
         &format!(
-            "SELECT CAST(ROUND(w.open_cases * 10.0 / m.fte) AS BIGINT) AS key, {month} AS label, COUNT(*) AS n \
-             FROM workload_records w JOIN members m ON m.id = w.member_id \
-             WHERE w.recorded_on >= {from} AND w.recorded_on <= {to} AND {condition} GROUP BY 1, 2",
-            from = date(from),
-            to = date(to),
+            "SELECT s.bucket AS key, s.month AS label, CAST(SUM(s.records) AS BIGINT) AS n \
+             FROM workload_monthly s \
+             WHERE s.month >= '{from}' AND s.month <= '{to}' AND {condition} \
+             GROUP BY s.month, s.bucket",
+            from = from.format("%Y-%m"),
+            to = to.format("%Y-%m"),
         ),
     )
 }
 
-/// Members grouped by `key` and `label` expressions over `m` (and `e`, their employer), where
-/// `condition` holds.
+/// Members of `members m` grouped by `key` and `label` expressions, where `condition` holds.
 pub fn members_by(
     conn: &mut DbConn,
     key: &str,
@@ -203,36 +286,7 @@ pub fn members_by(
         conn,
         &format!(
             "SELECT CAST({key} AS BIGINT) AS key, {label} AS label, COUNT(*) AS n \
-             FROM members m JOIN employers e ON e.id = m.employer_id \
-             WHERE {condition} GROUP BY 1, 2"
-        ),
-    )
-}
-
-/// The 2×2 behind the relative risk: members grouped by whether their latest workload record
-/// on or before `on` is above their threshold (key 1) or not (key 0), and whether `has_case`
-/// holds for them (label `case`) or not (`none`). Members with no record are left out.
-pub fn exposure(
-    conn: &mut DbConn,
-    condition: &str,
-    on: NaiveDate,
-    safe: f64,
-    has_case: &str,
-) -> Result<Vec<LabelCount>, AppError> {
-    load(
-        conn,
-        &format!(
-            "SELECT CAST(CASE WHEN w.open_cases * 1.0 / m.fte > COALESCE(e.safe_caseload_override, {safe:.4}) THEN 1 ELSE 0 END AS BIGINT) AS key, \
-                    CASE WHEN {has_case} THEN 'case' ELSE 'none' END AS label, \
-                    COUNT(*) AS n \
-             FROM members m \
-             JOIN employers e ON e.id = m.employer_id \
-             JOIN workload_records w ON w.id = ( \
-                 SELECT w2.id FROM workload_records w2 \
-                 WHERE w2.member_id = m.id AND w2.recorded_on <= {on} \
-                 ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
-             WHERE {condition} GROUP BY 1, 2",
-            on = date(on),
+             FROM members m WHERE {condition} GROUP BY 1, 2"
         ),
     )
 }

@@ -115,14 +115,15 @@ impl ReportScope {
         })
     }
 
-    /// The SQL condition on a branch-id column (values are typed ids, never user text).
-    pub fn condition(self, branch_column: &str) -> String {
+    /// The SQL condition on the `branch_id` column of the table aliased `alias` (values are
+    /// typed ids, never user text).
+    pub fn condition(self, alias: &str) -> String {
         match self {
             ReportScope::National => "1 = 1".into(),
             ReportScope::Region(r) => {
-                format!("{branch_column} IN (SELECT id FROM branches WHERE region_id = {r})")
+                format!("{alias}.branch_id IN (SELECT id FROM branches WHERE region_id = {r})")
             }
-            ReportScope::Branch(b) => format!("{branch_column} = {b}"),
+            ReportScope::Branch(b) => format!("{alias}.branch_id = {b}"),
         }
     }
 }
@@ -135,14 +136,15 @@ pub struct Narrowing {
 }
 
 impl Narrowing {
-    /// Extra SQL conditions on the member (`m`) and case branch columns.
-    pub fn condition(self, branch_column: &str) -> String {
+    /// Extra SQL conditions on the `branch_id` and `employer_id` columns of the table aliased
+    /// `alias`.
+    pub fn condition(self, alias: &str) -> String {
         let mut parts = Vec::new();
         if let Some(b) = self.branch {
-            parts.push(format!("{branch_column} = {b}"));
+            parts.push(format!("{alias}.branch_id = {b}"));
         }
         if let Some(e) = self.employer {
-            parts.push(format!("m.employer_id = {e}"));
+            parts.push(format!("{alias}.employer_id = {e}"));
         }
         if parts.is_empty() {
             "1 = 1".into()

@@ -52,12 +52,11 @@ pub async fn dashboard_page(
         }
     };
     let caller = user.scope;
-    let backend = state.db.backend();
     let board = state
         .db
         .run(move |conn| {
             scope.check_allowed(conn, caller)?;
-            dashboard::build(conn, backend, scope, narrowing, from, to)
+            dashboard::build(conn, scope, narrowing, from, to)
         })
         .await?;
     let months: Vec<String> = board.months.iter().map(|m| m.month.clone()).collect();

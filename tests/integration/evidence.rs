@@ -2,7 +2,7 @@
 //! identifiers in any output, and who may ask.
 
 use actix_web::http::Method;
-use caseload::db::schema::{cases, workload_records};
+use caseload::db::schema::{cases, members, workload_records};
 use caseload::models::*;
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -44,6 +44,11 @@ fn case(
             reference: reference.into(),
             member_id: Some(member),
             branch_id: branch,
+            employer_id: members::table
+                .find(member)
+                .select(members::employer_id)
+                .first(conn)
+                .ok(),
             case_type,
             stage: Stage::Referral,
             status: CaseStatus::Open,

@@ -112,6 +112,11 @@ fn case(conn: &mut DbConn, member: MemberId, branch: BranchId, reference: &str) 
             reference: reference.into(),
             member_id: Some(member),
             branch_id: branch,
+            employer_id: members::table
+                .find(member)
+                .select(members::employer_id)
+                .first(conn)
+                .ok(),
             case_type: CaseType::Disciplinary,
             stage: Stage::Investigation,
             status: CaseStatus::Open,

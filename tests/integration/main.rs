@@ -23,4 +23,5 @@ mod migrations;
 mod pages_auth;
 mod pages_cases;
 mod pages_members;
+mod report_summaries;
 mod schema_rules;

@@ -127,6 +127,7 @@ async fn a_case_cannot_be_closed_without_an_outcome_or_before_it_opened() {
             reference: "WGN-2026-0001".into(),
             member_id: Some(member),
             branch_id: f.branch,
+            employer_id: Some(f.employer),
             case_type: CaseType::IllHealth,
             stage: Stage::Referral,
             status: CaseStatus::Open,

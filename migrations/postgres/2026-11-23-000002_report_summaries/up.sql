@@ -1,0 +1,145 @@
+-- Summaries for dashboards and evidence, kept right by triggers in the same transaction as the
+-- write that changes them, so every writer (API, pages, import, seed, demo, erasure) agrees with
+-- them. Reports read these instead of every workload record.
+
+-- A case counts under the employer its member had when it was opened, as it counts under the
+-- branch that opened it (the application sets both when it creates the case).
+ALTER TABLE cases ADD COLUMN employer_id BIGINT REFERENCES employers (id);
+UPDATE cases SET employer_id = (SELECT m.employer_id FROM members m WHERE m.id = cases.member_id);
+
+-- Indexes that answer the grouped case counts on their own, in the order they group by.
+DROP INDEX cases_opened_on;
+DROP INDEX cases_type_opened_on;
+CREATE INDEX cases_opened_on ON cases (opened_on, case_type, workload_factor, stage, branch_id, employer_id);
+CREATE INDEX cases_branch_employer_opened_on ON cases (branch_id, employer_id, opened_on, workload_factor);
+CREATE INDEX cases_status_branch_employer ON cases (status, branch_id, employer_id, case_type);
+CREATE INDEX cases_closed_on ON cases (closed_on, outcome, branch_id);
+CREATE INDEX members_branch_employer ON members (branch_id, employer_id);
+DROP INDEX cases_member_id;
+CREATE INDEX cases_member_id ON cases (member_id, opened_on, case_type);
+
+-- Each member's latest workload record (latest date, then latest entry), with the member's
+-- branch, employer and FTE.
+CREATE TABLE workload_latest (
+    member_id BIGINT PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
+    workload_id BIGINT NOT NULL,
+    recorded_on DATE NOT NULL,
+    open_cases INTEGER NOT NULL,
+    branch_id BIGINT NOT NULL,
+    employer_id BIGINT NOT NULL,
+    fte DOUBLE PRECISION NOT NULL
+);
+CREATE INDEX workload_latest_groups ON workload_latest (branch_id, employer_id, open_cases, fte, recorded_on);
+CREATE INDEX workload_latest_recorded_on ON workload_latest (recorded_on);
+
+-- Workload records per calendar month by caseload per FTE in tenths (the member's current
+-- branch, employer and FTE), for monthly medians.
+CREATE TABLE workload_monthly (
+    branch_id BIGINT NOT NULL,
+    employer_id BIGINT NOT NULL,
+    month TEXT NOT NULL,
+    bucket BIGINT NOT NULL,
+    records BIGINT NOT NULL,
+    PRIMARY KEY (branch_id, employer_id, month, bucket)
+);
+CREATE INDEX workload_monthly_month ON workload_monthly (month, bucket, records);
+
+-- The member's latest record, looked up again (after an edit or removal).
+CREATE FUNCTION workload_latest_refresh(member BIGINT) RETURNS void AS $$
+BEGIN
+    DELETE FROM workload_latest WHERE member_id = member;
+    INSERT INTO workload_latest (member_id, workload_id, recorded_on, open_cases, branch_id, employer_id, fte)
+    SELECT m.id, w.id, w.recorded_on, w.open_cases, m.branch_id, m.employer_id, m.fte
+    FROM members m JOIN workload_records w ON w.id = (
+        SELECT w2.id FROM workload_records w2 WHERE w2.member_id = m.id
+        ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1)
+    WHERE m.id = member;
+END;
+$$ LANGUAGE plpgsql;
+
+-- Adds `delta` records to the month and bucket of one record of a member.
+CREATE FUNCTION workload_monthly_add(member BIGINT, recorded DATE, open_count INTEGER, delta BIGINT) RETURNS void AS $$
+BEGIN
+    INSERT INTO workload_monthly (branch_id, employer_id, month, bucket, records)
+    SELECT m.branch_id, m.employer_id, to_char(recorded, 'YYYY-MM'),
+           CAST(FLOOR(open_count * 10.0 / m.fte + 0.5) AS BIGINT), delta
+    FROM members m WHERE m.id = member
+    ON CONFLICT (branch_id, employer_id, month, bucket)
+    DO UPDATE SET records = workload_monthly.records + excluded.records;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE FUNCTION workload_records_summaries() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM workload_monthly_add(OLD.member_id, OLD.recorded_on, OLD.open_cases, -1);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        PERFORM workload_monthly_add(NEW.member_id, NEW.recorded_on, NEW.open_cases, 1);
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO workload_latest (member_id, workload_id, recorded_on, open_cases, branch_id, employer_id, fte)
+        SELECT NEW.member_id, NEW.id, NEW.recorded_on, NEW.open_cases, m.branch_id, m.employer_id, m.fte
+        FROM members m WHERE m.id = NEW.member_id
+        ON CONFLICT (member_id) DO UPDATE SET
+            workload_id = excluded.workload_id,
+            recorded_on = excluded.recorded_on,
+            open_cases = excluded.open_cases
+        WHERE excluded.recorded_on > workload_latest.recorded_on
+           OR (excluded.recorded_on = workload_latest.recorded_on AND excluded.workload_id > workload_latest.workload_id);
+    ELSIF TG_OP = 'UPDATE' THEN
+        PERFORM workload_latest_refresh(OLD.member_id);
+        IF NEW.member_id <> OLD.member_id THEN
+            PERFORM workload_latest_refresh(NEW.member_id);
+        END IF;
+    ELSE
+        PERFORM workload_latest_refresh(OLD.member_id);
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER workload_records_summaries_insert AFTER INSERT ON workload_records
+    FOR EACH ROW EXECUTE FUNCTION workload_records_summaries();
+CREATE TRIGGER workload_records_summaries_update AFTER UPDATE OF member_id, recorded_on, open_cases ON workload_records
+    FOR EACH ROW EXECUTE FUNCTION workload_records_summaries();
+CREATE TRIGGER workload_records_summaries_delete AFTER DELETE ON workload_records
+    FOR EACH ROW EXECUTE FUNCTION workload_records_summaries();
+
+-- A member moving branch or employer, or changing FTE, moves all their records with them.
+CREATE FUNCTION members_summaries() RETURNS trigger AS $$
+BEGIN
+    UPDATE workload_latest SET branch_id = NEW.branch_id, employer_id = NEW.employer_id, fte = NEW.fte
+    WHERE member_id = NEW.id;
+    UPDATE workload_monthly s SET records = s.records - g.n
+    FROM (SELECT to_char(w.recorded_on, 'YYYY-MM') AS month,
+                 CAST(FLOOR(w.open_cases * 10.0 / OLD.fte + 0.5) AS BIGINT) AS bucket, COUNT(*) AS n
+          FROM workload_records w WHERE w.member_id = OLD.id GROUP BY 1, 2) g
+    WHERE s.branch_id = OLD.branch_id AND s.employer_id = OLD.employer_id
+      AND s.month = g.month AND s.bucket = g.bucket;
+    INSERT INTO workload_monthly (branch_id, employer_id, month, bucket, records)
+    SELECT NEW.branch_id, NEW.employer_id, to_char(w.recorded_on, 'YYYY-MM'),
+           CAST(FLOOR(w.open_cases * 10.0 / NEW.fte + 0.5) AS BIGINT), COUNT(*)
+    FROM workload_records w WHERE w.member_id = NEW.id
+    GROUP BY 3, 4
+    ON CONFLICT (branch_id, employer_id, month, bucket)
+    DO UPDATE SET records = workload_monthly.records + excluded.records;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER members_summaries_update AFTER UPDATE OF branch_id, employer_id, fte ON members
+    FOR EACH ROW
+    WHEN (OLD.branch_id <> NEW.branch_id OR OLD.employer_id <> NEW.employer_id OR OLD.fte <> NEW.fte)
+    EXECUTE FUNCTION members_summaries();
+
+INSERT INTO workload_latest (member_id, workload_id, recorded_on, open_cases, branch_id, employer_id, fte)
+SELECT DISTINCT ON (w.member_id) w.member_id, w.id, w.recorded_on, w.open_cases, m.branch_id, m.employer_id, m.fte
+FROM workload_records w JOIN members m ON m.id = w.member_id
+ORDER BY w.member_id, w.recorded_on DESC, w.id DESC;
+
+INSERT INTO workload_monthly (branch_id, employer_id, month, bucket, records)
+SELECT m.branch_id, m.employer_id, to_char(w.recorded_on, 'YYYY-MM'),
+       CAST(FLOOR(w.open_cases * 10.0 / m.fte + 0.5) AS BIGINT), COUNT(*)
+FROM workload_records w JOIN members m ON m.id = w.member_id
+GROUP BY 1, 2, 3, 4;

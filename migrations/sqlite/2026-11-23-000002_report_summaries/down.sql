@@ -1,0 +1,16 @@
+DROP TRIGGER members_summaries_update;
+DROP TRIGGER workload_records_summaries_delete;
+DROP TRIGGER workload_records_summaries_update;
+DROP TRIGGER workload_records_summaries_insert;
+DROP TABLE workload_monthly;
+DROP TABLE workload_latest;
+DROP INDEX members_branch_employer;
+DROP INDEX cases_member_id;
+CREATE INDEX cases_member_id ON cases (member_id);
+DROP INDEX cases_closed_on;
+DROP INDEX cases_status_branch_employer;
+DROP INDEX cases_branch_employer_opened_on;
+DROP INDEX cases_opened_on;
+CREATE INDEX cases_opened_on ON cases (opened_on);
+CREATE INDEX cases_type_opened_on ON cases (case_type, opened_on);
+ALTER TABLE cases DROP COLUMN employer_id;

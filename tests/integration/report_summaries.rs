@@ -1,0 +1,190 @@
+//! The report summaries (each member's latest workload record; records per month by caseload
+//! bucket) are kept by the database on every write. After a mix of writes through the API and
+//! straight to the tables they must equal what the raw records say.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::Method;
+use caseload::db::DbConn;
+use caseload::db::schema::{
+    employers, members, workload_latest, workload_monthly, workload_records,
+};
+use caseload::models::*;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::common::TestApp;
+use crate::fixtures::World;
+
+type Latest = BTreeMap<i64, (i64, NaiveDate, i32, i64, i64, f64)>;
+type Monthly = BTreeMap<(i64, i64, String, i64), i64>;
+
+/// What the summaries should hold, worked out here from the records and members.
+fn expected(conn: &mut DbConn) -> (Latest, Monthly) {
+    let people: BTreeMap<i64, (i64, i64, f64)> = members::table
+        .select((
+            members::id,
+            members::branch_id,
+            members::employer_id,
+            members::fte,
+        ))
+        .load::<(i64, i64, i64, f64)>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|(id, branch, employer, fte)| (id, (branch, employer, fte)))
+        .collect();
+    let records: Vec<(i64, i64, NaiveDate, i32)> = workload_records::table
+        .select((
+            workload_records::id,
+            workload_records::member_id,
+            workload_records::recorded_on,
+            workload_records::open_cases,
+        ))
+        .load(conn)
+        .unwrap();
+    let mut latest = Latest::new();
+    let mut monthly = Monthly::new();
+    for (id, member, on, open) in records {
+        let (branch, employer, fte) = people[&member];
+        let newer = latest
+            .get(&member)
+            .is_none_or(|(other, other_on, ..)| (on, id) > (*other_on, *other));
+        if newer {
+            latest.insert(member, (id, on, open, branch, employer, fte));
+        }
+        let bucket = (f64::from(open) * 10.0 / fte).round() as i64;
+        *monthly
+            .entry((branch, employer, on.format("%Y-%m").to_string(), bucket))
+            .or_default() += 1;
+    }
+    (latest, monthly)
+}
+
+fn summaries(conn: &mut DbConn) -> (Latest, Monthly) {
+    let latest = workload_latest::table
+        .load::<(i64, i64, NaiveDate, i32, i64, i64, f64)>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|(member, id, on, open, branch, employer, fte)| {
+            (member, (id, on, open, branch, employer, fte))
+        })
+        .collect();
+    let monthly = workload_monthly::table
+        .filter(workload_monthly::records.ne(0))
+        .load::<(i64, i64, String, i64, i64)>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|(branch, employer, month, bucket, n)| ((branch, employer, month, bucket), n))
+        .collect();
+    (latest, monthly)
+}
+
+#[actix_rt::test]
+async fn summaries_follow_every_write_to_workload_and_members() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let admin = app.token("admin").await;
+    let add = |member: MemberId, on: &str, open: i32| {
+        let path = format!("/api/v1/members/{member}/workload");
+        let body = json!({"recorded_on": on, "open_cases": open, "source": "supervision"});
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let response = app
+                .send_json(Method::POST, &path, Some(&admin), &body)
+                .await;
+            assert_eq!(response.status, 201, "{}", response.text());
+        }
+    };
+    // Out of date order, two on one day (the later entry wins), and a bucket on a half (37.5).
+    add(world.wigan_member, "2026-03-02", 14).await;
+    add(world.wigan_member, "2026-01-05", 20).await;
+    add(world.wigan_member, "2026-03-02", 16).await;
+    add(world.bury_member, "2026-02-10", 9).await;
+    add(world.leeds_member, "2026-02-11", 3).await;
+    let mut conn = app.state.db.get().unwrap();
+    assert_eq!(summaries(&mut conn), expected(&mut conn));
+
+    // A member changes FTE, employer and branch: their history moves with them.
+    let other: EmployerId = diesel::insert_into(employers::table)
+        .values(NewEmployer {
+            name: "Bury Council".into(),
+            safe_caseload_override: None,
+        })
+        .returning(employers::id)
+        .get_result(&mut conn)
+        .unwrap();
+    let moved = app
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/members/{}", world.leeds_member),
+            Some(&admin),
+            &json!({"fte": 0.8, "employer_id": other, "branch_id": world.bury}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+    assert_eq!(summaries(&mut conn), expected(&mut conn));
+
+    // A record edited (date and count), and one removed.
+    let first: i64 = workload_records::table
+        .filter(workload_records::member_id.eq(world.wigan_member))
+        .order(workload_records::id)
+        .select(workload_records::id)
+        .first(&mut conn)
+        .unwrap();
+    diesel::update(workload_records::table.find(first))
+        .set((
+            workload_records::recorded_on.eq(NaiveDate::from_ymd_opt(2026, 4, 1).unwrap()),
+            workload_records::open_cases.eq(11),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(summaries(&mut conn), expected(&mut conn));
+    let (latest, _) = summaries(&mut conn);
+    assert_eq!(
+        latest[&world.wigan_member.0].0, first,
+        "the edited record is now the latest"
+    );
+    diesel::delete(workload_records::table.find(first))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::delete(
+        workload_records::table.filter(workload_records::member_id.eq(world.bury_member)),
+    )
+    .execute(&mut conn)
+    .unwrap();
+    let (latest, monthly) = summaries(&mut conn);
+    assert_eq!((latest.clone(), monthly), expected(&mut conn));
+    assert!(
+        !latest.contains_key(&world.bury_member.0),
+        "no records, no latest"
+    );
+}
+
+#[actix_rt::test]
+async fn a_dashboard_for_a_past_period_reads_the_records_of_then() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let admin = app.token("admin").await;
+    let path = format!("/api/v1/members/{}/workload", world.wigan_member);
+    for (on, open) in [("2026-01-05", 12), ("2026-03-05", 20)] {
+        let body = json!({"recorded_on": on, "open_cases": open, "source": "supervision"});
+        let response = app
+            .send_json(Method::POST, &path, Some(&admin), &body)
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text());
+    }
+    let board = |to: &str| {
+        format!(
+            "/api/v1/dashboard?branch_id={}&from=2025-12-01&to={to}",
+            world.wigan
+        )
+    };
+    let then = app.get_as(&board("2026-02-28"), &admin).await.json();
+    assert_eq!(then["total"]["median_caseload_per_fte"], 12.0, "{then}");
+    let now = app.get_as(&board("2026-03-31"), &admin).await.json();
+    assert_eq!(now["total"]["median_caseload_per_fte"], 20.0, "{now}");
+    let before_any = app.get_as(&board("2025-12-31"), &admin).await.json();
+    assert_eq!(before_any["total"]["median_caseload_per_fte"], json!(null));
+}
