@@ -146,6 +146,9 @@ fn open_database(config: &DatabaseConfig) -> anyhow::Result<Database> {
     } else {
         tracing::info!(migrations = ?applied, "applied migrations");
     }
+    let mut conn = db.get().map_err(cli_error)?;
+    caseload::reports::summaries::resume_if_paused(&mut conn).map_err(cli_error)?;
+    drop(conn);
     Ok(db)
 }
 

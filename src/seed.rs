@@ -102,6 +102,13 @@ pub fn seed(
             "the database already holds members: seed an empty one".into(),
         ));
     }
+    crate::reports::summaries::pause(conn)?;
+    #[allow(irrefutable_let_patterns)]
+    if let DbConn::Sqlite(sqlite) = conn {
+        // A bulk load touches every index page many times: keep them in memory (200 MB)
+        // instead of re-reading them from the operating system.
+        diesel::connection::SimpleConnection::batch_execute(sqlite, "PRAGMA cache_size = -200000")?;
+    }
     let size = scale.size();
     let mut rng = StdRng::seed_from_u64(seed);
     let mut rows = 0;
@@ -429,6 +436,7 @@ pub fn seed(
             crate::audit::Event::new(None, "seed", "database").detail(format!("{scale:?}")),
         )
     })?;
+    crate::reports::summaries::rebuild(conn)?;
     Ok(Seeded {
         rows,
         seconds: started.elapsed().as_secs_f64(),

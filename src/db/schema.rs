@@ -133,6 +133,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    summaries_paused (since) {
+        since -> Timestamp,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int8,
         username -> Text,
@@ -216,6 +222,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     members,
     regions,
     settings,
+    summaries_paused,
     users,
     workload_latest,
     workload_monthly,

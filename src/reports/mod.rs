@@ -8,3 +8,4 @@ pub mod queries;
 pub mod render;
 pub mod scope;
 pub mod stats;
+pub mod summaries;

@@ -11,7 +11,7 @@ UPDATE cases SET employer_id = (SELECT m.employer_id FROM members m WHERE m.id =
 DROP INDEX cases_opened_on;
 DROP INDEX cases_type_opened_on;
 CREATE INDEX cases_opened_on ON cases (opened_on, case_type, workload_factor, stage, branch_id, employer_id);
-CREATE INDEX cases_branch_employer_opened_on ON cases (branch_id, employer_id, opened_on, workload_factor);
+CREATE INDEX cases_branch_opened_on ON cases (branch_id, opened_on, case_type, workload_factor, stage, employer_id);
 CREATE INDEX cases_status_branch_employer ON cases (status, branch_id, employer_id, case_type);
 CREATE INDEX cases_closed_on ON cases (closed_on, outcome, branch_id);
 CREATE INDEX members_branch_employer ON members (branch_id, employer_id);
@@ -44,6 +44,10 @@ CREATE TABLE workload_monthly (
 );
 CREATE INDEX workload_monthly_month ON workload_monthly (month, bucket, records);
 
+-- `caseload seed` pauses the triggers while it bulk-loads a new database (a row here), then
+-- rebuilds both summaries from the records and removes the row, in one transaction.
+CREATE TABLE summaries_paused (since TIMESTAMP NOT NULL);
+
 -- The member's latest record, looked up again (after an edit or removal).
 CREATE FUNCTION workload_latest_refresh(member BIGINT) RETURNS void AS $$
 BEGIN
@@ -71,6 +75,9 @@ $$ LANGUAGE plpgsql;
 
 CREATE FUNCTION workload_records_summaries() RETURNS trigger AS $$
 BEGIN
+    IF EXISTS (SELECT 1 FROM summaries_paused) THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         PERFORM workload_monthly_add(OLD.member_id, OLD.recorded_on, OLD.open_cases, -1);
     END IF;
@@ -109,6 +116,9 @@ CREATE TRIGGER workload_records_summaries_delete AFTER DELETE ON workload_record
 -- A member moving branch or employer, or changing FTE, moves all their records with them.
 CREATE FUNCTION members_summaries() RETURNS trigger AS $$
 BEGIN
+    IF EXISTS (SELECT 1 FROM summaries_paused) THEN
+        RETURN NULL;
+    END IF;
     UPDATE workload_latest SET branch_id = NEW.branch_id, employer_id = NEW.employer_id, fte = NEW.fte
     WHERE member_id = NEW.id;
     UPDATE workload_monthly s SET records = s.records - g.n

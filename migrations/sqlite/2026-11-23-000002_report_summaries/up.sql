@@ -11,7 +11,7 @@ UPDATE cases SET employer_id = (SELECT m.employer_id FROM members m WHERE m.id =
 DROP INDEX cases_opened_on;
 DROP INDEX cases_type_opened_on;
 CREATE INDEX cases_opened_on ON cases (opened_on, case_type, workload_factor, stage, branch_id, employer_id);
-CREATE INDEX cases_branch_employer_opened_on ON cases (branch_id, employer_id, opened_on, workload_factor);
+CREATE INDEX cases_branch_opened_on ON cases (branch_id, opened_on, case_type, workload_factor, stage, employer_id);
 CREATE INDEX cases_status_branch_employer ON cases (status, branch_id, employer_id, case_type);
 CREATE INDEX cases_closed_on ON cases (closed_on, outcome, branch_id);
 CREATE INDEX members_branch_employer ON members (branch_id, employer_id);
@@ -56,7 +56,12 @@ SELECT m.branch_id, m.employer_id, strftime('%Y-%m', w.recorded_on),
 FROM workload_records w JOIN members m ON m.id = w.member_id
 GROUP BY 1, 2, 3, 4;
 
+-- `caseload seed` pauses the triggers while it bulk-loads a new database (a row here), then
+-- rebuilds both summaries from the records and removes the row, in one transaction.
+CREATE TABLE summaries_paused (since TIMESTAMP NOT NULL);
+
 CREATE TRIGGER workload_records_summaries_insert AFTER INSERT ON workload_records
+WHEN NOT EXISTS (SELECT 1 FROM summaries_paused)
 BEGIN
     INSERT INTO workload_monthly (branch_id, employer_id, month, bucket, records)
     SELECT m.branch_id, m.employer_id, strftime('%Y-%m', NEW.recorded_on),
@@ -77,6 +82,7 @@ END;
 -- An edited or removed record: take the old one out of its month, put the new one in, and
 -- look the member's latest record up again.
 CREATE TRIGGER workload_records_summaries_update AFTER UPDATE OF member_id, recorded_on, open_cases ON workload_records
+WHEN NOT EXISTS (SELECT 1 FROM summaries_paused)
 BEGIN
     UPDATE workload_monthly SET records = records - 1
     WHERE (branch_id, employer_id, month, bucket) = (
@@ -98,6 +104,7 @@ BEGIN
 END;
 
 CREATE TRIGGER workload_records_summaries_delete AFTER DELETE ON workload_records
+WHEN NOT EXISTS (SELECT 1 FROM summaries_paused)
 BEGIN
     UPDATE workload_monthly SET records = records - 1
     WHERE (branch_id, employer_id, month, bucket) = (
@@ -115,7 +122,8 @@ END;
 
 -- A member moving branch or employer, or changing FTE, moves all their records with them.
 CREATE TRIGGER members_summaries_update AFTER UPDATE OF branch_id, employer_id, fte ON members
-WHEN OLD.branch_id <> NEW.branch_id OR OLD.employer_id <> NEW.employer_id OR OLD.fte <> NEW.fte
+WHEN (OLD.branch_id <> NEW.branch_id OR OLD.employer_id <> NEW.employer_id OR OLD.fte <> NEW.fte)
+ AND NOT EXISTS (SELECT 1 FROM summaries_paused)
 BEGIN
     UPDATE workload_latest SET branch_id = NEW.branch_id, employer_id = NEW.employer_id, fte = NEW.fte
     WHERE member_id = NEW.id;

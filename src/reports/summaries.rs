@@ -1,0 +1,72 @@
+//! The report summaries (`workload_latest`, `workload_monthly`) are kept by triggers on every
+//! write. A bulk load of a new database (`caseload seed`) pauses them and rebuilds both from the
+//! records at the end, which is several times faster than keeping them row by row; a load that
+//! stopped half-way leaves them paused, and the next start rebuilds them before serving.
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::summaries_paused;
+use crate::error::AppError;
+
+/// The summaries recomputed from the records. `bucket` is the backend's expression for
+/// caseload per FTE in tenths, rounded half up, exactly as the triggers compute it.
+fn rebuild_sql(month: &str, bucket: &str) -> String {
+    format!(
+        "DELETE FROM workload_latest;
+         INSERT INTO workload_latest (member_id, workload_id, recorded_on, open_cases, branch_id, employer_id, fte)
+         SELECT m.id, w.id, w.recorded_on, w.open_cases, m.branch_id, m.employer_id, m.fte
+         FROM members m JOIN workload_records w ON w.id = (
+             SELECT w2.id FROM workload_records w2 WHERE w2.member_id = m.id
+             ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1);
+         DELETE FROM workload_monthly;
+         INSERT INTO workload_monthly (branch_id, employer_id, month, bucket, records)
+         SELECT m.branch_id, m.employer_id, {month}, {bucket}, COUNT(*)
+         FROM workload_records w JOIN members m ON m.id = w.member_id
+         GROUP BY 1, 2, 3, 4;
+         DELETE FROM summaries_paused;"
+    )
+}
+
+/// Stops the triggers keeping the summaries (until [`rebuild`]).
+pub fn pause(conn: &mut DbConn) -> Result<(), AppError> {
+    diesel::insert_into(summaries_paused::table)
+        .values(summaries_paused::since.eq(chrono::Utc::now().naive_utc()))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn paused(conn: &mut DbConn) -> Result<bool, AppError> {
+    let rows: i64 = summaries_paused::table.count().get_result(conn)?;
+    Ok(rows > 0)
+}
+
+/// Recomputes both summaries from the records and starts the triggers again, in one
+/// transaction.
+pub fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
+    let sql = match conn {
+        DbConn::Sqlite(_) => rebuild_sql(
+            "strftime('%Y-%m', w.recorded_on)",
+            "CAST(ROUND(w.open_cases * 10.0 / m.fte) AS BIGINT)",
+        ),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => rebuild_sql(
+            "to_char(w.recorded_on, 'YYYY-MM')",
+            "CAST(FLOOR(w.open_cases * 10.0 / m.fte + 0.5) AS BIGINT)",
+        ),
+    };
+    crate::db::write_transaction(conn, |conn| {
+        conn.batch_execute(&sql)?;
+        Ok::<_, AppError>(())
+    })
+}
+
+/// Rebuilds the summaries if a bulk load stopped before it could (called at start-up).
+pub fn resume_if_paused(conn: &mut DbConn) -> Result<(), AppError> {
+    if paused(conn)? {
+        tracing::warn!("report summaries were paused by an unfinished bulk load: rebuilding");
+        rebuild(conn)?;
+    }
+    Ok(())
+}
