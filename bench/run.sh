@@ -18,6 +18,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "sqlite3 is needed: apt-get install -y sqlite3" >&2; exit 2; }
 
 features=()
 [ "$backend" = postgres ] && features=(--features postgres)
@@ -54,7 +55,9 @@ t0=$(now)
 "$bin" seed --scale "$scale" --password "$password" | tail -1
 seed_seconds=$(echo "$(now) - $t0" | bc)
 
-"$bin" serve --bind "127.0.0.1:$port" > "$work/server.log" 2>&1 &
+# Report queries are logged with their SQL (ids, dates and numbers only) so that the same SQL
+# can be timed straight in the database below.
+RUST_LOG=warn,caseload::reports::queries=debug "$bin" serve --bind "127.0.0.1:$port" > "$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
 
@@ -98,6 +101,32 @@ measure "POST /api/v1/cases" 32 "$base/api/v1/cases" -s "$work/create.lua"
 measure "dashboard, one region, one year" 1 "$base/api/v1/dashboard?from=$year_ago" -H "Authorization: Bearer $organiser"
 measure "dashboard, national, one year" 1 "$base/api/v1/dashboard?from=$year_ago" -H "Authorization: Bearer $admin"
 measure "evidence summary, national, one year" 1 "$base/api/v1/evidence?scope=national&from=$year_ago" -H "Authorization: Bearer $delegate"
+
+# The same SQL run directly: one more request of each report scenario, the report queries the
+# server logged for it, and those statements timed in sqlite3 or psql (each set runs twice;
+# the second, warm run counts, as the server's cache is warm too).
+direct_ms() {
+  local file=$1 n
+  n=$(wc -l < "$file")
+  if [ "$backend" = postgres ]; then
+    { echo '\timing on'; cat "$file" "$file"; } | psql -X -q "$DATABASE_URL" -o /dev/null | awk '/^Time:/ {print $2}'
+  else
+    { echo '.timer on'; echo '.output /dev/null'; cat "$file" "$file"; } | sqlite3 "$DATABASE_URL" | awk '/Run Time/ {print $4 * 1000}'
+  fi | tail -n "$n" | awk '{s += $1} END {printf "%.1f", s}'
+}
+direct() {
+  local name=$1 url=$2 auth=$3 lines took sql
+  lines=$(wc -l < "$work/server.log")
+  took=$(curl -s -o /dev/null -w '%{time_total}' "$url" -H "Authorization: Bearer $auth")
+  tail -n +"$((lines + 1))" "$work/server.log" | sed 's/\x1b\[[0-9;]*m//g' | grep -a 'report query' \
+    | sed 's/.* sql="\(.*\)"$/\1;/' > "$work/direct.sql"
+  sql=$(direct_ms "$work/direct.sql")
+  printf '%s\t%s\t%s\t%s\n' "$name" "$(echo "$took * 1000" | bc)" "$sql" "$(wc -l < "$work/direct.sql")" >> "$work/direct.tsv"
+}
+direct "dashboard, one region, one year" "$base/api/v1/dashboard?from=$year_ago" "$organiser"
+direct "dashboard, national, one year" "$base/api/v1/dashboard?from=$year_ago" "$admin"
+direct "evidence summary, national, one year" "$base/api/v1/evidence?scope=national&from=$year_ago" "$delegate"
+
 after_cases=$(curl -sf "$base/api/v1/cases?per_page=1" -H "authorization: Bearer $admin" | python3 -c 'import sys,json; print(json.load(sys.stdin)["total"])')
 
 peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$server_pid/status")
@@ -123,6 +152,12 @@ printf '%-46s %5s %10s %10s %10s %7s\n' scenario conns req/s p50 p99 errors
 while IFS=$'\t' read -r name conns rps p50 p99 errors; do
   printf '%-46s %5s %10s %10s %10s %7s\n' "$name" "$conns" "$rps" "$p50" "$p99" "$errors"
 done < "$results"
+echo
+printf '%-46s %12s %14s %8s\n' "same SQL run directly ($backend)" "request ms" "direct SQL ms" ratio
+while IFS=$'\t' read -r name took sql statements; do
+  printf '%-46s %12.1f %14s %8s\n' "$name" "$took" "$sql ($statements)" "$(echo "scale=2; $took / $sql" | bc)"
+done < "$work/direct.tsv"
+echo
 printf '%-46s %s\n' "cases created (rows present afterwards)" "$((after_cases - before_cases))"
 printf '%-46s %.1f s\n' "seed $scale" "$seed_seconds"
 printf '%-46s %.1f s\n' "import $rows members from CSV" "$import_seconds"

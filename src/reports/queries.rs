@@ -177,7 +177,7 @@ pub fn open_cases(conn: &mut DbConn, condition: &str) -> Result<Vec<GroupCount>,
             "SELECT c.branch_id AS branch, COALESCE(c.employer_id, 0) AS employer, \
                     c.case_type AS label, COUNT(*) AS n, CAST(0 AS BIGINT) AS w \
              FROM cases c WHERE c.status = 'open' AND {condition} \
-             GROUP BY c.status, c.branch_id, c.employer_id, c.case_type"
+             GROUP BY c.branch_id, c.employer_id, c.case_type"
         ),
     )
 }

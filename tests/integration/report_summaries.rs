@@ -10,6 +10,7 @@ use caseload::db::schema::{
     employers, members, workload_latest, workload_monthly, workload_records,
 };
 use caseload::models::*;
+use caseload::reports::summaries;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde_json::json;
@@ -187,4 +188,40 @@ async fn a_dashboard_for_a_past_period_reads_the_records_of_then() {
     assert_eq!(now["total"]["median_caseload_per_fte"], 20.0, "{now}");
     let before_any = app.get_as(&board("2025-12-31"), &admin).await.json();
     assert_eq!(before_any["total"]["median_caseload_per_fte"], json!(null));
+}
+
+#[actix_rt::test]
+async fn a_paused_bulk_load_is_rebuilt_to_the_same_summaries() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let mut conn = app.state.db.get().unwrap();
+    let record = |member: MemberId, day: u32, open: i32| NewWorkloadRecord {
+        member_id: member,
+        recorded_on: NaiveDate::from_ymd_opt(2026, 2, day).unwrap(),
+        open_cases: open,
+        hours_worked: None,
+        contracted_hours: None,
+        source: WorkloadSource::Supervision,
+        note: None,
+        created_by: None,
+    };
+    diesel::insert_into(workload_records::table)
+        .values(record(world.wigan_member, 1, 10))
+        .execute(&mut conn)
+        .unwrap();
+    summaries::pause(&mut conn).unwrap();
+    for (member, day, open) in [(world.wigan_member, 9, 17), (world.bury_member, 3, 7)] {
+        diesel::insert_into(workload_records::table)
+            .values(record(member, day, open))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    assert_ne!(
+        summaries(&mut conn),
+        expected(&mut conn),
+        "paused: not kept"
+    );
+    summaries::resume_if_paused(&mut conn).unwrap();
+    assert!(!summaries::paused(&mut conn).unwrap());
+    assert_eq!(summaries(&mut conn), expected(&mut conn));
 }

@@ -11,8 +11,8 @@ UPDATE cases SET employer_id = (SELECT m.employer_id FROM members m WHERE m.id =
 DROP INDEX cases_opened_on;
 DROP INDEX cases_type_opened_on;
 CREATE INDEX cases_opened_on ON cases (opened_on, case_type, workload_factor, stage, branch_id, employer_id);
-CREATE INDEX cases_branch_opened_on ON cases (branch_id, opened_on, case_type, workload_factor, stage, employer_id);
-CREATE INDEX cases_status_branch_employer ON cases (status, branch_id, employer_id, case_type);
+DROP INDEX cases_branch_status_opened_on;
+CREATE INDEX cases_branch_status_opened_on ON cases (branch_id, status, opened_on, case_type, workload_factor, stage, employer_id);
 CREATE INDEX cases_closed_on ON cases (closed_on, outcome, branch_id);
 CREATE INDEX members_branch_employer ON members (branch_id, employer_id);
 DROP INDEX cases_member_id;
