@@ -182,11 +182,15 @@ fn serve(
 
     let bind = server.bind.clone();
     let workers = server.workers;
+    // Database work runs on blocking threads, each needing a pooled connection: more threads
+    // than connections only wait, and every extra thread can hold its own malloc arena.
+    let blocking_threads = database.db_pool_size.max(1) as usize;
     let state = actix_web::web::Data::new(AppState::new(db, server, keys));
     let app_state = state.clone();
     actix_web::rt::System::new().block_on(async move {
-        let mut http =
-            actix_web::HttpServer::new(move || build_app(app_state.clone())).shutdown_timeout(10);
+        let mut http = actix_web::HttpServer::new(move || build_app(app_state.clone()))
+            .shutdown_timeout(10)
+            .worker_max_blocking_threads(blocking_threads);
         if let Some(workers) = workers {
             http = http.workers(workers.max(1));
         }

@@ -175,7 +175,7 @@ pub fn build(
     let case_condition = condition("c");
     let counts = Counts {
         members: queries::members(conn, &condition("m"))?,
-        latest: queries::latest(conn, &condition("l"), to, recent_from)?,
+        latest: queries::latest(conn, &condition("l"), to, recent_from, "1 = 0")?,
         open: queries::open_cases(conn, &case_condition)?,
         opened: queries::opened_by_group(conn, &case_condition, from, to)?,
     };

@@ -306,16 +306,16 @@ pub fn build(
     let recent_from = to.checked_sub_days(Days::new(90)).unwrap_or(to);
     let with_case = |types: &str| {
         format!(
-            "{latest_scope} AND EXISTS (SELECT 1 FROM cases c WHERE c.member_id = l.member_id AND {}{types})",
+            "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = l.member_id AND {}{types})",
             period(from, to, "c.opened_on")
         )
     };
-    let all = queries::latest(conn, &latest_scope, to, recent_from)?;
-    let represented = queries::latest(conn, &with_case(""), to, recent_from)?;
-    let summary = |rows: &[LatestGroup]| {
-        let histogram: Vec<(i64, i64)> = rows.iter().map(|r| (r.bucket(), r.members)).collect();
+    // All members, and (flagged) those with a case in the period, in one pass.
+    let at_end = queries::latest(conn, &latest_scope, to, recent_from, &with_case(""))?;
+    let summary = |count: fn(&LatestGroup) -> i64| {
+        let histogram: Vec<(i64, i64)> = at_end.iter().map(|r| (r.bucket(), count(r))).collect();
         let measured: i64 = histogram.iter().map(|(_, n)| n).sum();
-        let above: i64 = rows.iter().filter(|r| above(r)).map(|r| r.members).sum();
+        let above: i64 = at_end.iter().filter(|r| above(r)).map(count).sum();
         (
             measured,
             stats::median(&histogram),
@@ -323,8 +323,8 @@ pub fn build(
             above,
         )
     };
-    let (all_n, all_median, all_p90, all_above) = summary(&all);
-    let (rep_n, rep_median, rep_p90, rep_above) = summary(&represented);
+    let (all_n, all_median, all_p90, all_above) = summary(|g| g.members);
+    let (rep_n, rep_median, rep_p90, rep_above) = summary(|g| g.flagged);
     let quantiles = |n: i64, median: Option<f64>, p90: Option<f64>| {
         if n >= k {
             (num(median), num(p90))
@@ -360,28 +360,28 @@ pub fn build(
 
     // Relative risk of a disciplinary or ill-health case, above against at or below the safe
     // caseload at the start of the period.
-    let members_at_start = queries::latest(conn, &latest_scope, from, from)?;
-    let with_a_case = queries::latest(
+    let at_start = queries::latest(
         conn,
+        &latest_scope,
+        from,
+        from,
         &with_case(&format!(
             " AND c.case_type IN ('{}', '{}')",
             CaseType::Disciplinary,
             CaseType::IllHealth
         )),
-        from,
-        from,
     )?;
-    let split = |groups: &[LatestGroup]| {
-        groups.iter().fold((0, 0), |(over, under), g| {
+    let split = |count: fn(&LatestGroup) -> i64| {
+        at_start.iter().fold((0, 0), |(over, under), g| {
             if above(g) {
-                (over + g.members, under)
+                (over + count(g), under)
             } else {
-                (over, under + g.members)
+                (over, under + count(g))
             }
         })
     };
-    let (exposed_total, unexposed_total) = split(&members_at_start);
-    let (exposed_cases, unexposed_cases) = split(&with_a_case);
+    let (exposed_total, unexposed_total) = split(|g| g.members);
+    let (exposed_cases, unexposed_cases) = split(|g| g.flagged);
     let table = TwoByTwo {
         exposed_cases,
         exposed_total,

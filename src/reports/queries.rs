@@ -31,6 +31,9 @@ pub struct LatestGroup {
     pub members: i64,
     #[diesel(sql_type = BigInt)]
     pub recent: i64,
+    /// Of which `flag` holds for (see [`latest`]).
+    #[diesel(sql_type = BigInt)]
+    pub flagged: i64,
 }
 
 impl LatestGroup {
@@ -118,14 +121,16 @@ fn load<T: QueryableByName<crate::db::Sql> + 'static>(
 }
 
 /// Each member's latest workload record on or before `on`, grouped by branch, employer, open
-/// cases and FTE, for members of `workload_latest l` where `condition` holds. Members whose
-/// latest record is later than `on` (a report on a past period) have their record on `on`
-/// looked up one by one; for a current period there are none.
+/// cases and FTE, for members of `workload_latest l` where `condition` holds, counting those
+/// recorded on or after `recent_from` and those for whom `flag` (a condition on `l`) holds.
+/// Members whose latest record is later than `on` (a report on a past period) have their
+/// record on `on` looked up one by one; for a current period there are none.
 pub fn latest(
     conn: &mut DbConn,
     condition: &str,
     on: NaiveDate,
     recent_from: NaiveDate,
+    flag: &str,
 ) -> Result<Vec<LatestGroup>, AppError> {
     let (on, recent) = (date(on), date(recent_from));
     let mut groups: Vec<LatestGroup> = load(
@@ -133,7 +138,8 @@ pub fn latest(
         &format!(
             "SELECT l.branch_id AS branch, l.employer_id AS employer, \
                     CAST(l.open_cases AS BIGINT) AS open_cases, l.fte AS fte, COUNT(*) AS members, \
-                    CAST(SUM(CASE WHEN l.recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent \
+                    CAST(SUM(CASE WHEN l.recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
+                    CAST(SUM(CASE WHEN {flag} THEN 1 ELSE 0 END) AS BIGINT) AS flagged \
              FROM workload_latest l \
              WHERE l.recorded_on <= {on} AND {condition} \
              GROUP BY l.branch_id, l.employer_id, l.open_cases, l.fte"
@@ -144,7 +150,8 @@ pub fn latest(
         &format!(
             "SELECT l.branch_id AS branch, l.employer_id AS employer, \
                     CAST(w.open_cases AS BIGINT) AS open_cases, l.fte AS fte, COUNT(*) AS members, \
-                    CAST(SUM(CASE WHEN w.recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent \
+                    CAST(SUM(CASE WHEN w.recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
+                    CAST(SUM(CASE WHEN {flag} THEN 1 ELSE 0 END) AS BIGINT) AS flagged \
              FROM workload_latest l \
              JOIN workload_records w ON w.id = ( \
                  SELECT w2.id FROM workload_records w2 \
