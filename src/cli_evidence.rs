@@ -37,7 +37,8 @@ pub fn run(db: &Database, args: EvidenceArgs) -> anyhow::Result<()> {
         anyhow::bail!("--from must not be after --to");
     }
     let mut conn = db.get().map_err(cli_error)?;
-    let summary = evidence::build(&mut conn, args.scope, from, to).map_err(cli_error)?;
+    let summary = evidence::build(&mut conn, db.try_get().as_deref_mut(), args.scope, from, to)
+        .map_err(cli_error)?;
     caseload::audit::record(
         &mut conn,
         caseload::audit::Event::new(None, "read", "evidence").detail(format!(

@@ -70,11 +70,13 @@ pub async fn get_dashboard(
     let (scope, narrowing) = dashboard_scope(&user, &get)?;
     let (from, to) = period(&get)?;
     let caller = user.scope;
+    let db = state.db.clone();
     let board = state
         .db
         .run(move |conn| {
             scope.check_allowed(conn, caller)?;
-            board::build(conn, scope, narrowing, from, to)
+            let mut spare = db.try_get();
+            board::build(conn, spare.as_deref_mut(), scope, narrowing, from, to)
         })
         .await?;
     Ok(HttpResponse::Ok().json(board))
@@ -145,9 +147,11 @@ pub async fn evidence_for(
 ) -> Result<summary::Evidence, AppError> {
     let caller = user.scope;
     let actor = user.id();
+    let db = state.db.clone();
     read_audited(state, move |conn, audit| {
         scope.check_allowed(conn, caller)?;
-        let built = summary::build(conn, scope, from, to)?;
+        let mut spare = db.try_get();
+        let built = summary::build(conn, spare.as_deref_mut(), scope, from, to)?;
         audit.read(
             Event::new(Some(actor), "read", "evidence")
                 .detail(format!("scope={scope} from={from} to={to}")),

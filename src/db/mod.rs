@@ -10,5 +10,5 @@ pub use connection::{ConnectError, DbConn, DbManager};
 
 /// The backend type of `DbConn`, for boxed queries that run on either database.
 pub type Sql = connection::MultiBackend;
-pub use pool::{Database, Pool, PooledConn, write_transaction};
+pub use pool::{Database, Pool, PooledConn, side_by_side, write_transaction};
 pub use url::{Backend, DatabaseUrl};

@@ -62,6 +62,11 @@ impl Database {
             .map_err(|e| AppError::Unavailable(e.to_string()))
     }
 
+    /// A second connection if one is free right now (never waits for one).
+    pub fn try_get(&self) -> Option<PooledConn> {
+        self.pool.try_get()
+    }
+
     /// Runs blocking database work on the blocking thread pool.
     pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
@@ -113,6 +118,36 @@ where
                 tracing::error!(%rollback, "rollback failed");
             }
             Err(error)
+        }
+    }
+}
+
+/// Runs `a` on `conn` and `b` on `spare` at the same time when there is a spare connection (a
+/// report's independent queries on two cores), or one after the other on `conn` when there is
+/// not.
+pub fn side_by_side<A, B, RA, RB>(
+    conn: &mut DbConn,
+    spare: Option<&mut DbConn>,
+    a: A,
+    b: B,
+) -> Result<(RA, RB), AppError>
+where
+    A: FnOnce(&mut DbConn) -> Result<RA, AppError>,
+    B: FnOnce(&mut DbConn) -> Result<RB, AppError> + Send,
+    RB: Send,
+{
+    match spare {
+        Some(spare) => std::thread::scope(|s| {
+            let other = s.spawn(move || b(spare));
+            let first = a(conn);
+            let second = other
+                .join()
+                .map_err(|_| AppError::Internal("a report query thread failed".into()))?;
+            Ok((first?, second?))
+        }),
+        None => {
+            let first = a(conn)?;
+            Ok((first, b(conn)?))
         }
     }
 }

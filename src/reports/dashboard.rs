@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::queries;
 use super::scope::{Narrowing, ReportScope};
 use super::stats;
-use crate::db::DbConn;
+use crate::db::{DbConn, side_by_side};
 use crate::error::AppError;
 use crate::models::{Branch, Employer, Settings};
 
@@ -72,6 +72,8 @@ struct Counts {
     latest: Vec<queries::LatestGroup>,
     open: Vec<queries::GroupCount>,
     opened: Vec<queries::GroupCount>,
+    opened_by_day: Vec<queries::OpenedDay>,
+    monthly: Vec<queries::LabelCount>,
 }
 
 /// Folds the counts into rows keyed by `key(branch, employer)`: per branch, per employer or
@@ -130,8 +132,10 @@ fn rows(
     (rows, histograms)
 }
 
+/// The dashboard, its queries split over `conn` and `spare` (when there is one).
 pub fn build(
     conn: &mut DbConn,
+    spare: Option<&mut DbConn>,
     scope: ReportScope,
     narrowing: Narrowing,
     from: NaiveDate,
@@ -173,11 +177,31 @@ pub fn build(
 
     let recent_from = to.checked_sub_days(Days::new(RECENT_DAYS)).unwrap_or(to);
     let case_condition = condition("c");
+    let ((members, open, opened), (latest, opened_by_day, monthly)) = side_by_side(
+        conn,
+        spare,
+        |conn| {
+            Ok((
+                queries::members(conn, &condition("m"))?,
+                queries::open_cases(conn, &case_condition)?,
+                queries::opened_by_group(conn, &case_condition, from, to)?,
+            ))
+        },
+        |conn| {
+            Ok((
+                queries::latest(conn, &condition("l"), to, recent_from, "1 = 0")?,
+                queries::opened_by_day(conn, &case_condition, from, to)?,
+                queries::monthly_caseload(conn, &condition("s"), from, to)?,
+            ))
+        },
+    )?;
     let counts = Counts {
-        members: queries::members(conn, &condition("m"))?,
-        latest: queries::latest(conn, &condition("l"), to, recent_from, "1 = 0")?,
-        open: queries::open_cases(conn, &case_condition)?,
-        opened: queries::opened_by_group(conn, &case_condition, from, to)?,
+        members,
+        latest,
+        open,
+        opened,
+        opened_by_day,
+        monthly,
     };
     let (branch_rows, _) = rows(&counts, |branch, _| branch, &threshold);
     let (employer_rows, _) = rows(&counts, |_, employer| employer, &threshold);
@@ -204,21 +228,21 @@ pub fn build(
         );
         month = m.checked_add_months(chrono::Months::new(1));
     }
-    for day in queries::opened_by_day(conn, &case_condition, from, to)? {
+    for day in &counts.opened_by_day {
         if let Some(row) = months.get_mut(day.month()) {
             row.opened += day.n;
-            *row.opened_by_type.entry(day.case_type).or_default() += day.n;
+            *row.opened_by_type.entry(day.case_type.clone()).or_default() += day.n;
         }
     }
-    let mut monthly: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
-    for count in queries::monthly_caseload(conn, &condition("s"), from, to)? {
+    let mut monthly: HashMap<&str, Vec<(i64, i64)>> = HashMap::new();
+    for count in &counts.monthly {
         monthly
-            .entry(count.label)
+            .entry(&count.label)
             .or_default()
             .push((count.key, count.n));
     }
     for (month, histogram) in monthly {
-        if let Some(row) = months.get_mut(&month) {
+        if let Some(row) = months.get_mut(month) {
             row.median_caseload_per_fte = stats::median(&histogram);
         }
     }

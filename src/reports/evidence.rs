@@ -11,7 +11,7 @@ use super::disclosure::{self, Shown};
 use super::queries::{self, LabelCount, LatestGroup, OpenedDay};
 use super::scope::ReportScope;
 use super::stats::{self, RelativeRisk, TwoByTwo};
-use crate::db::DbConn;
+use crate::db::{DbConn, side_by_side};
 use crate::error::AppError;
 use crate::models::{
     AgeBand, CaseType, Employer, EthnicGroup, Outcome, Settings, Stage, WorkloadFactor,
@@ -111,8 +111,10 @@ fn count_table(
     }
 }
 
+/// The evidence summary, its queries split over `conn` and `spare` (when there is one).
 pub fn build(
     conn: &mut DbConn,
+    spare: Option<&mut DbConn>,
     scope: ReportScope,
     from: NaiveDate,
     to: NaiveDate,
@@ -137,11 +139,49 @@ pub fn build(
     };
     let period = |a: NaiveDate, b: NaiveDate, column: &str| queries::between(column, a, b);
     let opened_now = format!("{} AND {case_scope}", period(from, to, "c.opened_on"));
+    let recent_from = to.checked_sub_days(Days::new(90)).unwrap_or(to);
+    let with_case = |types: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = l.member_id AND {}{types})",
+            period(from, to, "c.opened_on")
+        )
+    };
+    let disciplinary_or_ill_health = format!(
+        " AND c.case_type IN ('{}', '{}')",
+        CaseType::Disciplinary,
+        CaseType::IllHealth
+    );
+    // Case counts on one connection; members' caseloads at the end of the period (all, and
+    // those with a case in it) and at its start (all, and those with a disciplinary or
+    // ill-health case) on the other.
+    let ((days, days_before, outcomes, factors), (at_end, at_start)) = side_by_side(
+        conn,
+        spare,
+        |conn| {
+            Ok((
+                queries::opened_by_day(conn, &case_scope, from, to)?,
+                queries::opened_by_day(conn, &case_scope, previous_from, previous_to)?,
+                queries::closed_by_outcome(conn, &case_scope, from, to)?,
+                queries::factors(conn, &opened_now)?,
+            ))
+        },
+        |conn| {
+            Ok((
+                queries::latest(conn, &latest_scope, to, recent_from, &with_case(""))?,
+                queries::latest(
+                    conn,
+                    &latest_scope,
+                    from,
+                    from,
+                    &with_case(&disciplinary_or_ill_health),
+                )?,
+            ))
+        },
+    )?;
     let mut tables = Vec::new();
     let mut findings = Vec::new();
 
     // Cases by type, this period against the previous one; stage now reached; workload.
-    let days = queries::opened_by_day(conn, &case_scope, from, to)?;
     let fold = |days: &[OpenedDay], label: fn(&OpenedDay) -> &str| {
         let mut map: BTreeMap<String, i64> = BTreeMap::new();
         for day in days {
@@ -150,10 +190,7 @@ pub fn build(
         map
     };
     let now = fold(&days, |d| &d.case_type);
-    let before = fold(
-        &queries::opened_by_day(conn, &case_scope, previous_from, previous_to)?,
-        |d| &d.case_type,
-    );
+    let before = fold(&days_before, |d| &d.case_type);
     let types: Vec<(&str, &str)> = CaseType::ALL
         .iter()
         .map(|t| (t.as_str(), t.label()))
@@ -234,7 +271,7 @@ pub fn build(
         true,
         None,
     ));
-    let outcomes = counts_by_label(&queries::closed_by_outcome(conn, &case_scope, from, to)?);
+    let outcomes = counts_by_label(&outcomes);
     let outcome_labels: Vec<(&str, &str)> = Outcome::ALL
         .iter()
         .map(|o| (o.as_str(), o.label()))
@@ -288,7 +325,7 @@ pub fn build(
             "Workload pressure was recorded as a factor in {share}% of them."
         ));
     }
-    let factors = counts_by_label(&queries::factors(conn, &opened_now)?);
+    let factors = counts_by_label(&factors);
     let factor_labels: Vec<(&str, &str)> = WorkloadFactor::ALL
         .iter()
         .map(|f| (f.as_str(), f.label()))
@@ -303,15 +340,7 @@ pub fn build(
     ));
 
     // Caseload per FTE of represented members against all members, at the end of the period.
-    let recent_from = to.checked_sub_days(Days::new(90)).unwrap_or(to);
-    let with_case = |types: &str| {
-        format!(
-            "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = l.member_id AND {}{types})",
-            period(from, to, "c.opened_on")
-        )
-    };
-    // All members, and (flagged) those with a case in the period, in one pass.
-    let at_end = queries::latest(conn, &latest_scope, to, recent_from, &with_case(""))?;
+    // All members, and (flagged) those with a case in the period.
     let summary = |count: fn(&LatestGroup) -> i64| {
         let histogram: Vec<(i64, i64)> = at_end.iter().map(|r| (r.bucket(), count(r))).collect();
         let measured: i64 = histogram.iter().map(|(_, n)| n).sum();
@@ -360,17 +389,6 @@ pub fn build(
 
     // Relative risk of a disciplinary or ill-health case, above against at or below the safe
     // caseload at the start of the period.
-    let at_start = queries::latest(
-        conn,
-        &latest_scope,
-        from,
-        from,
-        &with_case(&format!(
-            " AND c.case_type IN ('{}', '{}')",
-            CaseType::Disciplinary,
-            CaseType::IllHealth
-        )),
-    )?;
     let split = |count: fn(&LatestGroup) -> i64| {
         at_start.iter().fold((0, 0), |(over, under), g| {
             if above(g) {

@@ -52,11 +52,13 @@ pub async fn dashboard_page(
         }
     };
     let caller = user.scope;
+    let db = state.db.clone();
     let board = state
         .db
         .run(move |conn| {
             scope.check_allowed(conn, caller)?;
-            dashboard::build(conn, scope, narrowing, from, to)
+            let mut spare = db.try_get();
+            dashboard::build(conn, spare.as_deref_mut(), scope, narrowing, from, to)
         })
         .await?;
     let months: Vec<String> = board.months.iter().map(|m| m.month.clone()).collect();

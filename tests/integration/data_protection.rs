@@ -44,7 +44,8 @@ async fn retention_anonymises_old_cases_and_keeps_the_counts() {
     let old_scope = ReportScope::National;
     let (from, to) = ("2015-01-01".parse().unwrap(), "2015-12-31".parse().unwrap());
     let before =
-        serde_json::to_value(evidence::build(&mut conn, old_scope, from, to).unwrap()).unwrap();
+        serde_json::to_value(evidence::build(&mut conn, None, old_scope, from, to).unwrap())
+            .unwrap();
 
     assert_eq!(
         protection::retention(&mut conn, today, false).unwrap(),
@@ -86,7 +87,8 @@ async fn retention_anonymises_old_cases_and_keeps_the_counts() {
     );
 
     let after =
-        serde_json::to_value(evidence::build(&mut conn, old_scope, from, to).unwrap()).unwrap();
+        serde_json::to_value(evidence::build(&mut conn, None, old_scope, from, to).unwrap())
+            .unwrap();
     assert_eq!(
         before["tables"], after["tables"],
         "evidence counts are unchanged"
@@ -131,9 +133,10 @@ async fn erasure_removes_identity_and_keeps_anonymous_counts() {
     let mut conn = app.state.db.get().unwrap();
     let from: NaiveDate = "2026-01-01".parse().unwrap();
     let to = Utc::now().date_naive().max("2026-06-01".parse().unwrap());
-    let before =
-        serde_json::to_value(evidence::build(&mut conn, ReportScope::National, from, to).unwrap())
-            .unwrap();
+    let before = serde_json::to_value(
+        evidence::build(&mut conn, None, ReportScope::National, from, to).unwrap(),
+    )
+    .unwrap();
     write_transaction(&mut conn, |c| {
         protection::erase_member(c, world.wigan_member)
     })
@@ -154,9 +157,10 @@ async fn erasure_removes_identity_and_keeps_anonymous_counts() {
         .first(&mut conn)
         .unwrap();
     assert_eq!(summary, None);
-    let after =
-        serde_json::to_value(evidence::build(&mut conn, ReportScope::National, from, to).unwrap())
-            .unwrap();
+    let after = serde_json::to_value(
+        evidence::build(&mut conn, None, ReportScope::National, from, to).unwrap(),
+    )
+    .unwrap();
     assert_eq!(
         before["tables"][0], after["tables"][0],
         "case counts by type unchanged"

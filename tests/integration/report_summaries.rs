@@ -225,3 +225,39 @@ async fn a_paused_bulk_load_is_rebuilt_to_the_same_summaries() {
     assert!(!summaries::paused(&mut conn).unwrap());
     assert_eq!(summaries(&mut conn), expected(&mut conn));
 }
+
+#[actix_rt::test]
+async fn reports_are_the_same_on_one_connection_or_two() {
+    use caseload::reports::scope::{Narrowing, ReportScope};
+    use caseload::reports::{dashboard, evidence};
+    let app = TestApp::new().await;
+    let mut conn = app.state.db.get().unwrap();
+    caseload::demo::load(&mut conn).unwrap().unwrap();
+    let mut spare = app.state.db.get().unwrap();
+    let to = chrono::Utc::now().date_naive();
+    let from = to - chrono::Days::new(365);
+    let alone = evidence::build(&mut conn, None, ReportScope::National, from, to).unwrap();
+    let paired =
+        evidence::build(&mut conn, Some(&mut spare), ReportScope::National, from, to).unwrap();
+    assert_eq!(
+        serde_json::to_value(&alone).unwrap(),
+        serde_json::to_value(&paired).unwrap()
+    );
+    assert!(alone.relative_risk.is_some(), "the demo data shows a risk");
+    let scope = ReportScope::National;
+    let alone = dashboard::build(&mut conn, None, scope, Narrowing::default(), from, to).unwrap();
+    let paired = dashboard::build(
+        &mut conn,
+        Some(&mut spare),
+        scope,
+        Narrowing::default(),
+        from,
+        to,
+    )
+    .unwrap();
+    assert_eq!(
+        serde_json::to_value(&alone).unwrap(),
+        serde_json::to_value(&paired).unwrap()
+    );
+    assert!(alone.total.members > 0 && alone.total.median_caseload_per_fte.is_some());
+}
