@@ -123,6 +123,7 @@ direct() {
   sql=$(direct_ms "$work/direct.sql")
   printf '%s\t%s\t%s\t%s\n' "$name" "$(echo "$took * 1000" | bc)" "$sql" "$(wc -l < "$work/direct.sql")" >> "$work/direct.tsv"
 }
+sleep 2  # let the last in-flight request of the scenarios above finish and log
 direct "dashboard, one region, one year" "$base/api/v1/dashboard?from=$year_ago" "$organiser"
 direct "dashboard, national, one year" "$base/api/v1/dashboard?from=$year_ago" "$admin"
 direct "evidence summary, national, one year" "$base/api/v1/evidence?scope=national&from=$year_ago" "$delegate"
