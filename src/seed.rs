@@ -437,6 +437,12 @@ pub fn seed(
         )
     })?;
     crate::reports::summaries::rebuild(conn)?;
+    #[cfg(feature = "postgres")]
+    if let DbConn::Pg(pg) = conn {
+        // After a bulk load PostgreSQL has no statistics to plan with and no visibility map
+        // for index-only scans until autovacuum comes round: give it both now.
+        diesel::connection::SimpleConnection::batch_execute(pg, "VACUUM ANALYZE")?;
+    }
     Ok(Seeded {
         rows,
         seconds: started.elapsed().as_secs_f64(),

@@ -148,17 +148,21 @@ pub fn latest(
     groups.extend(load::<LatestGroup>(
         conn,
         &format!(
-            "SELECT l.branch_id AS branch, l.employer_id AS employer, \
-                    CAST(w.open_cases AS BIGINT) AS open_cases, l.fte AS fte, COUNT(*) AS members, \
-                    CAST(SUM(CASE WHEN w.recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
-                    CAST(SUM(CASE WHEN {flag} THEN 1 ELSE 0 END) AS BIGINT) AS flagged \
-             FROM workload_latest l \
-             JOIN workload_records w ON w.id = ( \
-                 SELECT w2.id FROM workload_records w2 \
-                 WHERE w2.member_id = l.member_id AND w2.recorded_on <= {on} \
-                 ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
-             WHERE l.recorded_on > {on} AND {condition} \
-             GROUP BY l.branch_id, l.employer_id, w.open_cases, l.fte"
+            "SELECT branch, employer, CAST(open_cases AS BIGINT) AS open_cases, fte, \
+                    COUNT(*) AS members, \
+                    CAST(SUM(CASE WHEN recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
+                    CAST(SUM(flag) AS BIGINT) AS flagged \
+             FROM (SELECT l.branch_id AS branch, l.employer_id AS employer, l.fte AS fte, \
+                          (SELECT w.open_cases FROM workload_records w \
+                           WHERE w.member_id = l.member_id AND w.recorded_on <= {on} \
+                           ORDER BY w.recorded_on DESC, w.id DESC LIMIT 1) AS open_cases, \
+                          (SELECT MAX(w.recorded_on) FROM workload_records w \
+                           WHERE w.member_id = l.member_id AND w.recorded_on <= {on}) AS recorded_on, \
+                          CASE WHEN {flag} THEN 1 ELSE 0 END AS flag \
+                   FROM workload_latest l \
+                   WHERE l.recorded_on > {on} AND {condition}) x \
+             WHERE open_cases IS NOT NULL \
+             GROUP BY branch, employer, open_cases, fte"
         ),
     )?);
     Ok(groups)

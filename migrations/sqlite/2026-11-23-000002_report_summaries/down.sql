@@ -6,6 +6,8 @@ DROP TABLE summaries_paused;
 DROP TABLE workload_monthly;
 DROP TABLE workload_latest;
 DROP INDEX members_branch_employer;
+DROP INDEX workload_records_member_recorded_on;
+CREATE INDEX workload_records_member_recorded_on ON workload_records (member_id, recorded_on);
 DROP INDEX cases_member_id;
 CREATE INDEX cases_member_id ON cases (member_id);
 DROP INDEX cases_closed_on;

@@ -17,6 +17,9 @@ CREATE INDEX cases_closed_on ON cases (closed_on, outcome, branch_id);
 CREATE INDEX members_branch_employer ON members (branch_id, employer_id);
 DROP INDEX cases_member_id;
 CREATE INDEX cases_member_id ON cases (member_id, opened_on, case_type);
+-- A member's record on a past date, read from the index alone.
+DROP INDEX workload_records_member_recorded_on;
+CREATE INDEX workload_records_member_recorded_on ON workload_records (member_id, recorded_on, id, open_cases);
 
 -- Each member's latest workload record (latest date, then latest entry), with the member's
 -- branch, employer and FTE.
