@@ -25,9 +25,10 @@ macro_rules! db_run {
     };
 }
 
-/// Set on every SQLite connection: WAL so readers never block the writer, a busy timeout so
-/// writers queue instead of failing with "database is locked", and enforced foreign keys.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; \
+/// Set on every SQLite connection: a busy timeout so writers queue instead of failing with
+/// "database is locked" (first, so that switching the journal mode waits too when the pool opens
+/// several connections at once), WAL so readers never block the writer, and enforced foreign keys.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; \
      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 /// Set on every PostgreSQL connection: no JIT compilation. Our report queries run in tens to
