@@ -69,17 +69,29 @@ pub async fn get_dashboard(
     let get = |k: &str| query.get(k).cloned();
     let (scope, narrowing) = dashboard_scope(&user, &get)?;
     let (from, to) = period(&get)?;
+    let board = dashboard_for(&state, &user, scope, narrowing, from, to).await?;
+    Ok(HttpResponse::Ok().json(board))
+}
+
+/// Builds a dashboard for a caller, checking the scope is theirs.
+pub async fn dashboard_for(
+    state: &web::Data<AppState>,
+    user: &CurrentUser,
+    scope: ReportScope,
+    narrowing: Narrowing,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<board::Dashboard, AppError> {
     let caller = user.scope;
     let db = state.db.clone();
-    let board = state
+    state
         .db
         .run(move |conn| {
             scope.check_allowed(conn, caller)?;
             let mut spare = db.try_get();
             board::build(conn, spare.as_deref_mut(), scope, narrowing, from, to)
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(board))
+        .await
 }
 
 /// The evidence scope asked for (`scope=national|region:ID|branch:ID`), or the caller's widest.

@@ -10,12 +10,11 @@ use super::layout;
 use super::page::{FormProblem, PageError, render, render_status};
 use crate::api::query::parse;
 use crate::api::reports::{
-    Format, dashboard_scope, evidence_for, evidence_response, evidence_scope, period,
+    Format, dashboard_for, dashboard_scope, evidence_for, evidence_response, evidence_scope, period,
 };
 use crate::auth::CurrentUser;
 use crate::models::{Branch, CaseType, Region};
 use crate::reports::chart;
-use crate::reports::dashboard;
 use crate::state::AppState;
 
 /// Regions and branches to choose a scope from.
@@ -51,16 +50,7 @@ pub async fn dashboard_page(
             return render_status("reports/dashboard.html", &context, problem.status);
         }
     };
-    let caller = user.scope;
-    let db = state.db.clone();
-    let board = state
-        .db
-        .run(move |conn| {
-            scope.check_allowed(conn, caller)?;
-            let mut spare = db.try_get();
-            dashboard::build(conn, spare.as_deref_mut(), scope, narrowing, from, to)
-        })
-        .await?;
+    let board = dashboard_for(&state, &user, scope, narrowing, from, to).await?;
     let months: Vec<String> = board.months.iter().map(|m| m.month.clone()).collect();
     let series: Vec<(String, Vec<i64>)> = CaseType::ALL
         .iter()
