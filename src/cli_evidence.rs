@@ -4,9 +4,10 @@ use std::io::Write;
 
 use caseload::api::reports::Format;
 use caseload::db::Database;
+use caseload::reports::period::MonthPeriod;
 use caseload::reports::scope::ReportScope;
 use caseload::reports::{evidence, render};
-use chrono::{Months, NaiveDate, Utc};
+use chrono::Utc;
 
 use crate::cli_error;
 
@@ -15,35 +16,43 @@ pub struct EvidenceArgs {
     /// national, region:ID or branch:ID
     #[arg(long, default_value = "national")]
     scope: ReportScope,
-    /// First day of the period (default: a year before --to).
+    /// First month of the period, YYYY-MM (default: eleven months before --to).
     #[arg(long)]
-    from: Option<NaiveDate>,
-    /// Last day of the period (default: today).
+    from: Option<String>,
+    /// Last month of the period, YYYY-MM, included (default: last month).
     #[arg(long)]
-    to: Option<NaiveDate>,
+    to: Option<String>,
     /// md, csv or json
     #[arg(long, default_value = "md")]
     format: Format,
 }
 
 pub fn run(db: &Database, args: EvidenceArgs) -> anyhow::Result<()> {
-    let to = args.to.unwrap_or_else(|| Utc::now().date_naive());
-    let from = args.from.unwrap_or_else(|| {
-        to.checked_sub_months(Months::new(12))
-            .and_then(|d| d.succ_opt())
-            .unwrap_or(to)
-    });
-    if from > to {
-        anyhow::bail!("--from must not be after --to");
-    }
+    let period = MonthPeriod::parse(
+        args.from.as_deref(),
+        args.to.as_deref(),
+        true,
+        Utc::now().date_naive(),
+    )
+    .map_err(cli_error)?;
     let mut conn = db.get().map_err(cli_error)?;
-    let summary = evidence::build(&mut conn, db.try_get().as_deref_mut(), args.scope, from, to)
-        .map_err(cli_error)?;
+    let settings = evidence::admit(&mut conn, args.scope, period).map_err(cli_error)?;
+    let summary = evidence::build(
+        &mut conn,
+        db.try_get().as_deref_mut(),
+        args.scope,
+        period,
+        &settings,
+    )
+    .map_err(cli_error)?;
     caseload::audit::record(
         &mut conn,
         caseload::audit::Event::new(None, "read", "evidence").detail(format!(
-            "scope={} from={from} to={to} (command line)",
-            args.scope
+            "scope={} from={} to={} format={} (command line)",
+            args.scope,
+            period.from,
+            period.to,
+            args.format.name()
         )),
     )
     .map_err(cli_error)?;

@@ -34,8 +34,11 @@ pub enum AppError {
         message: String,
         fields: FieldErrors,
     },
-    #[error("too many attempts; try again later")]
-    TooManyRequests { retry_after_secs: u64 },
+    #[error("{message}")]
+    TooManyRequests {
+        retry_after_secs: u64,
+        message: String,
+    },
     /// The database cannot be reached; the cause is logged, not shown.
     #[error("the database is unavailable; try again shortly")]
     Unavailable(String),
@@ -137,7 +140,10 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         self.log();
         let mut response = HttpResponse::build(self.status_code());
-        if let Self::TooManyRequests { retry_after_secs } = self {
+        if let Self::TooManyRequests {
+            retry_after_secs, ..
+        } = self
+        {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         if matches!(self, Self::Unavailable(_)) {

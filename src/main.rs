@@ -47,7 +47,7 @@ enum Command {
         #[command(subcommand)]
         what: cli_import::ImportCommand,
     },
-    /// Print an anonymised evidence summary (small numbers suppressed).
+    /// Print an anonymised evidence summary (perturbed counts, whole months).
     Evidence(cli_evidence::EvidenceArgs),
     /// Anonymise cases closed more than the retention period ago (dry run without --apply).
     Retention {

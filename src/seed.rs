@@ -194,6 +194,7 @@ pub fn seed(
                         },
                     ));
                     new_members.push(NewMember {
+                        record_key: crate::models::RecordKey::random(),
                         search_text: member::search_text(first, last, &number),
                         branch_id: *branch,
                         employer_id: employer,
@@ -284,6 +285,7 @@ pub fn seed(
                     closed.then(|| (opened + Days::new(rng.random_range(20..120))).min(today));
                 let case_type = types[rng.random_range(0..types.len())];
                 new_cases.push(NewCase {
+                    record_key: crate::models::RecordKey::random(),
                     reference: format!("{}-{}-{:05}", codes[&branch], opened.year(), number),
                     member_id: Some(member),
                     branch_id: branch,

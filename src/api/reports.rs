@@ -10,6 +10,8 @@ use super::query::parse;
 use crate::audit::Event;
 use crate::auth::{CurrentUser, Scope};
 use crate::error::AppError;
+use crate::reports::allowance;
+use crate::reports::period::MonthPeriod;
 use crate::reports::scope::{Narrowing, ReportScope};
 use crate::reports::{dashboard as board, evidence as summary, render};
 use crate::state::{AppState, read_audited};
@@ -110,6 +112,16 @@ pub enum Format {
     Markdown,
 }
 
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Csv => "csv",
+            Self::Markdown => "md",
+        }
+    }
+}
+
 impl std::str::FromStr for Format {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
@@ -149,28 +161,59 @@ pub fn evidence_response(e: &summary::Evidence, format: Format) -> HttpResponse 
     }
 }
 
-/// Builds evidence for a caller, checking the scope is theirs; audited (no ids: nothing identifiable).
+/// Builds evidence for a caller: the scope must be theirs to see and big enough, the period
+/// whole months and long enough, and the summary within their daily allowance. Audited with
+/// scope, period and format (no ids: nothing identifiable), refused requests too.
 pub async fn evidence_for(
     state: &web::Data<AppState>,
     user: &CurrentUser,
     scope: ReportScope,
-    from: NaiveDate,
-    to: NaiveDate,
+    period: MonthPeriod,
+    format: &'static str,
 ) -> Result<summary::Evidence, AppError> {
     let caller = user.scope;
     let actor = user.id();
     let db = state.db.clone();
     read_audited(state, move |conn, audit| {
-        scope.check_allowed(conn, caller)?;
-        let mut spare = db.try_get();
-        let built = summary::build(conn, spare.as_deref_mut(), scope, from, to)?;
-        audit.read(
-            Event::new(Some(actor), "read", "evidence")
-                .detail(format!("scope={scope} from={from} to={to}")),
+        let detail = format!(
+            "scope={scope} from={} to={} format={format}",
+            period.from, period.to
         );
-        Ok(built)
+        let answer = (|| {
+            scope.check_allowed(conn, caller)?;
+            let settings = summary::admit(conn, scope, period)?;
+            allowance::claim(
+                conn,
+                actor,
+                scope,
+                period,
+                Utc::now().naive_utc(),
+                settings.evidence_daily_allowance,
+            )?;
+            let mut spare = db.try_get();
+            summary::build(conn, spare.as_deref_mut(), scope, period, &settings)
+        })();
+        let event = Event::new(Some(actor), "read", "evidence");
+        audit.read(match &answer {
+            Ok(_) => event.detail(detail),
+            Err(error) => event.detail(format!("{detail} refused={}", error.code())),
+        });
+        answer
     })
     .await
+}
+
+/// The evidence period from `from` and `to`: dates in the API, months too on pages.
+pub fn evidence_period(
+    get: &dyn Fn(&str) -> Option<String>,
+    months: bool,
+) -> Result<MonthPeriod, AppError> {
+    MonthPeriod::parse(
+        get("from").as_deref(),
+        get("to").as_deref(),
+        months,
+        Utc::now().date_naive(),
+    )
 }
 
 #[get("/evidence")]
@@ -181,8 +224,8 @@ pub async fn get_evidence(
 ) -> Result<HttpResponse, AppError> {
     let get = |k: &str| query.get(k).cloned();
     let scope = evidence_scope(&user, &get)?;
-    let (from, to) = period(&get)?;
+    let period = evidence_period(&get, false)?;
     let format = parse::<Format>("format", get("format").as_deref())?.unwrap_or(Format::Json);
-    let built = evidence_for(&state, &user, scope, from, to).await?;
+    let built = evidence_for(&state, &user, scope, period, format.name()).await?;
     Ok(evidence_response(&built, format))
 }

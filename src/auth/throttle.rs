@@ -59,6 +59,7 @@ impl LoginThrottle {
         if !wait.is_zero() {
             return Err(AppError::TooManyRequests {
                 retry_after_secs: wait.as_secs().max(1),
+                message: "too many attempts; try again later".into(),
             });
         }
         for key in keys {

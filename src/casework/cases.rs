@@ -227,6 +227,7 @@ pub fn create(conn: &mut DbConn, actor: Actor, input: CaseInput) -> Result<CaseV
     let case = Case::create(
         conn,
         &NewCase {
+            record_key: crate::models::RecordKey::random(),
             reference,
             member_id: Some(member.id),
             branch_id: branch.id,

@@ -153,6 +153,7 @@ pub fn create(
 
 pub fn new_member(branch: BranchId, employer: EmployerId, f: MemberFields) -> NewMember {
     NewMember {
+        record_key: crate::models::RecordKey::random(),
         search_text: f.search_text(),
         branch_id: branch,
         employer_id: employer,

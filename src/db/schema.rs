@@ -69,6 +69,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         employer_id -> Nullable<Int8>,
+        record_key -> Int4,
     }
 }
 
@@ -94,6 +95,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    evidence_requests (user_id, day, scope, from_on, to_on) {
+        user_id -> Int8,
+        day -> Date,
+        scope -> Text,
+        from_on -> Date,
+        to_on -> Date,
+    }
+}
+
+diesel::table! {
     members (id) {
         id -> Int8,
         branch_id -> Int8,
@@ -113,6 +124,7 @@ diesel::table! {
         search_text -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        record_key -> Int4,
     }
 }
 
@@ -219,6 +231,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     deadlines,
     employers,
+    evidence_requests,
     members,
     regions,
     settings,

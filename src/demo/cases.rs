@@ -122,6 +122,7 @@ pub fn generate(
             let case = Case::create(
                 conn,
                 &NewCase {
+                    record_key: crate::models::RecordKey::random(),
                     reference,
                     member_id: Some(*member),
                     branch_id: *branch_id,

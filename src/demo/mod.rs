@@ -235,6 +235,7 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
             let base = rng.random_range(8.5..14.0) * if busy { *pressure } else { 1.0 };
             profiles.push((base, fte));
             new_members.push(NewMember {
+                record_key: crate::models::RecordKey::random(),
                 search_text: member::search_text(first, last, &number),
                 branch_id: *branch,
                 employer_id: *employer,

@@ -52,6 +52,7 @@ pub struct NewCase {
     pub assigned_to: Option<UserId>,
     pub referred_to_region: bool,
     pub summary: Option<String>,
+    pub record_key: super::RecordKey,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -217,7 +218,7 @@ impl Case {
     pub fn create(conn: &mut DbConn, new: &NewCase) -> QueryResult<Case> {
         diesel::insert_into(cases::table)
             .values(new)
-            .returning(cases::all_columns)
+            .returning(<Case as Selectable<crate::db::Sql>>::construct_selection())
             .get_result(conn)
     }
 
@@ -225,7 +226,7 @@ impl Case {
         changes.updated_at = Some(chrono::Utc::now().naive_utc());
         diesel::update(cases::table.find(id))
             .set(changes)
-            .returning(cases::all_columns)
+            .returning(<Case as Selectable<crate::db::Sql>>::construct_selection())
             .get_result(conn)
     }
 

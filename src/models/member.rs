@@ -52,6 +52,7 @@ pub struct NewMember {
     pub age_band: Option<AgeBand>,
     pub ethnic_group: Option<EthnicGroup>,
     pub search_text: String,
+    pub record_key: super::RecordKey,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -176,7 +177,7 @@ impl Member {
     pub fn create(conn: &mut DbConn, new: &NewMember) -> QueryResult<Member> {
         diesel::insert_into(members::table)
             .values(new)
-            .returning(members::all_columns)
+            .returning(<Member as Selectable<crate::db::Sql>>::construct_selection())
             .get_result(conn)
     }
 
@@ -188,7 +189,7 @@ impl Member {
         changes.updated_at = Some(chrono::Utc::now().naive_utc());
         diesel::update(members::table.find(id))
             .set(changes)
-            .returning(members::all_columns)
+            .returning(<Member as Selectable<crate::db::Sql>>::construct_selection())
             .get_result(conn)
     }
 }

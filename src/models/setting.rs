@@ -27,6 +27,14 @@ pub struct Settings {
     pub appeal_working_days: i64,
     /// Years after closing before a case is anonymised.
     pub retention_years: i64,
+    /// D: the largest noise added to a published evidence count.
+    pub evidence_max_noise: i64,
+    /// The shortest evidence period, in whole months.
+    pub evidence_min_months: i64,
+    /// The fewest members a branch or region (or the whole union) needs to be an evidence scope.
+    pub evidence_min_scope_members: i64,
+    /// Distinct evidence summaries a user may ask for each day.
+    pub evidence_daily_allowance: i64,
 }
 
 /// Each setting's key, label and the range an administrator may choose from.
@@ -54,6 +62,30 @@ pub const SETTINGS: &[(&str, &str, f64, f64)] = &[
         "Years to keep closed cases before anonymising",
         1.0,
         100.0,
+    ),
+    (
+        "evidence_max_noise",
+        "Largest noise added to an evidence count (D)",
+        1.0,
+        5.0,
+    ),
+    (
+        "evidence_min_months",
+        "Shortest evidence period (whole months)",
+        1.0,
+        24.0,
+    ),
+    (
+        "evidence_min_scope_members",
+        "Fewest members a branch or region needs for its own evidence",
+        20.0,
+        100000.0,
+    ),
+    (
+        "evidence_daily_allowance",
+        "Distinct evidence summaries a user may ask for each day",
+        1.0,
+        10000.0,
     ),
 ];
 
@@ -109,6 +141,10 @@ impl Settings {
             disclosure_threshold: number("disclosure_threshold")? as i64,
             appeal_working_days: number("appeal_working_days")? as i64,
             retention_years: number("retention_years")? as i64,
+            evidence_max_noise: number("evidence_max_noise")? as i64,
+            evidence_min_months: number("evidence_min_months")? as i64,
+            evidence_min_scope_members: number("evidence_min_scope_members")? as i64,
+            evidence_daily_allowance: number("evidence_daily_allowance")? as i64,
         })
     }
 }

@@ -189,7 +189,7 @@ pub fn build(
         },
         |conn| {
             Ok((
-                queries::latest(conn, &condition("l"), to, recent_from, "1 = 0")?,
+                queries::latest(conn, &condition("l"), to, recent_from, "1 = 0", false)?,
                 queries::opened_by_day(conn, &case_condition, from, to)?,
                 queries::monthly_caseload(conn, &condition("s"), from, to)?,
             ))

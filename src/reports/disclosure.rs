@@ -1,215 +1,116 @@
-//! Statistical disclosure control. A count from 1 to k−1 is shown as `<k`, zero as `0`; a
-//! percentage only when its numerator and denominator are both at least k; and where a total
-//! would let a suppressed cell be worked out, the next-smallest cell in that row or column is
-//! suppressed too (secondary suppression), or failing that the total itself.
+//! Statistical disclosure control of the evidence: cell-key perturbation. Every published count
+//! is the true count plus a noise of at most ±D looked up in the perturbation table by the count
+//! and its cell key (the sum of its records' keys modulo 4096), so the same records always give
+//! the same figure and two counts whose records differ get independent noise. A published count
+//! from 1 to k−1 is shown as `<k`; zero stays zero. Shares and changes are computed from
+//! published counts only, and only when both are at least k. docs/EVIDENCE.md has the method.
 
-use serde::Serialize;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign};
 
-/// A count as it may be shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum Shown {
-    Count(i64),
-    Suppressed,
+use super::ptable;
+use crate::models::record_key::KEYS;
+
+/// The records counted in one cell: how many, and the sum of their record keys.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cell {
+    pub n: i64,
+    pub key_sum: i64,
 }
 
-impl Shown {
-    pub fn text(self, k: i64) -> String {
-        match self {
-            Shown::Count(n) => n.to_string(),
-            Shown::Suppressed => format!("<{k}"),
-        }
+impl Cell {
+    pub fn new(n: i64, key_sum: i64) -> Self {
+        Self { n, key_sum }
     }
 
-    pub fn is_suppressed(self) -> bool {
-        matches!(self, Shown::Suppressed)
-    }
-}
-
-/// Primary suppression of one count.
-pub fn count(n: i64, k: i64) -> Shown {
-    if n > 0 && n < k {
-        Shown::Suppressed
-    } else {
-        Shown::Count(n)
+    /// The cell key: the sum of the records' keys modulo 4096.
+    pub fn cell_key(self) -> i64 {
+        self.key_sum.rem_euclid(i64::from(KEYS))
     }
 }
 
-/// A percentage, or `None` when either part is under k (or suppressed).
-pub fn percent(numerator: i64, denominator: i64, k: i64) -> Option<f64> {
-    (numerator >= k && denominator >= k && denominator > 0)
-        .then(|| (numerator as f64 / denominator as f64 * 1000.0).round() / 10.0)
-}
-
-/// A table of counts with row and column totals, suppressed so that no suppressed cell can be
-/// recovered by subtraction from a shown total.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Protected {
-    pub cells: Vec<Vec<Shown>>,
-    pub row_totals: Vec<Shown>,
-    pub column_totals: Vec<Shown>,
-    pub grand_total: Shown,
-}
-
-pub fn protect(counts: &[Vec<i64>], k: i64) -> Protected {
-    protect_with(counts, k, true)
-}
-
-/// As [`protect`]; `row_totals_published` false when a table shows only its column totals
-/// (so rows need no protection of their own).
-pub fn protect_with(counts: &[Vec<i64>], k: i64, row_totals_published: bool) -> Protected {
-    let rows = counts.len();
-    let columns = counts.first().map_or(0, Vec::len);
-    let mut hidden: Vec<Vec<bool>> = counts
-        .iter()
-        .map(|row| row.iter().map(|n| *n > 0 && *n < k).collect())
-        .collect();
-    let row_total = |r: usize| counts[r].iter().sum::<i64>();
-    let column_total = |c: usize| counts.iter().map(|row| row[c]).sum::<i64>();
-    let mut row_total_hidden: Vec<bool> = (0..rows)
-        .map(|r| {
-            let t = row_total(r);
-            t > 0 && t < k
-        })
-        .collect();
-    let mut column_total_hidden: Vec<bool> = (0..columns)
-        .map(|c| {
-            let t = column_total(c);
-            t > 0 && t < k
-        })
-        .collect();
-
-    let grand: i64 = counts.iter().flatten().sum();
-    let mut grand_hidden = grand > 0 && grand < k;
-    // Repeat until no line (row or column with a shown total) has exactly one hidden cell.
-    loop {
-        let mut changed = false;
-        for r in 0..rows {
-            if row_total_hidden[r] || !row_totals_published {
-                continue;
-            }
-            let line: Vec<(usize, i64, bool)> = (0..columns)
-                .map(|c| (c, counts[r][c], hidden[r][c]))
-                .collect();
-            match lone_hidden(&line) {
-                Some(Some(c)) => {
-                    hidden[r][c] = true;
-                    changed = true;
-                }
-                Some(None) => {
-                    row_total_hidden[r] = true;
-                    changed = true;
-                }
-                None => {}
-            }
-        }
-        for c in 0..columns {
-            if column_total_hidden[c] {
-                continue;
-            }
-            let line: Vec<(usize, i64, bool)> =
-                (0..rows).map(|r| (r, counts[r][c], hidden[r][c])).collect();
-            match lone_hidden(&line) {
-                Some(Some(r)) => {
-                    hidden[r][c] = true;
-                    changed = true;
-                }
-                Some(None) => {
-                    column_total_hidden[c] = true;
-                    changed = true;
-                }
-                None => {}
-            }
-        }
-        // A lone hidden row (or column) total would be recovered from the grand total.
-        let row_values: Vec<i64> = (0..rows).map(row_total).collect();
-        match lone_hidden(&line_of(&row_values, &row_total_hidden)).filter(|_| row_totals_published)
-        {
-            Some(Some(i)) => {
-                row_total_hidden[i] = true;
-                changed = true;
-            }
-            Some(None) if !grand_hidden => {
-                grand_hidden = true;
-                changed = true;
-            }
-            _ => {}
-        }
-        let column_values: Vec<i64> = (0..columns).map(column_total).collect();
-        match lone_hidden(&line_of(&column_values, &column_total_hidden)) {
-            Some(Some(i)) => {
-                column_total_hidden[i] = true;
-                changed = true;
-            }
-            Some(None) if !grand_hidden => {
-                grand_hidden = true;
-                changed = true;
-            }
-            _ => {}
-        }
-        if !changed {
-            break;
-        }
-    }
-    Protected {
-        cells: (0..rows)
-            .map(|r| {
-                (0..columns)
-                    .map(|c| {
-                        if hidden[r][c] {
-                            Shown::Suppressed
-                        } else {
-                            Shown::Count(counts[r][c])
-                        }
-                    })
-                    .collect()
-            })
-            .collect(),
-        row_totals: (0..rows)
-            .map(|r| {
-                if row_total_hidden[r] {
-                    Shown::Suppressed
-                } else {
-                    Shown::Count(row_total(r))
-                }
-            })
-            .collect(),
-        column_totals: (0..columns)
-            .map(|c| {
-                if column_total_hidden[c] {
-                    Shown::Suppressed
-                } else {
-                    Shown::Count(column_total(c))
-                }
-            })
-            .collect(),
-        grand_total: if grand_hidden {
-            Shown::Suppressed
-        } else {
-            Shown::Count(grand)
-        },
+impl Add for Cell {
+    type Output = Cell;
+    fn add(self, other: Cell) -> Cell {
+        Cell::new(self.n + other.n, self.key_sum + other.key_sum)
     }
 }
 
-fn line_of(values: &[i64], hidden: &[bool]) -> Vec<(usize, i64, bool)> {
-    values
-        .iter()
-        .zip(hidden)
-        .enumerate()
-        .map(|(i, (n, h))| (i, *n, *h))
-        .collect()
+impl AddAssign for Cell {
+    fn add_assign(&mut self, other: Cell) {
+        *self = *self + other;
+    }
 }
 
-/// In a line whose total is shown: when exactly one cell is hidden, the cell to hide next
-/// (the smallest shown non-zero one), or `Some(None)` when there is none and the total must go.
-fn lone_hidden(line: &[(usize, i64, bool)]) -> Option<Option<usize>> {
-    if line.iter().filter(|(_, _, h)| *h).count() != 1 {
-        return None;
+impl Sum for Cell {
+    fn sum<I: Iterator<Item = Cell>>(iter: I) -> Cell {
+        iter.fold(Cell::default(), Add::add)
     }
-    let candidate = line
-        .iter()
-        .filter(|(_, n, h)| !h && *n > 0)
-        .min_by_key(|(i, n, _)| (*n, *i))
-        .map(|(i, _, _)| *i);
-    Some(candidate)
+}
+
+/// A count as published (already perturbed). Its value is private to this module: other code
+/// reaches it only through [`Disclosure::usable`], which withholds values under k.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published(i64);
+
+/// The rules: k (counts from 1 to k−1 are shown as `<k`) and D (the largest noise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Disclosure {
+    pub k: i64,
+    pub max_noise: i64,
+}
+
+impl Disclosure {
+    /// The published value of a cell: zero for no records, otherwise the count plus its noise
+    /// (never zero: the table does not take a count of one or more below one).
+    pub fn publish(self, cell: Cell) -> Published {
+        if cell.n <= 0 {
+            return Published(0);
+        }
+        let noise = ptable::shipped().noise(self.max_noise, cell.n, cell.cell_key());
+        Published((cell.n + noise).max(1))
+    }
+
+    /// How a published count reads: `0`, `<k`, or the number.
+    pub fn text(self, p: Published) -> String {
+        match p.0 {
+            0 => "0".into(),
+            n if n < self.k => format!("<{}", self.k),
+            n => n.to_string(),
+        }
+    }
+
+    /// `publish` then `text`.
+    pub fn show(self, cell: Cell) -> String {
+        self.text(self.publish(cell))
+    }
+
+    /// The published value when it may be used in a figure (at least k), else `None`.
+    pub fn usable(self, p: Published) -> Option<i64> {
+        (p.0 >= self.k).then_some(p.0)
+    }
+
+    /// Whether the published count reads as `<k`.
+    pub fn is_small(self, p: Published) -> bool {
+        p.0 > 0 && p.0 < self.k
+    }
+
+    /// A share in whole percent of two published counts, both at least k (capped at 100: noise
+    /// can put a part above its whole).
+    pub fn share(self, part: Published, whole: Published) -> Option<i64> {
+        let (part, whole) = (self.usable(part)?, self.usable(whole)?);
+        Some(((part * 200 + whole) / (2 * whole)).min(100))
+    }
+
+    /// The change in whole percent from `before` to `now`, both published and at least k.
+    pub fn change(self, now: Published, before: Published) -> Option<i64> {
+        let (now, before) = (self.usable(now)?, self.usable(before)?);
+        let tenths = (now - before) * 1000 / before;
+        Some((tenths + if tenths >= 0 { 5 } else { -5 }) / 10)
+    }
+}
+
+/// A share as a table cell: `57%`, or `—` when it is not shown.
+pub fn percent_text(share: Option<i64>) -> String {
+    share.map_or_else(|| "—".into(), |v| format!("{v}%"))
 }

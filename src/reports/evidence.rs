@@ -1,23 +1,25 @@
-//! Anonymised evidence summaries for delegates: counts, trends and risk ratios with small
-//! numbers suppressed. Nothing here names a member, shows a membership number or contact detail,
-//! or carries free text: only enumeration labels, counts and rates.
+//! Anonymised evidence summaries for delegates: counts, trends and risk ratios under cell-key
+//! perturbation (see [`super::disclosure`] and docs/EVIDENCE.md). Nothing here names a member,
+//! shows a membership number or contact detail, or carries free text: only enumeration labels,
+//! perturbed counts and figures computed from them.
 
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
-use super::disclosure::{self, Shown};
+use super::disclosure::{Cell, Disclosure, Published, percent_text};
+use super::period::MonthPeriod;
 use super::queries::{self, LabelCount, LatestGroup, OpenedDay};
 use super::scope::ReportScope;
-use super::stats::{self, RelativeRisk, TwoByTwo};
+use super::stats::{self, PublishedRisk, TwoByTwo};
 use crate::db::{DbConn, side_by_side};
 use crate::error::AppError;
 use crate::models::{
     AgeBand, CaseType, Employer, EthnicGroup, Outcome, Settings, Stage, WorkloadFactor,
 };
 
-/// A table as published: every cell already suppressed and formatted.
+/// A table as published: every cell already perturbed and formatted.
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {
     pub title: String,
@@ -39,68 +41,108 @@ pub struct Evidence {
     pub scope_name: String,
     pub from: NaiveDate,
     pub to: NaiveDate,
+    pub months: u32,
     pub previous_from: NaiveDate,
     pub previous_to: NaiveDate,
-    /// k: counts from 1 to k−1 are shown as `<k`.
+    /// k: published counts from 1 to k−1 are shown as `<k`.
     pub threshold: i64,
+    /// D: the largest noise added to a count.
+    pub max_noise: i64,
     pub safe_caseload: f64,
     pub findings: Vec<String>,
     pub tables: Vec<Table>,
-    /// Shown only when every count behind it is at least k.
-    pub relative_risk: Option<RelativeRisk>,
+    /// From the published counts, to two decimal places; only when all four are at least k.
+    pub relative_risk: Option<PublishedRisk>,
+    /// How to read the figures; every format carries these lines.
+    pub method: Vec<String>,
 }
 
-fn counts_by_label(rows: &[LabelCount]) -> BTreeMap<String, i64> {
-    let mut map = BTreeMap::new();
+/// Checks that a summary may be made for this scope and period (whole months, long enough; a
+/// scope with enough members) and returns the settings it is made with.
+pub fn admit(
+    conn: &mut DbConn,
+    scope: ReportScope,
+    period: MonthPeriod,
+) -> Result<Settings, AppError> {
+    let settings = Settings::load(conn)?;
+    period.check_length(settings.evidence_min_months)?;
+    let members: i64 = queries::members(conn, &scope.condition("m"))?
+        .iter()
+        .map(|g| g.n)
+        .sum();
+    if members < settings.evidence_min_scope_members {
+        let minimum = settings.evidence_min_scope_members;
+        return Err(AppError::invalid(
+            "scope",
+            match scope {
+                ReportScope::National => format!(
+                    "evidence needs at least {minimum} members in scope, and fewer are recorded"
+                ),
+                _ => format!(
+                    "{} has fewer than {minimum} members, too few for evidence of its own; its \
+                     members are counted in its region's and the national figures",
+                    scope.name(conn)?
+                ),
+            },
+        ));
+    }
+    Ok(settings)
+}
+
+/// Cells by label, each the sum of the rows that carry the label.
+fn cells_by<T>(
+    rows: &[T],
+    label: impl Fn(&T) -> &str,
+    cell: impl Fn(&T) -> Cell,
+) -> BTreeMap<String, Cell> {
+    let mut map: BTreeMap<String, Cell> = BTreeMap::new();
     for row in rows {
-        *map.entry(row.label.clone()).or_default() += row.n;
+        *map.entry(label(row).to_owned()).or_default() += cell(row);
     }
     map
 }
 
-fn pct(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".into(), |v| format!("{v}%"))
+fn day_cell(d: &OpenedDay) -> Cell {
+    Cell::new(d.n, d.key_sum)
 }
 
-fn num(value: Option<f64>) -> String {
-    value.map_or_else(|| "—".into(), |v| format!("{v:.1}"))
+fn label_cell(c: &LabelCount) -> Cell {
+    Cell::new(c.n, c.key_sum)
 }
 
-/// A one-column table of counts by label with its total, suppressed.
+fn cell_of(cells: &BTreeMap<String, Cell>, label: &str) -> Cell {
+    cells.get(label).copied().unwrap_or_default()
+}
+
+/// The labels of an enumeration, as `(value, label)`.
+fn labels<T: Copy>(
+    all: &[T],
+    value: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    all.iter().map(|t| (value(*t), label(*t))).collect()
+}
+
+/// A one-column table of counts by label, with its total (its own cell) when asked.
 fn count_table(
+    rules: Disclosure,
     title: &str,
     labels: &[(&str, &str)],
-    counts: &BTreeMap<String, i64>,
-    k: i64,
-    with_total: bool,
+    cells: &BTreeMap<String, Cell>,
+    total: Option<Cell>,
     note: Option<String>,
 ) -> Table {
-    let matrix: Vec<Vec<i64>> = labels
-        .iter()
-        .map(|(value, _)| vec![*counts.get(*value).unwrap_or(&0)])
-        .collect();
-    let protected = disclosure::protect_with(&matrix, k, false);
     let mut rows: Vec<Row> = labels
         .iter()
-        .zip(&protected.cells)
-        .map(|((_, label), cells)| Row {
+        .map(|(value, label)| Row {
             label: (*label).into(),
-            cells: vec![cells[0].text(k)],
+            cells: vec![rules.show(cell_of(cells, value))],
         })
         .collect();
-    let total = if with_total {
-        protected
-            .column_totals
-            .first()
-            .copied()
-            .unwrap_or(Shown::Count(0))
-    } else {
-        Shown::Count(0)
-    };
-    if with_total {
+    if let Some(total) = total {
         rows.push(Row {
             label: "Total".into(),
-            cells: vec![total.text(k)],
+            cells: vec![rules.show(total)],
         });
     }
     Table {
@@ -111,22 +153,31 @@ fn count_table(
     }
 }
 
-/// The evidence summary, its queries split over `conn` and `spare` (when there is one).
+fn change_text(change: Option<i64>) -> String {
+    change.map_or_else(|| "—".into(), |v| format!("{v:+}%"))
+}
+
+fn whole(value: Option<i64>) -> String {
+    value.map_or_else(|| "—".into(), |v| v.to_string())
+}
+
+/// The evidence summary for a request [`admit`] accepted, its queries split over `conn` and
+/// `spare` (when there is one).
 pub fn build(
     conn: &mut DbConn,
     spare: Option<&mut DbConn>,
     scope: ReportScope,
-    from: NaiveDate,
-    to: NaiveDate,
+    period: MonthPeriod,
+    settings: &Settings,
 ) -> Result<Evidence, AppError> {
-    let settings = Settings::load(conn)?;
-    let k = settings.disclosure_threshold;
+    let rules = Disclosure {
+        k: settings.disclosure_threshold,
+        max_noise: settings.evidence_max_noise,
+    };
+    let k = rules.k;
     let safe = settings.safe_caseload;
-    let length = (to - from).num_days().max(0) as u64;
-    let previous_to = from.checked_sub_days(Days::new(1)).unwrap_or(from);
-    let previous_from = previous_to
-        .checked_sub_days(Days::new(length))
-        .unwrap_or(previous_to);
+    let (from, to) = (period.from, period.to);
+    let previous = period.previous();
     let member_scope = scope.condition("m");
     let case_scope = scope.condition("c");
     let latest_scope = scope.condition("l");
@@ -137,13 +188,15 @@ pub fn build(
     let above = |group: &LatestGroup| {
         group.per_fte() > overrides.get(&group.employer).copied().unwrap_or(safe)
     };
-    let period = |a: NaiveDate, b: NaiveDate, column: &str| queries::between(column, a, b);
-    let opened_now = format!("{} AND {case_scope}", period(from, to, "c.opened_on"));
+    let opened_now = format!(
+        "{} AND {case_scope}",
+        queries::between("c.opened_on", from, to)
+    );
     let recent_from = to.checked_sub_days(Days::new(90)).unwrap_or(to);
     let with_case = |types: &str| {
         format!(
             "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = l.member_id AND {}{types})",
-            period(from, to, "c.opened_on")
+            queries::between("c.opened_on", from, to)
         )
     };
     let disciplinary_or_ill_health = format!(
@@ -153,27 +206,28 @@ pub fn build(
     );
     // Case counts on one connection; members' caseloads at the end of the period (all, and
     // those with a case in it) and at its start (all, and those with a disciplinary or
-    // ill-health case) on the other.
+    // ill-health case) on the other. Every count comes with the sum of its records' keys.
     let ((days, days_before, outcomes, factors), (at_end, at_start)) = side_by_side(
         conn,
         spare,
         |conn| {
             Ok((
                 queries::opened_by_day(conn, &case_scope, from, to)?,
-                queries::opened_by_day(conn, &case_scope, previous_from, previous_to)?,
+                queries::opened_by_day(conn, &case_scope, previous.from, previous.to)?,
                 queries::closed_by_outcome(conn, &case_scope, from, to)?,
                 queries::factors(conn, &opened_now)?,
             ))
         },
         |conn| {
             Ok((
-                queries::latest(conn, &latest_scope, to, recent_from, &with_case(""))?,
+                queries::latest(conn, &latest_scope, to, recent_from, &with_case(""), true)?,
                 queries::latest(
                     conn,
                     &latest_scope,
                     from,
                     from,
                     &with_case(&disciplinary_or_ill_health),
+                    true,
                 )?,
             ))
         },
@@ -181,141 +235,109 @@ pub fn build(
     let mut tables = Vec::new();
     let mut findings = Vec::new();
 
-    // Cases by type, this period against the previous one; stage now reached; workload.
-    let fold = |days: &[OpenedDay], label: fn(&OpenedDay) -> &str| {
-        let mut map: BTreeMap<String, i64> = BTreeMap::new();
-        for day in days {
-            *map.entry(label(day).to_owned()).or_default() += day.n;
-        }
-        map
-    };
-    let now = fold(&days, |d| &d.case_type);
-    let before = fold(&days_before, |d| &d.case_type);
-    let types: Vec<(&str, &str)> = CaseType::ALL
-        .iter()
-        .map(|t| (t.as_str(), t.label()))
-        .collect();
-    let matrix: Vec<Vec<i64>> = types
-        .iter()
-        .map(|(t, _)| vec![*now.get(*t).unwrap_or(&0), *before.get(*t).unwrap_or(&0)])
-        .collect();
-    let protected = disclosure::protect_with(&matrix, k, false);
-    let change = |a: i64, b: i64| -> String {
-        if a >= k && b >= k {
-            let pct = (a - b) as f64 / b as f64 * 100.0;
-            format!("{:+.0}%", pct)
-        } else {
-            "—".into()
-        }
+    // Cases by type, this period against the previous one.
+    let types = labels(CaseType::ALL, CaseType::as_str, CaseType::label);
+    let now = cells_by(&days, |d| &d.case_type, day_cell);
+    let before = cells_by(&days_before, |d| &d.case_type, day_cell);
+    let total_now: Cell = days.iter().map(day_cell).sum();
+    let total_before: Cell = days_before.iter().map(day_cell).sum();
+    let comparison = |now: Cell, before: Cell| {
+        let (now, before) = (rules.publish(now), rules.publish(before));
+        vec![
+            rules.text(now),
+            rules.text(before),
+            change_text(rules.change(now, before)),
+        ]
     };
     let mut rows: Vec<Row> = types
         .iter()
-        .zip(matrix.iter().zip(&protected.cells))
-        .map(|((_, label), (raw, shown))| Row {
+        .map(|(value, label)| Row {
             label: (*label).into(),
-            cells: vec![
-                shown[0].text(k),
-                shown[1].text(k),
-                if shown.iter().any(|s| s.is_suppressed()) {
-                    "—".into()
-                } else {
-                    change(raw[0], raw[1])
-                },
-            ],
+            cells: comparison(cell_of(&now, value), cell_of(&before, value)),
         })
         .collect();
-    let total_now: i64 = now.values().sum();
-    let total_before: i64 = before.values().sum();
     rows.push(Row {
         label: "Total".into(),
-        cells: vec![
-            protected.column_totals[0].text(k),
-            protected.column_totals[1].text(k),
-            change(total_now, total_before),
-        ],
+        cells: comparison(total_now, total_before),
     });
     tables.push(Table {
         title: "Cases opened, by type".into(),
         columns: vec![
             format!("{from} to {to}"),
-            format!("{previous_from} to {previous_to}"),
+            format!("{} to {}", previous.from, previous.to),
             "Change".into(),
         ],
         rows,
         note: None,
     });
-    let shown_now = disclosure::count(total_now, k).text(k);
+    let (shown_now, shown_before) = (rules.publish(total_now), rules.publish(total_before));
     let mut sentence = format!(
-        "{shown_now} representation cases were opened {} between {from} and {to}",
+        "{} representation cases were opened {} between {from} and {to}",
+        rules.text(shown_now),
         scope.phrase(conn)?
     );
-    if total_now >= k && total_before >= k {
-        let pct = (total_now - total_before) as f64 / total_before as f64 * 100.0;
-        let direction = if pct >= 0.0 { "up" } else { "down" };
+    if let Some(change) = rules.change(shown_now, shown_before) {
+        let direction = if change >= 0 { "up" } else { "down" };
         sentence.push_str(&format!(
-            ", {direction} {:.0}% on the previous period of the same length",
-            pct.abs()
+            ", {direction} {}% on the previous {} months",
+            change.abs(),
+            period.months()
         ));
     }
     findings.push(format!("{sentence}."));
 
     // Stage now reached, and outcomes of cases closed in the period.
-    let stages = fold(&days, |d| &d.stage);
-    let stage_labels: Vec<(&str, &str)> =
-        Stage::ALL.iter().map(|s| (s.as_str(), s.label())).collect();
     tables.push(count_table(
+        rules,
         "Cases opened in the period, by stage reached",
-        &stage_labels,
-        &stages,
-        k,
-        true,
+        &labels(Stage::ALL, Stage::as_str, Stage::label),
+        &cells_by(&days, |d| &d.stage, day_cell),
+        Some(total_now),
         None,
     ));
-    let outcomes = counts_by_label(&outcomes);
-    let outcome_labels: Vec<(&str, &str)> = Outcome::ALL
-        .iter()
-        .map(|o| (o.as_str(), o.label()))
-        .collect();
     tables.push(count_table(
+        rules,
         "Cases closed in the period, by outcome",
-        &outcome_labels,
-        &outcomes,
-        k,
-        true,
+        &labels(Outcome::ALL, Outcome::as_str, Outcome::label),
+        &cells_by(&outcomes, |o| &o.label, label_cell),
+        Some(outcomes.iter().map(label_cell).sum()),
         None,
     ));
 
     // Workload as a factor, and the factors named.
-    let cases: i64 = days.iter().map(|d| d.n).sum();
-    let with_workload: i64 = days
+    let with_workload: Cell = days
         .iter()
         .filter(|d| d.workload_factor == 1)
-        .map(|d| d.n)
+        .map(day_cell)
         .sum();
-    let protected = disclosure::protect_with(
-        &[vec![with_workload], vec![cases - with_workload]],
-        k,
-        false,
+    let without_workload: Cell = days
+        .iter()
+        .filter(|d| d.workload_factor != 1)
+        .map(day_cell)
+        .sum();
+    let (with_p, without_p) = (
+        rules.publish(with_workload),
+        rules.publish(without_workload),
     );
-    let share = disclosure::percent(with_workload, cases, k);
+    let share = rules.share(with_p, shown_now);
     tables.push(Table {
         title: "Workload as a factor in cases opened".into(),
         columns: vec!["Cases".into(), "Share".into()],
         rows: vec![
             Row {
                 label: "Workload a factor".into(),
-                cells: vec![protected.cells[0][0].text(k), pct(share)],
+                cells: vec![rules.text(with_p), percent_text(share)],
             },
             Row {
                 label: "Workload not a factor".into(),
                 cells: vec![
-                    protected.cells[1][0].text(k),
-                    pct(disclosure::percent(cases - with_workload, cases, k)),
+                    rules.text(without_p),
+                    percent_text(rules.share(without_p, shown_now)),
                 ],
             },
             Row {
                 label: "Total".into(),
-                cells: vec![protected.column_totals[0].text(k), String::new()],
+                cells: vec![rules.text(shown_now), String::new()],
             },
         ],
         note: None,
@@ -325,137 +347,144 @@ pub fn build(
             "Workload pressure was recorded as a factor in {share}% of them."
         ));
     }
-    let factors = counts_by_label(&factors);
-    let factor_labels: Vec<(&str, &str)> = WorkloadFactor::ALL
-        .iter()
-        .map(|f| (f.as_str(), f.label()))
-        .collect();
     tables.push(count_table(
+        rules,
         "Workload factors named",
-        &factor_labels,
-        &factors,
-        k,
-        false,
+        &labels(
+            WorkloadFactor::ALL,
+            WorkloadFactor::as_str,
+            WorkloadFactor::label,
+        ),
+        &cells_by(&factors, |f| &f.label, label_cell),
+        None,
         Some("A case may name several factors, so these do not add up to the cases.".into()),
     ));
 
     // Caseload per FTE of represented members against all members, at the end of the period.
-    // All members, and (flagged) those with a case in the period.
-    let summary = |count: fn(&LatestGroup) -> i64| {
-        let histogram: Vec<(i64, i64)> = at_end.iter().map(|r| (r.bucket(), count(r))).collect();
-        let measured: i64 = histogram.iter().map(|(_, n)| n).sum();
-        let above: i64 = at_end.iter().filter(|r| above(r)).map(count).sum();
-        (
-            measured,
-            stats::median(&histogram),
-            stats::p90(&histogram),
-            above,
-        )
-    };
-    let (all_n, all_median, all_p90, all_above) = summary(|g| g.members);
-    let (rep_n, rep_median, rep_p90, rep_above) = summary(|g| g.flagged);
-    let quantiles = |n: i64, median: Option<f64>, p90: Option<f64>| {
-        if n >= k {
-            (num(median), num(p90))
-        } else {
-            ("—".into(), "—".into())
+    struct Caseloads {
+        measured: Published,
+        median: Option<i64>,
+        p90: Option<i64>,
+        above: Published,
+    }
+    let caseloads = |members: fn(&LatestGroup) -> Cell| {
+        let histogram: Vec<(i64, i64)> =
+            at_end.iter().map(|g| (g.bucket(), members(g).n)).collect();
+        Caseloads {
+            measured: rules.publish(at_end.iter().map(members).sum()),
+            median: stats::disclosed_quantile(&histogram, 0.5, k),
+            p90: stats::disclosed_quantile(&histogram, 0.9, k),
+            above: rules.publish(at_end.iter().filter(|g| above(g)).map(members).sum()),
         }
     };
-    let (rep_med_text, rep_p90_text) = quantiles(rep_n, rep_median, rep_p90);
-    let (all_med_text, all_p90_text) = quantiles(all_n, all_median, all_p90);
+    let represented = caseloads(|g| Cell::new(g.flagged, g.flagged_key_sum));
+    let everyone = caseloads(|g| Cell::new(g.members, g.key_sum));
+    let caseload_row = |label: &str, c: &Caseloads| Row {
+        label: label.into(),
+        cells: vec![
+            rules.text(c.measured),
+            whole(c.median),
+            whole(c.p90),
+            rules.text(c.above),
+            percent_text(rules.share(c.above, c.measured)),
+        ],
+    };
     tables.push(Table {
         title: "Caseload per FTE at the end of the period".into(),
-        columns: vec!["Members measured".into(), "Median".into(), "90th percentile".into(), "Above the safe caseload".into()],
-        rows: vec![
-            Row {
-                label: "Members represented in the period".into(),
-                cells: vec![disclosure::count(rep_n, k).text(k), rep_med_text, rep_p90_text, pct(disclosure::percent(rep_above, rep_n, k))],
-            },
-            Row {
-                label: "All members".into(),
-                cells: vec![disclosure::count(all_n, k).text(k), all_med_text, all_p90_text, pct(disclosure::percent(all_above, all_n, k))],
-            },
+        columns: vec![
+            "Members measured".into(),
+            "Median".into(),
+            "90th percentile".into(),
+            "Above the safe caseload".into(),
+            "Share above".into(),
         ],
-        note: Some(format!("Each member's latest workload record on or before {to}; safe caseload {safe} open cases per FTE unless the employer sets its own.")),
+        rows: vec![
+            caseload_row("Members represented in the period", &represented),
+            caseload_row("All members", &everyone),
+        ],
+        note: Some(format!(
+            "Each member's latest workload record on or before {to}; safe caseload {safe} open \
+             cases per FTE unless the employer sets its own. A median or percentile is shown, to \
+             a whole case, only when at least {k} members lie above it and {k} at or below it."
+        )),
     });
-    if rep_n >= k
-        && all_n >= k
-        && let (Some(rep), Some(all)) = (rep_median, all_median)
-    {
+    if let (Some(rep), Some(all)) = (represented.median, everyone.median) {
         findings.push(format!(
-            "Members represented in the period carried a median of {rep:.1} open cases per full-time equivalent, against {all:.1} for all members."
+            "Members represented in the period carried a median of {rep} open cases per full-time equivalent, against {all} for all members."
         ));
     }
 
     // Relative risk of a disciplinary or ill-health case, above against at or below the safe
-    // caseload at the start of the period.
-    let split = |count: fn(&LatestGroup) -> i64| {
-        at_start.iter().fold((0, 0), |(over, under), g| {
-            if above(g) {
-                (over + count(g), under)
-            } else {
-                (over, under + count(g))
-            }
+    // caseload at the start of the period, from the published counts.
+    let split = |count: fn(&LatestGroup) -> Cell, exposed: bool| -> Published {
+        rules.publish(
+            at_start
+                .iter()
+                .filter(|g| above(g) == exposed)
+                .map(count)
+                .sum(),
+        )
+    };
+    let members_of = |g: &LatestGroup| Cell::new(g.members, g.key_sum);
+    let cases_of = |g: &LatestGroup| Cell::new(g.flagged, g.flagged_key_sum);
+    let (exposed_total, exposed_cases) = (split(members_of, true), split(cases_of, true));
+    let (unexposed_total, unexposed_cases) = (split(members_of, false), split(cases_of, false));
+    let risk = match (
+        rules.usable(exposed_cases),
+        rules.usable(exposed_total),
+        rules.usable(unexposed_cases),
+        rules.usable(unexposed_total),
+    ) {
+        (Some(a), Some(n1), Some(c), Some(n0)) => stats::relative_risk(TwoByTwo {
+            exposed_cases: a,
+            exposed_total: n1,
+            unexposed_cases: c,
+            unexposed_total: n0,
         })
+        .map(PublishedRisk::from),
+        _ => None,
     };
-    let (exposed_total, unexposed_total) = split(|g| g.members);
-    let (exposed_cases, unexposed_cases) = split(|g| g.flagged);
-    let table = TwoByTwo {
-        exposed_cases,
-        exposed_total,
-        unexposed_cases,
-        unexposed_total,
-    };
-    let matrix = vec![
-        vec![
-            table.exposed_cases,
-            table.exposed_total - table.exposed_cases,
+    let risk_row = |label: String, total: Published, cases: Published| Row {
+        label,
+        cells: vec![
+            rules.text(total),
+            rules.text(cases),
+            percent_text(rules.share(cases, total)),
         ],
-        vec![
-            table.unexposed_cases,
-            table.unexposed_total - table.unexposed_cases,
-        ],
-    ];
-    let protected = disclosure::protect(&matrix, k);
-    let all_at_least_k = [
-        table.exposed_cases,
-        table.exposed_total,
-        table.unexposed_cases,
-        table.unexposed_total,
-    ]
-    .iter()
-    .all(|n| *n >= k);
-    let risk = if all_at_least_k {
-        stats::relative_risk(table)
-    } else {
-        None
     };
     tables.push(Table {
         title: "Disciplinary or ill-health cases by caseload at the start of the period".into(),
         columns: vec!["Members".into(), "With a case".into(), "Risk".into()],
         rows: vec![
-            Row {
-                label: format!("Above the safe caseload ({safe} per FTE)"),
-                cells: vec![protected.row_totals[0].text(k), protected.cells[0][0].text(k), pct(disclosure::percent(table.exposed_cases, table.exposed_total, k))],
-            },
-            Row {
-                label: "At or below the safe caseload".into(),
-                cells: vec![protected.row_totals[1].text(k), protected.cells[1][0].text(k), pct(disclosure::percent(table.unexposed_cases, table.unexposed_total, k))],
-            },
+            risk_row(
+                format!("Above the safe caseload ({safe} per FTE)"),
+                exposed_total,
+                exposed_cases,
+            ),
+            risk_row(
+                "At or below the safe caseload".into(),
+                unexposed_total,
+                unexposed_cases,
+            ),
         ],
         note: Some(match risk {
-            Some(r) => format!("Relative risk {:.2} (95% confidence interval {:.2} to {:.2}, log method).", r.ratio, r.lower, r.upper),
-            None => format!("Relative risk not shown: it needs at least {k} members and {k} cases in each group."),
+            Some(r) => format!(
+                "Relative risk {} (95% confidence interval {} to {}, log method), from the counts shown.",
+                r.ratio, r.lower, r.upper
+            ),
+            None => format!(
+                "Relative risk not shown: it needs at least {k} members and {k} cases in each group."
+            ),
         }),
     });
     if let Some(r) = risk {
-        let strength = if r.lower > 1.0 {
+        let strength = if r.lower.value() > 1.0 {
             ""
         } else {
             " (the interval includes no difference)"
         };
         findings.push(format!(
-            "Members above the safe caseload were {:.1} times as likely to face a disciplinary or ill-health case as those at or below it (95% CI {:.1} to {:.1}){strength}.",
+            "Members above the safe caseload were {} times as likely to face a disciplinary or ill-health case as those at or below it (95% CI {} to {}){strength}.",
             r.ratio, r.lower, r.upper
         ));
     }
@@ -463,24 +492,18 @@ pub fn build(
     // Equality: members with a case in the period against membership, where consent was given.
     let any_case = format!(
         "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id AND {})",
-        period(from, to, "c.opened_on")
+        queries::between("c.opened_on", from, to)
     );
     for (title, column, labels) in [
         (
             "Members with a case, by age band",
             "m.age_band",
-            AgeBand::ALL
-                .iter()
-                .map(|a| (a.as_str(), a.label()))
-                .collect::<Vec<_>>(),
+            labels(AgeBand::ALL, AgeBand::as_str, AgeBand::label),
         ),
         (
             "Members with a case, by ethnic group",
             "m.ethnic_group",
-            EthnicGroup::ALL
-                .iter()
-                .map(|g| (g.as_str(), g.label()))
-                .collect(),
+            labels(EthnicGroup::ALL, EthnicGroup::as_str, EthnicGroup::label),
         ),
     ] {
         let rows = queries::members_by(
@@ -489,31 +512,26 @@ pub fn build(
             column,
             &format!("m.equality_consent AND {column} IS NOT NULL AND {member_scope}"),
         )?;
-        let count = |label: &str, key: i64| {
-            rows.iter()
-                .filter(|r| r.label == label && r.key == key)
-                .map(|r| r.n)
-                .sum::<i64>()
-        };
-        let matrix: Vec<Vec<i64>> = labels
-            .iter()
-            .map(|(v, _)| vec![count(v, 1), count(v, 0)])
-            .collect();
-        if matrix.iter().flatten().all(|n| *n == 0) {
+        if rows.iter().all(|r| r.n == 0) {
             continue;
         }
-        let protected = disclosure::protect(&matrix, k);
+        let group = |label: &str, with_case: Option<i64>| -> Cell {
+            rows.iter()
+                .filter(|r| r.label == label && with_case.is_none_or(|key| r.key == key))
+                .map(label_cell)
+                .sum()
+        };
         let published: Vec<Row> = labels
             .iter()
-            .enumerate()
-            .map(|(i, (_, label))| {
-                let members = matrix[i][0] + matrix[i][1];
+            .map(|(value, label)| {
+                let members = rules.publish(group(value, None));
+                let with_case = rules.publish(group(value, Some(1)));
                 Row {
                     label: (*label).into(),
                     cells: vec![
-                        protected.row_totals[i].text(k),
-                        protected.cells[i][0].text(k),
-                        pct(disclosure::percent(matrix[i][0], members, k)),
+                        rules.text(members),
+                        rules.text(with_case),
+                        percent_text(rules.share(with_case, members)),
                     ],
                 }
             })
@@ -530,17 +548,53 @@ pub fn build(
         });
     }
 
+    let scope_name = scope.name(conn)?;
     Ok(Evidence {
+        method: method(rules, period, &scope_name, safe),
         scope,
-        scope_name: scope.name(conn)?,
+        scope_name,
         from,
         to,
-        previous_from,
-        previous_to,
+        months: period.months(),
+        previous_from: previous.from,
+        previous_to: previous.to,
         threshold: k,
+        max_noise: rules.max_noise,
         safe_caseload: safe,
         findings,
         tables,
         relative_risk: risk,
     })
+}
+
+/// How to read the figures: the same lines in every format.
+fn method(rules: Disclosure, period: MonthPeriod, scope_name: &str, safe: f64) -> Vec<String> {
+    let (k, d) = (rules.k, rules.max_noise);
+    let previous = period.previous();
+    vec![
+        format!(
+            "Period: the {} whole calendar months {} to {}, compared with the {} months {} to {} before them. Scope: {scope_name}.",
+            period.months(),
+            period.from,
+            period.to,
+            period.months(),
+            previous.from,
+            previous.to
+        ),
+        format!(
+            "Every count is perturbed: a small amount of noise, at most {d} either way, is added to it, the same every time for the same people or cases, so that figures from different requests cannot be subtracted to reveal anyone. Totals are perturbed on their own, so tables may not add up exactly."
+        ),
+        format!(
+            "<{k} means a count of 1 to {} after perturbation; 0 means none. Shares, changes and risks are worked out from the counts as shown, and only when those are at least {k}.",
+            k - 1
+        ),
+        format!(
+            "Caseload per FTE: open cases on a member's latest workload record divided by their full-time equivalent. Above the safe caseload means more than {safe} open cases per FTE (the indicative maximum in Social Work Scotland's Setting the Bar, 2022), or the employer's own threshold where one is set."
+        ),
+        format!(
+            "Relative risk: members grouped by their latest workload record on or before {}; the risk is the share with a disciplinary or ill-health case opened in the period; 95% confidence interval by the log method.",
+            period.from
+        ),
+        "No member is named or can be identified from these figures.".into(),
+    ]
 }

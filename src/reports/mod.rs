@@ -1,9 +1,12 @@
 //! Aggregation and presentation: dashboards, evidence summaries, disclosure control, charts.
 
+pub mod allowance;
 pub mod chart;
 pub mod dashboard;
 pub mod disclosure;
 pub mod evidence;
+pub mod period;
+pub mod ptable;
 pub mod queries;
 pub mod render;
 pub mod scope;

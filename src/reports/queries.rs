@@ -34,6 +34,11 @@ pub struct LatestGroup {
     /// Of which `flag` holds for (see [`latest`]).
     #[diesel(sql_type = BigInt)]
     pub flagged: i64,
+    /// The sums of the members' record keys, of all and of the flagged (0 unless asked for).
+    #[diesel(sql_type = BigInt)]
+    pub key_sum: i64,
+    #[diesel(sql_type = BigInt)]
+    pub flagged_key_sum: i64,
 }
 
 impl LatestGroup {
@@ -63,7 +68,8 @@ pub struct GroupCount {
     pub w: i64,
 }
 
-/// A count for one label (a day, type, stage, month, …) and a number (a bucket, a flag).
+/// A count for one label (a day, type, stage, month, …) and a number (a bucket, a flag), with
+/// the sum of the counted records' keys where evidence publishes it (0 elsewhere).
 #[derive(Debug, Clone, QueryableByName)]
 pub struct LabelCount {
     #[diesel(sql_type = BigInt)]
@@ -72,6 +78,8 @@ pub struct LabelCount {
     pub label: String,
     #[diesel(sql_type = BigInt)]
     pub n: i64,
+    #[diesel(sql_type = BigInt)]
+    pub key_sum: i64,
 }
 
 /// Cases opened on one day, by type, workload as a factor and stage now reached.
@@ -87,6 +95,9 @@ pub struct OpenedDay {
     pub stage: String,
     #[diesel(sql_type = BigInt)]
     pub n: i64,
+    /// The sum of the cases' record keys.
+    #[diesel(sql_type = BigInt)]
+    pub key_sum: i64,
 }
 
 impl OpenedDay {
@@ -124,23 +135,32 @@ fn load<T: QueryableByName<crate::db::Sql> + 'static>(
 /// cases and FTE, for members of `workload_latest l` where `condition` holds, counting those
 /// recorded on or after `recent_from` and those for whom `flag` (a condition on `l`) holds.
 /// Members whose latest record is later than `on` (a report on a past period) have their
-/// record on `on` looked up one by one; for a current period there are none.
+/// record on `on` looked up one by one; for a current period there are none. With `keys`, the
+/// sums of the members' record keys come beside the counts (evidence perturbs them).
 pub fn latest(
     conn: &mut DbConn,
     condition: &str,
     on: NaiveDate,
     recent_from: NaiveDate,
     flag: &str,
+    keys: bool,
 ) -> Result<Vec<LatestGroup>, AppError> {
     let (on, recent) = (date(on), date(recent_from));
+    let (join, key) = if keys {
+        ("JOIN members m ON m.id = l.member_id", "m.record_key")
+    } else {
+        ("", "0")
+    };
     let mut groups: Vec<LatestGroup> = load(
         conn,
         &format!(
             "SELECT l.branch_id AS branch, l.employer_id AS employer, \
                     CAST(l.open_cases AS BIGINT) AS open_cases, l.fte AS fte, COUNT(*) AS members, \
                     CAST(SUM(CASE WHEN l.recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
-                    CAST(SUM(CASE WHEN {flag} THEN 1 ELSE 0 END) AS BIGINT) AS flagged \
-             FROM workload_latest l \
+                    CAST(SUM(CASE WHEN {flag} THEN 1 ELSE 0 END) AS BIGINT) AS flagged, \
+                    CAST(SUM({key}) AS BIGINT) AS key_sum, \
+                    CAST(SUM(CASE WHEN {flag} THEN {key} ELSE 0 END) AS BIGINT) AS flagged_key_sum \
+             FROM workload_latest l {join} \
              WHERE l.recorded_on <= {on} AND {condition} \
              GROUP BY l.branch_id, l.employer_id, l.open_cases, l.fte"
         ),
@@ -151,15 +171,18 @@ pub fn latest(
             "SELECT branch, employer, CAST(open_cases AS BIGINT) AS open_cases, fte, \
                     COUNT(*) AS members, \
                     CAST(SUM(CASE WHEN recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
-                    CAST(SUM(flag) AS BIGINT) AS flagged \
+                    CAST(SUM(flag) AS BIGINT) AS flagged, \
+                    CAST(SUM(record_key) AS BIGINT) AS key_sum, \
+                    CAST(SUM(flag * record_key) AS BIGINT) AS flagged_key_sum \
              FROM (SELECT l.branch_id AS branch, l.employer_id AS employer, l.fte AS fte, \
+                          {key} AS record_key, \
                           (SELECT w.open_cases FROM workload_records w \
                            WHERE w.member_id = l.member_id AND w.recorded_on <= {on} \
                            ORDER BY w.recorded_on DESC, w.id DESC LIMIT 1) AS open_cases, \
                           (SELECT MAX(w.recorded_on) FROM workload_records w \
                            WHERE w.member_id = l.member_id AND w.recorded_on <= {on}) AS recorded_on, \
                           CASE WHEN {flag} THEN 1 ELSE 0 END AS flag \
-                   FROM workload_latest l \
+                   FROM workload_latest l {join} \
                    WHERE l.recorded_on > {on} AND {condition}) x \
              WHERE open_cases IS NOT NULL \
              GROUP BY branch, employer, open_cases, fte"
@@ -227,7 +250,7 @@ pub fn opened_by_day(
         &format!(
             "SELECT CAST(c.opened_on AS TEXT) AS day, c.case_type AS case_type, \
                     CAST(CASE WHEN c.workload_factor THEN 1 ELSE 0 END AS BIGINT) AS workload_factor, \
-                    c.stage AS stage, COUNT(*) AS n \
+                    c.stage AS stage, COUNT(*) AS n, CAST(SUM(c.record_key) AS BIGINT) AS key_sum \
              FROM cases c WHERE {period} AND {condition} \
              GROUP BY c.opened_on, c.case_type, c.workload_factor, c.stage",
             period = between("c.opened_on", from, to)
@@ -245,7 +268,8 @@ pub fn closed_by_outcome(
     load(
         conn,
         &format!(
-            "SELECT CAST(0 AS BIGINT) AS key, c.outcome AS label, COUNT(*) AS n \
+            "SELECT CAST(0 AS BIGINT) AS key, c.outcome AS label, COUNT(*) AS n, \
+                    CAST(SUM(c.record_key) AS BIGINT) AS key_sum \
              FROM cases c WHERE {period} AND c.outcome IS NOT NULL AND {condition} \
              GROUP BY c.closed_on, c.outcome",
             period = between("c.closed_on", from, to)
@@ -258,7 +282,8 @@ pub fn factors(conn: &mut DbConn, condition: &str) -> Result<Vec<LabelCount>, Ap
     load(
         conn,
         &format!(
-            "SELECT CAST(0 AS BIGINT) AS key, f.factor AS label, COUNT(*) AS n \
+            "SELECT CAST(0 AS BIGINT) AS key, f.factor AS label, COUNT(*) AS n, \
+                    CAST(SUM(c.record_key) AS BIGINT) AS key_sum \
              FROM cases c JOIN case_workload_factors f ON f.case_id = c.id \
              WHERE c.workload_factor AND {condition} GROUP BY f.factor"
         ),
@@ -276,7 +301,8 @@ pub fn monthly_caseload(
     load(
         conn,
         &format!(
-            "SELECT s.bucket AS key, s.month AS label, CAST(SUM(s.records) AS BIGINT) AS n \
+            "SELECT s.bucket AS key, s.month AS label, CAST(SUM(s.records) AS BIGINT) AS n, \
+                    CAST(0 AS BIGINT) AS key_sum \
              FROM workload_monthly s \
              WHERE s.month >= '{from}' AND s.month <= '{to}' AND {condition} \
              GROUP BY s.month, s.bucket",
@@ -296,7 +322,8 @@ pub fn members_by(
     load(
         conn,
         &format!(
-            "SELECT CAST({key} AS BIGINT) AS key, {label} AS label, COUNT(*) AS n \
+            "SELECT CAST({key} AS BIGINT) AS key, {label} AS label, COUNT(*) AS n, \
+                    CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
              FROM members m WHERE {condition} GROUP BY 1, 2"
         ),
     )

@@ -11,7 +11,16 @@ fn cell(text: &str) -> String {
 pub fn markdown(e: &Evidence) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Casework and workload evidence: {}", e.scope_name);
-    let _ = writeln!(out, "\n*{} to {}*\n", e.from, e.to);
+    let _ = writeln!(
+        out,
+        "\n*{} to {} ({} months). Counts are perturbed by up to ±{} and may not add up; <{} means 1 to {}.*\n",
+        e.from,
+        e.to,
+        e.months,
+        e.max_noise,
+        e.threshold,
+        e.threshold - 1
+    );
     let _ = writeln!(out, "## Findings\n");
     for finding in &e.findings {
         let _ = writeln!(out, "- {finding}");
@@ -46,40 +55,13 @@ pub fn markdown(e: &Evidence) -> String {
         }
     }
     let _ = writeln!(out, "\n## Method\n");
-    let _ = writeln!(
-        out,
-        "- Period: {} to {}, compared with {} to {} (the same length immediately before).",
-        e.from, e.to, e.previous_from, e.previous_to
-    );
-    let _ = writeln!(out, "- Scope: {}.", e.scope_name);
-    let _ = writeln!(
-        out,
-        "- Caseload per FTE: open cases on a member's latest workload record divided by their full-time equivalent. \
-         Above the safe caseload means more than {} open cases per FTE (the indicative maximum in Social Work Scotland's \
-         *Setting the Bar*, 2022), or the employer's own threshold where one is set.",
-        e.safe_caseload
-    );
-    let _ = writeln!(
-        out,
-        "- Relative risk: members are grouped by their latest workload record on or before {}; the risk is the share \
-         with a disciplinary or ill-health case opened in the period. 95% confidence interval by the log method.",
-        e.from
-    );
-    let _ = writeln!(
-        out,
-        "- Small numbers: any count from 1 to {k1} is shown as <{k}; a percentage or rate is shown only when the numbers \
-         behind it are at least {k}; where a total would reveal a hidden count, another count is hidden too.",
-        k = e.threshold,
-        k1 = e.threshold - 1
-    );
-    let _ = writeln!(
-        out,
-        "- No member is named or can be identified from these figures."
-    );
+    for line in &e.method {
+        let _ = writeln!(out, "- {line}");
+    }
     out
 }
 
-/// One line per published cell: table, row, column, value.
+/// One line per published cell: table, row, column, value; then the method, one line each.
 pub fn csv(e: &Evidence) -> Vec<u8> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(["table", "row", "column", "value"]);
@@ -89,6 +71,9 @@ pub fn csv(e: &Evidence) -> Vec<u8> {
                 let _ = writer.write_record([table.title.as_str(), &row.label, column, value]);
             }
         }
+    }
+    for (i, line) in e.method.iter().enumerate() {
+        let _ = writer.write_record(["Method", &(i + 1).to_string(), "", line]);
     }
     writer.into_inner().unwrap_or_default()
 }

@@ -33,6 +33,73 @@ pub fn p90(histogram: &[(i64, i64)]) -> Option<f64> {
     quantile(histogram, 0.9)
 }
 
+/// The quantile `q` for publication: rounded to a whole number, and only when at least `k`
+/// observations lie above it and `k` at or below it (so no published value is one person's,
+/// and a 90th percentile needs 10k observations).
+pub fn disclosed_quantile(histogram: &[(i64, i64)], q: f64, k: i64) -> Option<i64> {
+    let value = quantile(histogram, q)?;
+    let bucket = (value * BUCKETS_PER_UNIT).round() as i64;
+    let at_or_below: i64 = histogram
+        .iter()
+        .filter(|(b, _)| *b <= bucket)
+        .map(|(_, n)| n)
+        .sum();
+    let above: i64 = histogram
+        .iter()
+        .filter(|(b, _)| *b > bucket)
+        .map(|(_, n)| n)
+        .sum();
+    (at_or_below >= k && above >= k).then(|| value.round() as i64)
+}
+
+/// A number with exactly two decimal places, as evidence publishes every ratio: it prints and
+/// serialises as that and nothing more precise (a full-precision ratio would let its counts be
+/// solved for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TwoPlaces(i64);
+
+impl TwoPlaces {
+    pub fn round(value: f64) -> Self {
+        Self((value * 100.0).round() as i64)
+    }
+
+    pub fn value(self) -> f64 {
+        self.0 as f64 / 100.0
+    }
+}
+
+impl std::fmt::Display for TwoPlaces {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{:02}", self.0 / 100, self.0 % 100)
+    }
+}
+
+impl serde::Serialize for TwoPlaces {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Hundredths divided by 100 is the double nearest the two-place decimal, which
+        // serde_json writes back as exactly that decimal.
+        serializer.serialize_f64(self.value())
+    }
+}
+
+/// A relative risk as published: from published counts, to two decimal places.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct PublishedRisk {
+    pub ratio: TwoPlaces,
+    pub lower: TwoPlaces,
+    pub upper: TwoPlaces,
+}
+
+impl From<RelativeRisk> for PublishedRisk {
+    fn from(r: RelativeRisk) -> Self {
+        Self {
+            ratio: TwoPlaces::round(r.ratio),
+            lower: TwoPlaces::round(r.lower),
+            upper: TwoPlaces::round(r.upper),
+        }
+    }
+}
+
 /// A 2×2 table: cases and group sizes in the exposed (above the safe caseload) and unexposed
 /// (at or below) groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

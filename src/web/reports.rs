@@ -10,7 +10,8 @@ use super::layout;
 use super::page::{FormProblem, PageError, render, render_status};
 use crate::api::query::parse;
 use crate::api::reports::{
-    Format, dashboard_for, dashboard_scope, evidence_for, evidence_response, evidence_scope, period,
+    Format, dashboard_for, dashboard_scope, evidence_for, evidence_period, evidence_response,
+    evidence_scope, period,
 };
 use crate::auth::CurrentUser;
 use crate::models::{Branch, CaseType, Region};
@@ -120,8 +121,9 @@ pub async fn evidence_page(
     let get = |k: &str| query.get(k).cloned();
     let mut context = layout::context(&state, &user, "/evidence");
     scope_choices(&state, &mut context).await?;
-    let parsed = evidence_scope(&user, &get).and_then(|scope| Ok((scope, period(&get)?)));
-    let (scope, (from, to)) = match parsed {
+    let parsed =
+        evidence_scope(&user, &get).and_then(|scope| Ok((scope, evidence_period(&get, true)?)));
+    let (scope, period) = match parsed {
         Ok(parsed) => parsed,
         Err(error) => {
             let problem = FormProblem::from_error(error)?;
@@ -129,17 +131,30 @@ pub async fn evidence_page(
             return render_status("reports/evidence.html", &context, problem.status);
         }
     };
-    let evidence = evidence_for(&state, &user, scope, from, to).await?;
-    let query_string = serde_urlencoded::to_string([
-        ("scope", scope.to_string()),
-        ("from", from.to_string()),
-        ("to", to.to_string()),
-    ])
-    .unwrap_or_default();
+    let month = |d: NaiveDate| d.format("%Y-%m").to_string();
     context.insert(
         "values",
-        &json!({"scope": scope.to_string(), "from": from.to_string(), "to": to.to_string()}),
+        &json!({"scope": scope.to_string(), "from": month(period.from), "to": month(period.to)}),
     );
+    // The bare page is the form with its defaults: a summary (and a place in the day's
+    // allowance) only when one is asked for.
+    if query.is_empty() {
+        return render("reports/evidence.html", &context);
+    }
+    let evidence = match evidence_for(&state, &user, scope, period, "page").await {
+        Ok(evidence) => evidence,
+        Err(error) => {
+            let problem = FormProblem::from_error(error)?;
+            problem.show(&mut context, &*query);
+            return render_status("reports/evidence.html", &context, problem.status);
+        }
+    };
+    let query_string = serde_urlencoded::to_string([
+        ("scope", scope.to_string()),
+        ("from", period.from.to_string()),
+        ("to", period.to.to_string()),
+    ])
+    .unwrap_or_default();
     context.insert("download", &query_string);
     context.insert("evidence", &evidence);
     render("reports/evidence.html", &context)
@@ -155,7 +170,7 @@ pub async fn evidence_download(
     let get = |k: &str| query.get(k).cloned();
     let format = parse::<Format>("format", Some(format.as_str()))?.unwrap_or(Format::Json);
     let scope = evidence_scope(&user, &get)?;
-    let (from, to) = period(&get)?;
-    let evidence = evidence_for(&state, &user, scope, from, to).await?;
+    let period = evidence_period(&get, true)?;
+    let evidence = evidence_for(&state, &user, scope, period, format.name()).await?;
     Ok(evidence_response(&evidence, format))
 }

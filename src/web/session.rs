@@ -60,7 +60,9 @@ pub async fn login(
             context.insert("next", &next);
             context.insert("username", username);
             let (status, message) = match error {
-                AppError::TooManyRequests { retry_after_secs } => (
+                AppError::TooManyRequests {
+                    retry_after_secs, ..
+                } => (
                     StatusCode::TOO_MANY_REQUESTS,
                     format!(
                         "Too many attempts. Try again in {} minutes.",

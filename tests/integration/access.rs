@@ -280,7 +280,7 @@ async fn bad_query_parameters_are_400s_naming_the_parameter() {
 async fn every_page_answers_each_role_as_the_rules_say() {
     use crate::pages_auth::{browser_sign_in, page};
     let app = TestApp::new().await;
-    let w = World::build(&app);
+    let w = crate::crowd::crowded(&app);
     let mut sessions = Vec::new();
     for role in ROLES {
         sessions.push(browser_sign_in(&app, role).await);

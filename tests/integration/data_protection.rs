@@ -4,7 +4,7 @@ use caseload::casework::protection;
 use caseload::db::schema::{case_events, cases, members};
 use caseload::db::{Backend, write_transaction};
 use caseload::models::*;
-use caseload::reports::{evidence, scope::ReportScope};
+use caseload::reports::{evidence, period::MonthPeriod, scope::ReportScope};
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 
@@ -42,10 +42,15 @@ async fn retention_anonymises_old_cases_and_keeps_the_counts() {
     close_long_ago(&mut conn, world.wigan_case, "2015-03-02", "2015-06-30");
     let today = Utc::now().date_naive();
     let old_scope = ReportScope::National;
-    let (from, to) = ("2015-01-01".parse().unwrap(), "2015-12-31".parse().unwrap());
-    let before =
-        serde_json::to_value(evidence::build(&mut conn, None, old_scope, from, to).unwrap())
-            .unwrap();
+    let old_period = MonthPeriod {
+        from: "2015-01-01".parse().unwrap(),
+        to: "2015-12-31".parse().unwrap(),
+    };
+    let settings = Settings::load(&mut conn).unwrap();
+    let before = serde_json::to_value(
+        evidence::build(&mut conn, None, old_scope, old_period, &settings).unwrap(),
+    )
+    .unwrap();
 
     assert_eq!(
         protection::retention(&mut conn, today, false).unwrap(),
@@ -86,9 +91,10 @@ async fn retention_anonymises_old_cases_and_keeps_the_counts() {
         "open and recent cases are untouched"
     );
 
-    let after =
-        serde_json::to_value(evidence::build(&mut conn, None, old_scope, from, to).unwrap())
-            .unwrap();
+    let after = serde_json::to_value(
+        evidence::build(&mut conn, None, old_scope, old_period, &settings).unwrap(),
+    )
+    .unwrap();
     assert_eq!(
         before["tables"], after["tables"],
         "evidence counts are unchanged"
@@ -131,10 +137,13 @@ async fn erasure_removes_identity_and_keeps_anonymous_counts() {
     let app = TestApp::new().await;
     let world = World::build(&app);
     let mut conn = app.state.db.get().unwrap();
-    let from: NaiveDate = "2026-01-01".parse().unwrap();
-    let to = Utc::now().date_naive().max("2026-06-01".parse().unwrap());
+    let period = MonthPeriod {
+        from: "2026-01-01".parse().unwrap(),
+        to: Utc::now().date_naive().max("2026-06-01".parse().unwrap()),
+    };
+    let settings = Settings::load(&mut conn).unwrap();
     let before = serde_json::to_value(
-        evidence::build(&mut conn, None, ReportScope::National, from, to).unwrap(),
+        evidence::build(&mut conn, None, ReportScope::National, period, &settings).unwrap(),
     )
     .unwrap();
     write_transaction(&mut conn, |c| {
@@ -158,7 +167,7 @@ async fn erasure_removes_identity_and_keeps_anonymous_counts() {
         .unwrap();
     assert_eq!(summary, None);
     let after = serde_json::to_value(
-        evidence::build(&mut conn, None, ReportScope::National, from, to).unwrap(),
+        evidence::build(&mut conn, None, ReportScope::National, period, &settings).unwrap(),
     )
     .unwrap();
     assert_eq!(

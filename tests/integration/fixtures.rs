@@ -85,6 +85,7 @@ pub fn member(
 ) -> MemberId {
     diesel::insert_into(members::table)
         .values(NewMember {
+            record_key: caseload::models::RecordKey::random(),
             branch_id: branch,
             employer_id: employer,
             membership_number: number.into(),
@@ -109,6 +110,7 @@ pub fn member(
 fn case(conn: &mut DbConn, member: MemberId, branch: BranchId, reference: &str) -> CaseId {
     diesel::insert_into(cases::table)
         .values(NewCase {
+            record_key: caseload::models::RecordKey::random(),
             reference: reference.into(),
             member_id: Some(member),
             branch_id: branch,

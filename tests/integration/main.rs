@@ -1,6 +1,8 @@
 //! The one integration test binary: every suite runs against the real app on a fresh database.
 
+mod attacker;
 mod common;
+mod crowd;
 mod fixtures;
 
 mod access;
@@ -13,9 +15,9 @@ mod data_protection;
 mod database_url;
 mod deadline_rules;
 mod demo;
-mod disclosure;
 mod errors;
 mod evidence;
+mod evidence_attacks;
 mod health;
 mod import;
 mod members;
@@ -23,5 +25,7 @@ mod migrations;
 mod pages_auth;
 mod pages_cases;
 mod pages_members;
+mod perturbation;
 mod report_summaries;
 mod schema_rules;
+mod statistics;

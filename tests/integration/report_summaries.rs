@@ -236,9 +236,17 @@ async fn reports_are_the_same_on_one_connection_or_two() {
     let mut spare = app.state.db.get().unwrap();
     let to = chrono::Utc::now().date_naive();
     let from = to - chrono::Days::new(365);
-    let alone = evidence::build(&mut conn, None, ReportScope::National, from, to).unwrap();
-    let paired =
-        evidence::build(&mut conn, Some(&mut spare), ReportScope::National, from, to).unwrap();
+    let period = caseload::reports::period::MonthPeriod::last_twelve_months(to);
+    let settings = caseload::models::Settings::load(&mut conn).unwrap();
+    let alone = evidence::build(&mut conn, None, ReportScope::National, period, &settings).unwrap();
+    let paired = evidence::build(
+        &mut conn,
+        Some(&mut spare),
+        ReportScope::National,
+        period,
+        &settings,
+    )
+    .unwrap();
     assert_eq!(
         serde_json::to_value(&alone).unwrap(),
         serde_json::to_value(&paired).unwrap()

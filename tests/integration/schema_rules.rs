@@ -44,6 +44,7 @@ fn fixture(conn: &mut DbConn) -> Fixture {
 
 fn new_member(f: &Fixture, number: &str) -> NewMember {
     NewMember {
+        record_key: caseload::models::RecordKey::random(),
         branch_id: f.branch,
         employer_id: f.employer,
         membership_number: number.into(),
@@ -103,6 +104,7 @@ async fn foreign_keys_and_value_ranges_are_enforced() {
     };
     assert!(insert_member(&mut conn, unconsented).is_err());
     let consented = NewMember {
+        record_key: caseload::models::RecordKey::random(),
         equality_consent: true,
         age_band: Some(AgeBand::From25To34),
         ..new_member(&f, "M0005")
@@ -124,6 +126,7 @@ async fn a_case_cannot_be_closed_without_an_outcome_or_before_it_opened() {
     let member = insert_member(&mut conn, new_member(&f, "M0010")).unwrap();
     let case: Case = diesel::insert_into(cases::table)
         .values(NewCase {
+            record_key: caseload::models::RecordKey::random(),
             reference: "WGN-2026-0001".into(),
             member_id: Some(member),
             branch_id: f.branch,
@@ -137,7 +140,7 @@ async fn a_case_cannot_be_closed_without_an_outcome_or_before_it_opened() {
             referred_to_region: false,
             summary: None,
         })
-        .returning(cases::all_columns)
+        .returning(<Case as Selectable<caseload::db::Sql>>::construct_selection())
         .get_result(&mut conn)
         .unwrap();
     assert_eq!(case.case_type, CaseType::IllHealth);

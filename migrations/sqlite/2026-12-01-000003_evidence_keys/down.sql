@@ -1,0 +1,10 @@
+DELETE FROM settings WHERE key IN ('evidence_max_noise', 'evidence_min_months', 'evidence_min_scope_members', 'evidence_daily_allowance');
+DROP TABLE evidence_requests;
+DROP INDEX cases_closed_on;
+CREATE INDEX cases_closed_on ON cases (closed_on, outcome, branch_id);
+DROP INDEX cases_branch_status_opened_on;
+CREATE INDEX cases_branch_status_opened_on ON cases (branch_id, status, opened_on, case_type, workload_factor, stage, employer_id);
+DROP INDEX cases_opened_on;
+CREATE INDEX cases_opened_on ON cases (opened_on, case_type, workload_factor, stage, branch_id, employer_id);
+ALTER TABLE cases DROP COLUMN record_key;
+ALTER TABLE members DROP COLUMN record_key;
