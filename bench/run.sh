@@ -100,7 +100,7 @@ measure "case list page, officer, 50 rows, filtered" 32 "$base/cases?status=open
 measure "POST /api/v1/cases" 32 "$base/api/v1/cases" -s "$work/create.lua"
 measure "dashboard, one region, one year" 1 "$base/api/v1/dashboard?from=$year_ago" -H "Authorization: Bearer $organiser"
 measure "dashboard, national, one year" 1 "$base/api/v1/dashboard?from=$year_ago" -H "Authorization: Bearer $admin"
-measure "evidence summary, national, one year" 1 "$base/api/v1/evidence?scope=national&from=$year_ago" -H "Authorization: Bearer $delegate"
+measure "evidence summary, national, one year" 1 "$base/api/v1/evidence?scope=national" -H "Authorization: Bearer $delegate"
 
 # The same SQL run directly: one more request of each report scenario, the report queries the
 # server logged for it, and those statements timed in sqlite3 or psql (each set runs twice;
@@ -126,7 +126,7 @@ direct() {
 sleep 2  # let the last in-flight request of the scenarios above finish and log
 direct "dashboard, one region, one year" "$base/api/v1/dashboard?from=$year_ago" "$organiser"
 direct "dashboard, national, one year" "$base/api/v1/dashboard?from=$year_ago" "$admin"
-direct "evidence summary, national, one year" "$base/api/v1/evidence?scope=national&from=$year_ago" "$delegate"
+direct "evidence summary, national, one year" "$base/api/v1/evidence?scope=national" "$delegate"
 
 after_cases=$(curl -sf "$base/api/v1/cases?per_page=1" -H "authorization: Bearer $admin" | python3 -c 'import sys,json; print(json.load(sys.stdin)["total"])')
 
