@@ -200,7 +200,46 @@ pub fn listed(
     entity: &'static str,
     ids: impl IntoIterator<Item = i64>,
 ) -> Option<Event> {
+    listed_as(actor, entity, "", ids)
+}
+
+/// As [`listed`], saying what the list was (`deadlines`: the cases of the deadlines shown).
+pub fn listed_as(
+    actor: UserId,
+    entity: &'static str,
+    what: &str,
+    ids: impl IntoIterator<Item = i64>,
+) -> Option<Event> {
     let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
-    (!ids.is_empty())
-        .then(|| Event::new(Some(actor), "list", entity).detail(format!("ids={}", ids.join(","))))
+    let what = if what.is_empty() {
+        String::new()
+    } else {
+        format!("{what} ")
+    };
+    (!ids.is_empty()).then(|| {
+        Event::new(Some(actor), "list", entity).detail(format!("{what}ids={}", ids.join(",")))
+    })
+}
+
+/// Ids per entry when one write touches many records.
+pub const IDS_PER_ENTRY: usize = 500;
+
+/// Records, in the write's transaction, every id a bulk write touched (an import, an export),
+/// in entries of at most [`IDS_PER_ENTRY`] ids, so the trail names each record.
+pub fn record_ids(
+    conn: &mut DbConn,
+    actor: Option<UserId>,
+    action: &'static str,
+    entity: &'static str,
+    what: &str,
+    ids: &[i64],
+) -> Result<(), AppError> {
+    for chunk in ids.chunks(IDS_PER_ENTRY) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        record(
+            conn,
+            Event::new(actor, action, entity).detail(format!("{what} ids={}", list.join(","))),
+        )?;
+    }
+    Ok(())
 }

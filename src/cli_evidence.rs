@@ -58,7 +58,7 @@ pub fn run(db: &Database, args: EvidenceArgs) -> anyhow::Result<()> {
     .map_err(cli_error)?;
     let bytes = match args.format {
         Format::Markdown => render::markdown(&summary).into_bytes(),
-        Format::Csv => render::csv(&summary),
+        Format::Csv => render::csv(&summary).map_err(cli_error)?,
         Format::Json => serde_json::to_vec_pretty(&summary)?,
     };
     std::io::stdout().write_all(&bytes)?;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod casework;
 pub mod config;
+pub mod csv_writer;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -45,7 +46,9 @@ pub fn build_app(
 > {
     App::new()
         .app_data(state)
-        .wrap(actix_web::middleware::from_fn(auth::origin::check_origin))
+        .wrap(actix_web::middleware::from_fn(
+            auth::refusals::audit_not_found,
+        ))
         .wrap(Compress::default())
         .wrap(security_headers())
         .wrap(TracingLogger::<telemetry::RequestSpan>::new())

@@ -4,22 +4,48 @@ use serde::{Deserialize, Deserializer};
 
 use crate::error::AppError;
 
-/// A required single-line text: trimmed, 1 to `max` characters, no control characters.
+/// A character that is not printed but changes what is shown around it: controls (newline,
+/// BEL, …), line and paragraph separators, bidirectional overrides and isolates, zero-width
+/// spaces and the byte-order mark. (Zero-width joiners are allowed: some scripts need them.)
+pub fn is_hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+/// Why a single-line text (a name, a title) is refused, if it is, once trimmed: empty, longer
+/// than `max` characters, or holding a hidden character. The one check every name goes through.
+pub fn line_problem(value: &str, max: usize) -> Option<String> {
+    if value.is_empty() {
+        Some("is required".into())
+    } else if value.chars().count() > max {
+        Some(format!("must be at most {max} characters"))
+    } else if value.chars().any(is_hidden) {
+        Some("must be a single line of visible text (no control, direction or zero-width characters)".into())
+    } else {
+        None
+    }
+}
+
+/// A required single-line text: trimmed, then [`line_problem`].
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
     let value = value.trim();
-    if value.is_empty() {
-        return Err(AppError::invalid(field, "is required"));
+    match line_problem(value, max) {
+        Some(why) => Err(AppError::invalid(field, why)),
+        None => Ok(value.to_owned()),
     }
-    if value.chars().count() > max {
-        return Err(AppError::invalid(
-            field,
-            format!("must be at most {max} characters"),
-        ));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(AppError::invalid(field, "must be a single line of text"));
-    }
-    Ok(value.to_owned())
 }
 
 /// An optional single-line text; blank is `None`.

@@ -277,8 +277,13 @@ async fn upcoming(
     let actor = user.id();
     let rows = read_audited(&state, move |conn, audit| {
         let rows = Deadline::upcoming(conn, casework, until, assignee)?;
-        if let Some(event) = audit::listed(actor, "case", rows.iter().map(|(d, _)| d.case_id.0)) {
-            audit.read(event.detail("deadlines"));
+        if let Some(event) = audit::listed_as(
+            actor,
+            "case",
+            "deadlines",
+            rows.iter().map(|(d, _)| d.case_id.0),
+        ) {
+            audit.read(event);
         }
         Ok(rows)
     })

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 
+use super::csv_body::CsvBody;
 use super::json::JsonBody;
 use super::query::{ListPage, Paging, parse};
 use crate::audit::{self, Event};
@@ -224,7 +225,7 @@ async fn import_members(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<HashMap<String, String>>,
-    body: web::Bytes,
+    CsvBody(body): CsvBody,
 ) -> Result<HttpResponse, AppError> {
     let writer = user.member_writer()?;
     let options = import_options(&query)?;
@@ -242,7 +243,7 @@ async fn import_workload(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<HashMap<String, String>>,
-    body: web::Bytes,
+    CsvBody(body): CsvBody,
 ) -> Result<HttpResponse, AppError> {
     let writer = user.member_writer()?;
     let options = import_options(&query)?;
@@ -257,7 +258,7 @@ async fn import_workload(
 }
 
 /// The members CSV download, for the API and the page alike: administrators and officers
-/// only, the caller's scope only, audited with the count.
+/// only, the caller's scope only, audited with the ids of the members exported.
 pub async fn export(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -267,11 +268,10 @@ pub async fn export(
     let (csv, count) = state
         .db
         .write(move |conn| {
-            let (csv, count) = crate::casework::export::members_csv(conn, scope)?;
-            audit::record(
-                conn,
-                Event::new(Some(actor), "export", "member").detail(format!("count={count}")),
-            )?;
+            let (csv, ids) = crate::casework::export::members_csv(conn, scope)?;
+            let count = ids.len();
+            let what = format!("count={count}");
+            audit::record_ids(conn, Some(actor), "export", "member", &what, &ids)?;
             Ok((csv, count))
         })
         .await?;

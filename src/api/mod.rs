@@ -2,10 +2,12 @@
 
 use actix_web::{HttpRequest, error::JsonPayloadError, error::QueryPayloadError, web};
 
+use crate::auth::surface::Surface;
 use crate::error::AppError;
 
 pub mod auth;
 pub mod cases;
+pub mod csv_body;
 pub mod json;
 pub mod members;
 pub mod query;
@@ -19,6 +21,7 @@ pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api")
+            .app_data(Surface::Api)
             .app_data(json_config())
             .app_data(query_config())
             .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))

@@ -135,14 +135,14 @@ impl std::str::FromStr for Format {
 }
 
 /// Evidence in a format, as a download for CSV and Markdown.
-pub fn evidence_response(e: &summary::Evidence, format: Format) -> HttpResponse {
+pub fn evidence_response(e: &summary::Evidence, format: Format) -> Result<HttpResponse, AppError> {
     let name = format!(
         "evidence-{}-{}-{}",
         e.scope.to_string().replace(':', "-"),
         e.from,
         e.to
     );
-    match format {
+    Ok(match format {
         Format::Json => HttpResponse::Ok().json(e),
         Format::Csv => HttpResponse::Ok()
             .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
@@ -150,7 +150,7 @@ pub fn evidence_response(e: &summary::Evidence, format: Format) -> HttpResponse 
                 CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}.csv\""),
             ))
-            .body(render::csv(e)),
+            .body(render::csv(e)?),
         Format::Markdown => HttpResponse::Ok()
             .insert_header((CONTENT_TYPE, "text/markdown; charset=utf-8"))
             .insert_header((
@@ -158,7 +158,7 @@ pub fn evidence_response(e: &summary::Evidence, format: Format) -> HttpResponse 
                 format!("attachment; filename=\"{name}.md\""),
             ))
             .body(render::markdown(e)),
-    }
+    })
 }
 
 /// Builds evidence for a caller: the scope must be theirs to see and big enough, the period
@@ -227,5 +227,5 @@ pub async fn get_evidence(
     let period = evidence_period(&get, false)?;
     let format = parse::<Format>("format", get("format").as_deref())?.unwrap_or(Format::Json);
     let built = evidence_for(&state, &user, scope, period, format.name()).await?;
-    Ok(evidence_response(&built, format))
+    evidence_response(&built, format)
 }

@@ -6,9 +6,10 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
 use super::scope::{Casework, Scope};
+use super::surface::Surface;
 use crate::error::AppError;
 use crate::models::{Role, User, UserId};
 use crate::state::AppState;
@@ -69,16 +70,24 @@ impl FromRequest for CurrentUser {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let api = req.path().starts_with("/api/");
-        let token = if api {
+        let surface = Surface::of(req);
+        let api = surface == Some(Surface::Api);
+        let token = if surface.is_none() {
+            None
+        } else if api {
             bearer_token(req)
         } else {
             req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned())
         };
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
             let result = authenticate(&state, token.clone()).await;
+            if let Ok((user, _)) = &result {
+                req.extensions_mut()
+                    .insert(super::refusals::Caller(user.id));
+            }
             match result {
                 Ok((user, scope)) => Ok(CurrentUser {
                     user,

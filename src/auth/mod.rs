@@ -4,8 +4,10 @@ pub mod accounts;
 pub mod current_user;
 pub mod origin;
 pub mod password;
+pub mod refusals;
 pub mod scope;
 pub mod secret;
+pub mod surface;
 pub mod throttle;
 pub mod token;
 

@@ -1,12 +1,15 @@
 //! Refuses a browser write (any non-GET page request) whose `Origin` is not this site:
 //! together with SameSite=Strict cookies and per-form CSRF tokens, a third site cannot make a
-//! signed-in browser change anything. The API takes bearer tokens only, never the cookie.
+//! signed-in browser change anything. It wraps the page routes only (the API takes bearer tokens,
+//! never the cookie), so which requests it sees is decided by the router, not by the raw path.
+//! "This site" is the configured public address; without one, the `Host` the browser sent over
+//! plain HTTP (never `X-Forwarded-Host` or `Forwarded`, which any client can set).
 
 use actix_web::ResponseError;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::http::header::ORIGIN;
+use actix_web::http::header::{HOST, ORIGIN};
 use actix_web::middleware::Next;
 use actix_web::web;
 
@@ -19,7 +22,7 @@ pub async fn check_origin(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && !req.path().starts_with("/api/") {
+    if !safe {
         let origin = req
             .headers()
             .get(ORIGIN)
@@ -32,8 +35,12 @@ pub async fn check_origin(
             let expected = match public {
                 Some(url) => origin_of(&url),
                 None => {
-                    let info = req.connection_info();
-                    format!("{}://{}", info.scheme(), info.host())
+                    let host = req
+                        .headers()
+                        .get(HOST)
+                        .and_then(|v| v.to_str().ok())
+                        .map_or_else(|| req.app_config().host().to_owned(), str::to_owned);
+                    format!("http://{host}")
                 }
             };
             if !origin.eq_ignore_ascii_case(&expected) {

@@ -28,12 +28,13 @@ pub struct Row<'t> {
 }
 
 impl Row<'_> {
-    /// The field under `column` (trimmed); `None` when the column is absent or the field blank.
+    /// The field under `column` (trimmed, without the `'` our CSV writer puts before a
+    /// formula-like cell); `None` when the column is absent or the field blank.
     pub fn get(&self, column: &str) -> Option<&str> {
         let index = self.table.headers.iter().position(|h| h == column)?;
         self.fields
             .get(index)
-            .map(|v| v.trim())
+            .map(|v| crate::csv_writer::restored(v.trim()))
             .filter(|v| !v.is_empty())
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::api::query::Paging;
 use crate::auth::Casework;
+use crate::csv_writer::CsvWriter;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::{Branch, Employer, Member, MemberFilter};
@@ -14,8 +15,8 @@ use super::import::MEMBER_COLUMNS;
 /// Members exported per query.
 const PAGE: i64 = 1000;
 
-/// The CSV text and how many members it holds.
-pub fn members_csv(conn: &mut DbConn, scope: Casework) -> Result<(Vec<u8>, usize), AppError> {
+/// The CSV text and the ids of the members it holds.
+pub fn members_csv(conn: &mut DbConn, scope: Casework) -> Result<(Vec<u8>, Vec<i64>), AppError> {
     let branch_code: HashMap<_, _> = Branch::list(conn)?
         .into_iter()
         .map(|b| (b.id, b.code))
@@ -24,10 +25,9 @@ pub fn members_csv(conn: &mut DbConn, scope: Casework) -> Result<(Vec<u8>, usize
         .into_iter()
         .map(|e| (e.id, e.name))
         .collect();
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let fail = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
-    writer.write_record(MEMBER_COLUMNS).map_err(fail)?;
-    let mut count = 0;
+    let mut writer = CsvWriter::new();
+    writer.row(MEMBER_COLUMNS)?;
+    let mut ids = Vec::new();
     for page in 1.. {
         let paging = Paging {
             page,
@@ -35,29 +35,24 @@ pub fn members_csv(conn: &mut DbConn, scope: Casework) -> Result<(Vec<u8>, usize
         };
         let (members, _) = Member::list_in(conn, scope, &MemberFilter::default(), paging)?;
         for m in &members {
-            writer
-                .write_record([
-                    m.membership_number.as_str(),
-                    &m.first_name,
-                    &m.last_name,
-                    m.email.as_deref().unwrap_or_default(),
-                    m.phone.as_deref().unwrap_or_default(),
-                    employer_name.get(&m.employer_id).map_or("", String::as_str),
-                    &m.job_role,
-                    m.team.as_deref().unwrap_or_default(),
-                    &m.fte.to_string(),
-                    &m.start_date.map(|d| d.to_string()).unwrap_or_default(),
-                    branch_code.get(&m.branch_id).map_or("", String::as_str),
-                ])
-                .map_err(fail)?;
+            writer.row([
+                m.membership_number.as_str(),
+                &m.first_name,
+                &m.last_name,
+                m.email.as_deref().unwrap_or_default(),
+                m.phone.as_deref().unwrap_or_default(),
+                employer_name.get(&m.employer_id).map_or("", String::as_str),
+                &m.job_role,
+                m.team.as_deref().unwrap_or_default(),
+                &m.fte.to_string(),
+                &m.start_date.map(|d| d.to_string()).unwrap_or_default(),
+                branch_code.get(&m.branch_id).map_or("", String::as_str),
+            ])?;
         }
-        count += members.len();
+        ids.extend(members.iter().map(|m| m.id.0));
         if (members.len() as i64) < PAGE {
             break;
         }
     }
-    let bytes = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((bytes, count))
+    Ok((writer.finish()?, ids))
 }

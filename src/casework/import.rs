@@ -119,7 +119,6 @@ fn chunked<T, R>(
 }
 
 struct MemberRow {
-    line: u64,
     branch: BranchId,
     employer: EmployerRef,
     fields: MemberFields,
@@ -139,6 +138,10 @@ pub fn import_members(
     options: ImportOptions,
     progress: &dyn Progress,
 ) -> Result<ImportReport, AppError> {
+    // Employers are reference data for every branch: only administrators create them.
+    if options.create_employers && !matches!(writer, Casework::All) {
+        return Err(AppError::Forbidden);
+    }
     let table = match Table::read(bytes, MEMBER_REQUIRED, MEMBER_COLUMNS) {
         Ok(table) => table,
         Err(errors) => return Ok(ImportReport::refused(errors, options.dry_run)),
@@ -197,8 +200,17 @@ pub fn import_members(
                 match employer_by_name.get(&name.to_lowercase()) {
                     Some(id) => Some(EmployerRef::Known(*id)),
                     None if options.create_employers => {
-                        new_employers.insert(name.to_owned());
-                        Some(EmployerRef::New(name.to_owned()))
+                        match crate::validate::line_problem(name.trim(), crate::validate::NAME_MAX)
+                        {
+                            Some(why) => {
+                                errors.push(RowError::new(line, "employer", why));
+                                None
+                            }
+                            None => {
+                                new_employers.insert(name.trim().to_owned());
+                                Some(EmployerRef::New(name.trim().to_owned()))
+                            }
+                        }
                     }
                     None => {
                         errors.push(RowError::new(line, "employer", format!("no employer is named {name:?} (import with create employers to add it)")));
@@ -246,7 +258,6 @@ pub fn import_members(
             (branch, employer, fields, errors.len() == before)
         {
             rows.push(MemberRow {
-                line,
                 branch,
                 employer,
                 fields,
@@ -273,22 +284,18 @@ pub fn import_members(
         .values()
         .map(|b| (b.id, b.region_id))
         .collect();
-    for row in &rows {
-        if let Some(member) = existing.get(&row.fields.membership_number) {
-            let visible = match writer {
-                Casework::All => true,
-                Casework::Branch(own) => member.branch_id == own,
-                Casework::Region(region) => region_of.get(&member.branch_id) == Some(&region),
-            };
-            if !visible {
-                errors.push(RowError::new(
-                    row.line,
-                    "membership_number",
-                    "is already recorded in a branch you cannot edit",
-                ));
-            }
-        }
-    }
+    // A number held in a branch the caller cannot edit is answered as a number not held at
+    // all (a new member), so that an import, dry or not, cannot tell which numbers exist
+    // elsewhere. Writing such a row meets the database's uniqueness and the whole import is
+    // refused with one conflict that names no line; the attempt is audited.
+    let existing: HashMap<String, Member> = existing
+        .into_iter()
+        .filter(|(_, member)| match writer {
+            Casework::All => true,
+            Casework::Branch(own) => member.branch_id == own,
+            Casework::Region(region) => region_of.get(&member.branch_id) == Some(&region),
+        })
+        .collect();
 
     let mut report = ImportReport {
         dry_run: options.dry_run,
@@ -301,6 +308,7 @@ pub fn import_members(
     };
     if report.is_refused() {
         report.errors.sort_by_key(|e| e.line);
+        audit_refused(conn, actor, "member", &report)?;
         return Ok(report);
     }
 
@@ -356,27 +364,82 @@ pub fn import_members(
     }
     report.created = to_insert.len();
     report.updated = to_update.len();
+    let counts = format!(
+        "rows={} created={} updated={} unchanged={} employers_created={}",
+        report.rows, report.created, report.updated, report.unchanged, report.employers_created
+    );
+    let updated: Vec<i64> = to_update.iter().map(|(id, _)| id.0).collect();
     if options.dry_run {
+        audit::record(
+            conn,
+            Event::new(actor, "import_dry_run", "member").detail(counts),
+        )?;
+        audit::record_ids(
+            conn,
+            actor,
+            "import_dry_run",
+            "member",
+            "would update",
+            &updated,
+        )?;
         return Ok(report);
     }
 
     progress.start("writing", (to_insert.len() + to_update.len()) as u64);
     for chunk in to_insert.chunks(INSERT_CHUNK) {
-        insert_members(conn, chunk)?;
+        insert_members(conn, chunk).map_err(|error| match AppError::from(error) {
+            AppError::Conflict(_) => AppError::Conflict(
+                "a membership number in the file is already recorded in a branch you cannot \
+                 edit; nothing was written (an administrator can move the member)"
+                    .into(),
+            ),
+            other => other,
+        })?;
         progress.advance(chunk.len() as u64);
     }
     for (id, changes) in to_update {
         Member::update(conn, id, changes)?;
         progress.advance(1);
     }
+    let numbers: Vec<String> = to_insert
+        .iter()
+        .map(|m| m.membership_number.clone())
+        .collect();
+    let created: Vec<i64> = chunked(&numbers, LOOKUP_CHUNK, |chunk| {
+        members::table
+            .filter(members::membership_number.eq_any(chunk))
+            .select(members::id)
+            .load::<MemberId>(conn)
+    })?
+    .into_iter()
+    .map(|id| id.0)
+    .collect();
+    audit::record(conn, Event::new(actor, "import", "member").detail(counts))?;
+    audit::record_ids(conn, actor, "import", "member", "created", &created)?;
+    audit::record_ids(conn, actor, "import", "member", "updated", &updated)?;
+    Ok(report)
+}
+
+/// A refused import (dry or not) is in the trail too, with how many rows it had and refused.
+fn audit_refused(
+    conn: &mut DbConn,
+    actor: Option<UserId>,
+    entity: &'static str,
+    report: &ImportReport,
+) -> Result<(), AppError> {
+    let action = if report.dry_run {
+        "import_dry_run"
+    } else {
+        "import"
+    };
     audit::record(
         conn,
-        Event::new(actor, "import", "member").detail(format!(
-            "rows={} created={} updated={} unchanged={} employers_created={}",
-            report.rows, report.created, report.updated, report.unchanged, report.employers_created
+        Event::new(actor, action, entity).detail(format!(
+            "refused rows={} problems={}",
+            report.rows,
+            report.errors.len()
         )),
-    )?;
-    Ok(report)
+    )
 }
 
 fn in_scope(writer: Casework, branch: &Branch) -> bool {
@@ -522,6 +585,7 @@ pub fn import_workload(
     };
     if report.is_refused() {
         report.errors.sort_by_key(|e| e.line);
+        audit_refused(conn, actor, "workload_record", &report)?;
         return Ok(report);
     }
 
@@ -556,7 +620,30 @@ pub fn import_workload(
     }
     report.created = to_insert.len();
     report.updated = to_update.len();
+    let counts = format!(
+        "rows={} created={} updated={} unchanged={}",
+        report.rows, report.created, report.updated, report.unchanged
+    );
+    let mut touched: Vec<i64> = to_insert
+        .iter()
+        .map(|r| r.member_id.0)
+        .chain(to_update.iter().map(|(_, r)| r.member_id.0))
+        .collect();
+    touched.sort_unstable();
+    touched.dedup();
     if options.dry_run {
+        audit::record(
+            conn,
+            Event::new(actor, "import_dry_run", "workload_record").detail(counts),
+        )?;
+        audit::record_ids(
+            conn,
+            actor,
+            "import_dry_run",
+            "member",
+            "members whose records would change",
+            &touched,
+        )?;
         return Ok(report);
     }
     progress.start("writing", (to_insert.len() + to_update.len()) as u64);
@@ -577,10 +664,15 @@ pub fn import_workload(
     }
     audit::record(
         conn,
-        Event::new(actor, "import", "workload_record").detail(format!(
-            "rows={} created={} updated={} unchanged={}",
-            report.rows, report.created, report.updated, report.unchanged
-        )),
+        Event::new(actor, "import", "workload_record").detail(counts),
+    )?;
+    audit::record_ids(
+        conn,
+        actor,
+        "import",
+        "member",
+        "members whose records changed",
+        &touched,
     )?;
     Ok(report)
 }

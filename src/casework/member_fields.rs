@@ -28,12 +28,8 @@ pub struct MemberFields {
 
 fn required(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> String {
     let value = value.trim();
-    if value.is_empty() {
-        errors.insert(field.into(), "is required".into());
-    } else if value.chars().count() > max {
-        errors.insert(field.into(), format!("must be at most {max} characters"));
-    } else if value.chars().any(char::is_control) {
-        errors.insert(field.into(), "must be a single line of text".into());
+    if let Some(why) = crate::validate::line_problem(value, max) {
+        errors.insert(field.into(), why);
     }
     value.to_owned()
 }

@@ -3,6 +3,8 @@
 use std::fmt::Write;
 
 use super::evidence::Evidence;
+use crate::csv_writer::CsvWriter;
+use crate::error::AppError;
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|")
@@ -62,18 +64,18 @@ pub fn markdown(e: &Evidence) -> String {
 }
 
 /// One line per published cell: table, row, column, value; then the method, one line each.
-pub fn csv(e: &Evidence) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(["table", "row", "column", "value"]);
+pub fn csv(e: &Evidence) -> Result<Vec<u8>, AppError> {
+    let mut writer = CsvWriter::new();
+    writer.row(["table", "row", "column", "value"])?;
     for table in &e.tables {
         for row in &table.rows {
             for (column, value) in table.columns.iter().zip(&row.cells) {
-                let _ = writer.write_record([table.title.as_str(), &row.label, column, value]);
+                writer.row([table.title.as_str(), &row.label, column, value])?;
             }
         }
     }
     for (i, line) in e.method.iter().enumerate() {
-        let _ = writer.write_record(["Method", &(i + 1).to_string(), "", line]);
+        writer.row(["Method", &(i + 1).to_string(), "", line])?;
     }
-    writer.into_inner().unwrap_or_default()
+    writer.finish()
 }

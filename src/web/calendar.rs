@@ -33,9 +33,13 @@ pub async fn feed(
             .map_err(|_| AppError::NotFound)?;
         let until = Utc::now().date_naive() + Days::new(AHEAD_DAYS);
         let rows = Deadline::upcoming(conn, casework, until, Some(user.id))?;
+        let ids: Vec<String> = rows.iter().map(|(d, _)| d.case_id.to_string()).collect();
         audit.read(
-            Event::new(Some(user.id), "read", "calendar")
-                .detail(format!("deadlines={}", rows.len())),
+            Event::new(Some(user.id), "read", "calendar").detail(format!(
+                "deadlines={} case ids={}",
+                rows.len(),
+                ids.join(",")
+            )),
         );
         Ok(rows)
     })

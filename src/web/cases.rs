@@ -225,6 +225,9 @@ async fn detail_context(
         let events = CaseEvent::for_case(conn, id)?;
         let deadlines = Deadline::for_case(conn, id)?;
         audit.read(Event::new(Some(reader), "read", "case").id(id.0));
+        if let Some(m) = &member {
+            audit.read(Event::new(Some(reader), "read", "member").id(m.id.0));
+        }
         Ok((cases::view(conn, case)?, member, events, deadlines))
     })
     .await?;

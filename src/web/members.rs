@@ -216,10 +216,17 @@ pub async fn edit(
 ) -> Result<HttpResponse, PageError> {
     let writer = user.member_writer()?;
     let id = MemberId(id.into_inner());
-    let member = state
-        .db
-        .run(move |conn| Ok(Member::find_in(conn, writer, id)?))
-        .await?;
+    let actor = user.id();
+    let member = read_audited(&state, move |conn, audit| {
+        let member = Member::find_in(conn, writer, id)?;
+        audit.read(
+            Event::new(Some(actor), "read", "member")
+                .id(id.0)
+                .detail("edit form"),
+        );
+        Ok(member)
+    })
+    .await?;
     let mut context = layout::context(&state, &user, "/members");
     choices(&state, &mut context).await?;
     context.insert("values", &form_values(&member));

@@ -18,8 +18,14 @@ pub mod templates;
 
 pub use page::PageError;
 
+use crate::auth::origin::check_origin;
+use crate::auth::surface::Surface;
+
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
-    cfg.service(health::healthz)
+    let pages = actix_web::web::scope("")
+        .app_data(Surface::Page)
+        .wrap(actix_web::middleware::from_fn(check_origin))
+        .service(health::healthz)
         .service(assets::static_file)
         .service(home::index)
         .service(calendar::feed)
@@ -51,4 +57,5 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(imports::upload_file)
         .service(imports::export)
         .configure(admin::routes);
+    cfg.service(pages);
 }

@@ -172,5 +172,5 @@ pub async fn evidence_download(
     let scope = evidence_scope(&user, &get)?;
     let period = evidence_period(&get, true)?;
     let evidence = evidence_for(&state, &user, scope, period, format.name()).await?;
-    Ok(evidence_response(&evidence, format))
+    Ok(evidence_response(&evidence, format)?)
 }

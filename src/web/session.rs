@@ -102,11 +102,15 @@ pub async fn logout(
         .finish())
 }
 
-/// Only a path on this site: never `//host` or `https://…` (no open redirect).
-fn local_path(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
-    }
+/// Only a path on this site: one leading `/` with no `/` or `\\` after it, no `\\` anywhere, and
+/// no control, whitespace or hidden character (browsers drop tabs and newlines from a URL, so
+/// `/\t/host` becomes `//host`, another site; CR and LF would break the header). Anything else
+/// goes home.
+pub fn local_path(next: &str) -> &str {
+    let mut chars = next.chars();
+    let rooted = chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'));
+    let clean = !next
+        .chars()
+        .any(|c| c == '\\' || c.is_whitespace() || crate::validate::is_hidden(c));
+    if rooted && clean { next } else { "/" }
 }

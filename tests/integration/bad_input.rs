@@ -49,6 +49,7 @@ async fn arbitrary_csv_bytes_never_cause_a_500_or_a_partial_write() {
                 TestRequest::post()
                     .uri("/api/v1/members/import")
                     .insert_header(("authorization", format!("Bearer {admin}")))
+                    .insert_header(("content-type", "text/csv"))
                     .set_payload(csv.clone()),
             )
             .await;
@@ -76,6 +77,7 @@ async fn arbitrary_csv_bytes_never_cause_a_500_or_a_partial_write() {
                 TestRequest::post()
                     .uri("/api/v1/members/import")
                     .insert_header(("authorization", format!("Bearer {admin}")))
+                    .insert_header(("content-type", "text/csv"))
                     .set_payload(bytes),
             )
             .await;

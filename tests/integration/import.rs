@@ -188,10 +188,29 @@ async fn an_officer_imports_only_into_their_own_branch() {
     let refused = import(&app, &officer, "", csv).await;
     assert_eq!(refused.status, 422);
     assert_eq!(errors(&refused), vec![(2, "branch_code".to_owned())]);
-    // A member of another branch cannot be overwritten through the import either.
+    // A member of another branch cannot be overwritten through the import either, and the
+    // answer does not say the number is held there: a dry run answers as for a new number,
+    // the real import refuses the whole file naming no line.
     let csv = format!("{HEADER}\nL001,Ann,Lee,,,Wigan Council,Social worker,,1,,WGN\n");
+    let dry = import(&app, &officer, "?dry_run=true", csv.clone()).await;
+    assert_eq!(dry.status, 200, "{}", dry.text());
+    assert_eq!(dry.json()["created"], 1);
+    let unknown = format!("{HEADER}\nZZ99,Ann,Lee,,,Wigan Council,Social worker,,1,,WGN\n");
+    let unknown = import(&app, &officer, "?dry_run=true", unknown).await;
+    assert_eq!(
+        dry.json(),
+        unknown.json(),
+        "held elsewhere reads as not held"
+    );
     let refused = import(&app, &officer, "", csv).await;
-    assert_eq!(errors(&refused), vec![(2, "membership_number".to_owned())]);
+    assert_eq!(refused.status, 409, "{}", refused.text());
+    assert!(!refused.text().contains("line"));
+    let admin = app.token("admin").await;
+    let leeds = app.get_as("/api/v1/members?q=L001", &admin).await.json();
+    assert_eq!(
+        leeds["items"][0]["first_name"], "Cara",
+        "nothing was written"
+    );
     // Without a branch column, rows go to the officer's branch.
     let csv = "membership_number,first_name,last_name,employer,job_role,fte\nO2,Ann,Lee,Wigan Council,Social worker,1\n";
     let done = import(&app, &officer, "", csv).await;
@@ -224,6 +243,7 @@ async fn workload_imports_create_update_and_never_double() {
                 TestRequest::post()
                     .uri("/api/v1/workload/import")
                     .insert_header(("authorization", format!("Bearer {officer}")))
+                    .insert_header(("content-type", "text/csv"))
                     .set_payload(csv),
             )
             .await

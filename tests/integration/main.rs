@@ -18,6 +18,7 @@ mod demo;
 mod errors;
 mod evidence;
 mod evidence_attacks;
+mod hardening;
 mod health;
 mod import;
 mod members;

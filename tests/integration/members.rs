@@ -319,5 +319,12 @@ async fn the_member_export_holds_only_the_callers_branch_and_is_audited() {
     let (entries, _) =
         caseload::models::AuditEntry::search(&mut conn, &filter, Default::default()).unwrap();
     assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0].detail.as_deref(), Some("count=1"));
+    let wigan: i64 = app.get_as("/api/v1/members", &officer).await.json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        entries[0].detail.as_deref(),
+        Some(format!("count=1 ids={wigan}").as_str()),
+        "the export names the members it held"
+    );
 }

@@ -1,0 +1,50 @@
+//! The body of a CSV import: refused (400 naming `content-type`, as a JSON body of another type
+//! is) unless its `Content-Type` says CSV, so that a
+//! browser form (which can only send form, multipart or plain-text bodies) can never be read as
+//! an import, whatever else goes wrong.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest};
+
+use crate::error::AppError;
+
+/// Media types taken as CSV.
+const CSV_TYPES: &[&str] = &["text/csv", "application/csv"];
+
+pub struct CsvBody(pub Bytes);
+
+fn is_csv(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| {
+            CSV_TYPES
+                .iter()
+                .any(|t| essence.trim().eq_ignore_ascii_case(t))
+        })
+}
+
+impl FromRequest for CsvBody {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        if !is_csv(req) {
+            return Box::pin(async {
+                Err(AppError::bad_field(
+                    "content-type",
+                    "the body must be a CSV file sent as text/csv",
+                )
+                .into())
+            });
+        }
+        let bytes = Bytes::from_request(req, payload);
+        Box::pin(async move { Ok(CsvBody(bytes.await?)) })
+    }
+}
