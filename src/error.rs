@@ -176,6 +176,16 @@ impl From<DieselError> for AppError {
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
             | DieselError::BrokenTransactionManager => Self::Unavailable(error.to_string()),
+            // An update with no field set (`{}`, or a form whose fields were all blank): the
+            // client's doing, so a 422 that says what to send, never a 500.
+            DieselError::QueryBuilderError(inner)
+                if inner.is::<diesel::result::EmptyChangeset>() =>
+            {
+                Self::Unprocessable {
+                    message: "nothing to change: send at least one field with a value".into(),
+                    fields: FieldErrors::new(),
+                }
+            }
             _ => Self::Internal(error.to_string()),
         }
     }

@@ -64,6 +64,9 @@ fn security_headers() -> DefaultHeaders {
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "same-origin"))
         .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        // Nothing personal is kept in a browser's or a proxy's cache; only static assets say
+        // otherwise (they set their own).
+        .add(("Cache-Control", "no-store"))
 }
 
 async fn not_found() -> Result<HttpResponse, web::PageError> {

@@ -17,6 +17,17 @@ pub fn init() {
         .try_init();
 }
 
+/// The path as it may be logged: a calendar feed's path is its secret, so it is left out
+/// (however it is spelled: the router matches the percent-decoded path).
+fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    if decoded.starts_with("/calendar/") {
+        "/calendar/…".into()
+    } else {
+        path.into()
+    }
+}
+
 pub struct RequestSpan;
 
 impl RootSpanBuilder for RequestSpan {
@@ -24,7 +35,7 @@ impl RootSpanBuilder for RequestSpan {
         tracing::info_span!(
             "request",
             method = %request.method(),
-            path = %request.path(),
+            path = %loggable_path(request.path()),
             status = tracing::field::Empty,
         )
     }

@@ -30,6 +30,7 @@ pub async fn token(
         &credentials.username,
         &credentials.password,
         client.as_deref(),
+        crate::auth::surface::Surface::Api,
     )
     .await?;
     Ok(HttpResponse::Ok().json(json!({
@@ -124,17 +125,12 @@ pub async fn change_password(
     body: JsonBody<PasswordChange>,
 ) -> Result<HttpResponse, AppError> {
     let change = body.into_inner();
-    let account = user.user;
-    state
-        .db
-        .write(move |conn| {
-            auth::change_password(
-                conn,
-                &account,
-                &change.current_password,
-                &change.new_password,
-            )
-        })
-        .await?;
+    auth::change_own_password(
+        &state,
+        user.user,
+        change.current_password,
+        change.new_password,
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

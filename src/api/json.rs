@@ -55,15 +55,11 @@ fn payload_error(error: &actix_web::Error) -> AppError {
 /// its name.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
         let inner = error.into_inner();
         let message = inner.to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_owned();
+        let message = plain(message.split(" at line ").next().unwrap_or(&message));
         let field = if let Some(missing) = message.strip_prefix("missing field `") {
             missing.trim_end_matches('`').to_owned()
         } else if path == "." || path.is_empty() {
@@ -72,5 +68,37 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             path
         };
         AppError::bad_field(&field, message)
-    })
+    })?;
+    // One JSON value and nothing after it: `{"done":false}{"done":true}` is not one body.
+    deserializer
+        .end()
+        .map_err(|_| AppError::bad_field("body", "unexpected data after the JSON value"))?;
+    Ok(value)
+}
+
+/// A deserialiser's message in the client's terms: the names of our Rust types and their
+/// sizes (`expected struct MemberInput with 14 elements`, `expected i64`) stay in the code.
+pub fn plain(message: &str) -> String {
+    let Some((head, expected)) = message.split_once("expected ") else {
+        return message.to_owned();
+    };
+    let wanted = if expected.starts_with("struct ") || expected.starts_with("map") {
+        "an object"
+    } else if expected.starts_with("enum ") {
+        "one of the allowed values"
+    } else if expected.starts_with("a sequence") || expected.starts_with("tuple") {
+        "a list"
+    } else if [
+        "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize", "isize",
+    ]
+    .iter()
+    .any(|t| expected.split([' ', ',']).next() == Some(t))
+    {
+        "a whole number"
+    } else if expected.starts_with("f32") || expected.starts_with("f64") {
+        "a number"
+    } else {
+        return message.to_owned();
+    };
+    format!("{head}expected {wanted}")
 }

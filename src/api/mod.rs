@@ -72,15 +72,19 @@ pub fn json_error(error: JsonPayloadError) -> AppError {
         JsonPayloadError::ContentType => {
             AppError::bad_field("content-type", "send the body as application/json")
         }
-        JsonPayloadError::Deserialize(e) => AppError::bad_field("body", e.to_string()),
-        other => AppError::bad_field("body", other.to_string()),
+        JsonPayloadError::Deserialize(e) => {
+            AppError::bad_field("body", json::plain(&e.to_string()))
+        }
+        other => AppError::bad_field("body", json::plain(&other.to_string())),
     }
 }
 
 /// A query string that could not be read, as a 400 naming the parameter where serde says which.
 pub fn query_error(error: QueryPayloadError) -> AppError {
     match error {
-        QueryPayloadError::Deserialize(e) => AppError::bad_field("query", e.to_string()),
-        other => AppError::bad_field("query", other.to_string()),
+        QueryPayloadError::Deserialize(e) => {
+            AppError::bad_field("query", json::plain(&e.to_string()))
+        }
+        other => AppError::bad_field("query", json::plain(&other.to_string())),
     }
 }

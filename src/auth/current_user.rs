@@ -83,7 +83,10 @@ impl FromRequest for CurrentUser {
         let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
-            let result = authenticate(&state, token.clone()).await;
+            let result = match surface {
+                Some(surface) => authenticate(&state, token.clone(), surface).await,
+                None => Err(AppError::Unauthorized),
+            };
             if let Ok((user, _)) = &result {
                 req.extensions_mut()
                     .insert(super::refusals::Caller(user.id));
@@ -109,9 +112,17 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
         .then(|| token.trim().to_owned())
 }
 
-async fn authenticate(state: &AppState, token: Option<String>) -> Result<(User, Scope), AppError> {
+async fn authenticate(
+    state: &AppState,
+    token: Option<String>,
+    surface: Surface,
+) -> Result<(User, Scope), AppError> {
     let token = token.ok_or(AppError::Unauthorized)?;
     let claims = state.keys.decode(&token)?;
+    // An API token is not a page session, nor the other way round.
+    if claims.purpose != Some(surface) {
+        return Err(AppError::Unauthorized);
+    }
     let id = claims.user_id()?;
     let user = state
         .db

@@ -37,6 +37,7 @@ pub async fn sign_in(
     username: &str,
     password: &str,
     client: Option<&str>,
+    purpose: surface::Surface,
 ) -> Result<Session, AppError> {
     let keys = LoginThrottle::keys(username, client);
     state.throttle.begin(&keys)?;
@@ -59,7 +60,7 @@ pub async fn sign_in(
             state
                 .audit
                 .read(Event::new(Some(user.id), "sign_in", "user").id(user.id.0));
-            let (token, expires_at) = state.keys.issue(&user)?;
+            let (token, expires_at) = state.keys.issue(&user, purpose)?;
             Ok(Session {
                 user,
                 token,
@@ -77,14 +78,39 @@ pub async fn sign_in(
     }
 }
 
-/// Ends every session of the user: tokens issued before now stop working.
+/// Ends every session of the user: tokens issued before now stop working, and so does the
+/// calendar feed's secret address (a new one is issued if they had one), so that signing out,
+/// changing a password or being deactivated leaves no way in.
 pub fn revoke_sessions(
     conn: &mut DbConn,
     id: UserId,
     reason: &'static str,
 ) -> Result<(), AppError> {
     User::bump_token_version(conn, id)?;
+    if User::find(conn, id)?.calendar_token.is_some() {
+        set_calendar(conn, id, true)?;
+    }
     audit::record(conn, Event::new(Some(id), reason, "user").id(id.0))
+}
+
+/// Changes the caller's own password: throttled like signing in (a stolen session cannot try
+/// passwords without limit), and refused when the new one is the current one.
+pub async fn change_own_password(
+    state: &AppState,
+    account: User,
+    current: String,
+    new: String,
+) -> Result<(), AppError> {
+    let keys = LoginThrottle::keys(&account.username, None);
+    state.throttle.begin(&keys)?;
+    let result = state
+        .db
+        .write(move |conn| change_password(conn, &account, &current, &new))
+        .await;
+    if result.is_ok() {
+        state.throttle.succeeded(&keys);
+    }
+    result
 }
 
 /// Changes the caller's own password after checking the current one; other sessions end.
@@ -98,6 +124,12 @@ pub fn change_password(
         return Err(AppError::invalid(
             "current_password",
             "is not your current password",
+        ));
+    }
+    if new == current {
+        return Err(AppError::invalid(
+            "new_password",
+            "must differ from your current password",
         ));
     }
     password::check_strength("new_password", new)?;

@@ -6,7 +6,8 @@
 
 use actix_web::HttpRequest;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Surface {
     /// `/api/…`: bearer tokens only, JSON errors.
     Api,

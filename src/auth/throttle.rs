@@ -15,6 +15,9 @@ pub struct LoginThrottle {
 
 /// Beyond this many tracked keys, expired ones are swept on the next failure.
 const SWEEP_ABOVE: usize = 10_000;
+/// Most keys ever tracked: past it (after a sweep), the keys whose last failure is oldest are
+/// forgotten first. Keys are fixed-size hashes, so memory stays bounded (a few MB).
+const MAX_KEYS: usize = 50_000;
 
 impl LoginThrottle {
     pub fn new(limit: usize, window: Duration) -> Self {
@@ -25,11 +28,17 @@ impl LoginThrottle {
         }
     }
 
-    /// Keys for an attempt: the username (case-folded) and the client address when known.
+    /// Keys for an attempt: the username (case-folded) and the client address when known,
+    /// each hashed, so that a key is small whatever was sent.
     pub fn keys(username: &str, client: Option<&str>) -> Vec<String> {
-        let mut keys = vec![format!("user:{}", username.trim().to_lowercase())];
+        let hashed = |kind: &str, value: &str| {
+            use sha2::Digest;
+            let digest = sha2::Sha256::digest(value.as_bytes());
+            format!("{kind}:{}", crate::text::hex(&digest[..16]))
+        };
+        let mut keys = vec![hashed("user", &username.trim().to_lowercase())];
         if let Some(client) = client {
-            keys.push(format!("addr:{client}"));
+            keys.push(hashed("addr", client));
         }
         keys
     }
@@ -44,6 +53,16 @@ impl LoginThrottle {
                 expire(times, now, self.window);
                 !times.is_empty()
             });
+        }
+        if failures.len() >= MAX_KEYS {
+            let mut last: Vec<(Instant, String)> = failures
+                .iter()
+                .filter_map(|(k, t)| t.back().map(|at| (*at, k.clone())))
+                .collect();
+            last.sort_unstable();
+            for (_, key) in last.into_iter().take(failures.len() - MAX_KEYS * 3 / 4) {
+                failures.remove(&key);
+            }
         }
         let mut wait = Duration::ZERO;
         for key in keys {
@@ -80,6 +99,11 @@ impl LoginThrottle {
                 times.pop_back();
             }
         }
+    }
+
+    /// How many keys are tracked (for tests of the bound).
+    pub fn tracked(&self) -> usize {
+        self.lock().len()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<Instant>>> {

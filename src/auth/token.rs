@@ -6,6 +6,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
+use super::surface::Surface;
 use crate::error::AppError;
 use crate::models::{Role, User, UserId};
 
@@ -24,6 +25,10 @@ pub struct Claims {
     pub exp: i64,
     /// The user's token version when issued; a bump revokes the token.
     pub ver: i32,
+    /// What the token is for: a bearer token for the API or a browser's page session, never
+    /// both (tokens from before purposes existed have none and are refused everywhere).
+    #[serde(default)]
+    pub purpose: Option<Surface>,
 }
 
 impl Claims {
@@ -66,7 +71,11 @@ impl TokenKeys {
         })
     }
 
-    pub fn issue(&self, user: &User) -> Result<(String, DateTime<Utc>), AppError> {
+    pub fn issue(
+        &self,
+        user: &User,
+        purpose: Surface,
+    ) -> Result<(String, DateTime<Utc>), AppError> {
         let now = Utc::now();
         let expires_at = now + self.lifetime;
         let claims = Claims {
@@ -76,6 +85,7 @@ impl TokenKeys {
             iat: now.timestamp(),
             exp: expires_at.timestamp(),
             ver: user.token_version,
+            purpose: Some(purpose),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| AppError::Internal(format!("signing a token: {e}")))?;

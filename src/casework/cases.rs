@@ -2,6 +2,7 @@
 //! (each change recorded on the timeline), timeline entries, deadlines, referral to the region.
 
 use chrono::{Datelike, NaiveDate, Utc};
+use diesel::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use super::dates;
@@ -146,12 +147,19 @@ fn check_factors(
     Ok(factors)
 }
 
-/// The assignee must be an active user who can see the case's branch.
+/// The assignee must be an active user who can see the case's branch. Every refusal reads the
+/// same (why is logged), so the answer does not tell which users exist, are active or work
+/// where.
 fn check_assignee(conn: &mut DbConn, user: UserId, branch: BranchId) -> Result<(), AppError> {
-    let refuse = |why: &str| AppError::invalid("assigned_to", why);
-    let assignee = User::find(conn, user).map_err(|_| refuse("no such user"))?;
+    let refuse = |why: &str| {
+        tracing::info!(assignee = user.0, why, "assignee refused");
+        AppError::invalid("assigned_to", "is not a rep who can work this case")
+    };
+    let Some(assignee) = User::find(conn, user).optional()? else {
+        return Err(refuse("no such user"));
+    };
     if !assignee.active {
-        return Err(refuse("that user is deactivated"));
+        return Err(refuse("deactivated"));
     }
     let sees = match Scope::of(&assignee)? {
         Scope::All => true,
@@ -162,7 +170,7 @@ fn check_assignee(conn: &mut DbConn, user: UserId, branch: BranchId) -> Result<(
     if sees {
         Ok(())
     } else {
-        Err(refuse("that user cannot see this branch's cases"))
+        Err(refuse("cannot see this branch"))
     }
 }
 

@@ -54,6 +54,17 @@ impl Table {
     /// with the header are returned as the error; unreadable rows are kept in `unreadable`.
     pub fn read(bytes: &[u8], required: &[&str], allowed: &[&str]) -> Result<Table, Vec<RowError>> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        // Lines as a spreadsheet user counts them (LF, CRLF or a lone CR each end one), from
+        // a record's byte offset: the reader's own line count is off for CRLF files.
+        let breaks: Vec<u64> = bytes
+            .iter()
+            .enumerate()
+            .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            .map(|(i, _)| i as u64)
+            .collect();
+        let line_at = |position: Option<&csv::Position>| {
+            position.map_or(0, |p| breaks.partition_point(|b| *b < p.byte()) as u64 + 1)
+        };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -92,12 +103,12 @@ impl Table {
             let record = match record {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = line_at(e.position());
                     errors.push(RowError::new(line, "", format!("unreadable: {e}")));
                     continue;
                 }
             };
-            let line = record.position().map_or(0, |p| p.line());
+            let line = line_at(record.position());
             if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue;
             }

@@ -201,6 +201,9 @@ pub fn update(
     changes: MemberChanges,
 ) -> Result<Member, AppError> {
     let current = Member::find_in(conn, writer, id)?;
+    let withdrawing = changes.equality_consent == Some(false);
+    let gives_equality_data =
+        matches!(changes.age_band, Some(Some(_))) || matches!(changes.ethnic_group, Some(Some(_)));
     let mut fields = MemberFields::from(&current);
     let mut changed = Vec::new();
     macro_rules! apply {
@@ -224,8 +227,10 @@ pub fn update(
         age_band,
         ethnic_group
     );
-    // Withdrawing consent removes the equality data with it.
-    if !fields.equality_consent {
+    // Withdrawing consent removes the equality data held with it. Equality data given without
+    // consent (now or in this request) is refused by the field checks, as on create, never
+    // silently dropped.
+    if withdrawing && !gives_equality_data {
         fields.age_band = None;
         fields.ethnic_group = None;
     }

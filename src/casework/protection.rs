@@ -156,6 +156,8 @@ pub fn backup(conn: &mut DbConn, backend: Backend, path: &str) -> Result<(), App
                     "already exists; choose a new file",
                 ));
             }
+            // Created empty and private first: a backup holds everything the database does.
+            crate::db::create_private(path);
             let quoted = path.replace('\'', "''");
             diesel::sql_query(format!("VACUUM INTO '{quoted}'")).execute(conn)?;
             audit::record(conn, Event::new(None, "backup", "database"))?;

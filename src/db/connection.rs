@@ -64,6 +64,7 @@ impl DbManager {
     pub fn open(&self) -> Result<DbConn, ConnectError> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
+                create_private(path);
                 let mut conn = diesel::SqliteConnection::establish(path)?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
                 Ok(DbConn::Sqlite(conn))
@@ -82,6 +83,21 @@ impl DbManager {
             )),
         }
     }
+}
+
+/// Creates a new SQLite file readable by its owner only (0600), before SQLite would create it
+/// world-readable; SQLite gives its `-wal` and `-shm` files the database file's permissions.
+/// An existing file, `:memory:` or a `file:` URI is left as it is.
+pub fn create_private(path: &str) {
+    if path == ":memory:" || path.starts_with("file:") || path.is_empty() {
+        return;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    // AlreadyExists is the usual case; any other failure shows when SQLite opens the file.
+    let _ = options.open(path);
 }
 
 impl r2d2::ManageConnection for DbManager {

@@ -6,7 +6,7 @@ mod pool;
 pub mod schema;
 pub mod url;
 
-pub use connection::{ConnectError, DbConn, DbManager};
+pub use connection::{ConnectError, DbConn, DbManager, create_private};
 
 /// The backend type of `DbConn`, for boxed queries that run on either database.
 pub type Sql = connection::MultiBackend;

@@ -60,11 +60,7 @@ pub async fn change_password(
     user.check_csrf(&state, form.csrf())?;
     let current = form.get("current_password").unwrap_or_default().to_owned();
     let new = form.get("new_password").unwrap_or_default().to_owned();
-    let account = user.user.clone();
-    let result = state
-        .db
-        .write(move |conn| auth::change_password(conn, &account, &current, &new))
-        .await;
+    let result = auth::change_own_password(&state, user.user.clone(), current, new).await;
     match result {
         // The change revoked this session too: sign in again with the new password.
         Ok(()) => Ok(see_other("/login")),

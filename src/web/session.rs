@@ -38,7 +38,15 @@ pub async fn login(
     let password = form.get("password").unwrap_or_default();
     let next = local_path(form.get("next").unwrap_or("/")).to_owned();
     let client = req.peer_addr().map(|a| a.ip().to_string());
-    match auth::sign_in(&state, username, password, client.as_deref()).await {
+    match auth::sign_in(
+        &state,
+        username,
+        password,
+        client.as_deref(),
+        crate::auth::surface::Surface::Page,
+    )
+    .await
+    {
         Ok(session) => {
             let max_age = (session.expires_at - chrono::Utc::now())
                 .num_seconds()

@@ -156,6 +156,7 @@ fn claims_for(app_user: i64, exp_offset_secs: i64) -> Claims {
         iat: now,
         exp: now + exp_offset_secs,
         ver: 0,
+        purpose: Some(caseload::auth::surface::Surface::Api),
     }
 }
 

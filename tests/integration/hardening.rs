@@ -501,9 +501,9 @@ async fn every_read_names_the_ids_it_showed_and_out_of_scope_probes_are_recorded
         has("read", "member", Some(wigan_member), &|d| d.is_empty()),
         "the case page shows the member, and says so"
     );
-    assert!(has("export", "member", None, &|d| d
-        .starts_with("count=")
-        && d.split(['=', ',', ' ']).any(|x| x == wigan_member.to_string())));
+    assert!(has("export", "member", None, &|d| d.starts_with("count=")
+        && d.split(['=', ',', ' '])
+            .any(|x| x == wigan_member.to_string())));
     assert!(has("read", "calendar", None, &|d| d
         .contains(&format!("case ids={wigan_case}"))));
     for id in [world.leeds_member.0, world.leeds_case.0] {
