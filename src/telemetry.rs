@@ -19,7 +19,7 @@ pub fn init() {
 
 /// The path as it may be logged: a calendar feed's path is its secret, so it is left out
 /// (however it is spelled: the router matches the percent-decoded path).
-fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+pub fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
     let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     if decoded.starts_with("/calendar/") {
         "/calendar/…".into()

@@ -10,6 +10,7 @@ use crate::error::AppError;
 pub struct LoginThrottle {
     limit: usize,
     window: Duration,
+    max_keys: usize,
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
@@ -24,8 +25,15 @@ impl LoginThrottle {
         Self {
             limit,
             window,
+            max_keys: MAX_KEYS,
             failures: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The same, tracking at most `max_keys` keys.
+    pub fn with_max_keys(mut self, max_keys: usize) -> Self {
+        self.max_keys = max_keys.max(4);
+        self
     }
 
     /// Keys for an attempt: the username (case-folded) and the client address when known,
@@ -54,13 +62,16 @@ impl LoginThrottle {
                 !times.is_empty()
             });
         }
-        if failures.len() >= MAX_KEYS {
+        if failures.len() >= self.max_keys {
             let mut last: Vec<(Instant, String)> = failures
                 .iter()
                 .filter_map(|(k, t)| t.back().map(|at| (*at, k.clone())))
                 .collect();
             last.sort_unstable();
-            for (_, key) in last.into_iter().take(failures.len() - MAX_KEYS * 3 / 4) {
+            for (_, key) in last
+                .into_iter()
+                .take(failures.len() - self.max_keys * 3 / 4)
+            {
                 failures.remove(&key);
             }
         }

@@ -62,8 +62,16 @@ impl Table {
             .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
             .map(|(i, _)| i as u64)
             .collect();
+        // A record's position can be the end of the line break before it (the LF of a CRLF):
+        // its line is the one its first character is on.
         let line_at = |position: Option<&csv::Position>| {
-            position.map_or(0, |p| breaks.partition_point(|b| *b < p.byte()) as u64 + 1)
+            position.map_or(0, |p| {
+                let mut start = p.byte() as usize;
+                while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+                    start += 1;
+                }
+                breaks.partition_point(|b| *b < start as u64) as u64 + 1
+            })
         };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)

@@ -58,6 +58,7 @@ pub fn context(state: &AppState, user: &CurrentUser, current: &str) -> Context {
             "username": user.user.username,
             "display_name": user.user.display_name,
             "role": user.role().label(),
+            "is_admin": user.role() == Role::Admin,
         }),
     );
     context.insert("nav", &navigation(user.role(), current));

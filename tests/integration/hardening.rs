@@ -286,6 +286,11 @@ async fn only_administrators_create_employers_and_every_name_is_checked() {
         assert!(member.json()["error"]["fields"]["first_name"].is_string());
     }
     assert_eq!(employer_count(&app), before);
+    // The import page offers the choice to administrators only.
+    let officer_page = page(&app, "/import", &browser_sign_in(&app, "wgn.officer").await).await;
+    assert!(!officer_page.text().contains("create_employers"));
+    let admin_page = page(&app, "/import", &browser_sign_in(&app, "admin").await).await;
+    assert!(admin_page.text().contains("create_employers"));
     let made = send(admin.clone(), "?create_employers=true", csv).await;
     assert_eq!(made.status, 200, "{}", made.text());
     assert_eq!(employer_count(&app), before + 1);

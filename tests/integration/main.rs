@@ -19,6 +19,7 @@ mod errors;
 mod evidence;
 mod evidence_attacks;
 mod hardening;
+mod hardening_low;
 mod health;
 mod import;
 mod members;
