@@ -215,6 +215,7 @@ pub fn seed(
                         ),
                         fte,
                         start_date: None,
+                        left_on: None,
                         equality_consent: false,
                         age_band: None,
                         ethnic_group: None,
@@ -245,6 +246,8 @@ pub fn seed(
                         source: WorkloadSource::Supervision,
                         note: None,
                         created_by: None,
+                        fte: *fte,
+                        employer_id: *employer,
                     });
                 }
             }

@@ -230,6 +230,11 @@ pub fn create(conn: &mut DbConn, actor: Actor, input: CaseInput) -> Result<CaseV
     if let Some(user) = assigned_to {
         check_assignee(conn, user, member.branch_id)?;
     }
+    if let Some(why) =
+        super::workload::MemberFacts::from(&member).outside_membership(input.opened_on)
+    {
+        return Err(AppError::invalid("opened_on", why));
+    }
     let branch = Branch::find(conn, member.branch_id)?;
     let reference = next_reference(conn, &branch, input.opened_on.year())?;
     let case = Case::create(

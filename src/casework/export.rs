@@ -46,6 +46,7 @@ pub fn members_csv(conn: &mut DbConn, scope: Casework) -> Result<(Vec<u8>, Vec<i
                 m.team.as_deref().unwrap_or_default(),
                 &m.fte.to_string(),
                 &m.start_date.map(|d| d.to_string()).unwrap_or_default(),
+                &m.left_on.map(|d| d.to_string()).unwrap_or_default(),
                 branch_code.get(&m.branch_id).map_or("", String::as_str),
             ])?;
         }

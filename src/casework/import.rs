@@ -4,13 +4,14 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::Serialize;
 
 use super::csv_table::{RowError, Table, parse_date, parse_field, parse_number, parse_whole};
 use super::member_fields::MemberFields;
 use super::members::{full_update, new_member};
-use super::workload::WorkloadInput;
+use super::workload::{MemberFacts, WorkloadInput};
 use crate::audit::{self, Event};
 use crate::auth::Casework;
 use crate::db::DbConn;
@@ -32,6 +33,7 @@ pub const MEMBER_COLUMNS: &[&str] = &[
     "team",
     "fte",
     "start_date",
+    "left_on",
     "branch_code",
 ];
 const MEMBER_REQUIRED: &[&str] = &[
@@ -165,6 +167,7 @@ pub fn import_members(
         let before = errors.len();
         let fte = parse_field(&row, "fte", &mut errors, parse_number);
         let start_date = parse_field(&row, "start_date", &mut errors, parse_date);
+        let left_on = parse_field(&row, "left_on", &mut errors, parse_date);
         let branch = match (row.get("branch_code"), writer) {
             (None, Casework::Branch(own)) => Some(own),
             (None, _) => {
@@ -229,6 +232,7 @@ pub fn import_members(
             team: row.get("team").map(str::to_owned),
             fte: fte.unwrap_or(f64::NAN),
             start_date,
+            left_on,
             equality_consent: false,
             age_band: None,
             ethnic_group: None,
@@ -487,14 +491,40 @@ pub fn import_workload(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let member_by_number: HashMap<String, MemberId> = chunked(&numbers, LOOKUP_CHUNK, |chunk| {
-        Member::scoped(writer)
-            .filter(members::membership_number.eq_any(chunk.to_vec()))
-            .select((members::membership_number, members::id))
-            .load::<(String, MemberId)>(conn)
-    })?
-    .into_iter()
-    .collect();
+    type Facts = (
+        String,
+        MemberId,
+        f64,
+        EmployerId,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    );
+    let member_by_number: HashMap<String, MemberFacts> =
+        chunked(&numbers, LOOKUP_CHUNK, |chunk| {
+            Member::scoped(writer)
+                .filter(members::membership_number.eq_any(chunk.to_vec()))
+                .select((
+                    members::membership_number,
+                    members::id,
+                    members::fte,
+                    members::employer_id,
+                    members::start_date,
+                    members::left_on,
+                ))
+                .load::<Facts>(conn)
+        })?
+        .into_iter()
+        .map(|(number, id, fte, employer_id, start_date, left_on)| {
+            let facts = MemberFacts {
+                id,
+                fte,
+                employer_id,
+                start_date,
+                left_on,
+            };
+            (number, facts)
+        })
+        .collect();
 
     let mut errors = table.unreadable.clone();
     let mut records: Vec<(u64, NewWorkloadRecord)> = Vec::new();
@@ -551,10 +581,12 @@ pub fn import_workload(
             contracted_hours,
             source,
             note: row.get("note").map(str::to_owned),
+            fte: None,
+            employer_id: None,
         };
-        match input.checked(member, actor) {
+        match input.checked(&member, actor) {
             Ok(record) => {
-                if let Some(first) = keys_seen.insert((member, recorded_on, source), line) {
+                if let Some(first) = keys_seen.insert((member.id, recorded_on, source), line) {
                     errors.push(RowError::new(
                         line,
                         "recorded_on",
@@ -589,7 +621,7 @@ pub fn import_workload(
         return Ok(report);
     }
 
-    let member_ids: Vec<MemberId> = member_by_number.values().copied().collect();
+    let member_ids: Vec<MemberId> = member_by_number.values().map(|m| m.id).collect();
     let held: HashMap<(MemberId, chrono::NaiveDate, WorkloadSource), WorkloadRecord> =
         chunked(&member_ids, LOOKUP_CHUNK, |chunk| {
             workload_records::table

@@ -21,6 +21,7 @@ pub struct MemberFields {
     pub team: Option<String>,
     pub fte: f64,
     pub start_date: Option<NaiveDate>,
+    pub left_on: Option<NaiveDate>,
     pub equality_consent: bool,
     pub age_band: Option<AgeBand>,
     pub ethnic_group: Option<EthnicGroup>,
@@ -100,6 +101,14 @@ impl MemberFields {
                     format!("must be between 1950 and {latest}"),
                 );
             }
+        }
+        if let (Some(start), Some(left)) = (self.start_date, self.left_on)
+            && left < start
+        {
+            errors.insert(
+                "left_on".into(),
+                format!("must not be before the start date ({start})"),
+            );
         }
         if !self.equality_consent && (self.age_band.is_some() || self.ethnic_group.is_some()) {
             errors.insert(

@@ -30,6 +30,9 @@ pub struct MemberInput {
     pub team: Option<String>,
     pub fte: f64,
     pub start_date: Option<NaiveDate>,
+    /// When the member left the union or the employer.
+    #[serde(default)]
+    pub left_on: Option<NaiveDate>,
     #[serde(default)]
     pub equality_consent: bool,
     pub age_band: Option<AgeBand>,
@@ -53,6 +56,8 @@ pub struct MemberChanges {
     pub fte: Option<f64>,
     #[serde(default, deserialize_with = "double_option")]
     pub start_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub left_on: Option<Option<NaiveDate>>,
     pub equality_consent: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
     pub age_band: Option<Option<AgeBand>>,
@@ -72,6 +77,7 @@ impl From<&Member> for MemberFields {
             team: m.team.clone(),
             fte: m.fte,
             start_date: m.start_date,
+            left_on: m.left_on,
             equality_consent: m.equality_consent,
             age_band: m.age_band,
             ethnic_group: m.ethnic_group,
@@ -129,6 +135,7 @@ pub fn create(
         team: input.team,
         fte: input.fte,
         start_date: input.start_date,
+        left_on: input.left_on,
         equality_consent: input.equality_consent,
         age_band: input.age_band,
         ethnic_group: input.ethnic_group,
@@ -166,6 +173,7 @@ pub fn new_member(branch: BranchId, employer: EmployerId, f: MemberFields) -> Ne
         team: f.team,
         fte: f.fte,
         start_date: f.start_date,
+        left_on: f.left_on,
         equality_consent: f.equality_consent,
         age_band: f.age_band,
         ethnic_group: f.ethnic_group,
@@ -186,6 +194,7 @@ pub fn full_update(branch: BranchId, employer: EmployerId, f: MemberFields) -> U
         team: Some(f.team),
         fte: Some(f.fte),
         start_date: Some(f.start_date),
+        left_on: Some(f.left_on),
         equality_consent: Some(f.equality_consent),
         age_band: Some(f.age_band),
         ethnic_group: Some(f.ethnic_group),
@@ -223,6 +232,7 @@ pub fn update(
         team,
         fte,
         start_date,
+        left_on,
         equality_consent,
         age_band,
         ethnic_group

@@ -1,6 +1,7 @@
 //! Workload records: the open cases a member holds and the hours they work, over time.
 
 use chrono::{Datelike, NaiveDate, Utc};
+use diesel::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{self, Event};
@@ -26,13 +27,54 @@ pub struct WorkloadInput {
     pub contracted_hours: Option<f64>,
     pub source: WorkloadSource,
     pub note: Option<String>,
+    /// The member's FTE when the record was taken; the member's present FTE when not given.
+    #[serde(default)]
+    pub fte: Option<f64>,
+    /// The member's employer when the record was taken; the present one when not given.
+    #[serde(default)]
+    pub employer_id: Option<EmployerId>,
+}
+
+/// What a workload record (or a case) of a member is checked against and filled from.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberFacts {
+    pub id: MemberId,
+    pub fte: f64,
+    pub employer_id: EmployerId,
+    pub start_date: Option<NaiveDate>,
+    pub left_on: Option<NaiveDate>,
+}
+
+impl From<&Member> for MemberFacts {
+    fn from(m: &Member) -> Self {
+        Self {
+            id: m.id,
+            fte: m.fte,
+            employer_id: m.employer_id,
+            start_date: m.start_date,
+            left_on: m.left_on,
+        }
+    }
+}
+
+impl MemberFacts {
+    /// Why something dated `on` cannot belong to this member's membership, if it cannot.
+    pub fn outside_membership(&self, on: NaiveDate) -> Option<String> {
+        match (self.start_date, self.left_on) {
+            (Some(start), _) if on < start => {
+                Some(format!("is before the member's start date ({start})"))
+            }
+            (_, Some(left)) if on > left => Some(format!("is after the member left ({left})")),
+            _ => None,
+        }
+    }
 }
 
 impl WorkloadInput {
     /// Checks every field, collecting all problems; shared with the CSV import.
     pub fn checked(
         self,
-        member: MemberId,
+        member: &MemberFacts,
         author: Option<UserId>,
     ) -> Result<NewWorkloadRecord, FieldErrors> {
         let mut errors = FieldErrors::new();
@@ -41,6 +83,18 @@ impl WorkloadInput {
             errors.insert("recorded_on".into(), "must not be in the future".into());
         } else if self.recorded_on.year() < 1990 {
             errors.insert("recorded_on".into(), "must be in 1990 or later".into());
+        } else if let Some(why) = member.outside_membership(self.recorded_on) {
+            errors.insert("recorded_on".into(), why);
+        }
+        let fte = self.fte.unwrap_or(member.fte);
+        if !(fte.is_finite() && fte > 0.0 && fte <= crate::casework::member_fields::FTE_MAX) {
+            errors.insert(
+                "fte".into(),
+                format!(
+                    "must be more than 0 and at most {}",
+                    crate::casework::member_fields::FTE_MAX
+                ),
+            );
         }
         if !(0..=OPEN_CASES_MAX).contains(&self.open_cases) {
             errors.insert(
@@ -78,7 +132,9 @@ impl WorkloadInput {
             return Err(errors);
         }
         Ok(NewWorkloadRecord {
-            member_id: member,
+            member_id: member.id,
+            fte,
+            employer_id: self.employer_id.unwrap_or(member.employer_id),
             recorded_on: self.recorded_on,
             open_cases: self.open_cases as i32,
             hours_worked: self.hours_worked,
@@ -97,15 +153,22 @@ pub fn add(
     member: MemberId,
     input: WorkloadInput,
 ) -> Result<WorkloadRecord, AppError> {
-    Member::find_in(conn, writer, member)?;
-    let new = input.checked(member, Some(actor)).map_err(|fields| {
-        let message = fields
-            .iter()
-            .map(|(f, w)| format!("{f}: {w}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        AppError::Unprocessable { message, fields }
-    })?;
+    let found = Member::find_in(conn, writer, member)?;
+    if let Some(employer) = input.employer_id
+        && Employer::find(conn, employer).optional()?.is_none()
+    {
+        return Err(AppError::invalid("employer_id", "no such employer"));
+    }
+    let new = input
+        .checked(&MemberFacts::from(&found), Some(actor))
+        .map_err(|fields| {
+            let message = fields
+                .iter()
+                .map(|(f, w)| format!("{f}: {w}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            AppError::Unprocessable { message, fields }
+        })?;
     let record = WorkloadRecord::create(conn, &new)?;
     audit::record(
         conn,

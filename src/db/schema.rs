@@ -125,6 +125,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         record_key -> Int4,
+        left_on -> Nullable<Date>,
     }
 }
 
@@ -179,6 +180,8 @@ diesel::table! {
         note -> Nullable<Text>,
         created_by -> Nullable<Int8>,
         created_at -> Timestamp,
+        fte -> Nullable<Float8>,
+        employer_id -> Nullable<Int8>,
     }
 }
 

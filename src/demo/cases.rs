@@ -94,6 +94,9 @@ pub fn generate(
             .find(|b| b.id == *branch_id)
             .ok_or(AppError::NotFound)?;
         for (month, caseload) in months.iter().zip(per_month) {
+            if caseload.is_nan() {
+                continue;
+            }
             let above = *caseload > safe;
             if !rng.random_bool(MONTHLY_RATE + if above { EXTRA_ABOVE } else { 0.0 }) {
                 continue;

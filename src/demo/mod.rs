@@ -6,7 +6,7 @@
 //! numbers are invented (example.org addresses, Ofcom's drama range of mobile numbers).
 //! Deterministic: the same seed gives the same data.
 
-use chrono::{Datelike, Months, NaiveDate, Utc};
+use chrono::{Datelike, Days, Months, NaiveDate, Utc};
 use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -233,7 +233,14 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
             let number = format!("{code}{:05}", 10000 + serial);
             let consent = rng.random_bool(0.6);
             let base = rng.random_range(8.5..14.0) * if busy { *pressure } else { 1.0 };
-            profiles.push((base, fte));
+            // Most joined long ago; some during the demo's months; a few have left.
+            let start_date =
+                NaiveDate::from_ymd_opt(rng.random_range(1996..2026), rng.random_range(1..13), 1);
+            let left_on = rng
+                .random_bool(0.03)
+                .then(|| months[rng.random_range(6..months.len())] + Days::new(10))
+                .filter(|left| start_date.is_none_or(|start| *left >= start));
+            profiles.push((base, fte, start_date, left_on));
             new_members.push(NewMember {
                 record_key: crate::models::RecordKey::random(),
                 search_text: member::search_text(first, last, &number),
@@ -251,11 +258,8 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
                 job_role: weighted(&mut rng, ROLES).into(),
                 team: Some(team.into()),
                 fte,
-                start_date: NaiveDate::from_ymd_opt(
-                    rng.random_range(1996..2025),
-                    rng.random_range(1..13),
-                    1,
-                ),
+                start_date,
+                left_on,
                 equality_consent: consent,
                 age_band: consent.then(|| *pick(&mut rng, AgeBand::ALL)),
                 ethnic_group: consent.then(|| *pick(&mut rng, EthnicGroup::ALL)),
@@ -268,9 +272,14 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
                 .get_results(conn)
         })?;
         let mut records = Vec::new();
-        for (id, (base, fte)) in ids.iter().zip(profiles) {
+        for (id, (base, fte, start, left)) in ids.iter().zip(profiles) {
             let mut per_month = Vec::with_capacity(months.len());
             for (i, month) in months.iter().enumerate() {
+                // No workload (and so no case) outside the membership: NaN marks the month.
+                if start.is_some_and(|s| *month < s) || left.is_some_and(|l| *month > l) {
+                    per_month.push(f64::NAN);
+                    continue;
+                }
                 // Pressure creeps up over the period; each month varies a little.
                 let per_fte = base * (1.0 + 0.004 * i as f64) + rng.random_range(-1.5..1.5);
                 let open_cases = (per_fte * fte).round().max(0.0) as i32;
@@ -290,6 +299,8 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
                     },
                     note: None,
                     created_by: None,
+                    fte,
+                    employer_id: *employer,
                 });
             }
             histories.push((*id, *branch, *employer, per_month));

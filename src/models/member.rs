@@ -24,6 +24,8 @@ pub struct Member {
     pub team: Option<String>,
     pub fte: f64,
     pub start_date: Option<NaiveDate>,
+    /// When they left the union or the employer, if they have.
+    pub left_on: Option<NaiveDate>,
     /// Equality data is held only when the member consented to it being recorded.
     pub equality_consent: bool,
     pub age_band: Option<AgeBand>,
@@ -48,6 +50,7 @@ pub struct NewMember {
     pub team: Option<String>,
     pub fte: f64,
     pub start_date: Option<NaiveDate>,
+    pub left_on: Option<NaiveDate>,
     pub equality_consent: bool,
     pub age_band: Option<AgeBand>,
     pub ethnic_group: Option<EthnicGroup>,
@@ -68,6 +71,7 @@ pub struct UpdateMember {
     pub team: Option<Option<String>>,
     pub fte: Option<f64>,
     pub start_date: Option<Option<NaiveDate>>,
+    pub left_on: Option<Option<NaiveDate>>,
     pub equality_consent: Option<bool>,
     pub age_band: Option<Option<AgeBand>>,
     pub ethnic_group: Option<Option<EthnicGroup>>,

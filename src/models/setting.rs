@@ -35,6 +35,8 @@ pub struct Settings {
     pub evidence_min_scope_members: i64,
     /// Distinct evidence summaries a user may ask for each day.
     pub evidence_daily_allowance: i64,
+    /// Days before a period's start within which a workload record gives a member's exposure.
+    pub evidence_lookback_days: i64,
 }
 
 /// Each setting's key, label and the range an administrator may choose from.
@@ -86,6 +88,12 @@ pub const SETTINGS: &[(&str, &str, f64, f64)] = &[
         "Distinct evidence summaries a user may ask for each day",
         1.0,
         10000.0,
+    ),
+    (
+        "evidence_lookback_days",
+        "Days before a period within which a workload record gives a member's exposure",
+        7.0,
+        730.0,
     ),
 ];
 
@@ -145,6 +153,7 @@ impl Settings {
             evidence_min_months: number("evidence_min_months")? as i64,
             evidence_min_scope_members: number("evidence_min_scope_members")? as i64,
             evidence_daily_allowance: number("evidence_daily_allowance")? as i64,
+            evidence_lookback_days: number("evidence_lookback_days")? as i64,
         })
     }
 }

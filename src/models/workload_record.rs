@@ -3,7 +3,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::enums::WorkloadSource;
-use super::ids::{MemberId, UserId, WorkloadRecordId};
+use super::ids::{EmployerId, MemberId, UserId, WorkloadRecordId};
 use crate::db::DbConn;
 use crate::db::schema::workload_records;
 
@@ -21,6 +21,9 @@ pub struct WorkloadRecord {
     pub note: Option<String>,
     pub created_by: Option<UserId>,
     pub created_at: NaiveDateTime,
+    /// The member's FTE and employer when the record was taken (set on every record).
+    pub fte: Option<f64>,
+    pub employer_id: Option<EmployerId>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -34,6 +37,8 @@ pub struct NewWorkloadRecord {
     pub source: WorkloadSource,
     pub note: Option<String>,
     pub created_by: Option<UserId>,
+    pub fte: f64,
+    pub employer_id: EmployerId,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -60,7 +65,7 @@ impl WorkloadRecord {
     pub fn create(conn: &mut DbConn, new: &NewWorkloadRecord) -> QueryResult<WorkloadRecord> {
         diesel::insert_into(workload_records::table)
             .values(new)
-            .returning(workload_records::all_columns)
+            .returning(<WorkloadRecord as Selectable<crate::db::Sql>>::construct_selection())
             .get_result(conn)
     }
 

@@ -183,7 +183,7 @@ pub fn build(
         |conn| {
             Ok((
                 queries::members(conn, &condition("m"))?,
-                queries::open_cases(conn, &case_condition)?,
+                queries::open_cases(conn, &case_condition, to)?,
                 queries::opened_by_group(conn, &case_condition, from, to)?,
             ))
         },

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::disclosure::{Cell, Disclosure, Published, percent_text};
 use super::period::MonthPeriod;
-use super::queries::{self, LabelCount, LatestGroup, OpenedDay};
+use super::queries::{self, LabelCount, LatestGroup, OpenedDay, RiskGroup};
 use super::scope::ReportScope;
 use super::stats::{self, PublishedRisk, TwoByTwo};
 use crate::db::{DbConn, side_by_side};
@@ -51,10 +51,226 @@ pub struct Evidence {
     pub safe_caseload: f64,
     pub findings: Vec<String>,
     pub tables: Vec<Table>,
-    /// From the published counts, to two decimal places; only when all four are at least k.
+    /// The crude risk of a new disciplinary or ill-health case, as in `risks`.
     pub relative_risk: Option<PublishedRisk>,
+    /// Each outcome's crude and employer-stratified relative risk, from published counts, to
+    /// two decimal places; each only when its counts are at least k.
+    pub risks: Vec<RiskSummary>,
     /// How to read the figures; every format carries these lines.
     pub method: Vec<String>,
+}
+
+/// One outcome's relative risks.
+#[derive(Debug, Clone, Serialize)]
+pub struct RiskSummary {
+    /// `disciplinary`, `ill_health` or `disciplinary_or_ill_health`.
+    pub outcome: &'static str,
+    pub crude: Option<PublishedRisk>,
+    /// Mantel–Haenszel across employers.
+    pub stratified: Option<PublishedRisk>,
+    /// How many employers' strata had all four counts of at least k.
+    pub strata_used: usize,
+    /// Whether the association holds within employers, in a sentence.
+    pub within_employers: Option<String>,
+}
+
+struct RiskOutcome {
+    key: &'static str,
+    label: &'static str,
+    open: fn(&RiskGroup) -> bool,
+    new: fn(&RiskGroup) -> bool,
+}
+
+const OUTCOMES: [RiskOutcome; 3] = [
+    RiskOutcome {
+        key: "disciplinary",
+        label: "disciplinary",
+        open: |g| g.disciplinary_open == 1,
+        new: |g| g.disciplinary_new == 1,
+    },
+    RiskOutcome {
+        key: "ill_health",
+        label: "ill-health",
+        open: |g| g.ill_health_open == 1,
+        new: |g| g.ill_health_new == 1,
+    },
+    RiskOutcome {
+        key: "disciplinary_or_ill_health",
+        label: "disciplinary or ill-health",
+        open: |g| g.disciplinary_open == 1 || g.ill_health_open == 1,
+        new: |g| g.disciplinary_new == 1 || g.ill_health_new == 1,
+    },
+];
+
+/// Where a member at risk stands at the period's start.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Exposure {
+    Above,
+    AtOrBelow,
+    Unknown,
+}
+
+/// A published 2×2 table's four counts, when all are at least k.
+fn usable_table(rules: Disclosure, cells: [Published; 4]) -> Option<TwoByTwo> {
+    let [a, n1, c, n0] = cells.map(|p| rules.usable(p));
+    Some(TwoByTwo {
+        exposed_cases: a?,
+        exposed_total: n1?,
+        unexposed_cases: c?,
+        unexposed_total: n0?,
+    })
+}
+
+/// One table per outcome, and its risks.
+fn risk_tables(
+    rules: Disclosure,
+    groups: &[RiskGroup],
+    joiners: &[LabelCount],
+    threshold_of: &dyn Fn(i64) -> f64,
+    safe: f64,
+    overrides: bool,
+    lookback_days: i64,
+) -> Vec<(Table, RiskSummary)> {
+    let k = rules.k;
+    let exposure = |g: &RiskGroup| match (g.open_cases, g.fte) {
+        (Some(open), Some(fte)) if fte > 0.0 => {
+            if open as f64 / fte > threshold_of(g.employer) {
+                Exposure::Above
+            } else {
+                Exposure::AtOrBelow
+            }
+        }
+        _ => Exposure::Unknown,
+    };
+    let cell = |g: &RiskGroup| Cell::new(g.n, g.key_sum);
+    let joined: Cell = joiners.iter().map(label_cell).sum();
+    let joined_with_case: Cell = joiners.iter().filter(|j| j.key == 1).map(label_cell).sum();
+    let threshold = if overrides {
+        format!("{safe} per FTE, or the employer's own")
+    } else {
+        format!("{safe} per FTE")
+    };
+    let mut employers: Vec<i64> = groups.iter().map(|g| g.employer).collect();
+    employers.sort_unstable();
+    employers.dedup();
+    OUTCOMES
+        .iter()
+        .map(|outcome| {
+            let at_risk: Vec<&RiskGroup> = groups.iter().filter(|g| !(outcome.open)(g)).collect();
+            let count = |class: Exposure, employer: Option<i64>, cases: bool| -> Published {
+                rules.publish(
+                    at_risk
+                        .iter()
+                        .filter(|g| exposure(g) == class)
+                        .filter(|g| employer.is_none_or(|e| g.employer == e))
+                        .filter(|g| !cases || (outcome.new)(g))
+                        .map(|g| cell(g))
+                        .sum(),
+                )
+            };
+            let cells = |employer: Option<i64>| {
+                [
+                    count(Exposure::Above, employer, true),
+                    count(Exposure::Above, employer, false),
+                    count(Exposure::AtOrBelow, employer, true),
+                    count(Exposure::AtOrBelow, employer, false),
+                ]
+            };
+            let crude_cells = cells(None);
+            let crude = usable_table(rules, crude_cells)
+                .and_then(stats::relative_risk)
+                .map(PublishedRisk::from);
+            let strata: Vec<TwoByTwo> = employers
+                .iter()
+                .filter_map(|e| usable_table(rules, cells(Some(*e))))
+                .collect();
+            let stratified = (strata.len() >= 2)
+                .then(|| stats::mantel_haenszel(&strata))
+                .flatten()
+                .map(PublishedRisk::from);
+            let within_employers = match (crude, stratified) {
+                (Some(c), Some(s)) => Some(if s.lower.value() > 1.0 {
+                    format!(
+                        "Within employers the association holds: the risk stratified by employer is {} (95% CI {} to {}) against {} overall.",
+                        s.ratio, s.lower, s.upper, c.ratio
+                    )
+                } else {
+                    format!(
+                        "Within employers the association is not clear: stratified by employer the risk is {} (95% CI {} to {}) against {} overall, so differences between employers may explain some of it.",
+                        s.ratio, s.lower, s.upper, c.ratio
+                    )
+                }),
+                _ => None,
+            };
+            let row = |label: String, members: Published, cases: Published| Row {
+                label,
+                cells: vec![
+                    rules.text(members),
+                    rules.text(cases),
+                    percent_text(rules.share(cases, members)),
+                ],
+            };
+            let unknown = (
+                count(Exposure::Unknown, None, false),
+                count(Exposure::Unknown, None, true),
+            );
+            let mut note = match crude {
+                Some(r) => format!(
+                    "Relative risk {} (95% confidence interval {} to {}, log method), from the counts shown.",
+                    r.ratio, r.lower, r.upper
+                ),
+                None => format!(
+                    "Relative risk not shown: it needs at least {k} members and {k} new cases in each group."
+                ),
+            };
+            match stratified {
+                Some(s) => note.push_str(&format!(
+                    " Stratified by employer (Mantel–Haenszel, {} employers with every count at least {k}): {} (95% CI {} to {}).",
+                    strata.len(), s.ratio, s.lower, s.upper
+                )),
+                None => note.push_str(&format!(
+                    " Not stratified by employer: that needs at least two employers with every count at least {k}."
+                )),
+            }
+            note.push_str(&format!(
+                " Members in membership at the start without a {} case already open; exposure from their latest workload record in the {lookback_days} days before it, with the FTE and employer of that record."
+                , outcome.label
+            ));
+            let table = Table {
+                title: format!("New {} cases by caseload at the start of the period", outcome.label),
+                columns: vec!["Members".into(), "With a new case".into(), "Risk".into()],
+                rows: vec![
+                    row(
+                        format!("Above the safe caseload ({threshold})"),
+                        crude_cells[1],
+                        crude_cells[0],
+                    ),
+                    row("At or below the safe caseload".into(), crude_cells[3], crude_cells[2]),
+                    row(
+                        format!("Exposure unknown (no workload record in the {lookback_days} days before)"),
+                        unknown.0,
+                        unknown.1,
+                    ),
+                    row(
+                        "Joined during the period (not in the risk)".into(),
+                        rules.publish(joined),
+                        rules.publish(joined_with_case),
+                    ),
+                ],
+                note: Some(note),
+            };
+            (
+                table,
+                RiskSummary {
+                    outcome: outcome.key,
+                    crude,
+                    stratified,
+                    strata_used: strata.len(),
+                    within_employers,
+                },
+            )
+        })
+        .collect()
 }
 
 /// Checks that a summary may be made for this scope and period (whole months, long enough; a
@@ -199,15 +415,13 @@ pub fn build(
             queries::between("c.opened_on", from, to)
         )
     };
-    let disciplinary_or_ill_health = format!(
-        " AND c.case_type IN ('{}', '{}')",
-        CaseType::Disciplinary,
-        CaseType::IllHealth
-    );
+    let window_from = from
+        .checked_sub_days(Days::new(settings.evidence_lookback_days.max(0) as u64))
+        .unwrap_or(from);
     // Case counts on one connection; members' caseloads at the end of the period (all, and
-    // those with a case in it) and at its start (all, and those with a disciplinary or
-    // ill-health case) on the other. Every count comes with the sum of its records' keys.
-    let ((days, days_before, outcomes, factors), (at_end, at_start)) = side_by_side(
+    // those with a case in it), members at risk at its start and joiners on the other. Every
+    // count comes with the sum of its records' keys.
+    let ((days, days_before, outcomes, factors), (at_end, at_risk, joiners)) = side_by_side(
         conn,
         spare,
         |conn| {
@@ -221,14 +435,8 @@ pub fn build(
         |conn| {
             Ok((
                 queries::latest(conn, &latest_scope, to, recent_from, &with_case(""), true)?,
-                queries::latest(
-                    conn,
-                    &latest_scope,
-                    from,
-                    from,
-                    &with_case(&disciplinary_or_ill_health),
-                    true,
-                )?,
+                queries::at_risk(conn, &member_scope, from, to, window_from)?,
+                queries::joiners(conn, &member_scope, from, to)?,
             ))
         },
     )?;
@@ -414,79 +622,41 @@ pub fn build(
         ));
     }
 
-    // Relative risk of a disciplinary or ill-health case, above against at or below the safe
-    // caseload at the start of the period, from the published counts.
-    let split = |count: fn(&LatestGroup) -> Cell, exposed: bool| -> Published {
-        rules.publish(
-            at_start
-                .iter()
-                .filter(|g| above(g) == exposed)
-                .map(count)
-                .sum(),
-        )
-    };
-    let members_of = |g: &LatestGroup| Cell::new(g.members, g.key_sum);
-    let cases_of = |g: &LatestGroup| Cell::new(g.flagged, g.flagged_key_sum);
-    let (exposed_total, exposed_cases) = (split(members_of, true), split(cases_of, true));
-    let (unexposed_total, unexposed_cases) = (split(members_of, false), split(cases_of, false));
-    let risk = match (
-        rules.usable(exposed_cases),
-        rules.usable(exposed_total),
-        rules.usable(unexposed_cases),
-        rules.usable(unexposed_total),
-    ) {
-        (Some(a), Some(n1), Some(c), Some(n0)) => stats::relative_risk(TwoByTwo {
-            exposed_cases: a,
-            exposed_total: n1,
-            unexposed_cases: c,
-            unexposed_total: n0,
-        })
-        .map(PublishedRisk::from),
-        _ => None,
-    };
-    let risk_row = |label: String, total: Published, cases: Published| Row {
-        label,
-        cells: vec![
-            rules.text(total),
-            rules.text(cases),
-            percent_text(rules.share(cases, total)),
-        ],
-    };
-    tables.push(Table {
-        title: "Disciplinary or ill-health cases by caseload at the start of the period".into(),
-        columns: vec!["Members".into(), "With a case".into(), "Risk".into()],
-        rows: vec![
-            risk_row(
-                format!("Above the safe caseload ({safe} per FTE)"),
-                exposed_total,
-                exposed_cases,
-            ),
-            risk_row(
-                "At or below the safe caseload".into(),
-                unexposed_total,
-                unexposed_cases,
-            ),
-        ],
-        note: Some(match risk {
-            Some(r) => format!(
-                "Relative risk {} (95% confidence interval {} to {}, log method), from the counts shown.",
-                r.ratio, r.lower, r.upper
-            ),
-            None => format!(
-                "Relative risk not shown: it needs at least {k} members and {k} cases in each group."
-            ),
-        }),
-    });
-    if let Some(r) = risk {
+    // New disciplinary, ill-health and either cases by caseload at the start of the period:
+    // members in membership then, exposure from a record in the look-back window, only those
+    // without such a case already open; crude and stratified by employer.
+    let threshold_of = |employer: i64| overrides.get(&employer).copied().unwrap_or(safe);
+    let risks = risk_tables(
+        rules,
+        &at_risk,
+        &joiners,
+        &threshold_of,
+        safe,
+        !overrides.is_empty(),
+        settings.evidence_lookback_days,
+    );
+    let mut risk_summaries = Vec::new();
+    for (table, summary) in risks {
+        tables.push(table);
+        risk_summaries.push(summary);
+    }
+    let either = risk_summaries
+        .iter()
+        .find(|r| r.outcome == "disciplinary_or_ill_health");
+    let risk = either.and_then(|r| r.crude);
+    if let Some(r) = either.and_then(|r| r.crude) {
         let strength = if r.lower.value() > 1.0 {
             ""
         } else {
             " (the interval includes no difference)"
         };
         findings.push(format!(
-            "Members above the safe caseload were {} times as likely to face a disciplinary or ill-health case as those at or below it (95% CI {} to {}){strength}.",
+            "Members above the safe caseload were {} times as likely to face a new disciplinary or ill-health case as those at or below it (95% CI {} to {}){strength}.",
             r.ratio, r.lower, r.upper
         ));
+        if let Some(sentence) = either.and_then(|r| r.within_employers.clone()) {
+            findings.push(sentence);
+        }
     }
 
     // Equality: members with a case in the period against membership, where consent was given.
@@ -564,6 +734,7 @@ pub fn build(
         findings,
         tables,
         relative_risk: risk,
+        risks: risk_summaries,
     })
 }
 

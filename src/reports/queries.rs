@@ -203,14 +203,26 @@ pub fn members(conn: &mut DbConn, condition: &str) -> Result<Vec<GroupCount>, Ap
     )
 }
 
-/// Open cases of `cases c` where `condition` holds, by branch, employer and type (`label`).
-pub fn open_cases(conn: &mut DbConn, condition: &str) -> Result<Vec<GroupCount>, AppError> {
+/// Cases of `cases c` open at the end of `at` where `condition` holds, by branch, employer
+/// and type (`label`): open now for a period that ends today or later, else opened by then and
+/// not yet closed.
+pub fn open_cases(
+    conn: &mut DbConn,
+    condition: &str,
+    at: NaiveDate,
+) -> Result<Vec<GroupCount>, AppError> {
+    let open = if at >= chrono::Utc::now().date_naive() {
+        "c.status = 'open'".to_owned()
+    } else {
+        let at = date(at);
+        format!("c.opened_on <= {at} AND (c.closed_on IS NULL OR c.closed_on > {at})")
+    };
     load(
         conn,
         &format!(
             "SELECT c.branch_id AS branch, COALESCE(c.employer_id, 0) AS employer, \
                     c.case_type AS label, COUNT(*) AS n, CAST(0 AS BIGINT) AS w \
-             FROM cases c WHERE c.status = 'open' AND {condition} \
+             FROM cases c WHERE {open} AND {condition} \
              GROUP BY c.branch_id, c.employer_id, c.case_type"
         ),
     )
@@ -325,6 +337,102 @@ pub fn members_by(
             "SELECT CAST({key} AS BIGINT) AS key, {label} AS label, COUNT(*) AS n, \
                     CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
              FROM members m WHERE {condition} GROUP BY 1, 2"
+        ),
+    )
+}
+
+/// Members in membership on `start` (in `scope`, a condition on `members m`), grouped by the
+/// workload record that gives their exposure — their latest on or before `start` and on or
+/// after `window_from`, with the FTE and employer it was taken with (none: exposure unknown) —
+/// and by whether they had a disciplinary or ill-health case open at `start` and whether one
+/// was opened from `start` to `end`. Counts come with the sum of the members' record keys.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct RiskGroup {
+    /// The employer of the exposure record (the member's own when there is none).
+    #[diesel(sql_type = BigInt)]
+    pub employer: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    pub open_cases: Option<i64>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Double>)]
+    pub fte: Option<f64>,
+    #[diesel(sql_type = BigInt)]
+    pub disciplinary_open: i64,
+    #[diesel(sql_type = BigInt)]
+    pub ill_health_open: i64,
+    #[diesel(sql_type = BigInt)]
+    pub disciplinary_new: i64,
+    #[diesel(sql_type = BigInt)]
+    pub ill_health_new: i64,
+    #[diesel(sql_type = BigInt)]
+    pub n: i64,
+    #[diesel(sql_type = BigInt)]
+    pub key_sum: i64,
+}
+
+pub fn at_risk(
+    conn: &mut DbConn,
+    scope: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+    window_from: NaiveDate,
+) -> Result<Vec<RiskGroup>, AppError> {
+    let (s, e, w) = (date(start), date(end), date(window_from));
+    let open = |t: &str| {
+        format!(
+            "CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id \
+             AND c.case_type = '{t}' AND c.opened_on < {s} \
+             AND (c.closed_on IS NULL OR c.closed_on >= {s})) THEN 1 ELSE 0 END AS BIGINT)"
+        )
+    };
+    let new = |t: &str| {
+        format!(
+            "CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id \
+             AND c.case_type = '{t}' AND c.opened_on >= {s} AND c.opened_on <= {e}) \
+             THEN 1 ELSE 0 END AS BIGINT)"
+        )
+    };
+    let (d, i) = ("disciplinary", "ill_health");
+    load(
+        conn,
+        &format!(
+            "SELECT COALESCE(w.employer_id, m.employer_id) AS employer, \
+                    CAST(w.open_cases AS BIGINT) AS open_cases, w.fte AS fte, \
+                    {} AS disciplinary_open, {} AS ill_health_open, \
+                    {} AS disciplinary_new, {} AS ill_health_new, \
+                    COUNT(*) AS n, CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
+             FROM members m LEFT JOIN workload_records w ON w.id = ( \
+                 SELECT w2.id FROM workload_records w2 WHERE w2.member_id = m.id \
+                 AND w2.recorded_on <= {s} AND w2.recorded_on >= {w} \
+                 ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
+             WHERE {scope} AND (m.start_date IS NULL OR m.start_date <= {s}) \
+               AND (m.left_on IS NULL OR m.left_on >= {s}) \
+             GROUP BY 1, 2, 3, 4, 5, 6, 7",
+            open(d),
+            open(i),
+            new(d),
+            new(i)
+        ),
+    )
+}
+
+/// Members of `scope` who joined from `start` to `end`, and of them those with a
+/// disciplinary or ill-health case opened in that time (`key` 1).
+pub fn joiners(
+    conn: &mut DbConn,
+    scope: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<Vec<LabelCount>, AppError> {
+    let (s, e) = (date(start), date(end));
+    load(
+        conn,
+        &format!(
+            "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id \
+                    AND c.case_type IN ('disciplinary', 'ill_health') \
+                    AND c.opened_on >= {s} AND c.opened_on <= {e}) THEN 1 ELSE 0 END AS BIGINT) AS key, \
+                    '' AS label, COUNT(*) AS n, CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
+             FROM members m WHERE {scope} AND m.start_date >= {s} AND m.start_date <= {e} \
+             GROUP BY 1"
         ),
     )
 }

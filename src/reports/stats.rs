@@ -52,6 +52,39 @@ pub fn disclosed_quantile(histogram: &[(i64, i64)], q: f64, k: i64) -> Option<i6
     (at_or_below >= k && above >= k).then(|| value.round() as i64)
 }
 
+/// The Mantel–Haenszel relative risk over strata (employers), with its 95% interval from the
+/// Greenland–Robins variance of its logarithm:
+/// RR = Σ aᵢn₀ᵢ/Nᵢ ÷ Σ cᵢn₁ᵢ/Nᵢ; Var(ln RR) = Σ (n₁ᵢn₀ᵢ(aᵢ+cᵢ) − aᵢcᵢNᵢ)/Nᵢ² ÷ (Σ aᵢn₀ᵢ/Nᵢ · Σ cᵢn₁ᵢ/Nᵢ).
+/// `None` when it is undefined (no cases on one side).
+pub fn mantel_haenszel(strata: &[TwoByTwo]) -> Option<RelativeRisk> {
+    let (mut r, mut s, mut v) = (0.0, 0.0, 0.0);
+    for t in strata {
+        let (a, n1, c, n0) = (
+            t.exposed_cases as f64,
+            t.exposed_total as f64,
+            t.unexposed_cases as f64,
+            t.unexposed_total as f64,
+        );
+        let n = n1 + n0;
+        if n <= 0.0 || a > n1 || c > n0 {
+            continue;
+        }
+        r += a * n0 / n;
+        s += c * n1 / n;
+        v += (n1 * n0 * (a + c) - a * c * n) / (n * n);
+    }
+    if r <= 0.0 || s <= 0.0 {
+        return None;
+    }
+    let ratio = r / s;
+    let se = (v / (r * s)).max(0.0).sqrt();
+    Some(RelativeRisk {
+        ratio,
+        lower: (ratio.ln() - 1.96 * se).exp(),
+        upper: (ratio.ln() + 1.96 * se).exp(),
+    })
+}
+
 /// A number with exactly two decimal places, as evidence publishes every ratio: it prints and
 /// serialises as that and nothing more precise (a full-precision ratio would let its counts be
 /// solved for).

@@ -260,6 +260,7 @@ pub async fn update(
                 team: Some(input.team),
                 fte: Some(input.fte),
                 start_date: Some(input.start_date),
+                left_on: Some(input.left_on),
                 equality_consent: Some(input.equality_consent),
                 age_band: Some(input.age_band),
                 ethnic_group: Some(input.ethnic_group),

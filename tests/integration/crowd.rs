@@ -72,6 +72,7 @@ pub fn populate(
                     team: None,
                     fte: 1.0,
                     start_date: None,
+                    left_on: None,
                     equality_consent: consent,
                     age_band: consent
                         .then(|| AgeBand::ALL[rng.random_range(0..AgeBand::ALL.len())]),
@@ -91,6 +92,8 @@ pub fn populate(
                     source: WorkloadSource::Supervision,
                     note: None,
                     created_by: None,
+                    fte: 1.0,
+                    employer_id: employer,
                 })
                 .execute(conn)?;
             ids.push(id);

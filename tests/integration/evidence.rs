@@ -19,8 +19,15 @@ fn d(text: &str) -> NaiveDate {
 }
 
 fn record(conn: &mut caseload::db::DbConn, member: MemberId, on: &str, open_cases: i32) {
+    let (fte, employer_id): (f64, EmployerId) = members::table
+        .find(member)
+        .select((members::fte, members::employer_id))
+        .first(conn)
+        .unwrap();
     diesel::insert_into(workload_records::table)
         .values(NewWorkloadRecord {
+            fte,
+            employer_id,
             member_id: member,
             recorded_on: d(on),
             open_cases,
@@ -191,7 +198,7 @@ async fn the_risk_ratio_is_worked_out_from_the_published_counts_to_two_places() 
     let e = evidence(&app, &admin, &query).await;
     let risk = table(
         &e,
-        "Disciplinary or ill-health cases by caseload at the start of the period",
+        "New disciplinary or ill-health cases by caseload at the start of the period",
     );
     let above = "Above the safe caseload (15 per FTE)";
     let below = "At or below the safe caseload";

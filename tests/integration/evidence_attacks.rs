@@ -81,7 +81,7 @@ async fn shares_beside_hidden_cells_give_nothing_back() {
             ("Workload as a factor in cases opened", 0, None, 1),
             ("Caseload per FTE at the end of the period", 3, Some(0), 4),
             (
-                "Disciplinary or ill-health cases by caseload at the start of the period",
+                "New disciplinary or ill-health cases by caseload at the start of the period",
                 1,
                 Some(0),
                 2,
@@ -165,7 +165,7 @@ async fn the_published_risk_solves_only_to_the_published_counts() {
         risks += 1;
         let t = table(
             &e,
-            "Disciplinary or ill-health cases by caseload at the start of the period",
+            "New disciplinary or ill-health cases by caseload at the start of the period",
         );
         let above = "Above the safe caseload (15 per FTE)";
         let below = "At or below the safe caseload";

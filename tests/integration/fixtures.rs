@@ -97,6 +97,7 @@ pub fn member(
             team: Some("Assessment".into()),
             fte: 1.0,
             start_date: None,
+            left_on: None,
             equality_consent: false,
             age_band: None,
             ethnic_group: None,

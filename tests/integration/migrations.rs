@@ -36,6 +36,7 @@ async fn migrations_go_up_down_and_up_again() {
             "appeal_working_days",
             "disclosure_threshold",
             "evidence_daily_allowance",
+            "evidence_lookback_days",
             "evidence_max_noise",
             "evidence_min_months",
             "evidence_min_scope_members",

@@ -35,19 +35,25 @@ fn expected(conn: &mut DbConn) -> (Latest, Monthly) {
         .into_iter()
         .map(|(id, branch, employer, fte)| (id, (branch, employer, fte)))
         .collect();
-    let records: Vec<(i64, i64, NaiveDate, i32)> = workload_records::table
+    // A record counts under the member's present branch, with the FTE and employer it was
+    // taken with.
+    type Record = (i64, i64, NaiveDate, i32, Option<f64>, Option<i64>);
+    let records: Vec<Record> = workload_records::table
         .select((
             workload_records::id,
             workload_records::member_id,
             workload_records::recorded_on,
             workload_records::open_cases,
+            workload_records::fte,
+            workload_records::employer_id,
         ))
         .load(conn)
         .unwrap();
     let mut latest = Latest::new();
     let mut monthly = Monthly::new();
-    for (id, member, on, open) in records {
-        let (branch, employer, fte) = people[&member];
+    for (id, member, on, open, fte, employer) in records {
+        let (branch, _, _) = people[&member];
+        let (fte, employer) = (fte.unwrap(), employer.unwrap());
         let newer = latest
             .get(&member)
             .is_none_or(|(other, other_on, ..)| (on, id) > (*other_on, *other));
@@ -204,6 +210,8 @@ async fn a_paused_bulk_load_is_rebuilt_to_the_same_summaries() {
         source: WorkloadSource::Supervision,
         note: None,
         created_by: None,
+        fte: 1.0,
+        employer_id: world.council,
     };
     diesel::insert_into(workload_records::table)
         .values(record(world.wigan_member, 1, 10))

@@ -56,6 +56,7 @@ fn new_member(f: &Fixture, number: &str) -> NewMember {
         team: Some("Children in need".into()),
         fte: 1.0,
         start_date: NaiveDate::from_ymd_opt(2020, 9, 1),
+        left_on: None,
         equality_consent: false,
         age_band: None,
         ethnic_group: None,
