@@ -238,7 +238,7 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
                 NaiveDate::from_ymd_opt(rng.random_range(1996..2026), rng.random_range(1..13), 1);
             let left_on = rng
                 .random_bool(0.03)
-                .then(|| months[rng.random_range(6..months.len())] + Days::new(10))
+                .then(|| months[rng.random_range(6..months.len())] + Days::new(26))
                 .filter(|left| start_date.is_none_or(|start| *left >= start));
             profiles.push((base, fte, start_date, left_on));
             new_members.push(NewMember {

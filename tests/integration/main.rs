@@ -18,6 +18,7 @@ mod demo;
 mod errors;
 mod evidence;
 mod evidence_attacks;
+mod evidence_method;
 mod hardening;
 mod hardening_low;
 mod health;

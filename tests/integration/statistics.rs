@@ -76,3 +76,43 @@ fn a_percentile_is_published_only_with_k_above_and_k_at_or_below() {
     // Ties at the value count at or below it: nobody above means nothing shown.
     assert_eq!(stats::disclosed_quantile(&[(150, 40)], 0.9, 5), None);
 }
+
+#[test]
+fn the_mantel_haenszel_risk_matches_a_hand_calculation() {
+    // Stratum 1: 10 of 50 exposed and 5 of 50 unexposed had a case (N = 100).
+    // Stratum 2: 20 of 40 exposed and 15 of 60 unexposed (N = 100).
+    // R = Σ a·n0/N = 10·50/100 + 20·60/100 = 5 + 12 = 17
+    // S = Σ c·n1/N = 5·50/100 + 15·40/100 = 2.5 + 6 = 8.5;  RR_MH = 17 / 8.5 = 2.0
+    // Greenland–Robins: Σ (n1·n0·(a+c) − a·c·N)/N² = (50·50·15 − 10·5·100)/100²
+    //   + (40·60·35 − 20·15·100)/100² = 3.25 + 5.4 = 8.65
+    // Var(ln RR) = 8.65 / (17 · 8.5) = 0.059862; SE = 0.244667
+    // 95% CI = exp(ln 2 ± 1.96 · 0.244667) = exp(0.213594) to exp(1.172700) = 1.2381 to 3.2307
+    let r = stats::mantel_haenszel(&[
+        TwoByTwo {
+            exposed_cases: 10,
+            exposed_total: 50,
+            unexposed_cases: 5,
+            unexposed_total: 50,
+        },
+        TwoByTwo {
+            exposed_cases: 20,
+            exposed_total: 40,
+            unexposed_cases: 15,
+            unexposed_total: 60,
+        },
+    ])
+    .unwrap();
+    assert!((r.ratio - 2.0).abs() < 1e-9, "{}", r.ratio);
+    assert!((r.lower - 1.2381).abs() < 0.0005, "{}", r.lower);
+    assert!((r.upper - 3.2307).abs() < 0.0005, "{}", r.upper);
+    // One stratum is the crude risk.
+    let one = TwoByTwo {
+        exposed_cases: 30,
+        exposed_total: 100,
+        unexposed_cases: 20,
+        unexposed_total: 200,
+    };
+    let crude = stats::relative_risk(one).unwrap();
+    let pooled = stats::mantel_haenszel(&[one]).unwrap();
+    assert!((crude.ratio - pooled.ratio).abs() < 1e-9);
+}

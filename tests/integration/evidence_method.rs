@@ -1,0 +1,411 @@
+//! The method behind the evidence's risks, on hand-built data sets whose arithmetic is in each
+//! test: exposure from a record in the look-back window at the FTE it was taken with, members
+//! in membership at the start (joiners and leavers apart), incident cases only, and the
+//! employer-stratified risk when employers confound the crude one. Counts are perturbed by up
+//! to ±2, so each is checked within that.
+
+use actix_web::http::Method;
+use caseload::db::DbConn;
+use caseload::db::schema::{cases, employers, members, workload_records};
+use caseload::models::*;
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+use crate::common::TestApp;
+use crate::evidence::{cell, evidence, number, table};
+use crate::fixtures::World;
+
+fn d(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+struct Builder<'c> {
+    conn: &'c mut DbConn,
+    branch: BranchId,
+    serial: usize,
+}
+
+impl Builder<'_> {
+    fn member(
+        &mut self,
+        employer: EmployerId,
+        start: Option<&str>,
+        left: Option<&str>,
+        fte: f64,
+    ) -> MemberId {
+        self.serial += 1;
+        let number = format!("M{:05}", self.serial);
+        diesel::insert_into(members::table)
+            .values(NewMember {
+                record_key: RecordKey::random(),
+                branch_id: self.branch,
+                employer_id: employer,
+                membership_number: number.clone(),
+                first_name: "Hand".into(),
+                last_name: format!("Built{}", self.serial),
+                email: None,
+                phone: None,
+                job_role: "Social worker".into(),
+                team: None,
+                fte,
+                start_date: start.map(d),
+                left_on: left.map(d),
+                equality_consent: false,
+                age_band: None,
+                ethnic_group: None,
+                search_text: member::search_text("Hand", "Built", &number),
+            })
+            .returning(members::id)
+            .get_result(self.conn)
+            .unwrap()
+    }
+
+    fn record(&mut self, member: MemberId, on: &str, open: i32, fte: f64, employer: EmployerId) {
+        diesel::insert_into(workload_records::table)
+            .values(NewWorkloadRecord {
+                member_id: member,
+                recorded_on: d(on),
+                open_cases: open,
+                hours_worked: None,
+                contracted_hours: None,
+                source: WorkloadSource::Supervision,
+                note: None,
+                created_by: None,
+                fte,
+                employer_id: employer,
+            })
+            .execute(self.conn)
+            .unwrap();
+    }
+
+    fn case(&mut self, member: MemberId, employer: EmployerId, t: CaseType, opened: &str) {
+        self.serial += 1;
+        diesel::insert_into(cases::table)
+            .values(NewCase {
+                record_key: RecordKey::random(),
+                reference: format!("HB-{}", self.serial),
+                member_id: Some(member),
+                branch_id: self.branch,
+                employer_id: Some(employer),
+                case_type: t,
+                stage: Stage::Referral,
+                status: CaseStatus::Open,
+                opened_on: d(opened),
+                workload_factor: false,
+                assigned_to: None,
+                referred_to_region: false,
+                summary: None,
+            })
+            .execute(self.conn)
+            .unwrap();
+    }
+}
+
+fn employer(conn: &mut DbConn, name: &str) -> EmployerId {
+    diesel::insert_into(employers::table)
+        .values(NewEmployer {
+            name: name.into(),
+            safe_caseload_override: None,
+        })
+        .returning(employers::id)
+        .get_result(conn)
+        .unwrap()
+}
+
+fn near(shown: &str, truth: i64) -> bool {
+    number(shown).is_some_and(|p| (p - truth).abs() <= 2)
+}
+
+const EITHER: &str = "New disciplinary or ill-health cases by caseload at the start of the period";
+const DISCIPLINARY: &str = "New disciplinary cases by caseload at the start of the period";
+const ILL_HEALTH: &str = "New ill-health cases by caseload at the start of the period";
+const ABOVE: &str = "Above the safe caseload (15 per FTE)";
+const BELOW: &str = "At or below the safe caseload";
+const UNKNOWN: &str = "Exposure unknown (no workload record in the 183 days before)";
+const JOINED: &str = "Joined during the period (not in the risk)";
+
+/// Period 2026-01-01 to 2026-12-31; the look-back window is the 183 days before, from
+/// 2025-07-02. In membership at the start: 30 members measured only on 2025-03-01 (outside the
+/// window: exposure unknown), 40 measured on 2025-12-01 with 12 open cases at 0.5 FTE (24 per
+/// FTE: above 15) whose FTE is 1.0 today, 50 measured on 2025-12-01 with 10 cases at 1.0 FTE
+/// (below). Not in membership at the start: 20 who joined on 2026-03-01 (their own line) and
+/// 15 who left on 2025-10-31 (nowhere). 25 of the "below" members have a disciplinary case
+/// open since 2025-11-01: they are not at risk of a new disciplinary case, but are of a new
+/// ill-health one.
+#[actix_rt::test]
+async fn exposure_membership_and_incidence_are_counted_as_defined() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let council = world.council;
+    let mut above = Vec::new();
+    {
+        let mut conn = app.state.db.get().unwrap();
+        let mut b = Builder {
+            conn: &mut conn,
+            branch: world.leeds,
+            serial: 0,
+        };
+        for _ in 0..30 {
+            let m = b.member(council, Some("2010-01-01"), None, 1.0);
+            b.record(m, "2025-03-01", 20, 1.0, council);
+        }
+        for _ in 0..40 {
+            let m = b.member(council, Some("2010-01-01"), None, 1.0);
+            b.record(m, "2025-12-01", 12, 0.5, council);
+            above.push(m);
+        }
+        for i in 0..50 {
+            let m = b.member(council, Some("2010-01-01"), None, 1.0);
+            b.record(m, "2025-12-01", 10, 1.0, council);
+            if i < 25 {
+                b.case(m, council, CaseType::Disciplinary, "2025-11-01");
+            }
+        }
+        for _ in 0..20 {
+            let m = b.member(council, Some("2026-03-01"), None, 1.0);
+            b.record(m, "2026-03-15", 30, 1.0, council);
+        }
+        for _ in 0..15 {
+            let m = b.member(council, Some("2010-01-01"), Some("2025-10-31"), 1.0);
+            b.record(m, "2025-09-01", 30, 1.0, council);
+        }
+    }
+    let admin = app.token("admin").await;
+    let query = format!("scope=branch:{}&from=2026-01-01&to=2026-12-31", world.leeds);
+    let e = evidence(&app, &admin, &query).await;
+    let either = table(&e, EITHER);
+    for (row, truth) in [(UNKNOWN, 30), (ABOVE, 40), (JOINED, 20)] {
+        assert!(
+            near(cell(either, row, 0), truth),
+            "{row}: {}",
+            cell(either, row, 0)
+        );
+    }
+    // The 25 with a disciplinary case open at the start are not at risk of a new one.
+    assert!(
+        near(cell(either, BELOW, 0), 25),
+        "{}",
+        cell(either, BELOW, 0)
+    );
+    assert!(near(cell(table(&e, DISCIPLINARY), BELOW, 0), 25));
+    assert!(near(cell(table(&e, ILL_HEALTH), BELOW, 0), 50));
+    // Leavers are nowhere: the rows add up to the 95 in membership at the start (each within
+    // 2, four rows), not to 110.
+    let rows: i64 = [UNKNOWN, ABOVE, BELOW]
+        .iter()
+        .map(|r| number(cell(table(&e, ILL_HEALTH), r, 0)).unwrap())
+        .sum();
+    assert!(
+        (rows - 120).abs() <= 6,
+        "30 + 40 + 50 in membership: {rows}"
+    );
+
+    // Changing those members' FTE today rewrites nothing about last year.
+    let before = app
+        .get_as(&format!("/api/v1/evidence?{query}"), &admin)
+        .await
+        .body;
+    for m in &above[..5] {
+        let response = app
+            .send_json(
+                Method::PATCH,
+                &format!("/api/v1/members/{m}"),
+                Some(&admin),
+                &json!({"fte": 0.8}),
+            )
+            .await;
+        assert_eq!(response.status, 200, "{}", response.text());
+    }
+    let after = app
+        .get_as(&format!("/api/v1/evidence?{query}"), &admin)
+        .await
+        .body;
+    assert_eq!(
+        before, after,
+        "the records keep the FTE they were taken with"
+    );
+}
+
+/// Two employers, and within each the risk is the same above and at or below the threshold
+/// (40% at A, 10% at B), but A's staff are mostly above it: employer confounds the crude risk.
+/// A: above 80 members, 32 new cases; below 20, 8. B: above 80, 8; below 200, 20 (every count
+/// stays at least 5 after perturbation).
+/// Crude: above 40 of 160 (25%), below 28 of 220 (12.7%): RR 1.96; SE(ln RR) =
+/// √(1/40 − 1/160 + 1/28 − 1/220) = 0.2234, so CI exp(ln 1.96 ± 1.96 · 0.2234) = 1.27 to 3.04.
+/// Mantel–Haenszel: each stratum's RR is 1, so the pooled one is 1 and its interval includes 1,
+/// and the summary says the association is not clear within employers.
+#[actix_rt::test]
+async fn a_crude_risk_confounded_by_employer_is_said_to_be_so() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    {
+        let mut conn = app.state.db.get().unwrap();
+        let a = employer(&mut conn, "Council A");
+        let b_employer = employer(&mut conn, "Council B");
+        let mut b = Builder {
+            conn: &mut conn,
+            branch: world.leeds,
+            serial: 0,
+        };
+        for (employer, open, members, with_case) in [
+            (a, 20, 80, 32),
+            (a, 10, 20, 8),
+            (b_employer, 20, 80, 8),
+            (b_employer, 10, 200, 20),
+        ] {
+            for i in 0..members {
+                let m = b.member(employer, Some("2010-01-01"), None, 1.0);
+                b.record(m, "2025-12-01", open, 1.0, employer);
+                if i < with_case {
+                    b.case(m, employer, CaseType::Disciplinary, "2026-04-01");
+                }
+            }
+        }
+    }
+    let admin = app.token("admin").await;
+    let e: Value = evidence(
+        &app,
+        &admin,
+        &format!("scope=branch:{}&from=2026-01-01&to=2026-12-31", world.leeds),
+    )
+    .await;
+    let either = e["risks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["outcome"] == "disciplinary_or_ill_health")
+        .unwrap();
+    let crude = &either["crude"];
+    assert!(crude["lower"].as_f64().unwrap() > 1.0, "{crude}");
+    assert!(
+        (crude["ratio"].as_f64().unwrap() - 2.24).abs() < 0.4,
+        "{crude}"
+    );
+    let stratified = &either["stratified"];
+    assert_eq!(either["strata_used"], 2);
+    assert!(stratified["lower"].as_f64().unwrap() < 1.0, "{stratified}");
+    assert!(stratified["upper"].as_f64().unwrap() > 1.0, "{stratified}");
+    assert!(
+        (stratified["ratio"].as_f64().unwrap() - 1.0).abs() < 0.35,
+        "{stratified}"
+    );
+    let findings = e["findings"].to_string();
+    assert!(
+        findings.contains("Within employers the association is not clear"),
+        "{findings}"
+    );
+    let note = table(&e, EITHER)["note"].as_str().unwrap();
+    assert!(note.contains("Mantel–Haenszel, 2 employers"), "{note}");
+}
+
+/// A record or a case dated outside a member's membership is refused with a 422 naming the
+/// date, and a leaving date before the start is refused naming `left_on`.
+#[actix_rt::test]
+async fn records_and_cases_outside_a_membership_are_refused() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let admin = app.token("admin").await;
+    let path = format!("/api/v1/members/{}", world.wigan_member);
+    let set = app
+        .send_json(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            &json!({"start_date": "2024-01-01", "left_on": "2026-06-30"}),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.text());
+    assert_eq!(set.json()["left_on"], "2026-06-30");
+    let early = app
+        .send_json(
+            Method::PATCH,
+            &path,
+            Some(&admin),
+            &json!({"left_on": "2023-12-31"}),
+        )
+        .await;
+    assert_eq!(early.status, 422);
+    assert!(early.json()["error"]["fields"]["left_on"].is_string());
+    for on in ["2023-12-31", "2026-07-01"] {
+        let record = app
+            .send_json(
+                Method::POST,
+                &format!("{path}/workload"),
+                Some(&admin),
+                &json!({"recorded_on": on, "open_cases": 10, "source": "supervision"}),
+            )
+            .await;
+        assert_eq!(record.status, 422, "{on}: {}", record.text());
+        assert!(record.json()["error"]["fields"]["recorded_on"].is_string());
+        let case = app
+            .send_json(
+                Method::POST,
+                "/api/v1/cases",
+                Some(&admin),
+                &json!({"member_id": world.wigan_member, "type": "disciplinary", "opened_on": on}),
+            )
+            .await;
+        assert_eq!(case.status, 422, "{on}: {}", case.text());
+        assert!(case.json()["error"]["fields"]["opened_on"].is_string());
+    }
+    let inside = app
+        .send_json(
+            Method::POST,
+            &format!("{path}/workload"),
+            Some(&admin),
+            &json!({"recorded_on": "2025-05-01", "open_cases": 10, "source": "supervision", "fte": 0.6}),
+        )
+        .await;
+    assert_eq!(inside.status, 201, "{}", inside.text());
+    assert_eq!(inside.json()["fte"], 0.6, "the FTE at the time, as given");
+    let filled = app
+        .send_json(
+            Method::POST,
+            &format!("{path}/workload"),
+            Some(&admin),
+            &json!({"recorded_on": "2025-06-01", "open_cases": 10, "source": "supervision"}),
+        )
+        .await;
+    assert_eq!(filled.json()["fte"], 1.0, "the member's FTE when not given");
+    assert_eq!(filled.json()["employer_id"], world.council.0);
+}
+
+/// The demo data keeps to membership dates: no workload record or case before a member's start
+/// or after they left.
+#[actix_rt::test]
+async fn the_demo_data_keeps_to_membership_dates() {
+    let app = TestApp::new().await;
+    let mut conn = app.state.db.get().unwrap();
+    caseload::demo::load(&mut conn).unwrap().unwrap();
+    let people: Vec<(i64, Option<NaiveDate>, Option<NaiveDate>)> = members::table
+        .select((members::id, members::start_date, members::left_on))
+        .load(&mut conn)
+        .unwrap();
+    let dates: std::collections::HashMap<i64, (Option<NaiveDate>, Option<NaiveDate>)> =
+        people.iter().map(|(id, s, l)| (*id, (*s, *l))).collect();
+    let outside = |member: i64, on: NaiveDate| {
+        let (start, left) = dates[&member];
+        start.is_some_and(|s| on < s) || left.is_some_and(|l| on > l)
+    };
+    let records: Vec<(i64, NaiveDate)> = workload_records::table
+        .select((workload_records::member_id, workload_records::recorded_on))
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(records.iter().filter(|(m, on)| outside(*m, *on)).count(), 0);
+    let opened: Vec<(Option<i64>, NaiveDate)> = cases::table
+        .select((cases::member_id, cases::opened_on))
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(
+        opened
+            .iter()
+            .filter(|(m, on)| m.is_some_and(|m| outside(m, *on)))
+            .count(),
+        0
+    );
+    assert!(
+        people.iter().any(|(_, _, l)| l.is_some()),
+        "some members have left"
+    );
+}
