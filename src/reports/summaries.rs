@@ -16,13 +16,13 @@ fn rebuild_sql(month: &str, bucket: &str) -> String {
     format!(
         "DELETE FROM workload_latest;
          INSERT INTO workload_latest (member_id, workload_id, recorded_on, open_cases, branch_id, employer_id, fte)
-         SELECT m.id, w.id, w.recorded_on, w.open_cases, m.branch_id, m.employer_id, m.fte
+         SELECT m.id, w.id, w.recorded_on, w.open_cases, m.branch_id, w.employer_id, w.fte
          FROM members m JOIN workload_records w ON w.id = (
              SELECT w2.id FROM workload_records w2 WHERE w2.member_id = m.id
              ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1);
          DELETE FROM workload_monthly;
          INSERT INTO workload_monthly (branch_id, employer_id, month, bucket, records)
-         SELECT m.branch_id, m.employer_id, {month}, {bucket}, COUNT(*)
+         SELECT m.branch_id, w.employer_id, {month}, {bucket}, COUNT(*)
          FROM workload_records w JOIN members m ON m.id = w.member_id
          GROUP BY 1, 2, 3, 4;
          DELETE FROM summaries_paused;"
@@ -48,12 +48,12 @@ pub fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
     let sql = match conn {
         DbConn::Sqlite(_) => rebuild_sql(
             "strftime('%Y-%m', w.recorded_on)",
-            "CAST(ROUND(w.open_cases * 10.0 / m.fte) AS BIGINT)",
+            "CAST(ROUND(w.open_cases * 10.0 / w.fte) AS BIGINT)",
         ),
         #[cfg(feature = "postgres")]
         DbConn::Pg(_) => rebuild_sql(
             "to_char(w.recorded_on, 'YYYY-MM')",
-            "CAST(FLOOR(w.open_cases * 10.0 / m.fte + 0.5) AS BIGINT)",
+            "CAST(FLOOR(w.open_cases * 10.0 / w.fte + 0.5) AS BIGINT)",
         ),
     };
     crate::db::write_transaction(conn, |conn| {

@@ -219,8 +219,11 @@ async fn a_paused_bulk_load_is_rebuilt_to_the_same_summaries() {
         .unwrap();
     summaries::pause(&mut conn).unwrap();
     for (member, day, open) in [(world.wigan_member, 9, 17), (world.bury_member, 3, 7)] {
+        // A record taken at another FTE than the member's present one: the rebuild uses it.
+        let mut taken = record(member, day, open);
+        taken.fte = 0.6;
         diesel::insert_into(workload_records::table)
-            .values(record(member, day, open))
+            .values(taken)
             .execute(&mut conn)
             .unwrap();
     }
