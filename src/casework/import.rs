@@ -53,6 +53,7 @@ pub const WORKLOAD_COLUMNS: &[&str] = &[
     "contracted_hours",
     "source",
     "note",
+    "fte",
 ];
 const WORKLOAD_REQUIRED: &[&str] = &["membership_number", "recorded_on", "open_cases", "source"];
 
@@ -553,6 +554,7 @@ pub fn import_workload(
         let open_cases = parse_field(&row, "open_cases", &mut errors, parse_whole);
         let hours_worked = parse_field(&row, "hours_worked", &mut errors, parse_number);
         let contracted_hours = parse_field(&row, "contracted_hours", &mut errors, parse_number);
+        let fte = parse_field(&row, "fte", &mut errors, parse_number);
         let source = parse_field(&row, "source", &mut errors, |s| {
             s.parse::<WorkloadSource>().map_err(|e| e.to_string())
         });
@@ -581,7 +583,7 @@ pub fn import_workload(
             contracted_hours,
             source,
             note: row.get("note").map(str::to_owned),
-            fte: None,
+            fte,
             employer_id: None,
         };
         match input.checked(&member, actor) {

@@ -396,7 +396,14 @@ pub fn build(
     let previous = period.previous();
     let member_scope = scope.condition("m");
     let case_scope = scope.condition("c");
-    let latest_scope = scope.condition("l");
+    // Caseloads at the end of the period: members in membership then (the query joins
+    // `members m` for their keys).
+    let latest_scope = format!(
+        "{} AND (m.start_date IS NULL OR m.start_date <= {end}) \
+         AND (m.left_on IS NULL OR m.left_on >= {end})",
+        scope.condition("l"),
+        end = queries::date(to)
+    );
     let overrides: HashMap<i64, f64> = Employer::list(conn)?
         .into_iter()
         .filter_map(|e| e.safe_caseload_override.map(|t| (e.id.0, t)))

@@ -409,3 +409,53 @@ async fn the_demo_data_keeps_to_membership_dates() {
         "some members have left"
     );
 }
+
+/// The dashboard's open cases for a past period are those open at its end: a case opened in
+/// February and closed in May was open on 31 March, though it is closed today; one opened
+/// after the period is not counted.
+#[actix_rt::test]
+async fn the_dashboard_counts_cases_open_at_the_end_of_a_past_period() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    {
+        let mut conn = app.state.db.get().unwrap();
+        let mut b = Builder {
+            conn: &mut conn,
+            branch: world.wigan,
+            serial: 0,
+        };
+        b.case(
+            world.wigan_member,
+            world.council,
+            CaseType::IllHealth,
+            "2026-02-01",
+        );
+        diesel::update(cases::table.filter(cases::case_type.eq(CaseType::IllHealth)))
+            .set((
+                cases::status.eq(CaseStatus::Closed),
+                cases::stage.eq(Stage::Closed),
+                cases::closed_on.eq(Some(d("2026-05-01"))),
+                cases::outcome.eq(Some(Outcome::PhasedReturn)),
+            ))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let admin = app.token("admin").await;
+    let board = app
+        .get_as(
+            &format!(
+                "/api/v1/dashboard?branch_id={}&from=2026-01-01&to=2026-03-31",
+                world.wigan
+            ),
+            &admin,
+        )
+        .await;
+    assert_eq!(board.status, 200, "{}", board.text());
+    let wigan = &board.json()["branches"][0];
+    assert_eq!(wigan["open_cases_by_type"]["ill_health"], 1, "{wigan}");
+    assert!(
+        wigan["open_cases_by_type"]["disciplinary"].is_null()
+            || wigan["open_cases_by_type"]["disciplinary"] == 0,
+        "the disciplinary case opened on 4 May was not open on 31 March: {wigan}"
+    );
+}
