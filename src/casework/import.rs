@@ -375,17 +375,13 @@ pub fn import_members(
     );
     let updated: Vec<i64> = to_update.iter().map(|(id, _)| id.0).collect();
     if options.dry_run {
-        audit::record(
-            conn,
-            Event::new(actor, "import_dry_run", "member").detail(counts),
-        )?;
-        audit::record_ids(
+        audit_import(
             conn,
             actor,
             "import_dry_run",
             "member",
-            "would update",
-            &updated,
+            counts,
+            &[("would update", &updated)],
         )?;
         return Ok(report);
     }
@@ -419,10 +415,32 @@ pub fn import_members(
     .into_iter()
     .map(|id| id.0)
     .collect();
-    audit::record(conn, Event::new(actor, "import", "member").detail(counts))?;
-    audit::record_ids(conn, actor, "import", "member", "created", &created)?;
-    audit::record_ids(conn, actor, "import", "member", "updated", &updated)?;
+    audit_import(
+        conn,
+        actor,
+        "import",
+        "member",
+        counts,
+        &[("created", &created), ("updated", &updated)],
+    )?;
     Ok(report)
+}
+
+/// An import's (or a dry run's) entries: its counts, then the ids of the members it touched
+/// (or would), each list under its label.
+fn audit_import(
+    conn: &mut DbConn,
+    actor: Option<UserId>,
+    action: &'static str,
+    entity: &'static str,
+    counts: String,
+    touched: &[(&str, &[i64])],
+) -> Result<(), AppError> {
+    audit::record(conn, Event::new(actor, action, entity).detail(counts))?;
+    for (what, ids) in touched {
+        audit::record_ids(conn, actor, action, "member", what, ids)?;
+    }
+    Ok(())
 }
 
 /// A refused import (dry or not) is in the trail too, with how many rows it had and refused.
@@ -666,17 +684,13 @@ pub fn import_workload(
     touched.sort_unstable();
     touched.dedup();
     if options.dry_run {
-        audit::record(
-            conn,
-            Event::new(actor, "import_dry_run", "workload_record").detail(counts),
-        )?;
-        audit::record_ids(
+        audit_import(
             conn,
             actor,
             "import_dry_run",
-            "member",
-            "members whose records would change",
-            &touched,
+            "workload_record",
+            counts,
+            &[("members whose records would change", &touched)],
         )?;
         return Ok(report);
     }
@@ -696,17 +710,13 @@ pub fn import_workload(
             .execute(conn)?;
         progress.advance(1);
     }
-    audit::record(
-        conn,
-        Event::new(actor, "import", "workload_record").detail(counts),
-    )?;
-    audit::record_ids(
+    audit_import(
         conn,
         actor,
         "import",
-        "member",
-        "members whose records changed",
-        &touched,
+        "workload_record",
+        counts,
+        &[("members whose records changed", &touched)],
     )?;
     Ok(report)
 }
