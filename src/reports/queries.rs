@@ -135,7 +135,8 @@ fn load<T: QueryableByName<crate::db::Sql> + 'static>(
 /// cases and FTE, for members of `workload_latest l` where `condition` holds, counting those
 /// recorded on or after `recent_from` and those for whom `flag` (a condition on `l`) holds.
 /// Members whose latest record is later than `on` (a report on a past period) have their
-/// record on `on` looked up one by one; for a current period there are none. With `keys`, the
+/// record on `on` looked up one by one (one index probe each, then that record's open cases,
+/// FTE and employer); for a period ending today there are none. With `keys`, the
 /// sums of the members' record keys come beside the counts (evidence perturbs them).
 pub fn latest(
     conn: &mut DbConn,
@@ -174,17 +175,17 @@ pub fn latest(
                     CAST(SUM(flag) AS BIGINT) AS flagged, \
                     CAST(SUM(record_key) AS BIGINT) AS key_sum, \
                     CAST(SUM(flag * record_key) AS BIGINT) AS flagged_key_sum \
-             FROM (SELECT l.branch_id AS branch, l.employer_id AS employer, l.fte AS fte, \
-                          {key} AS record_key, \
-                          (SELECT w.open_cases FROM workload_records w \
-                           WHERE w.member_id = l.member_id AND w.recorded_on <= {on} \
-                           ORDER BY w.recorded_on DESC, w.id DESC LIMIT 1) AS open_cases, \
-                          (SELECT MAX(w.recorded_on) FROM workload_records w \
-                           WHERE w.member_id = l.member_id AND w.recorded_on <= {on}) AS recorded_on, \
+             FROM (SELECT l.branch_id AS branch, \
+                          COALESCE(w.employer_id, l.employer_id) AS employer, \
+                          COALESCE(w.fte, l.fte) AS fte, w.open_cases AS open_cases, \
+                          w.recorded_on AS recorded_on, {key} AS record_key, \
                           CASE WHEN {flag} THEN 1 ELSE 0 END AS flag \
                    FROM workload_latest l {join} \
+                   JOIN workload_records w ON w.id = ( \
+                       SELECT w2.id FROM workload_records w2 \
+                       WHERE w2.member_id = l.member_id AND w2.recorded_on <= {on} \
+                       ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
                    WHERE l.recorded_on > {on} AND {condition}) x \
-             WHERE open_cases IS NOT NULL \
              GROUP BY branch, employer, open_cases, fte"
         ),
     )?);
