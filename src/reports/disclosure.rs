@@ -90,11 +90,6 @@ impl Disclosure {
         (p.0 >= self.k).then_some(p.0)
     }
 
-    /// Whether the published count reads as `<k`.
-    pub fn is_small(self, p: Published) -> bool {
-        p.0 > 0 && p.0 < self.k
-    }
-
     /// A share in whole percent of two published counts, both at least k (capped at 100: noise
     /// can put a part above its whole).
     pub fn share(self, part: Published, whole: Published) -> Option<i64> {
