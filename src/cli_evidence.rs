@@ -2,10 +2,10 @@
 
 use std::io::Write;
 
-use caseload::api::reports::Format;
+use caseload::access::ReportScope;
 use caseload::db::Database;
 use caseload::reports::period::MonthPeriod;
-use caseload::reports::scope::ReportScope;
+use caseload::reports::render::Format;
 use caseload::reports::{evidence, render};
 use chrono::Utc;
 

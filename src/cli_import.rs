@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use caseload::auth::Casework;
+use caseload::access::RecordScope;
 use caseload::casework::import::{self, ImportOptions, ImportReport, Progress};
 use caseload::db::{Database, write_transaction};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -77,9 +77,9 @@ pub fn run(db: &Database, command: ImportCommand) -> anyhow::Result<()> {
     // The command line acts as an administrator: every branch, no user id in the audit log.
     let report = write_transaction(&mut conn, |conn| {
         if members {
-            import::import_members(conn, None, Casework::All, &bytes, options, &progress)
+            import::import_members(conn, None, RecordScope::All, &bytes, options, &progress)
         } else {
-            import::import_workload(conn, None, Casework::All, &bytes, options, &progress)
+            import::import_workload(conn, None, RecordScope::All, &bytes, options, &progress)
         }
     })
     .map_err(cli_error)?;

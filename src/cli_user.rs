@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context as _, bail};
-use caseload::auth::accounts::{self, UserInput};
+use caseload::accounts::users::{self as accounts, UserInput};
 use caseload::db::{Database, write_transaction};
 use caseload::error::AppError;
 use caseload::models::{Branch, Region, Role};

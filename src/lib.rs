@@ -2,6 +2,8 @@
 //!
 //! [`build_app`] assembles the whole HTTP application; `main` and the tests share it.
 
+pub mod access;
+pub mod accounts;
 pub mod api;
 pub mod audit;
 pub mod auth;
@@ -11,7 +13,9 @@ pub mod csv_writer;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod http;
 pub mod models;
+pub mod paging;
 pub mod reports;
 pub mod seed;
 pub mod state;
@@ -47,7 +51,7 @@ pub fn build_app(
     App::new()
         .app_data(state)
         .wrap(actix_web::middleware::from_fn(
-            auth::refusals::audit_not_found,
+            http::refusals::audit_not_found,
         ))
         .wrap(Compress::default())
         .wrap(security_headers())

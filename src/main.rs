@@ -8,7 +8,7 @@ mod cli_user;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
-use caseload::auth::{self, secret, token::TokenKeys};
+use caseload::auth::{secret, token::TokenKeys};
 use caseload::config::{AuthConfig, DatabaseConfig, ServerConfig};
 use caseload::db::Database;
 use caseload::error::AppError;
@@ -18,7 +18,7 @@ use caseload::{AppState, build_app, telemetry};
 #[command(
     name = "caseload",
     version,
-    about = "Casework and workload tracker for trade-union branches"
+    about = "RecordScope and workload tracker for trade-union branches"
 )]
 struct Cli {
     #[command(flatten)]
@@ -158,7 +158,7 @@ fn serve(
     auth: AuthConfig,
     demo: bool,
 ) -> anyhow::Result<()> {
-    caseload::web::templates::check().map_err(|e| anyhow::anyhow!("templates: {e}"))?;
+    caseload::http::templates::check().map_err(|e| anyhow::anyhow!("templates: {e}"))?;
     let secret = secret::load(&auth).map_err(|e| anyhow::anyhow!(e))?;
     let keys = TokenKeys::new(&secret, auth.token_hours).map_err(|e| anyhow::anyhow!(e))?;
     let db = open_database(&database)?;
@@ -175,8 +175,8 @@ fn serve(
         } else {
             None
         };
-        let admin =
-            auth::bootstrap_admin(&mut conn, auth.admin_password.as_deref()).map_err(cli_error)?;
+        let admin = caseload::accounts::bootstrap_admin(&mut conn, auth.admin_password.as_deref())
+            .map_err(cli_error)?;
         (demo_logins, admin)
     };
 

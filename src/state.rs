@@ -1,12 +1,14 @@
 //! What every handler shares.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::audit::Auditor;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
 use crate::config::ServerConfig;
-use crate::db::Database;
+use crate::db::{Database, DbConn};
+use crate::error::AppError;
 
 /// Failed sign-ins allowed per username or address within [`LOGIN_WINDOW`].
 pub const LOGIN_ATTEMPTS: usize = 5;
@@ -17,13 +19,13 @@ pub struct AppState {
     pub server: ServerConfig,
     pub keys: TokenKeys,
     pub throttle: LoginThrottle,
-    pub audit: Auditor,
+    pub audit: Arc<Auditor>,
 }
 
 impl AppState {
     pub fn new(db: Database, server: ServerConfig, keys: TokenKeys) -> Self {
         Self {
-            audit: Auditor::start(db.clone()),
+            audit: Arc::new(Auditor::start(db.clone())),
             db,
             server,
             keys,
@@ -51,18 +53,15 @@ impl AppState {
     }
 }
 
-/// Runs blocking database work that reads identifiable records; `f` gets the connection and
-/// the audit trail, so every such read is recorded where it happens.
-pub async fn read_audited<T, F>(
-    state: &actix_web::web::Data<AppState>,
-    f: F,
-) -> Result<T, crate::error::AppError>
-where
-    F: FnOnce(&mut crate::db::DbConn, &crate::audit::Auditor) -> Result<T, crate::error::AppError>
-        + Send
-        + 'static,
-    T: Send + 'static,
-{
-    let shared = state.clone();
-    state.db.run(move |conn| f(conn, &shared.audit)).await
+impl AppState {
+    /// Runs blocking reads of identifiable records; `f` gets the connection and the audit
+    /// trail, so each read is recorded where it happens. Only the services call this.
+    pub async fn read_audited<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConn, &Auditor) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let audit = Arc::clone(&self.audit);
+        self.db.run(move |conn| f(conn, &audit)).await
+    }
 }

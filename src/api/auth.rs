@@ -4,9 +4,11 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::json::JsonBody;
-use crate::auth::{self, CurrentUser, Scope};
+use crate::access::Scope;
+use crate::accounts;
 use crate::error::AppError;
+use crate::http::CurrentUser;
+use crate::http::json::JsonBody;
 use crate::models::{Role, UserId};
 use crate::state::AppState;
 
@@ -25,7 +27,7 @@ pub async fn token(
 ) -> Result<HttpResponse, AppError> {
     let credentials = body.into_inner();
     let client = req.peer_addr().map(|a| a.ip().to_string());
-    let session = auth::sign_in(
+    let session = accounts::sign_in(
         &state,
         &credentials.username,
         &credentials.password,
@@ -45,11 +47,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    let id = user.id();
-    state
-        .db
-        .write(move |conn| auth::revoke_sessions(conn, id, "sign_out"))
-        .await?;
+    accounts::sign_out(&state, user.id()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -80,7 +78,7 @@ fn me_of(state: &AppState, user: &crate::models::User, scope: Scope) -> Me {
 
 #[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> HttpResponse {
-    HttpResponse::Ok().json(me_of(&state, &user.user, user.scope))
+    HttpResponse::Ok().json(me_of(&state, &user.user, user.actor.scope))
 }
 
 /// Issues a new secret calendar URL (revoking any earlier one).
@@ -89,12 +87,8 @@ pub async fn rotate_calendar(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    let id = user.id();
-    let updated = state
-        .db
-        .write(move |conn| auth::set_calendar(conn, id, true))
-        .await?;
-    Ok(HttpResponse::Ok().json(me_of(&state, &updated, user.scope)))
+    let updated = accounts::calendar(&state, user.id(), true).await?;
+    Ok(HttpResponse::Ok().json(me_of(&state, &updated, user.actor.scope)))
 }
 
 /// Revokes the calendar URL.
@@ -103,12 +97,8 @@ pub async fn revoke_calendar(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    let id = user.id();
-    let updated = state
-        .db
-        .write(move |conn| auth::set_calendar(conn, id, false))
-        .await?;
-    Ok(HttpResponse::Ok().json(me_of(&state, &updated, user.scope)))
+    let updated = accounts::calendar(&state, user.id(), false).await?;
+    Ok(HttpResponse::Ok().json(me_of(&state, &updated, user.actor.scope)))
 }
 
 #[derive(Deserialize)]
@@ -125,7 +115,7 @@ pub async fn change_password(
     body: JsonBody<PasswordChange>,
 ) -> Result<HttpResponse, AppError> {
     let change = body.into_inner();
-    auth::change_own_password(
+    accounts::change_own_password(
         &state,
         user.user,
         change.current_password,

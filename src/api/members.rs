@@ -1,26 +1,21 @@
-//! Members in the caller's scope, their workload records, CSV import and export. Every read
-//! and write is audited.
+//! Members in the caller's scope, their workload records, CSV import and export, as JSON. The
+//! reads and writes (with their audit entries) are `casework::member_service`.
 
 use std::collections::HashMap;
 
-use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 
 use super::csv_body::CsvBody;
-use super::json::JsonBody;
-use super::query::{ListPage, Paging, parse};
-use crate::audit::{self, Event};
-use crate::auth::CurrentUser;
-use crate::casework::import::{self, ImportOptions, ImportReport, NoProgress};
-use crate::casework::members::{self, MemberChanges, MemberInput};
-use crate::casework::workload::{self, WorkloadInput};
+use crate::casework::import::{IMPORT_LIMIT_BYTES, ImportOptions, ImportReport};
+use crate::casework::member_service::{self, ImportKind};
+use crate::casework::members::{MemberChanges, MemberInput};
+use crate::casework::workload::WorkloadInput;
 use crate::error::AppError;
-use crate::models::{Member, MemberFilter, MemberId};
-use crate::state::{AppState, read_audited};
-use crate::text::non_empty;
-
-/// Largest CSV file accepted by an import (about 200,000 member rows).
-pub const IMPORT_LIMIT_BYTES: usize = 32 * 1024 * 1024;
+use crate::http::json::JsonBody;
+use crate::http::params::parse;
+use crate::http::{CurrentUser, csv_download, filters};
+use crate::models::MemberId;
+use crate::state::AppState;
 
 pub fn routes(scope: actix_web::Scope) -> actix_web::Scope {
     scope
@@ -57,25 +52,8 @@ async fn list(
     user: CurrentUser,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
-    let casework = user.casework()?;
-    let get = |k: &str| query.get(k).map(String::as_str);
-    let paging = Paging::from_query(get("page"), get("per_page"))?;
-    let filter = MemberFilter {
-        q: non_empty(get("q").map(str::to_owned)),
-        branch_id: parse::<i64>("branch_id", get("branch_id"))?.map(Into::into),
-        employer_id: parse::<i64>("employer_id", get("employer_id"))?.map(Into::into),
-        team: non_empty(get("team").map(str::to_owned)),
-        job_role: non_empty(get("job_role").map(str::to_owned)),
-    };
-    let actor = user.id();
-    let page = read_audited(&state, move |conn, audit| {
-        let (items, total) = Member::list_in(conn, casework, &filter, paging)?;
-        if let Some(event) = audit::listed(actor, "member", items.iter().map(|m| m.id.0)) {
-            audit.read(event);
-        }
-        Ok(ListPage::new(items, total, paging))
-    })
-    .await?;
+    let (filter, paging) = filters::members(|k| query.get(k).cloned())?;
+    let page = member_service::list(&state, user.actor, filter, paging).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -84,15 +62,8 @@ async fn show(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let casework = user.casework()?;
     let id = MemberId(id.into_inner());
-    let actor = user.id();
-    let member = read_audited(&state, move |conn, audit| {
-        let member = Member::find_in(conn, casework, id)?;
-        audit.read(Event::new(Some(actor), "read", "member").id(id.0));
-        Ok(member)
-    })
-    .await?;
+    let member = member_service::show(&state, user.actor, id, None).await?;
     Ok(HttpResponse::Ok().json(member))
 }
 
@@ -101,13 +72,7 @@ async fn create(
     user: CurrentUser,
     body: JsonBody<MemberInput>,
 ) -> Result<HttpResponse, AppError> {
-    let writer = user.member_writer()?;
-    let actor = user.id();
-    let input = body.into_inner();
-    let member = state
-        .db
-        .write(move |conn| members::create(conn, actor, writer, input))
-        .await?;
+    let member = member_service::create(&state, user.actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(member))
 }
 
@@ -117,14 +82,8 @@ async fn update(
     id: web::Path<i64>,
     body: JsonBody<MemberChanges>,
 ) -> Result<HttpResponse, AppError> {
-    let writer = user.member_writer()?;
-    let actor = user.id();
     let id = MemberId(id.into_inner());
-    let changes = body.into_inner();
-    let member = state
-        .db
-        .write(move |conn| members::update(conn, actor, writer, id, changes))
-        .await?;
+    let member = member_service::update(&state, user.actor, id, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(member))
 }
 
@@ -133,20 +92,8 @@ async fn workload_list(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let casework = user.casework()?;
     let id = MemberId(id.into_inner());
-    let actor = user.id();
-    let history = read_audited(&state, move |conn, audit| {
-        let member = Member::find_in(conn, casework, id)?;
-        let history = workload::history(conn, &member)?;
-        audit.read(
-            Event::new(Some(actor), "read", "member")
-                .id(id.0)
-                .detail("workload"),
-        );
-        Ok(history)
-    })
-    .await?;
+    let history = member_service::workload(&state, user.actor, id).await?;
     let total = history.points.len() as i64;
     let items: Vec<_> = history
         .points
@@ -174,14 +121,8 @@ async fn workload_add(
     id: web::Path<i64>,
     body: JsonBody<WorkloadInput>,
 ) -> Result<HttpResponse, AppError> {
-    let writer = user.member_writer()?;
-    let actor = user.id();
     let id = MemberId(id.into_inner());
-    let input = body.into_inner();
-    let record = state
-        .db
-        .write(move |conn| workload::add(conn, actor, writer, id, input))
-        .await?;
+    let record = member_service::add_workload(&state, user.actor, id, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(record))
 }
 
@@ -227,15 +168,9 @@ async fn import_members(
     query: web::Query<HashMap<String, String>>,
     CsvBody(body): CsvBody,
 ) -> Result<HttpResponse, AppError> {
-    let writer = user.member_writer()?;
     let options = import_options(&query)?;
-    let actor = user.id();
-    let report = state
-        .db
-        .write(move |conn| {
-            import::import_members(conn, Some(actor), writer, &body, options, &NoProgress)
-        })
-        .await?;
+    let kind = ImportKind::Members;
+    let report = member_service::import(&state, user.actor, kind, body.to_vec(), options).await?;
     Ok(import_answer(report))
 }
 
@@ -245,39 +180,13 @@ async fn import_workload(
     query: web::Query<HashMap<String, String>>,
     CsvBody(body): CsvBody,
 ) -> Result<HttpResponse, AppError> {
-    let writer = user.member_writer()?;
     let options = import_options(&query)?;
-    let actor = user.id();
-    let report = state
-        .db
-        .write(move |conn| {
-            import::import_workload(conn, Some(actor), writer, &body, options, &NoProgress)
-        })
-        .await?;
+    let kind = ImportKind::Workload;
+    let report = member_service::import(&state, user.actor, kind, body.to_vec(), options).await?;
     Ok(import_answer(report))
 }
 
-/// The members CSV download, for the API and the page alike: administrators and officers
-/// only, the caller's scope only, audited with the ids of the members exported.
-pub async fn export(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-) -> Result<HttpResponse, AppError> {
-    let scope = user.member_writer()?;
-    let actor = user.id();
-    let (csv, count) = state
-        .db
-        .write(move |conn| {
-            let (csv, ids) = crate::casework::export::members_csv(conn, scope)?;
-            let count = ids.len();
-            let what = format!("count={count}");
-            audit::record_ids(conn, Some(actor), "export", "member", &what, &ids)?;
-            Ok((csv, count))
-        })
-        .await?;
-    tracing::info!(count, "members exported");
-    Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((CONTENT_DISPOSITION, "attachment; filename=\"members.csv\""))
-        .body(csv))
+async fn export(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
+    let csv = member_service::export(&state, user.actor).await?;
+    Ok(csv_download("members.csv", csv))
 }

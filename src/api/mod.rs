@@ -8,9 +8,7 @@ use crate::error::AppError;
 pub mod auth;
 pub mod cases;
 pub mod csv_body;
-pub mod json;
 pub mod members;
-pub mod query;
 pub mod reference;
 pub mod reports;
 pub mod users;
@@ -73,9 +71,9 @@ pub fn json_error(error: JsonPayloadError) -> AppError {
             AppError::bad_field("content-type", "send the body as application/json")
         }
         JsonPayloadError::Deserialize(e) => {
-            AppError::bad_field("body", json::plain(&e.to_string()))
+            AppError::bad_field("body", crate::http::json::plain(&e.to_string()))
         }
-        other => AppError::bad_field("body", json::plain(&other.to_string())),
+        other => AppError::bad_field("body", crate::http::json::plain(&other.to_string())),
     }
 }
 
@@ -83,8 +81,8 @@ pub fn json_error(error: JsonPayloadError) -> AppError {
 pub fn query_error(error: QueryPayloadError) -> AppError {
     match error {
         QueryPayloadError::Deserialize(e) => {
-            AppError::bad_field("query", json::plain(&e.to_string()))
+            AppError::bad_field("query", crate::http::json::plain(&e.to_string()))
         }
-        other => AppError::bad_field("query", json::plain(&other.to_string())),
+        other => AppError::bad_field("query", crate::http::json::plain(&other.to_string())),
     }
 }

@@ -2,11 +2,12 @@
 
 use actix_web::{HttpResponse, web};
 
-use super::json::JsonBody;
-use crate::audit::{self, Event};
-use crate::auth::CurrentUser;
+use crate::casework::reference_service;
 use crate::error::AppError;
+use crate::http::CurrentUser;
+use crate::http::json::JsonBody;
 use crate::models::{Branch, Employer, Reference, Region};
+use crate::paging::ListPage;
 use crate::state::AppState;
 
 pub fn routes(scope: actix_web::Scope) -> actix_web::Scope {
@@ -31,14 +32,12 @@ fn resource<R: Reference>(path: &'static str) -> impl FnOnce(&mut web::ServiceCo
     }
 }
 
-/// Reference data is not personal: every role may read it (a delegate picks a region, an
-/// officer an employer).
 async fn list<R: Reference>(
     state: web::Data<AppState>,
     _user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    let items = state.db.run(|conn| Ok(R::list(conn)?)).await?;
-    Ok(HttpResponse::Ok().json(super::query::ListPage::whole(items)))
+    let items = reference_service::list::<R>(&state).await?;
+    Ok(HttpResponse::Ok().json(ListPage::whole(items)))
 }
 
 async fn show<R: Reference>(
@@ -46,8 +45,7 @@ async fn show<R: Reference>(
     _user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = R::Id::from(id.into_inner());
-    let item = state.db.run(move |conn| Ok(R::find(conn, id)?)).await?;
+    let item = reference_service::find::<R>(&state, R::Id::from(id.into_inner())).await?;
     Ok(HttpResponse::Ok().json(item))
 }
 
@@ -56,20 +54,7 @@ async fn create<R: Reference>(
     user: CurrentUser,
     body: JsonBody<R::New>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_admin()?;
-    let actor = user.id();
-    let new = body.into_inner();
-    let created = state
-        .db
-        .write(move |conn| {
-            let created = R::create(conn, new)?;
-            audit::record(
-                conn,
-                Event::new(Some(actor), "create", R::ENTITY).id(created.id()),
-            )?;
-            Ok(created)
-        })
-        .await?;
+    let created = reference_service::create::<R>(&state, user.actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -79,20 +64,7 @@ async fn update<R: Reference>(
     id: web::Path<i64>,
     body: JsonBody<R::Update>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_admin()?;
-    let actor = user.id();
     let id = R::Id::from(id.into_inner());
-    let changes = body.into_inner();
-    let updated = state
-        .db
-        .write(move |conn| {
-            let updated = R::update(conn, id, changes)?;
-            audit::record(
-                conn,
-                Event::new(Some(actor), "update", R::ENTITY).id(updated.id()),
-            )?;
-            Ok(updated)
-        })
-        .await?;
+    let updated = reference_service::update::<R>(&state, user.actor, id, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(updated))
 }

@@ -4,12 +4,12 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, patch, post, web};
 
-use super::json::JsonBody;
-use super::query::{ListPage, Paging};
-use crate::auth::CurrentUser;
-use crate::auth::accounts::{self, UserChanges, UserInput};
+use crate::accounts::users::{self as accounts, UserChanges, UserInput};
 use crate::error::AppError;
-use crate::models::{User, UserId};
+use crate::http::CurrentUser;
+use crate::http::json::JsonBody;
+use crate::http::params::paging;
+use crate::models::UserId;
 use crate::state::AppState;
 
 #[get("/users")]
@@ -19,15 +19,10 @@ pub async fn list(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     user.require_admin()?;
-    let paging = Paging::from_query(
-        query.get("page").map(String::as_str),
-        query.get("per_page").map(String::as_str),
-    )?;
-    let (items, total) = state
-        .db
-        .run(move |conn| Ok(User::list(conn, paging)?))
-        .await?;
-    Ok(HttpResponse::Ok().json(ListPage::new(items, total, paging)))
+    let get = |k: &str| query.get(k).map(String::as_str);
+    let paging = paging(get("page"), get("per_page"))?;
+    let page = accounts::list(&state, user.actor, paging).await?;
+    Ok(HttpResponse::Ok().json(page))
 }
 
 #[get("/users/{id}")]
@@ -36,9 +31,7 @@ pub async fn show(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_admin()?;
-    let id = UserId(id.into_inner());
-    let found = state.db.run(move |conn| Ok(User::find(conn, id)?)).await?;
+    let found = accounts::find(&state, user.actor, UserId(id.into_inner())).await?;
     Ok(HttpResponse::Ok().json(found))
 }
 
@@ -48,13 +41,7 @@ pub async fn create(
     user: CurrentUser,
     body: JsonBody<UserInput>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_admin()?;
-    let actor = user.id();
-    let input = body.into_inner();
-    let created = state
-        .db
-        .write(move |conn| accounts::create_user(conn, Some(actor), input))
-        .await?;
+    let created = accounts::create(&state, user.actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
@@ -65,13 +52,8 @@ pub async fn update(
     id: web::Path<i64>,
     body: JsonBody<UserChanges>,
 ) -> Result<HttpResponse, AppError> {
-    user.require_admin()?;
-    let actor = user.id();
     let id = UserId(id.into_inner());
-    let changes = body.into_inner();
-    let updated = state
-        .db
-        .write(move |conn| accounts::update_user(conn, actor, id, changes))
-        .await?;
+    // A PATCH that says `"active": false` is its own confirmation.
+    let updated = accounts::update(&state, user.actor, id, body.into_inner(), true).await?;
     Ok(HttpResponse::Ok().json(updated))
 }

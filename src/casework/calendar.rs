@@ -2,9 +2,47 @@
 //! calendar program. It carries case references and deadline kinds only: no names, no case
 //! text, because calendars are synced to phones and shared more loosely than this app.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Days, NaiveDate, NaiveDateTime, Utc};
 
-use crate::models::{Deadline, DeadlineKind};
+use crate::access::Scope;
+use crate::audit::Event;
+use crate::error::AppError;
+use crate::models::{Deadline, DeadlineKind, User};
+use crate::state::AppState;
+
+/// How far ahead the feed reaches.
+const AHEAD_DAYS: u64 = 400;
+
+/// The feed behind a secret calendar address: the open deadlines of the cases assigned to its
+/// user, audited as the user's read. An unknown or revoked address, or a user who is no longer
+/// active or sees no casework, is absent (404).
+pub async fn feed_for_token(
+    state: &AppState,
+    token: String,
+    host: String,
+) -> Result<String, AppError> {
+    state
+        .read_audited(move |conn, audit| {
+            let user = User::find_by_calendar_token(conn, &token)?
+                .filter(|user| user.active)
+                .ok_or(AppError::NotFound)?;
+            let Ok(records) = Scope::of(&user)?.records() else {
+                return Err(AppError::NotFound);
+            };
+            let until = Utc::now().date_naive() + Days::new(AHEAD_DAYS);
+            let rows = Deadline::upcoming(conn, records.deadlines(), until, Some(user.id))?;
+            let ids: Vec<String> = rows.iter().map(|(d, _)| d.case_id.to_string()).collect();
+            audit.read(
+                Event::new(Some(user.id), "read", "calendar").detail(format!(
+                    "deadlines={} case ids={}",
+                    rows.len(),
+                    ids.join(",")
+                )),
+            );
+            Ok(feed(&rows, Utc::now().naive_utc(), &host))
+        })
+        .await
+}
 
 /// One line of the feed, folded at 75 octets as RFC 5545 §3.1 requires.
 fn push_line(out: &mut String, line: &str) {

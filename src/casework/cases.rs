@@ -6,8 +6,8 @@ use diesel::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use super::dates;
+use crate::access::{self, Actor, Scope};
 use crate::audit::{self, Event};
-use crate::auth::Scope;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::case::next_case_number;
@@ -16,36 +16,6 @@ use crate::validate::double_option;
 
 pub const SUMMARY_MAX: usize = 10_000;
 pub const EVENT_MAX: usize = 10_000;
-
-/// Who is acting, and where.
-#[derive(Debug, Clone, Copy)]
-pub struct Actor {
-    pub id: UserId,
-    pub scope: Scope,
-}
-
-impl Actor {
-    /// Whether the actor may work a case already read in scope.
-    pub fn may_work(&self, case: &Case) -> bool {
-        match self.scope {
-            Scope::All | Scope::Branch { .. } => true,
-            Scope::Region { .. } => case.referred_to_region,
-            Scope::Evidence { .. } => false,
-        }
-    }
-
-    /// The case if the actor may change it: administrators any, officers their branch's,
-    /// organisers those referred to their region. Out of sight is 404; in sight but not
-    /// theirs to work is 403.
-    pub fn writable_case(&self, conn: &mut DbConn, id: CaseId) -> Result<Case, AppError> {
-        let case = Case::find_in(conn, self.scope.casework()?, id)?;
-        if self.may_work(&case) {
-            Ok(case)
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-}
 
 /// A case with what is held beside it.
 #[derive(Debug, Clone, Serialize)]
@@ -161,13 +131,7 @@ fn check_assignee(conn: &mut DbConn, user: UserId, branch: BranchId) -> Result<(
     if !assignee.active {
         return Err(refuse("deactivated"));
     }
-    let sees = match Scope::of(&assignee)? {
-        Scope::All => true,
-        Scope::Branch { branch_id } => branch_id == branch,
-        Scope::Region { region_id } => Branch::find(conn, branch)?.region_id == region_id,
-        Scope::Evidence { .. } => false,
-    };
-    if sees {
+    if access::sees_branch(&assignee, &Branch::find(conn, branch)?)? {
         Ok(())
     } else {
         Err(refuse("cannot see this branch"))
@@ -207,12 +171,14 @@ pub fn next_reference(conn: &mut DbConn, branch: &Branch, year: i32) -> Result<S
 }
 
 pub fn create(conn: &mut DbConn, actor: Actor, input: CaseInput) -> Result<CaseView, AppError> {
-    let writer = match actor.scope {
-        Scope::Region { .. } => return Err(AppError::Forbidden),
-        scope => scope.casework()?,
-    };
-    let member = Member::find_in(conn, writer, input.member_id)
-        .map_err(|_| AppError::invalid("member_id", "no such member in your scope"))?;
+    let writer = actor.member_writer()?;
+    let member = match writer.member(conn, input.member_id) {
+        Err(AppError::NotFound) => Err(AppError::invalid(
+            "member_id",
+            "no such member in your scope",
+        )),
+        found => found,
+    }?;
     check_date("opened_on", input.opened_on)?;
     let stage = input.stage.unwrap_or(Stage::Referral);
     if stage == Stage::Closed {
@@ -575,10 +541,14 @@ pub fn add_deadline(
 pub fn set_deadline_done(
     conn: &mut DbConn,
     actor: Actor,
+    case: Option<CaseId>,
     id: DeadlineId,
     done: bool,
 ) -> Result<Deadline, AppError> {
-    let deadline = Deadline::find(conn, id)?;
+    let deadline = Deadline::find(conn, id)?.ok_or(AppError::NotFound)?;
+    if case.is_some_and(|case| case != deadline.case_id) {
+        return Err(AppError::NotFound);
+    }
     actor.writable_case(conn, deadline.case_id)?;
     let deadline = Deadline::update(
         conn,

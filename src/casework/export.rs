@@ -3,12 +3,12 @@
 
 use std::collections::HashMap;
 
-use crate::api::query::Paging;
-use crate::auth::Casework;
+use crate::access::RecordScope;
 use crate::csv_writer::CsvWriter;
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::{Branch, Employer, Member, MemberFilter};
+use crate::paging::Paging;
 
 use super::import::MEMBER_COLUMNS;
 
@@ -16,7 +16,7 @@ use super::import::MEMBER_COLUMNS;
 const PAGE: i64 = 1000;
 
 /// The CSV text and the ids of the members it holds.
-pub fn members_csv(conn: &mut DbConn, scope: Casework) -> Result<(Vec<u8>, Vec<i64>), AppError> {
+pub fn members_csv(conn: &mut DbConn, scope: RecordScope) -> Result<(Vec<u8>, Vec<i64>), AppError> {
     let branch_code: HashMap<_, _> = Branch::list(conn)?
         .into_iter()
         .map(|b| (b.id, b.code))
@@ -33,7 +33,8 @@ pub fn members_csv(conn: &mut DbConn, scope: Casework) -> Result<(Vec<u8>, Vec<i
             page,
             per_page: PAGE,
         };
-        let (members, _) = Member::list_in(conn, scope, &MemberFilter::default(), paging)?;
+        let (members, _) =
+            Member::list(conn, || scope.members(), &MemberFilter::default(), paging)?;
         for m in &members {
             writer.row([
                 m.membership_number.as_str(),

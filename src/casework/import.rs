@@ -12,8 +12,8 @@ use super::csv_table::{RowError, Table, parse_date, parse_field, parse_number, p
 use super::member_fields::MemberFields;
 use super::members::{full_update, new_member};
 use super::workload::{MemberFacts, WorkloadInput};
+use crate::access::RecordScope;
 use crate::audit::{self, Event};
-use crate::auth::Casework;
 use crate::db::DbConn;
 use crate::db::schema::{members, workload_records};
 use crate::error::AppError;
@@ -22,6 +22,8 @@ use crate::models::{
     NewWorkloadRecord, UserId, WorkloadRecord, WorkloadSource,
 };
 
+/// Largest CSV file accepted by an import (about 200,000 member rows).
+pub const IMPORT_LIMIT_BYTES: usize = 32 * 1024 * 1024;
 pub const MEMBER_COLUMNS: &[&str] = &[
     "membership_number",
     "first_name",
@@ -136,13 +138,13 @@ enum EmployerRef {
 pub fn import_members(
     conn: &mut DbConn,
     actor: Option<UserId>,
-    writer: Casework,
+    writer: RecordScope,
     bytes: &[u8],
     options: ImportOptions,
     progress: &dyn Progress,
 ) -> Result<ImportReport, AppError> {
     // Employers are reference data for every branch: only administrators create them.
-    if options.create_employers && !matches!(writer, Casework::All) {
+    if options.create_employers && !matches!(writer, RecordScope::All) {
         return Err(AppError::Forbidden);
     }
     let table = match Table::read(bytes, MEMBER_REQUIRED, MEMBER_COLUMNS) {
@@ -170,7 +172,7 @@ pub fn import_members(
         let start_date = parse_field(&row, "start_date", &mut errors, parse_date);
         let left_on = parse_field(&row, "left_on", &mut errors, parse_date);
         let branch = match (row.get("branch_code"), writer) {
-            (None, Casework::Branch(own)) => Some(own),
+            (None, RecordScope::Branch(own)) => Some(own),
             (None, _) => {
                 errors.push(RowError::new(line, "branch_code", "is required"));
                 None
@@ -296,9 +298,9 @@ pub fn import_members(
     let existing: HashMap<String, Member> = existing
         .into_iter()
         .filter(|(_, member)| match writer {
-            Casework::All => true,
-            Casework::Branch(own) => member.branch_id == own,
-            Casework::Region(region) => region_of.get(&member.branch_id) == Some(&region),
+            RecordScope::All => true,
+            RecordScope::Branch(own) => member.branch_id == own,
+            RecordScope::Region(region) => region_of.get(&member.branch_id) == Some(&region),
         })
         .collect();
 
@@ -465,11 +467,11 @@ fn audit_refused(
     )
 }
 
-fn in_scope(writer: Casework, branch: &Branch) -> bool {
+fn in_scope(writer: RecordScope, branch: &Branch) -> bool {
     match writer {
-        Casework::All => true,
-        Casework::Branch(own) => branch.id == own,
-        Casework::Region(region) => branch.region_id == region,
+        RecordScope::All => true,
+        RecordScope::Branch(own) => branch.id == own,
+        RecordScope::Region(region) => branch.region_id == region,
     }
 }
 
@@ -494,7 +496,7 @@ fn insert_workload(conn: &mut DbConn, chunk: &[NewWorkloadRecord]) -> QueryResul
 pub fn import_workload(
     conn: &mut DbConn,
     actor: Option<UserId>,
-    writer: Casework,
+    writer: RecordScope,
     bytes: &[u8],
     options: ImportOptions,
     progress: &dyn Progress,
@@ -520,7 +522,8 @@ pub fn import_workload(
     );
     let member_by_number: HashMap<String, MemberFacts> =
         chunked(&numbers, LOOKUP_CHUNK, |chunk| {
-            Member::scoped(writer)
+            writer
+                .members()
                 .filter(members::membership_number.eq_any(chunk.to_vec()))
                 .select((
                     members::membership_number,

@@ -6,12 +6,14 @@ use serde::Deserialize;
 
 use super::member_fields::MemberFields;
 use crate::audit::{self, Event};
-use crate::auth::Casework;
+use diesel::OptionalExtension;
+
+use crate::access::{Actor, RecordScope};
 use crate::db::DbConn;
 use crate::error::{AppError, FieldErrors};
 use crate::models::{
     AgeBand, Branch, BranchId, Employer, EmployerId, EthnicGroup, Member, MemberId, NewMember,
-    UpdateMember, UserId,
+    UpdateMember,
 };
 use crate::validate::double_option;
 
@@ -65,6 +67,28 @@ pub struct MemberChanges {
     pub ethnic_group: Option<Option<EthnicGroup>>,
 }
 
+impl MemberChanges {
+    /// Every field of a whole form: what is blank is cleared.
+    pub fn whole(input: MemberInput) -> Self {
+        Self {
+            branch_id: input.branch_id,
+            employer_id: Some(input.employer_id),
+            first_name: Some(input.first_name),
+            last_name: Some(input.last_name),
+            email: Some(input.email),
+            phone: Some(input.phone),
+            job_role: Some(input.job_role),
+            team: Some(input.team),
+            fte: Some(input.fte),
+            start_date: Some(input.start_date),
+            left_on: Some(input.left_on),
+            equality_consent: Some(input.equality_consent),
+            age_band: Some(input.age_band),
+            ethnic_group: Some(input.ethnic_group),
+        }
+    }
+}
+
 impl From<&Member> for MemberFields {
     fn from(m: &Member) -> Self {
         MemberFields {
@@ -97,34 +121,34 @@ fn unprocessable(fields: FieldErrors) -> AppError {
 /// The branch a member goes to: one the writer may use, and that exists.
 fn placement(
     conn: &mut DbConn,
-    writer: Casework,
+    writer: RecordScope,
     requested: Option<BranchId>,
 ) -> Result<BranchId, AppError> {
     let branch = match (writer, requested) {
-        (Casework::Branch(own), None) => own,
-        (Casework::Branch(own), Some(b)) if b == own => own,
-        (Casework::Branch(_), Some(_)) => {
+        (RecordScope::Branch(own), None) => own,
+        (RecordScope::Branch(own), Some(b)) if b == own => own,
+        (RecordScope::Branch(_), Some(_)) => {
             return Err(AppError::invalid("branch_id", "is not your branch"));
         }
         (_, Some(b)) => b,
         (_, None) => return Err(AppError::invalid("branch_id", "is required")),
     };
-    Branch::find(conn, branch).map_err(|_| AppError::invalid("branch_id", "no such branch"))?;
+    if Branch::find(conn, branch).optional()?.is_none() {
+        return Err(AppError::invalid("branch_id", "no such branch"));
+    }
     Ok(branch)
 }
 
 fn check_employer(conn: &mut DbConn, employer: EmployerId) -> Result<(), AppError> {
-    Employer::find(conn, employer)
-        .map(|_| ())
-        .map_err(|_| AppError::invalid("employer_id", "no such employer"))
+    match Employer::find(conn, employer).optional()? {
+        Some(_) => Ok(()),
+        None => Err(AppError::invalid("employer_id", "no such employer")),
+    }
 }
 
-pub fn create(
-    conn: &mut DbConn,
-    actor: UserId,
-    writer: Casework,
-    input: MemberInput,
-) -> Result<Member, AppError> {
+pub fn create(conn: &mut DbConn, actor: Actor, input: MemberInput) -> Result<Member, AppError> {
+    let writer = actor.member_writer()?;
+    let actor = actor.id;
     let fields = MemberFields {
         membership_number: input.membership_number,
         first_name: input.first_name,
@@ -204,12 +228,13 @@ pub fn full_update(branch: BranchId, employer: EmployerId, f: MemberFields) -> U
 
 pub fn update(
     conn: &mut DbConn,
-    actor: UserId,
-    writer: Casework,
+    actor: Actor,
     id: MemberId,
     changes: MemberChanges,
 ) -> Result<Member, AppError> {
-    let current = Member::find_in(conn, writer, id)?;
+    let writer = actor.member_writer()?;
+    let actor = actor.id;
+    let current = writer.member(conn, id)?;
     let withdrawing = changes.equality_consent == Some(false);
     let gives_equality_data =
         matches!(changes.age_band, Some(Some(_))) || matches!(changes.ethnic_group, Some(Some(_)));

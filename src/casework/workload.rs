@@ -4,8 +4,8 @@ use chrono::{Datelike, NaiveDate, Utc};
 use diesel::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
+use crate::access::Actor;
 use crate::audit::{self, Event};
-use crate::auth::Casework;
 use crate::db::DbConn;
 use crate::error::{AppError, FieldErrors};
 use crate::models::{
@@ -148,12 +148,12 @@ impl WorkloadInput {
 
 pub fn add(
     conn: &mut DbConn,
-    actor: UserId,
-    writer: Casework,
+    actor: Actor,
     member: MemberId,
     input: WorkloadInput,
 ) -> Result<WorkloadRecord, AppError> {
-    let found = Member::find_in(conn, writer, member)?;
+    let found = actor.member_writer()?.member(conn, member)?;
+    let actor = actor.id;
     if let Some(employer) = input.employer_id
         && Employer::find(conn, employer).optional()?.is_none()
     {

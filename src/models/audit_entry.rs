@@ -3,9 +3,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::ids::{AuditEntryId, UserId};
-use crate::api::query::Paging;
 use crate::db::schema::audit_log;
 use crate::db::{DbConn, Sql};
+use crate::paging::Paging;
 
 /// One line of the append-only audit trail (triggers refuse UPDATE and DELETE). `detail`
 /// never holds a name or free text: ids and field names only.

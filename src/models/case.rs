@@ -4,10 +4,9 @@ use serde::Serialize;
 
 use super::enums::{CaseStatus, CaseType, Outcome, Stage, WorkloadFactor};
 use super::ids::{BranchId, CaseId, EmployerId, MemberId, UserId};
-use crate::api::query::Paging;
-use crate::auth::Casework;
-use crate::db::schema::{branches, case_reference_counters, case_workload_factors, cases, members};
+use crate::db::schema::{case_reference_counters, case_workload_factors, cases, members};
 use crate::db::{DbConn, Sql};
+use crate::paging::Paging;
 
 /// A representation case. `branch_id` is the member's branch when the case was opened and
 /// stays after retention cuts the member link, so scoping and counts keep working.
@@ -126,38 +125,16 @@ impl std::str::FromStr for CaseSort {
 }
 
 impl Case {
-    /// The cases a scope may see: an organiser sees every case of the region's branches.
-    pub fn scoped(casework: Casework) -> cases::BoxedQuery<'static, Sql> {
-        let query = cases::table.into_boxed();
-        match casework {
-            Casework::All => query,
-            Casework::Branch(branch) => query.filter(cases::branch_id.eq(branch)),
-            Casework::Region(region) => query.filter(
-                cases::branch_id.eq_any(
-                    branches::table
-                        .filter(branches::region_id.eq(region))
-                        .select(branches::id),
-                ),
-            ),
-        }
-    }
-
-    /// A case in scope, or `NotFound` (also when it exists outside the scope).
-    pub fn find_in(conn: &mut DbConn, casework: Casework, id: CaseId) -> QueryResult<Case> {
-        Self::scoped(casework)
-            .filter(cases::id.eq(id))
-            .select(Case::as_select())
-            .first(conn)
-    }
-
-    pub fn list_in(
+    /// A page of the cases in `visible` (the caller's, from `access`) that pass `filter`, and
+    /// how many pass it in all.
+    pub fn list(
         conn: &mut DbConn,
-        casework: Casework,
+        visible: impl Fn() -> cases::BoxedQuery<'static, Sql>,
         filter: &CaseFilter,
         paging: Paging,
     ) -> QueryResult<(Vec<Case>, i64)> {
         let filtered = || {
-            let mut query = Self::scoped(casework);
+            let mut query = visible();
             if let Some(t) = filter.case_type {
                 query = query.filter(cases::case_type.eq(t));
             }

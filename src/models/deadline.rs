@@ -5,9 +5,12 @@ use serde::Serialize;
 use super::enums::DeadlineKind;
 use super::ids::UserId;
 use super::ids::{CaseId, DeadlineId};
-use crate::auth::Casework;
-use crate::db::DbConn;
-use crate::db::schema::{branches, cases, deadlines};
+use crate::db::schema::{cases, deadlines};
+use crate::db::{DbConn, Sql};
+
+/// Deadlines joined to their cases, as `access` restricts them to a scope.
+pub type DeadlineRows =
+    diesel::dsl::IntoBoxed<'static, diesel::dsl::InnerJoin<deadlines::table, cases::table>, Sql>;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = deadlines)]
@@ -54,11 +57,12 @@ impl Deadline {
             .get_result(conn)
     }
 
-    pub fn find(conn: &mut DbConn, id: DeadlineId) -> QueryResult<Deadline> {
+    pub fn find(conn: &mut DbConn, id: DeadlineId) -> QueryResult<Option<Deadline>> {
         deadlines::table
             .find(id)
             .select(Deadline::as_select())
             .first(conn)
+            .optional()
     }
 
     pub fn update(
@@ -72,30 +76,22 @@ impl Deadline {
             .get_result(conn)
     }
 
-    /// Open deadlines due on or before `until` (overdue ones included) of cases in scope,
-    /// soonest first, each with its case's reference; optionally only cases assigned to a user.
+    /// Every deadline beside its case, for `access` to restrict.
+    pub fn with_cases() -> DeadlineRows {
+        deadlines::table.inner_join(cases::table).into_boxed()
+    }
+
+    /// Open deadlines among `rows` due on or before `until` (overdue ones included), soonest
+    /// first, each with its case's reference; optionally only cases assigned to a user.
     pub fn upcoming(
         conn: &mut DbConn,
-        casework: Casework,
+        rows: DeadlineRows,
         until: NaiveDate,
         assigned_to: Option<UserId>,
     ) -> QueryResult<Vec<(Deadline, String)>> {
-        let mut query = deadlines::table
-            .inner_join(cases::table)
-            .into_boxed::<crate::db::Sql>()
+        let mut query = rows
             .filter(deadlines::done.eq(false))
             .filter(deadlines::due_on.le(until));
-        query = match casework {
-            Casework::All => query,
-            Casework::Branch(branch) => query.filter(cases::branch_id.eq(branch)),
-            Casework::Region(region) => query.filter(
-                cases::branch_id.eq_any(
-                    branches::table
-                        .filter(branches::region_id.eq(region))
-                        .select(branches::id),
-                ),
-            ),
-        };
         if let Some(user) = assigned_to {
             query = query.filter(cases::assigned_to.eq(user));
         }

@@ -4,10 +4,9 @@ use serde::Serialize;
 
 use super::enums::{AgeBand, EthnicGroup};
 use super::ids::{BranchId, EmployerId, MemberId};
-use crate::api::query::Paging;
-use crate::auth::Casework;
-use crate::db::schema::{branches, members};
+use crate::db::schema::members;
 use crate::db::{DbConn, Sql};
+use crate::paging::Paging;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = members)]
@@ -97,38 +96,16 @@ pub struct MemberFilter {
 }
 
 impl Member {
-    /// The members a scope may see.
-    pub fn scoped(casework: Casework) -> members::BoxedQuery<'static, Sql> {
-        let query = members::table.into_boxed();
-        match casework {
-            Casework::All => query,
-            Casework::Branch(branch) => query.filter(members::branch_id.eq(branch)),
-            Casework::Region(region) => query.filter(
-                members::branch_id.eq_any(
-                    branches::table
-                        .filter(branches::region_id.eq(region))
-                        .select(branches::id),
-                ),
-            ),
-        }
-    }
-
-    /// A member in scope, or `NotFound` (also when it exists outside the scope).
-    pub fn find_in(conn: &mut DbConn, casework: Casework, id: MemberId) -> QueryResult<Member> {
-        Self::scoped(casework)
-            .filter(members::id.eq(id))
-            .select(Member::as_select())
-            .first(conn)
-    }
-
-    pub fn list_in(
+    /// A page of the members in `visible` (the caller's, from `access`) that pass `filter`,
+    /// and how many pass it in all.
+    pub fn list(
         conn: &mut DbConn,
-        casework: Casework,
+        visible: impl Fn() -> members::BoxedQuery<'static, Sql>,
         filter: &MemberFilter,
         paging: Paging,
     ) -> QueryResult<(Vec<Member>, i64)> {
         let filtered = || {
-            let mut query = Self::scoped(casework);
+            let mut query = visible();
             if let Some(q) = &filter.q {
                 query = query.filter(members::search_text.like(like_pattern(q)));
             }

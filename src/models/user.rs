@@ -4,9 +4,9 @@ use serde::Serialize;
 
 use super::enums::Role;
 use super::ids::{BranchId, RegionId, UserId};
-use crate::api::query::Paging;
 use crate::db::DbConn;
 use crate::db::schema::users;
+use crate::paging::Paging;
 
 /// Someone who signs in. The scope columns follow the role (checked by the database):
 /// an officer has a branch, an organiser a region, a delegate at most a region.

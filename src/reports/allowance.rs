@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::period::MonthPeriod;
-use super::scope::ReportScope;
+use crate::access::ReportScope;
 use crate::db::schema::evidence_requests as requests;
 use crate::db::{DbConn, write_transaction};
 use crate::error::AppError;

@@ -8,8 +8,9 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
 use super::queries;
-use super::scope::{Narrowing, ReportScope};
+use super::scope::Narrowing;
 use super::stats;
+use crate::access::ReportScope;
 use crate::db::{DbConn, side_by_side};
 use crate::error::AppError;
 use crate::models::{Branch, Employer, Settings};

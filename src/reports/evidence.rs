@@ -11,8 +11,8 @@ use serde::Serialize;
 use super::disclosure::{Cell, Disclosure, Published, percent_text};
 use super::period::MonthPeriod;
 use super::queries::{self, LabelCount, LatestGroup, OpenedDay, RiskGroup};
-use super::scope::ReportScope;
 use super::stats::{self, PublishedRisk, TwoByTwo};
+use crate::access::ReportScope;
 use crate::db::{DbConn, side_by_side};
 use crate::error::AppError;
 use crate::models::{

@@ -10,5 +10,6 @@ pub mod ptable;
 pub mod queries;
 pub mod render;
 pub mod scope;
+pub mod service;
 pub mod stats;
 pub mod summaries;

@@ -12,7 +12,7 @@ fn cell(text: &str) -> String {
 
 pub fn markdown(e: &Evidence) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Casework and workload evidence: {}", e.scope_name);
+    let _ = writeln!(out, "# RecordScope and workload evidence: {}", e.scope_name);
     let _ = writeln!(
         out,
         "\n*{} to {} ({} months). Counts are perturbed by up to ±{} and may not add up; <{} means 1 to {}.*\n",
@@ -78,4 +78,34 @@ pub fn csv(e: &Evidence) -> Result<Vec<u8>, AppError> {
         writer.row(["Method", &(i + 1).to_string(), "", line])?;
     }
     writer.finish()
+}
+
+/// The formats an evidence summary comes in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+    Markdown,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Csv => "csv",
+            Self::Markdown => "md",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "json" => Ok(Self::Json),
+            "csv" => Ok(Self::Csv),
+            "md" | "markdown" => Ok(Self::Markdown),
+            _ => Err("expected json, csv or md".into()),
+        }
+    }
 }

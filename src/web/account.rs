@@ -2,10 +2,11 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
-use super::form::FormData;
 use super::layout;
 use super::page::{FormProblem, PageError, render, render_status, see_other};
-use crate::auth::{self, CurrentUser};
+use crate::accounts;
+use crate::http::CurrentUser;
+use crate::http::form::FormData;
 use crate::state::AppState;
 
 #[get("/account")]
@@ -42,11 +43,7 @@ pub async fn calendar(
     let form = FormData::new(form.into_inner());
     user.check_csrf(&state, form.csrf())?;
     let on = form.get("action") != Some("revoke");
-    let id = user.id();
-    state
-        .db
-        .write(move |conn| auth::set_calendar(conn, id, on))
-        .await?;
+    accounts::calendar(&state, user.id(), on).await?;
     Ok(see_other("/account?notice=calendar"))
 }
 
@@ -60,7 +57,7 @@ pub async fn change_password(
     user.check_csrf(&state, form.csrf())?;
     let current = form.get("current_password").unwrap_or_default().to_owned();
     let new = form.get("new_password").unwrap_or_default().to_owned();
-    let result = auth::change_own_password(&state, user.user.clone(), current, new).await;
+    let result = accounts::change_own_password(&state, user.user.clone(), current, new).await;
     match result {
         // The change revoked this session too: sign in again with the new password.
         Ok(()) => Ok(see_other("/login")),

@@ -8,25 +8,18 @@ use chrono::Utc;
 use serde_json::json;
 use tera::Context;
 
-use super::form::FormData;
 use super::layout;
-use super::page::{FormProblem, PageError, pager, render, render_status, see_other};
-use crate::api::cases::case_filter;
-use crate::api::query::ListPage;
-use crate::audit::{self, Event};
-use crate::auth::CurrentUser;
-use crate::casework::cases::{self, Actor, CaseChanges, CaseInput, DeadlineInput, EventInput};
-use crate::casework::dates;
+use super::page::{
+    FormProblem, PageError, Submitted, deadline_row, pager, render, render_status, see_other,
+    submit,
+};
+use crate::casework::case_service;
+use crate::casework::cases::{CaseChanges, CaseInput, DeadlineInput, EventInput};
 use crate::error::AppError;
+use crate::http::form::FormData;
+use crate::http::{CurrentUser, filters};
 use crate::models::*;
-use crate::state::{AppState, read_audited};
-
-fn actor(user: &CurrentUser) -> Actor {
-    Actor {
-        id: user.id(),
-        scope: user.scope,
-    }
-}
+use crate::state::AppState;
 
 fn options<T: Copy>(
     all: &[T],
@@ -83,12 +76,12 @@ pub async fn list(
     user: CurrentUser,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
-    let casework = user.casework()?;
+    user.records()?;
     let mut context = layout::context(&state, &user, "/cases");
     choices(&mut context);
     context.insert("values", &*query);
     context.insert("can_open", &user.member_writer().is_ok());
-    let (filter, paging) = match case_filter(|k| query.get(k).cloned()) {
+    let (filter, paging) = match filters::cases(|k| query.get(k).cloned()) {
         Ok(parsed) => parsed,
         Err(error) => {
             let problem = FormProblem::from_error(error)?;
@@ -96,15 +89,7 @@ pub async fn list(
             return render_status("cases/list.html", &context, problem.status);
         }
     };
-    let actor = user.id();
-    let page = read_audited(&state, move |conn, audit| {
-        let (items, total) = Case::list_in(conn, casework, &filter, paging)?;
-        if let Some(event) = audit::listed(actor, "case", items.iter().map(|c| c.id.0)) {
-            audit.read(event);
-        }
-        Ok(ListPage::new(items, total, paging))
-    })
-    .await?;
+    let page = case_service::list(&state, user.actor, filter, paging).await?;
     pager(&mut context, "/cases", &query, &page);
     context.insert("page", &page);
     render("cases/list.html", &context)
@@ -131,24 +116,8 @@ pub async fn new(
     render("cases/new.html", &context)
 }
 
-/// Reads the new-case form; the member is named by membership number.
-fn case_input(
-    conn: &mut crate::db::DbConn,
-    user_scope: crate::auth::Casework,
-    form: &FormData,
-) -> Result<CaseInput, AppError> {
-    let number = form.get("membership_number").unwrap_or_default().trim();
-    if number.is_empty() {
-        return Err(AppError::invalid("membership_number", "is required"));
-    }
-    let member = Member::find_by_number(conn, number)?
-        .filter(|m| Member::find_in(conn, user_scope, m.id).is_ok())
-        .ok_or_else(|| {
-            AppError::invalid(
-                "membership_number",
-                "no member with that number in your scope",
-            )
-        })?;
+/// Reads the new-case form (all but the member, who is named by membership number).
+fn case_input(form: &FormData) -> Result<impl FnOnce(MemberId) -> CaseInput + use<>, AppError> {
     #[derive(serde::Deserialize)]
     struct Fields {
         #[serde(rename = "type")]
@@ -165,14 +134,15 @@ fn case_input(
                 .map_err(|_| AppError::invalid("workload_factors", "choose from the list"))
         })
         .collect::<Result<Vec<WorkloadFactor>, _>>()?;
-    Ok(CaseInput {
-        member_id: member.id,
+    let workload_factor = form.get("workload_factor").is_some() || !factors.is_empty();
+    Ok(move |member_id| CaseInput {
+        member_id,
         case_type: fields.case_type,
         opened_on: fields.opened_on,
         stage: None,
         summary: fields.summary,
         assigned_to: None,
-        workload_factor: form.get("workload_factor").is_some() || !factors.is_empty(),
+        workload_factor,
         workload_factors: factors,
         referred_to_region: false,
     })
@@ -184,22 +154,16 @@ pub async fn create(
     user: CurrentUser,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let writer = user.member_writer()?;
-    let form = FormData::new(form.into_inner());
-    user.check_csrf(&state, form.csrf())?;
-    let actor = actor(&user);
-    let submitted = form.clone();
-    let result = state
-        .db
-        .write(move |conn| {
-            let input = case_input(conn, writer, &submitted)?;
-            cases::create(conn, actor, input)
-        })
-        .await;
-    match result {
-        Ok(view) => Ok(see_other(&format!("/cases/{}?saved=1", view.case.id))),
-        Err(error) => {
-            let problem = FormProblem::from_error(error)?;
+    user.member_writer()?;
+    let form = self::form(form);
+    let number = form.get("membership_number").unwrap_or_default().to_owned();
+    let work = async {
+        let input = case_input(&form)?;
+        case_service::create_for_number(&state, user.actor, number, input).await
+    };
+    match submit(&state, &user, &form, work).await? {
+        Submitted::Done(view) => Ok(see_other(&format!("/cases/{}?saved=1", view.case.id))),
+        Submitted::Refused(problem) => {
             let mut context = layout::context(&state, &user, "/cases");
             choices(&mut context);
             problem.show(&mut context, &form.values());
@@ -210,36 +174,18 @@ pub async fn create(
 }
 
 async fn detail_context(
-    state: &web::Data<AppState>,
+    state: &AppState,
     user: &CurrentUser,
     id: CaseId,
 ) -> Result<Context, PageError> {
-    let casework = user.casework()?;
-    let reader = user.id();
-    let (view, member, events, deadlines) = read_audited(state, move |conn, audit| {
-        let case = Case::find_in(conn, casework, id)?;
-        let member = match case.member_id {
-            Some(m) => Some(Member::find_in(conn, casework, m)?),
-            None => None,
-        };
-        let events = CaseEvent::for_case(conn, id)?;
-        let deadlines = Deadline::for_case(conn, id)?;
-        audit.read(Event::new(Some(reader), "read", "case").id(id.0));
-        if let Some(m) = &member {
-            audit.read(Event::new(Some(reader), "read", "member").id(m.id.0));
-        }
-        Ok((cases::view(conn, case)?, member, events, deadlines))
-    })
-    .await?;
-    let today = Utc::now().date_naive();
-    let deadlines: Vec<_> = deadlines
-        .into_iter()
-        .map(|d| {
-            let urgency = dates::urgency(d.due_on, today);
-            json!({"deadline": d, "kind": d.kind.label(), "urgency": urgency, "days": (d.due_on - today).num_days()})
-        })
-        .collect();
-    let can_work = actor(user).may_work(&view.case);
+    let case_service::CaseDetail {
+        view,
+        member,
+        events,
+        deadlines,
+    } = case_service::detail(state, user.actor, id).await?;
+    let deadlines: Vec<_> = deadlines.into_iter().map(deadline_row).collect();
+    let can_work = user.actor.may_work(&view.case);
     let mut context = layout::context(state, user, "/cases");
     choices(&mut context);
     context.insert(
@@ -256,7 +202,7 @@ async fn detail_context(
     context.insert("events", &events);
     context.insert("deadlines", &deadlines);
     context.insert("can_work", &can_work);
-    context.insert("can_refer", &(can_work && user.member_writer().is_ok()));
+    context.insert("can_refer", &user.actor.may_refer(&view.case));
     Ok(context)
 }
 
@@ -276,30 +222,26 @@ pub async fn show(
 
 /// One form handler per kind of change on the case page; a refusal shows the page again with
 /// the field's message.
-async fn change(
-    state: web::Data<AppState>,
-    user: CurrentUser,
+async fn change<T>(
+    state: &AppState,
+    user: &CurrentUser,
     id: CaseId,
-    form: FormData,
-    work: impl FnOnce(&mut crate::db::DbConn, Actor, &FormData) -> Result<(), AppError> + Send + 'static,
+    form: &FormData,
+    work: impl std::future::Future<Output = Result<T, AppError>>,
     anchor: &str,
 ) -> Result<HttpResponse, PageError> {
-    user.check_csrf(&state, form.csrf())?;
-    let actor = actor(&user);
-    let submitted = form.clone();
-    let result = state
-        .db
-        .write(move |conn| work(conn, actor, &submitted))
-        .await;
-    match result {
-        Ok(()) => Ok(see_other(&format!("/cases/{id}?saved=1#{anchor}"))),
-        Err(error) => {
-            let problem = FormProblem::from_error(error)?;
-            let mut context = detail_context(&state, &user, id).await?;
+    match submit(state, user, form, work).await? {
+        Submitted::Done(_) => Ok(see_other(&format!("/cases/{id}?saved=1#{anchor}"))),
+        Submitted::Refused(problem) => {
+            let mut context = detail_context(state, user, id).await?;
             problem.show(&mut context, &form.values());
             render_status("cases/show.html", &context, problem.status)
         }
     }
+}
+
+fn form(form: web::Form<Vec<(String, String)>>) -> FormData {
+    FormData::new(form.into_inner())
 }
 
 #[post("/cases/{id}/workflow")]
@@ -309,25 +251,18 @@ pub async fn workflow(
     id: web::Path<i64>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let id = CaseId(id.into_inner());
-    change(
-        state,
-        user,
-        id,
-        FormData::new(form.into_inner()),
-        move |conn, actor, form| {
-            let changes: CaseChanges = form.parse_only(&[
-                "stage",
-                "status",
-                "outcome",
-                "closed_on",
-                "referred_to_region",
-            ])?;
-            cases::update(conn, actor, id, changes).map(|_| ())
-        },
-        "workflow",
-    )
-    .await
+    let (id, form) = (CaseId(id.into_inner()), self::form(form));
+    let work = async {
+        let changes: CaseChanges = form.parse_only(&[
+            "stage",
+            "status",
+            "outcome",
+            "closed_on",
+            "referred_to_region",
+        ])?;
+        case_service::update(&state, user.actor, id, changes).await
+    };
+    change(&state, &user, id, &form, work, "workflow").await
 }
 
 #[post("/cases/{id}/events")]
@@ -337,19 +272,12 @@ pub async fn add_event(
     id: web::Path<i64>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let id = CaseId(id.into_inner());
-    change(
-        state,
-        user,
-        id,
-        FormData::new(form.into_inner()),
-        move |conn, actor, form| {
-            let input: EventInput = form.parse_only(&["occurred_on", "kind", "body"])?;
-            cases::add_event(conn, actor, id, input).map(|_| ())
-        },
-        "timeline",
-    )
-    .await
+    let (id, form) = (CaseId(id.into_inner()), self::form(form));
+    let work = async {
+        let input: EventInput = form.parse_only(&["occurred_on", "kind", "body"])?;
+        case_service::add_event(&state, user.actor, id, input).await
+    };
+    change(&state, &user, id, &form, work, "timeline").await
 }
 
 #[post("/cases/{id}/deadlines")]
@@ -359,19 +287,12 @@ pub async fn add_deadline(
     id: web::Path<i64>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let id = CaseId(id.into_inner());
-    change(
-        state,
-        user,
-        id,
-        FormData::new(form.into_inner()),
-        move |conn, actor, form| {
-            let input: DeadlineInput = form.parse_only(&["kind", "due_on", "from", "note"])?;
-            cases::add_deadline(conn, actor, id, input).map(|_| ())
-        },
-        "deadlines",
-    )
-    .await
+    let (id, form) = (CaseId(id.into_inner()), self::form(form));
+    let work = async {
+        let input: DeadlineInput = form.parse_only(&["kind", "due_on", "from", "note"])?;
+        case_service::add_deadline(&state, user.actor, id, input).await
+    };
+    change(&state, &user, id, &form, work, "deadlines").await
 }
 
 #[post("/cases/{id}/deadlines/{deadline}/done")]
@@ -382,20 +303,8 @@ pub async fn deadline_done(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let (id, deadline) = path.into_inner();
-    let id = CaseId(id);
-    change(
-        state,
-        user,
-        id,
-        FormData::new(form.into_inner()),
-        move |conn, actor, _| {
-            let found = Deadline::find(conn, DeadlineId(deadline))?;
-            if found.case_id != id {
-                return Err(AppError::NotFound);
-            }
-            cases::set_deadline_done(conn, actor, DeadlineId(deadline), true).map(|_| ())
-        },
-        "deadlines",
-    )
-    .await
+    let (id, form) = (CaseId(id), self::form(form));
+    let work =
+        case_service::set_deadline_done(&state, user.actor, Some(id), DeadlineId(deadline), true);
+    change(&state, &user, id, &form, work, "deadlines").await
 }

@@ -7,10 +7,10 @@ use futures_util::StreamExt;
 
 use super::layout;
 use super::page::{PageError, render, render_status};
-use crate::api::members::IMPORT_LIMIT_BYTES;
-use crate::auth::CurrentUser;
-use crate::casework::import::{self, ImportOptions, NoProgress};
+use crate::casework::import::{self, IMPORT_LIMIT_BYTES, ImportOptions};
+use crate::casework::member_service::{self, ImportKind};
 use crate::error::AppError;
+use crate::http::{CurrentUser, csv_download};
 use crate::state::AppState;
 
 #[get("/import")]
@@ -67,7 +67,7 @@ pub async fn upload_file(
     user: CurrentUser,
     payload: Multipart,
 ) -> Result<HttpResponse, PageError> {
-    let writer = user.member_writer()?;
+    user.member_writer()?;
     let parts = read_upload(payload).await?;
     user.check_csrf(&state, &parts.csrf_token)?;
     let mut context = layout::context(&state, &user, "/import");
@@ -85,19 +85,13 @@ pub async fn upload_file(
         dry_run: parts.dry_run,
         create_employers: parts.create_employers,
     };
-    let actor = user.id();
     let workload = parts.kind == "workload";
-    let file = parts.file;
-    let report = state
-        .db
-        .write(move |conn| {
-            if workload {
-                import::import_workload(conn, Some(actor), writer, &file, options, &NoProgress)
-            } else {
-                import::import_members(conn, Some(actor), writer, &file, options, &NoProgress)
-            }
-        })
-        .await?;
+    let kind = if workload {
+        ImportKind::Workload
+    } else {
+        ImportKind::Members
+    };
+    let report = member_service::import(&state, user.actor, kind, parts.file, options).await?;
     let status = if report.is_refused() {
         actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -120,5 +114,6 @@ pub async fn export(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, PageError> {
-    Ok(crate::api::members::export(state, user).await?)
+    let csv = member_service::export(&state, user.actor).await?;
+    Ok(csv_download("members.csv", csv))
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use crate::auth::CurrentUser;
+use crate::http::CurrentUser;
 use crate::models::Role;
 use crate::state::AppState;
 

@@ -6,26 +6,23 @@ use actix_web::{HttpResponse, get, post, web};
 use serde_json::json;
 use tera::Context;
 
-use super::form::FormData;
 use super::layout;
-use super::page::{FormProblem, PageError, form_values, pager, render, render_status, see_other};
-use crate::api::query::{ListPage, Paging, parse};
-use crate::audit::{self, Event};
-use crate::auth::CurrentUser;
-use crate::casework::members::{self, MemberChanges, MemberInput};
-use crate::casework::workload::{self, WorkloadInput};
-use crate::error::AppError;
+use super::page::{
+    FormProblem, PageError, Submitted, form_values, pager, render, render_status, see_other, submit,
+};
+use crate::casework::member_service::{self, MemberDetail};
+use crate::casework::members::{MemberChanges, MemberInput};
+use crate::casework::reference_service;
+use crate::casework::workload::WorkloadInput;
+use crate::http::form::FormData;
+use crate::http::{CurrentUser, filters};
 use crate::models::*;
 use crate::reports::chart;
-use crate::state::{AppState, read_audited};
-use crate::text::non_empty;
+use crate::state::AppState;
 
 /// Choices every member form offers.
 async fn choices(state: &web::Data<AppState>, context: &mut Context) -> Result<(), PageError> {
-    let (branches, employers) = state
-        .db
-        .run(|conn| Ok((Branch::list(conn)?, Employer::list(conn)?)))
-        .await?;
+    let (_, branches, employers) = reference_service::all(state).await?;
     context.insert("branches", &branches);
     context.insert("employers", &employers);
     let options = |all: &[(&str, &str)]| -> Vec<serde_json::Value> {
@@ -57,25 +54,12 @@ pub async fn list(
     user: CurrentUser,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
-    let casework = user.casework()?;
-    let get = |k: &str| query.get(k).map(String::as_str);
+    user.records()?;
     let mut context = layout::context(&state, &user, "/members");
     choices(&state, &mut context).await?;
     context.insert("values", &*query);
     context.insert("can_edit", &user.member_writer().is_ok());
-    let parsed = (|| -> Result<_, AppError> {
-        Ok((
-            Paging::from_query(get("page"), get("per_page"))?,
-            MemberFilter {
-                q: non_empty(get("q").map(str::to_owned)),
-                branch_id: parse::<i64>("branch_id", get("branch_id"))?.map(Into::into),
-                employer_id: parse::<i64>("employer_id", get("employer_id"))?.map(Into::into),
-                team: non_empty(get("team").map(str::to_owned)),
-                job_role: non_empty(get("job_role").map(str::to_owned)),
-            },
-        ))
-    })();
-    let (paging, filter) = match parsed {
+    let (filter, paging) = match filters::members(|k| query.get(k).cloned()) {
         Ok(parsed) => parsed,
         Err(error) => {
             let problem = FormProblem::from_error(error)?;
@@ -83,15 +67,7 @@ pub async fn list(
             return render_status("members/list.html", &context, problem.status);
         }
     };
-    let actor = user.id();
-    let page = read_audited(&state, move |conn, audit| {
-        let (items, total) = Member::list_in(conn, casework, &filter, paging)?;
-        if let Some(event) = audit::listed(actor, "member", items.iter().map(|m| m.id.0)) {
-            audit.read(event);
-        }
-        Ok(ListPage::new(items, total, paging))
-    })
-    .await?;
+    let page = member_service::list(&state, user.actor, filter, paging).await?;
     pager(&mut context, "/members", &query, &page);
     context.insert("page", &page);
     render("members/list.html", &context)
@@ -115,23 +91,12 @@ pub async fn create(
     user: CurrentUser,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let writer = user.member_writer()?;
+    user.member_writer()?;
     let form = member_form(form);
-    user.check_csrf(&state, form.csrf())?;
-    let actor = user.id();
-    let result = match form.parse::<MemberInput>() {
-        Ok(input) => {
-            state
-                .db
-                .write(move |conn| members::create(conn, actor, writer, input))
-                .await
-        }
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(member) => Ok(see_other(&format!("/members/{}?saved=1", member.id))),
-        Err(error) => {
-            let problem = FormProblem::from_error(error)?;
+    let work = async { member_service::create(&state, user.actor, form.parse()?).await };
+    match submit(&state, &user, &form, work).await? {
+        Submitted::Done(member) => Ok(see_other(&format!("/members/{}?saved=1", member.id))),
+        Submitted::Refused(problem) => {
             let mut context = layout::context(&state, &user, "/members");
             choices(&state, &mut context).await?;
             problem.show(&mut context, &form.values());
@@ -142,34 +107,17 @@ pub async fn create(
 
 /// A member in scope, with what their page shows.
 async fn detail_context(
-    state: &web::Data<AppState>,
+    state: &AppState,
     user: &CurrentUser,
     id: MemberId,
 ) -> Result<Context, PageError> {
-    let casework = user.casework()?;
-    let actor = user.id();
-    let (member, history, cases, branch, employer) = read_audited(state, move |conn, audit| {
-        let member = Member::find_in(conn, casework, id)?;
-        let history = workload::history(conn, &member)?;
-        let filter = CaseFilter {
-            member_id: Some(id),
-            ..Default::default()
-        };
-        let (cases, _) = Case::list_in(
-            conn,
-            casework,
-            &filter,
-            Paging {
-                page: 1,
-                per_page: 200,
-            },
-        )?;
-        let branch = Branch::find(conn, member.branch_id)?;
-        let employer = Employer::find(conn, member.employer_id)?;
-        audit.read(Event::new(Some(actor), "read", "member").id(id.0));
-        Ok((member, history, cases, branch, employer))
-    })
-    .await?;
+    let MemberDetail {
+        member,
+        history,
+        cases,
+        branch,
+        employer,
+    } = member_service::detail(state, user.actor, id).await?;
     let mut context = layout::context(state, user, "/members");
     let points: Vec<_> = history
         .points
@@ -214,19 +162,9 @@ pub async fn edit(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, PageError> {
-    let writer = user.member_writer()?;
+    user.member_writer()?;
     let id = MemberId(id.into_inner());
-    let actor = user.id();
-    let member = read_audited(&state, move |conn, audit| {
-        let member = Member::find_in(conn, writer, id)?;
-        audit.read(
-            Event::new(Some(actor), "read", "member")
-                .id(id.0)
-                .detail("edit form"),
-        );
-        Ok(member)
-    })
-    .await?;
+    let member = member_service::show(&state, user.actor, id, Some("edit form")).await?;
     let mut context = layout::context(&state, &user, "/members");
     choices(&state, &mut context).await?;
     context.insert("values", &form_values(&member));
@@ -241,45 +179,18 @@ pub async fn update(
     id: web::Path<i64>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let writer = user.member_writer()?;
+    user.member_writer()?;
     let form = member_form(form);
-    user.check_csrf(&state, form.csrf())?;
     let id = MemberId(id.into_inner());
-    let actor = user.id();
-    // The edit form sends every field: blank optional fields clear what was held.
-    let result = match form.parse::<MemberInput>() {
-        Ok(input) => {
-            let changes = MemberChanges {
-                branch_id: input.branch_id,
-                employer_id: Some(input.employer_id),
-                first_name: Some(input.first_name),
-                last_name: Some(input.last_name),
-                email: Some(input.email),
-                phone: Some(input.phone),
-                job_role: Some(input.job_role),
-                team: Some(input.team),
-                fte: Some(input.fte),
-                start_date: Some(input.start_date),
-                left_on: Some(input.left_on),
-                equality_consent: Some(input.equality_consent),
-                age_band: Some(input.age_band),
-                ethnic_group: Some(input.ethnic_group),
-            };
-            state
-                .db
-                .write(move |conn| members::update(conn, actor, writer, id, changes))
-                .await
-        }
-        Err(error) => Err(error),
+    let work = async {
+        // The edit form sends every field: blank optional fields clear what was held.
+        let changes = MemberChanges::whole(form.parse::<MemberInput>()?);
+        member_service::update(&state, user.actor, id, changes).await
     };
-    match result {
-        Ok(_) => Ok(see_other(&format!("/members/{id}?saved=1"))),
-        Err(error) => {
-            let problem = FormProblem::from_error(error)?;
-            let member = state
-                .db
-                .run(move |conn| Ok(Member::find_in(conn, writer, id)?))
-                .await?;
+    match submit(&state, &user, &form, work).await? {
+        Submitted::Done(_) => Ok(see_other(&format!("/members/{id}?saved=1"))),
+        Submitted::Refused(problem) => {
+            let member = member_service::show(&state, user.actor, id, Some("edit form")).await?;
             let mut context = layout::context(&state, &user, "/members");
             choices(&state, &mut context).await?;
             context.insert("member", &member);
@@ -296,24 +207,16 @@ pub async fn add_workload(
     id: web::Path<i64>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let writer = user.member_writer()?;
+    user.member_writer()?;
     let form = FormData::new(form.into_inner());
-    user.check_csrf(&state, form.csrf())?;
     let id = MemberId(id.into_inner());
-    let actor = user.id();
-    let result = match form.parse::<WorkloadInput>() {
-        Ok(input) => {
-            state
-                .db
-                .write(move |conn| workload::add(conn, actor, writer, id, input))
-                .await
-        }
-        Err(error) => Err(error),
+    let work = async {
+        let input: WorkloadInput = form.parse()?;
+        member_service::add_workload(&state, user.actor, id, input).await
     };
-    match result {
-        Ok(_) => Ok(see_other(&format!("/members/{id}?saved=1#workload"))),
-        Err(error) => {
-            let problem = FormProblem::from_error(error)?;
+    match submit(&state, &user, &form, work).await? {
+        Submitted::Done(_) => Ok(see_other(&format!("/members/{id}?saved=1#workload"))),
+        Submitted::Refused(problem) => {
             let mut context = detail_context(&state, &user, id).await?;
             choices(&state, &mut context).await?;
             problem.show(&mut context, &form.values());

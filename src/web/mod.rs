@@ -5,7 +5,6 @@ pub mod admin;
 pub mod assets;
 pub mod calendar;
 pub mod cases;
-pub mod form;
 pub mod health;
 pub mod home;
 pub mod imports;
@@ -14,12 +13,11 @@ pub mod members;
 pub mod page;
 pub mod reports;
 pub mod session;
-pub mod templates;
 
 pub use page::PageError;
 
-use crate::auth::origin::check_origin;
 use crate::auth::surface::Surface;
+use crate::http::origin::check_origin;
 
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     let pages = actix_web::web::scope("")

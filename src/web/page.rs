@@ -1,14 +1,13 @@
 //! HTML answers: rendered pages and the error page.
 
-use std::fmt;
-
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::ContentType;
-use actix_web::{HttpResponse, ResponseError};
 use tera::Context;
 
-use super::templates;
 use crate::error::AppError;
+pub use crate::http::PageError;
+use crate::http::templates;
 
 /// "See other": where the browser goes after a successful form.
 pub fn see_other(location: &str) -> HttpResponse {
@@ -32,51 +31,6 @@ pub fn render_status(
     Ok(HttpResponse::build(status)
         .content_type(ContentType::html())
         .body(html))
-}
-
-/// An [`AppError`] shown as an HTML page instead of JSON, for handlers outside `/api`.
-#[derive(Debug)]
-pub struct PageError(pub AppError);
-
-impl<E: Into<AppError>> From<E> for PageError {
-    fn from(error: E) -> Self {
-        Self(error.into())
-    }
-}
-
-impl fmt::Display for PageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl ResponseError for PageError {
-    fn status_code(&self) -> StatusCode {
-        self.0.status_code()
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        // A page that needs a session sends the browser to sign in.
-        if matches!(self.0, AppError::Unauthorized) {
-            return see_other("/login");
-        }
-        // Keeps the JSON answer's headers and logging; swaps the body for a page.
-        let json = self.0.error_response();
-        let status = self.status_code();
-        let mut context = Context::new();
-        context.insert("status", &status.as_u16());
-        context.insert("title", status.canonical_reason().unwrap_or("Error"));
-        context.insert("message", &self.0.to_string());
-        let body = templates::render("error.html", &context)
-            .unwrap_or_else(|_| format!("{} {}", status.as_u16(), self.0));
-        let mut response = HttpResponse::build(status);
-        for (name, value) in json.headers() {
-            if name != actix_web::http::header::CONTENT_TYPE {
-                response.insert_header((name.clone(), value.clone()));
-            }
-        }
-        response.content_type(ContentType::html()).body(body)
-    }
 }
 
 /// What to show beside a refused form: the status, a summary and each field's message.
@@ -139,7 +93,7 @@ pub fn pager<T>(
     context: &mut Context,
     path: &str,
     query: &std::collections::HashMap<String, String>,
-    page: &crate::api::query::ListPage<T>,
+    page: &crate::paging::ListPage<T>,
 ) {
     let pages = ((page.total + page.per_page - 1) / page.per_page).max(1);
     let link = |p: i64| {
@@ -161,4 +115,39 @@ pub fn pager<T>(
         context.insert("next", &link(page.page + 1));
     }
     context.insert("pages", &pages);
+}
+
+/// What became of a submitted form.
+pub enum Submitted<T> {
+    /// The work was done.
+    Done(T),
+    /// The work was refused for something the user can mend: show the form again with it.
+    Refused(FormProblem),
+}
+
+/// The round trip of every page form: the CSRF token is checked before `work` runs; a refusal
+/// the user can mend comes back as `Refused` to show with the form, anything else is an error
+/// page.
+pub async fn submit<T>(
+    state: &crate::state::AppState,
+    user: &crate::http::CurrentUser,
+    form: &crate::http::form::FormData,
+    work: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<Submitted<T>, PageError> {
+    user.check_csrf(state, form.csrf())?;
+    match work.await {
+        Ok(done) => Ok(Submitted::Done(done)),
+        Err(error) => Ok(Submitted::Refused(FormProblem::from_error(error)?)),
+    }
+}
+
+/// A deadline as the pages show it: with its kind's label, urgency and days to go.
+pub fn deadline_row(d: crate::casework::case_service::DeadlineView) -> serde_json::Value {
+    serde_json::json!({
+        "deadline": d.deadline,
+        "kind": d.deadline.kind.label(),
+        "reference": d.reference,
+        "urgency": d.urgency,
+        "days": d.days,
+    })
 }

@@ -8,14 +8,15 @@ use serde_json::json;
 
 use super::layout;
 use super::page::{FormProblem, PageError, render, render_status};
-use crate::api::query::parse;
-use crate::api::reports::{
-    Format, dashboard_for, dashboard_scope, evidence_for, evidence_period, evidence_response,
-    evidence_scope, period,
+use crate::casework::reference_service;
+use crate::http::CurrentUser;
+use crate::http::params::parse;
+use crate::http::report_params::{
+    dashboard_scope, evidence_period, evidence_response, evidence_scope, period,
 };
-use crate::auth::CurrentUser;
-use crate::models::{Branch, CaseType, Region};
-use crate::reports::chart;
+use crate::models::CaseType;
+use crate::reports::render::Format;
+use crate::reports::{chart, service};
 use crate::state::AppState;
 
 /// Regions and branches to choose a scope from.
@@ -23,10 +24,7 @@ async fn scope_choices(
     state: &web::Data<AppState>,
     context: &mut tera::Context,
 ) -> Result<(), PageError> {
-    let (regions, branches) = state
-        .db
-        .run(|conn| Ok((Region::list(conn)?, Branch::list(conn)?)))
-        .await?;
+    let (regions, branches, _) = reference_service::all(state).await?;
     context.insert("regions", &regions);
     context.insert("branches", &branches);
     Ok(())
@@ -51,7 +49,7 @@ pub async fn dashboard_page(
             return render_status("reports/dashboard.html", &context, problem.status);
         }
     };
-    let board = dashboard_for(&state, &user, scope, narrowing, from, to).await?;
+    let board = service::dashboard(&state, user.actor, scope, narrowing, from, to).await?;
     let months: Vec<String> = board.months.iter().map(|m| m.month.clone()).collect();
     let series: Vec<(String, Vec<i64>)> = CaseType::ALL
         .iter()
@@ -141,7 +139,7 @@ pub async fn evidence_page(
     if query.is_empty() {
         return render("reports/evidence.html", &context);
     }
-    let evidence = match evidence_for(&state, &user, scope, period, "page").await {
+    let evidence = match service::evidence(&state, user.actor, scope, period, "page").await {
         Ok(evidence) => evidence,
         Err(error) => {
             let problem = FormProblem::from_error(error)?;
@@ -171,6 +169,6 @@ pub async fn evidence_download(
     let format = parse::<Format>("format", Some(format.as_str()))?.unwrap_or(Format::Json);
     let scope = evidence_scope(&user, &get)?;
     let period = evidence_period(&get, true)?;
-    let evidence = evidence_for(&state, &user, scope, period, format.name()).await?;
+    let evidence = service::evidence(&state, user.actor, scope, period, format.name()).await?;
     Ok(evidence_response(&evidence, format)?)
 }

@@ -7,10 +7,11 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use tera::Context;
 
-use super::form::FormData;
 use super::page::{PageError, render, render_status};
-use crate::auth::{self, CurrentUser, SESSION_COOKIE};
+use crate::accounts;
 use crate::error::AppError;
+use crate::http::form::FormData;
+use crate::http::{CurrentUser, SESSION_COOKIE};
 use crate::state::AppState;
 
 #[get("/login")]
@@ -38,7 +39,7 @@ pub async fn login(
     let password = form.get("password").unwrap_or_default();
     let next = local_path(form.get("next").unwrap_or("/")).to_owned();
     let client = req.peer_addr().map(|a| a.ip().to_string());
-    match auth::sign_in(
+    match accounts::sign_in(
         &state,
         username,
         password,
@@ -97,11 +98,7 @@ pub async fn logout(
 ) -> Result<HttpResponse, PageError> {
     let form = FormData::new(form.into_inner());
     user.check_csrf(&state, form.csrf())?;
-    let id = user.id();
-    state
-        .db
-        .write(move |conn| auth::revoke_sessions(conn, id, "sign_out"))
-        .await?;
+    accounts::sign_out(&state, user.id()).await?;
     let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
     gone.make_removal();
     Ok(HttpResponse::SeeOther()

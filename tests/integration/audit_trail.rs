@@ -14,7 +14,7 @@ fn entries(app: &TestApp, entity: &str) -> Vec<AuditEntry> {
         entity: Some(entity.into()),
         ..Default::default()
     };
-    let paging = caseload::api::query::Paging {
+    let paging = caseload::paging::Paging {
         page: 1,
         per_page: 200,
     };

@@ -459,12 +459,12 @@ fn a_generated_secret_is_private_and_kept_across_restarts() {
 async fn the_first_start_creates_one_admin_with_a_printed_password() {
     let app = TestApp::new().await;
     let mut conn = app.state.db.get().unwrap();
-    let password = caseload::auth::bootstrap_admin(&mut conn, None)
+    let password = caseload::accounts::bootstrap_admin(&mut conn, None)
         .unwrap()
         .expect("created");
     assert!(password.len() >= 12);
     assert!(
-        caseload::auth::bootstrap_admin(&mut conn, None)
+        caseload::accounts::bootstrap_admin(&mut conn, None)
             .unwrap()
             .is_none()
     );

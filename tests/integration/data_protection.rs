@@ -1,10 +1,11 @@
 //! Retention, subject access export, erasure and backup.
 
+use caseload::access::ReportScope;
 use caseload::casework::protection;
 use caseload::db::schema::{case_events, cases, members};
 use caseload::db::{Backend, write_transaction};
 use caseload::models::*;
-use caseload::reports::{evidence, period::MonthPeriod, scope::ReportScope};
+use caseload::reports::{evidence, period::MonthPeriod};
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 

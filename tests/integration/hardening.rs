@@ -398,7 +398,7 @@ async fn csv_files_never_carry_a_formula_and_round_trip() {
 fn audit_entries(app: &TestApp) -> Vec<caseload::models::AuditEntry> {
     app.flush_audit();
     let mut conn = app.state.db.get().unwrap();
-    let paging = caseload::api::query::Paging {
+    let paging = caseload::paging::Paging {
         page: 1,
         per_page: 200,
     };

@@ -3,8 +3,9 @@
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 
-use crate::api::query::{ListPage, Paging, parse};
-use crate::auth::CurrentUser;
+use crate::accounts::users as accounts;
+use crate::http::CurrentUser;
+use crate::http::params::{paging, parse};
 use crate::models::{AuditEntry, AuditFilter};
 use crate::state::AppState;
 use crate::text::non_empty;
@@ -30,7 +31,7 @@ pub async fn search(
         .collect();
     let mut context = layout::context(&state, &user, "/admin/audit");
     let parsed = (|| {
-        let paging = Paging::from_query(get("page"), get("per_page"))?;
+        let paging = paging(get("page"), get("per_page"))?;
         let filter = AuditFilter {
             user_id: parse::<i64>("user_id", get("user_id"))?.map(Into::into),
             action: non_empty(get("action").map(str::to_owned)),
@@ -52,11 +53,8 @@ pub async fn search(
             return render_status("admin/audit.html", &context, problem.status);
         }
     };
-    let (entries, total) = state
-        .db
-        .run(move |conn| Ok(AuditEntry::search(conn, &filter, paging)?))
-        .await?;
+    let page = accounts::audit_log(&state, user.actor, filter, paging).await?;
     context.insert("values", &values);
-    context.insert("page", &ListPage::new(entries, total, paging));
+    context.insert("page", &page);
     render("admin/audit.html", &context)
 }

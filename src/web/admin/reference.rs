@@ -4,13 +4,15 @@
 use actix_web::{HttpResponse, web};
 use tera::Context;
 
-use crate::audit::{self, Event};
-use crate::auth::CurrentUser;
+use crate::casework::reference_service;
+use crate::http::CurrentUser;
+use crate::http::form::FormData;
 use crate::models::{Branch, Employer, Reference, Region};
 use crate::state::AppState;
-use crate::web::form::FormData;
 use crate::web::layout;
-use crate::web::page::{FormProblem, PageError, form_values, render, render_status, see_other};
+use crate::web::page::{
+    PageError, Submitted, form_values, render, render_status, see_other, submit,
+};
 
 /// Where each kind lives and which template shows it.
 trait AdminPage: Reference {
@@ -57,10 +59,8 @@ async fn context<R: AdminPage>(
     state: &web::Data<AppState>,
     user: &CurrentUser,
 ) -> Result<Context, PageError> {
-    let (items, regions) = state
-        .db
-        .run(|conn| Ok((R::list(conn)?, Region::list(conn)?)))
-        .await?;
+    let items = reference_service::list::<R>(state).await?;
+    let regions = reference_service::list::<Region>(state).await?;
     let mut context = layout::context(state, user, R::PATH);
     context.insert("items", &items);
     context.insert("regions", &regions);
@@ -88,7 +88,7 @@ async fn edit<R: AdminPage>(
 ) -> Result<HttpResponse, PageError> {
     user.require_admin()?;
     let id = R::Id::from(id.into_inner());
-    let item = state.db.run(move |conn| Ok(R::find(conn, id)?)).await?;
+    let item = reference_service::find::<R>(&state, id).await?;
     let mut context = context::<R>(&state, &user).await?;
     context.insert("values", &form_values(&item));
     context.insert("item", &item);
@@ -126,50 +126,21 @@ async fn save<R: AdminPage>(
     form: FormData,
 ) -> Result<HttpResponse, PageError> {
     user.require_admin()?;
-    user.check_csrf(&state, form.csrf())?;
-    let actor = user.id();
-    let result = match id {
-        None => match form.parse::<R::New>() {
-            Ok(new) => {
-                state
-                    .db
-                    .write(move |conn| {
-                        let item = R::create(conn, new)?;
-                        audit::record(
-                            conn,
-                            Event::new(Some(actor), "create", R::ENTITY).id(item.id()),
-                        )
-                    })
-                    .await
+    let work = async {
+        match id {
+            None => reference_service::create::<R>(&state, user.actor, form.parse()?).await,
+            Some(raw) => {
+                let id = R::Id::from(raw);
+                reference_service::update::<R>(&state, user.actor, id, form.parse()?).await
             }
-            Err(error) => Err(error),
-        },
-        Some(raw) => match form.parse::<R::Update>() {
-            Ok(changes) => {
-                state
-                    .db
-                    .write(move |conn| {
-                        let item = R::update(conn, R::Id::from(raw), changes)?;
-                        audit::record(
-                            conn,
-                            Event::new(Some(actor), "update", R::ENTITY).id(item.id()),
-                        )
-                    })
-                    .await
-            }
-            Err(error) => Err(error),
-        },
+        }
     };
-    match result {
-        Ok(()) => Ok(see_other(&format!("{}?saved=1", R::PATH))),
-        Err(error) => {
-            let problem = FormProblem::from_error(error)?;
+    match submit(&state, &user, &form, work).await? {
+        Submitted::Done(_) => Ok(see_other(&format!("{}?saved=1", R::PATH))),
+        Submitted::Refused(problem) => {
             let mut context = context::<R>(&state, &user).await?;
             if let Some(raw) = id {
-                let item = state
-                    .db
-                    .run(move |conn| Ok(R::find(conn, R::Id::from(raw))?))
-                    .await?;
+                let item = reference_service::find::<R>(&state, R::Id::from(raw)).await?;
                 context.insert("item", &item);
             }
             problem.show(&mut context, &form.values());

@@ -3,20 +3,16 @@
 use actix_web::{HttpResponse, get, post, web};
 use serde_json::json;
 
-use crate::audit::{self, Event};
-use crate::auth::CurrentUser;
-use crate::models::Setting;
+use crate::accounts::users as accounts;
+use crate::http::CurrentUser;
+use crate::http::form::FormData;
 use crate::models::setting::SETTINGS;
 use crate::state::AppState;
-use crate::web::form::FormData;
 use crate::web::layout;
-use crate::web::page::{FormProblem, PageError, render, render_status, see_other};
+use crate::web::page::{PageError, Submitted, render, render_status, see_other, submit};
 
-async fn context(
-    state: &web::Data<AppState>,
-    user: &CurrentUser,
-) -> Result<tera::Context, PageError> {
-    let stored = state.db.run(|conn| Ok(Setting::all(conn)?)).await?;
+async fn context(state: &AppState, user: &CurrentUser) -> Result<tera::Context, PageError> {
+    let stored = accounts::settings(state, user.actor).await?;
     let rows: Vec<_> = SETTINGS
         .iter()
         .map(|(key, label, low, high)| {
@@ -55,29 +51,14 @@ pub async fn save(
 ) -> Result<HttpResponse, PageError> {
     user.require_admin()?;
     let form = FormData::new(form.into_inner());
-    user.check_csrf(&state, form.csrf())?;
-    let actor = user.id();
     let values: Vec<(String, String)> = SETTINGS
         .iter()
         .filter_map(|(key, ..)| form.get(key).map(|v| ((*key).to_owned(), v.to_owned())))
         .collect();
-    let result = state
-        .db
-        .write(move |conn| {
-            for (key, value) in &values {
-                Setting::set(conn, key, value)?;
-            }
-            let keys: Vec<&str> = values.iter().map(|(k, _)| k.as_str()).collect();
-            audit::record(
-                conn,
-                Event::new(Some(actor), "update", "settings").detail(keys.join(",")),
-            )
-        })
-        .await;
-    match result {
-        Ok(()) => Ok(see_other("/admin/settings?saved=1")),
-        Err(error) => {
-            let problem = FormProblem::from_error(error)?;
+    let work = accounts::save_settings(&state, user.actor, values);
+    match submit(&state, &user, &form, work).await? {
+        Submitted::Done(()) => Ok(see_other("/admin/settings?saved=1")),
+        Submitted::Refused(problem) => {
             let mut context = context(&state, &user).await?;
             problem.show(&mut context, &form.values());
             render_status("admin/settings.html", &context, problem.status)

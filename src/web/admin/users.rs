@@ -3,34 +3,26 @@
 use actix_web::{HttpResponse, get, post, web};
 use tera::Context;
 
-use crate::api::query::Paging;
-use crate::auth::CurrentUser;
-use crate::auth::accounts::{self, UserChanges, UserInput};
+use crate::accounts::users::{self as accounts, UserChanges, UserInput};
+use crate::casework::reference_service;
 use crate::error::AppError;
-use crate::models::{Branch, Region, Role, User, UserId};
+use crate::http::CurrentUser;
+use crate::http::form::FormData;
+use crate::models::{Role, UserId};
+use crate::paging::Paging;
 use crate::state::AppState;
-use crate::web::form::FormData;
 use crate::web::layout;
-use crate::web::page::{FormProblem, PageError, form_values, render, render_status, see_other};
+use crate::web::page::{
+    PageError, Submitted, form_values, render, render_status, see_other, submit,
+};
 
 const PAGE: &str = "/admin/users";
 
 /// The page's context: the people, and the choices for role and scope.
-async fn context(state: &web::Data<AppState>, user: &CurrentUser) -> Result<Context, PageError> {
-    let (users, regions, branches) = state
-        .db
-        .run(|conn| {
-            let paging = Paging {
-                page: 1,
-                per_page: crate::api::query::MAX_PER_PAGE,
-            };
-            Ok((
-                User::list(conn, paging)?.0,
-                Region::list(conn)?,
-                Branch::list(conn)?,
-            ))
-        })
-        .await?;
+async fn context(state: &AppState, user: &CurrentUser) -> Result<Context, PageError> {
+    let everyone = Paging::new(1, crate::paging::MAX_PER_PAGE)?;
+    let users = accounts::list(state, user.actor, everyone).await?.items;
+    let (regions, branches, _) = reference_service::all(state).await?;
     let mut context = layout::context(state, user, PAGE);
     context.insert("users", &users);
     context.insert("regions", &regions);
@@ -67,21 +59,10 @@ pub async fn create(
 ) -> Result<HttpResponse, PageError> {
     user.require_admin()?;
     let form = FormData::new(form.into_inner());
-    user.check_csrf(&state, form.csrf())?;
-    let actor = user.id();
-    let result = match form.parse::<UserInput>() {
-        Ok(input) => {
-            state
-                .db
-                .write(move |conn| accounts::create_user(conn, Some(actor), input))
-                .await
-        }
-        Err(error) => Err(error),
-    };
-    match result {
-        Ok(_) => Ok(see_other(&format!("{PAGE}?saved=1"))),
-        Err(error) => {
-            let problem = FormProblem::from_error(error)?;
+    let work = async { accounts::create(&state, user.actor, form.parse::<UserInput>()?).await };
+    match submit(&state, &user, &form, work).await? {
+        Submitted::Done(_) => Ok(see_other(&format!("{PAGE}?saved=1"))),
+        Submitted::Refused(problem) => {
             let mut context = context(&state, &user).await?;
             problem.show(&mut context, &form.values());
             render_status("admin/users.html", &context, problem.status)
@@ -97,7 +78,7 @@ pub async fn edit(
 ) -> Result<HttpResponse, PageError> {
     user.require_admin()?;
     let id = UserId(id.into_inner());
-    let subject = state.db.run(move |conn| Ok(User::find(conn, id)?)).await?;
+    let subject = accounts::find(&state, user.actor, id).await?;
     let mut context = context(&state, &user).await?;
     context.insert("values", &form_values(&subject));
     context.insert("subject", &subject);
@@ -113,35 +94,17 @@ pub async fn update(
 ) -> Result<HttpResponse, PageError> {
     user.require_admin()?;
     let form = FormData::new(form.into_inner());
-    user.check_csrf(&state, form.csrf())?;
     let id = UserId(id.into_inner());
-    let actor = user.id();
-    let changes = changes_from(&form);
     // Deactivating signs the person out everywhere: the form asks for a second tick first.
     let confirmed = form.get("confirm_deactivate").is_some();
-    let result = match changes {
-        Ok(changes) => {
-            state
-                .db
-                .write(move |conn| {
-                    let current = User::find(conn, id)?;
-                    if current.active && changes.active == Some(false) && !confirmed {
-                        return Err(AppError::invalid(
-                            "active",
-                            "tick \"Yes, deactivate\" to confirm: the person will be signed out and unable to sign in",
-                        ));
-                    }
-                    accounts::update_user(conn, actor, id, changes)
-                })
-                .await
-        }
-        Err(error) => Err(error),
+    let work = async {
+        let changes = changes_from(&form)?;
+        accounts::update(&state, user.actor, id, changes, confirmed).await
     };
-    match result {
-        Ok(_) => Ok(see_other(&format!("{PAGE}?saved=1"))),
-        Err(error) => {
-            let problem = FormProblem::from_error(error)?;
-            let subject = state.db.run(move |conn| Ok(User::find(conn, id)?)).await?;
+    match submit(&state, &user, &form, work).await? {
+        Submitted::Done(_) => Ok(see_other(&format!("{PAGE}?saved=1"))),
+        Submitted::Refused(problem) => {
+            let subject = accounts::find(&state, user.actor, id).await?;
             let mut context = context(&state, &user).await?;
             context.insert("subject", &subject);
             problem.show(&mut context, &form.values());
@@ -153,7 +116,7 @@ pub async fn update(
 /// The edit form always sends role, scope and active; a blank scope clears it.
 fn changes_from(form: &FormData) -> Result<UserChanges, AppError> {
     let id = |field: &str| -> Result<Option<i64>, AppError> {
-        crate::api::query::parse::<i64>(field, form.get(field))
+        crate::http::params::parse::<i64>(field, form.get(field))
             .map_err(|_| AppError::invalid(field, "choose one from the list"))
     };
     Ok(UserChanges {

@@ -1,5 +1,5 @@
-//! What a caller may see. Every query over members, cases and their records takes a `Scope`,
-//! so a row outside it cannot be read or written; such a row answers 404.
+//! What a caller's role lets them see: `Scope` for everything, `RecordScope` for casework
+//! records (members, workload, cases and their timelines and deadlines).
 
 use serde::Serialize;
 
@@ -37,21 +37,34 @@ impl Scope {
         })
     }
 
-    /// The scope for casework (members, workload, cases); delegates have none.
-    pub fn casework(self) -> Result<Casework, AppError> {
+    /// The casework records this scope may read; delegates have none (403).
+    pub fn records(self) -> Result<RecordScope, AppError> {
         match self {
-            Scope::All => Ok(Casework::All),
-            Scope::Region { region_id } => Ok(Casework::Region(region_id)),
-            Scope::Branch { branch_id } => Ok(Casework::Branch(branch_id)),
+            Scope::All => Ok(RecordScope::All),
+            Scope::Region { region_id } => Ok(RecordScope::Region(region_id)),
+            Scope::Branch { branch_id } => Ok(RecordScope::Branch(branch_id)),
             Scope::Evidence { .. } => Err(AppError::Forbidden),
         }
     }
 }
 
-/// A scope that can see casework. Queries filter by it.
+/// The casework records a caller may read: every query over members, cases and their records
+/// is restricted by one (see `rows.rs`); a record outside it answers 404.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Casework {
+pub enum RecordScope {
     All,
     Region(RegionId),
     Branch(BranchId),
+}
+
+impl RecordScope {
+    /// Whether a record of `branch` (in `region`) is within this scope, for rows already in
+    /// memory (a CSV import matching its rows against existing members).
+    pub fn covers(self, branch: BranchId, region: RegionId) -> bool {
+        match self {
+            RecordScope::All => true,
+            RecordScope::Branch(own) => branch == own,
+            RecordScope::Region(own) => region == own,
+        }
+    }
 }

@@ -10,7 +10,7 @@ use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::web;
 
-use crate::audit::Event;
+use crate::accounts;
 use crate::models::UserId;
 use crate::state::AppState;
 
@@ -38,13 +38,8 @@ pub async fn audit_not_found(
                 .filter(|(_, v)| v.parse::<i64>().is_ok())
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
-            state.audit.read(
-                Event::new(Some(user), "not_found", "request").detail(
-                    format!("{} {route} {}", request.method(), ids.join(" "))
-                        .trim_end()
-                        .to_owned(),
-                ),
-            );
+            let detail = format!("{} {route} {}", request.method(), ids.join(" "));
+            accounts::audit_not_found(state, user, detail.trim_end().to_owned());
         }
     }
     Ok(response)

@@ -8,19 +8,21 @@ use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 
-use super::scope::{Casework, Scope};
-use super::surface::Surface;
+use super::PageError;
+use crate::access::{Actor, RecordScope};
+use crate::accounts;
+use crate::auth::surface::Surface;
 use crate::error::AppError;
 use crate::models::{Role, User, UserId};
 use crate::state::AppState;
-use crate::web::PageError;
 
 pub const SESSION_COOKIE: &str = "caseload_session";
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub user: User,
-    pub scope: Scope,
+    /// What the caller may see and do; every service call takes it.
+    pub actor: Actor,
     /// The session token when signed in through the browser; its HMAC is the CSRF token.
     session: Option<String>,
 }
@@ -35,16 +37,17 @@ impl CurrentUser {
     }
 
     pub fn require_admin(&self) -> Result<(), AppError> {
-        if self.user.role == Role::Admin {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+        self.actor.require_admin()
     }
 
-    /// The scope for members, workload and cases; 403 for delegates.
-    pub fn casework(&self) -> Result<Casework, AppError> {
-        self.scope.casework()
+    /// The casework records the caller may read; 403 for delegates.
+    pub fn records(&self) -> Result<RecordScope, AppError> {
+        self.actor.records()
+    }
+
+    /// Where the caller may write members and workload and open cases; 403 for others.
+    pub fn member_writer(&self) -> Result<RecordScope, AppError> {
+        self.actor.member_writer()
     }
 
     pub fn csrf_token(&self, state: &AppState) -> String {
@@ -84,7 +87,7 @@ impl FromRequest for CurrentUser {
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
             let result = match surface {
-                Some(surface) => authenticate(&state, token.clone(), surface).await,
+                Some(surface) => accounts::authenticate(&state, token.clone(), surface).await,
                 None => Err(AppError::Unauthorized),
             };
             if let Ok((user, _)) = &result {
@@ -92,9 +95,9 @@ impl FromRequest for CurrentUser {
                     .insert(super::refusals::Caller(user.id));
             }
             match result {
-                Ok((user, scope)) => Ok(CurrentUser {
+                Ok((user, actor)) => Ok(CurrentUser {
                     user,
-                    scope,
+                    actor,
                     session: if api { None } else { token },
                 }),
                 Err(error) if api => Err(error.into()),
@@ -110,43 +113,4 @@ fn bearer_token(req: &HttpRequest) -> Option<String> {
     scheme
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim().to_owned())
-}
-
-async fn authenticate(
-    state: &AppState,
-    token: Option<String>,
-    surface: Surface,
-) -> Result<(User, Scope), AppError> {
-    let token = token.ok_or(AppError::Unauthorized)?;
-    let claims = state.keys.decode(&token)?;
-    // An API token is not a page session, nor the other way round.
-    if claims.purpose != Some(surface) {
-        return Err(AppError::Unauthorized);
-    }
-    let id = claims.user_id()?;
-    let user = state
-        .db
-        .run(move |conn| User::find(conn, id).map_err(AppError::from))
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound => AppError::Unauthorized,
-            other => other,
-        })?;
-    if !user.active || user.token_version != claims.ver {
-        return Err(AppError::Unauthorized);
-    }
-    let scope = Scope::of(&user)?;
-    Ok((user, scope))
-}
-
-impl CurrentUser {
-    /// Where the caller may create and edit members and workload records: administrators
-    /// anywhere, officers in their branch. Organisers read; delegates see evidence only.
-    pub fn member_writer(&self) -> Result<Casework, AppError> {
-        match self.scope {
-            Scope::All => Ok(Casework::All),
-            Scope::Branch { branch_id } => Ok(Casework::Branch(branch_id)),
-            Scope::Region { .. } | Scope::Evidence { .. } => Err(AppError::Forbidden),
-        }
-    }
 }

@@ -1,25 +1,8 @@
-//! Query-string parameters, read as text and parsed one by one so that an error names the
-//! parameter; and the paging every list shares.
-
-use std::str::FromStr;
+//! The paging every list shares, and the shape of a page of a list.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
-
-/// Parses an optional parameter; blank is absent.
-pub fn parse<T: FromStr>(field: &str, value: Option<&str>) -> Result<Option<T>, AppError>
-where
-    T::Err: std::fmt::Display,
-{
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(text) => text
-            .parse()
-            .map(Some)
-            .map_err(|e| AppError::bad_field(field, format!("{e}"))),
-    }
-}
 
 pub const DEFAULT_PER_PAGE: i64 = 50;
 pub const MAX_PER_PAGE: i64 = 200;
@@ -31,9 +14,8 @@ pub struct Paging {
 }
 
 impl Paging {
-    pub fn from_query(page: Option<&str>, per_page: Option<&str>) -> Result<Self, AppError> {
-        let page = parse::<i64>("page", page)?.unwrap_or(1);
-        let per_page = parse::<i64>("per_page", per_page)?.unwrap_or(DEFAULT_PER_PAGE);
+    /// A page of a list; out of range is a 400 naming the parameter.
+    pub fn new(page: i64, per_page: i64) -> Result<Self, AppError> {
         if !(1..=1_000_000).contains(&page) {
             return Err(AppError::bad_field("page", "must be between 1 and 1000000"));
         }

@@ -1,13 +1,21 @@
 //! Administering users: creating them, changing role, scope, activity and password. Shared by
 //! the API and the admin pages; every change is audited in its own transaction.
 
+use diesel::OptionalExtension;
 use serde::Deserialize;
 
-use super::{password, revoke_sessions};
+use super::revoke_sessions;
+use crate::access::Actor;
 use crate::audit::{self, Event};
+use crate::auth::password;
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::models::{Branch, BranchId, NewUser, Region, RegionId, Role, UpdateUser, User, UserId};
+use crate::models::{
+    AuditEntry, AuditFilter, Branch, BranchId, NewUser, Region, RegionId, Role, Setting,
+    UpdateUser, User, UserId,
+};
+use crate::paging::{ListPage, Paging};
+use crate::state::AppState;
 use crate::validate;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -79,10 +87,14 @@ fn check_scope(
         _ => {}
     }
     if let Some(branch) = branch {
-        Branch::find(conn, branch).map_err(|_| AppError::invalid("branch_id", "no such branch"))?;
+        if Branch::find(conn, branch).optional()?.is_none() {
+            return Err(AppError::invalid("branch_id", "no such branch"));
+        }
     }
     if let Some(region) = region {
-        Region::find(conn, region).map_err(|_| AppError::invalid("region_id", "no such region"))?;
+        if Region::find(conn, region).optional()?.is_none() {
+            return Err(AppError::invalid("region_id", "no such region"));
+        }
     }
     Ok(())
 }
@@ -205,4 +217,103 @@ pub fn update_user(
         revoke_sessions(conn, id, "sessions_revoked")?;
     }
     Ok(user)
+}
+
+/// A page of users, for administrators.
+pub async fn list(
+    state: &AppState,
+    actor: Actor,
+    paging: Paging,
+) -> Result<ListPage<User>, AppError> {
+    actor.require_admin()?;
+    let (items, total) = state
+        .db
+        .run(move |conn| Ok(User::list(conn, paging)?))
+        .await?;
+    Ok(ListPage::new(items, total, paging))
+}
+
+/// One user, for administrators.
+pub async fn find(state: &AppState, actor: Actor, id: UserId) -> Result<User, AppError> {
+    actor.require_admin()?;
+    state
+        .db
+        .run(move |conn| User::find(conn, id).optional()?.ok_or(AppError::NotFound))
+        .await
+}
+
+pub async fn create(state: &AppState, actor: Actor, input: UserInput) -> Result<User, AppError> {
+    actor.require_admin()?;
+    state
+        .db
+        .write(move |conn| create_user(conn, Some(actor.id), input))
+        .await
+}
+
+/// Changes a user. Deactivating signs the person out everywhere, so a page asks for
+/// `confirmed` first; the API confirms by asking.
+pub async fn update(
+    state: &AppState,
+    actor: Actor,
+    id: UserId,
+    changes: UserChanges,
+    confirmed: bool,
+) -> Result<User, AppError> {
+    actor.require_admin()?;
+    state
+        .db
+        .write(move |conn| {
+            let current = User::find(conn, id).optional()?.ok_or(AppError::NotFound)?;
+            if current.active && changes.active == Some(false) && !confirmed {
+                return Err(AppError::invalid(
+                    "active",
+                    "tick \"Yes, deactivate\" to confirm: the person will be signed out and unable to sign in",
+                ));
+            }
+            update_user(conn, actor.id, id, changes)
+        })
+        .await
+}
+
+/// A page of the audit trail, for administrators.
+pub async fn audit_log(
+    state: &AppState,
+    actor: Actor,
+    filter: AuditFilter,
+    paging: Paging,
+) -> Result<ListPage<AuditEntry>, AppError> {
+    actor.require_admin()?;
+    let (items, total) = state
+        .db
+        .run(move |conn| Ok(AuditEntry::search(conn, &filter, paging)?))
+        .await?;
+    Ok(ListPage::new(items, total, paging))
+}
+
+/// The stored settings, for administrators.
+pub async fn settings(state: &AppState, actor: Actor) -> Result<Vec<Setting>, AppError> {
+    actor.require_admin()?;
+    state.db.run(|conn| Ok(Setting::all(conn)?)).await
+}
+
+/// Saves settings (key, value as typed), audited with the keys changed.
+pub async fn save_settings(
+    state: &AppState,
+    actor: Actor,
+    values: Vec<(String, String)>,
+) -> Result<(), AppError> {
+    actor.require_admin()?;
+    state
+        .db
+        .write(move |conn| {
+            for (key, value) in &values {
+                Setting::set(conn, key, value)?;
+            }
+            let keys: Vec<&str> = values.iter().map(|(k, _)| k.as_str()).collect();
+            audit::record(
+                conn,
+                Event::new(Some(actor.id), "update", "settings").detail(keys.join(",")),
+            )
+        })
+        .await
 }

@@ -1,0 +1,69 @@
+//! The areas a report covers (`national`, `region:{id}`, `branch:{id}`) and who may see which.
+
+use serde::Serialize;
+
+use super::Scope;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::{Branch, BranchId, Region, RegionId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum ReportScope {
+    National,
+    Region(RegionId),
+    Branch(BranchId),
+}
+
+impl ReportScope {
+    /// The widest scope a caller sees by default.
+    pub fn default_for(scope: Scope) -> ReportScope {
+        match scope {
+            Scope::All | Scope::Evidence { region_id: None } => ReportScope::National,
+            Scope::Region { region_id }
+            | Scope::Evidence {
+                region_id: Some(region_id),
+            } => ReportScope::Region(region_id),
+            Scope::Branch { branch_id } => ReportScope::Branch(branch_id),
+        }
+    }
+
+    /// Whether a caller may see this scope's figures; a region's branches are within the region.
+    pub fn check_allowed(self, conn: &mut DbConn, caller: Scope) -> Result<(), AppError> {
+        let region_of = |conn: &mut DbConn, b: BranchId| Branch::find(conn, b).map(|b| b.region_id);
+        let allowed = match (caller, self) {
+            (Scope::All, _) | (Scope::Evidence { region_id: None }, _) => true,
+            (
+                Scope::Region { region_id }
+                | Scope::Evidence {
+                    region_id: Some(region_id),
+                },
+                ReportScope::Region(r),
+            ) => r == region_id,
+            (
+                Scope::Region { region_id }
+                | Scope::Evidence {
+                    region_id: Some(region_id),
+                },
+                ReportScope::Branch(b),
+            ) => region_of(conn, b)? == region_id,
+            (Scope::Branch { branch_id }, ReportScope::Branch(b)) => b == branch_id,
+            _ => false,
+        };
+        // The scope must exist (404), and be the caller's to see (403).
+        match self {
+            ReportScope::Region(r) => {
+                Region::find(conn, r)?;
+            }
+            ReportScope::Branch(b) => {
+                Branch::find(conn, b)?;
+            }
+            ReportScope::National => {}
+        }
+        if allowed {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Who may see and change what, in one place. A caller is an [`Actor`]; it hands out a
+//! [`RecordScope`] for reading casework and refuses (403) writes its role does not allow. Every
+//! query over members, cases and their records starts from the rows a `RecordScope` gives
+//! (`rows.rs`), so an out-of-scope record cannot be read: it answers 404 like one that does not
+//! exist. Report areas are checked here too (`areas.rs`).
+
+pub mod areas;
+pub mod rows;
+pub mod scope;
+
+pub use areas::ReportScope;
+pub use scope::{RecordScope, Scope};
+
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::{Branch, Case, CaseId, Role, User, UserId};
+
+/// Who is acting, and where.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor {
+    pub id: UserId,
+    pub role: Role,
+    pub scope: Scope,
+}
+
+impl Actor {
+    pub fn of(user: &User) -> Result<Self, AppError> {
+        Ok(Self {
+            id: user.id,
+            role: user.role,
+            scope: Scope::of(user)?,
+        })
+    }
+
+    /// The casework records the actor may read; 403 for delegates.
+    pub fn records(&self) -> Result<RecordScope, AppError> {
+        self.scope.records()
+    }
+
+    /// 403 unless the actor is an administrator (users, reference data, settings).
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        if self.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Where the actor may create and edit members and workload records and open cases:
+    /// administrators anywhere, officers in their branch. Organisers read and work referred
+    /// cases; delegates see evidence only.
+    pub fn member_writer(&self) -> Result<RecordScope, AppError> {
+        match self.scope {
+            Scope::All => Ok(RecordScope::All),
+            Scope::Branch { branch_id } => Ok(RecordScope::Branch(branch_id)),
+            Scope::Region { .. } | Scope::Evidence { .. } => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Whether the actor may work a case already read in scope: administrators and officers
+    /// any, organisers those referred to their region.
+    pub fn may_work(&self, case: &Case) -> bool {
+        match self.scope {
+            Scope::All | Scope::Branch { .. } => true,
+            Scope::Region { .. } => case.referred_to_region,
+            Scope::Evidence { .. } => false,
+        }
+    }
+
+    /// The case if the actor may change it. Out of sight is 404; in sight but not theirs to
+    /// work is 403.
+    pub fn writable_case(&self, conn: &mut DbConn, id: CaseId) -> Result<Case, AppError> {
+        let case = self.records()?.case(conn, id)?;
+        if self.may_work(&case) {
+            Ok(case)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Whether the actor may refer a case to the region or withdraw it (those who open cases).
+    pub fn may_refer(&self, case: &Case) -> bool {
+        self.may_work(case) && self.member_writer().is_ok()
+    }
+}
+
+/// Whether `user`'s scope covers the records of `branch` (who a case may be assigned to).
+pub fn sees_branch(user: &User, branch: &Branch) -> Result<bool, AppError> {
+    Ok(Scope::of(user)?
+        .records()
+        .is_ok_and(|records| records.covers(branch.id, branch.region_id)))
+}

@@ -1,0 +1,237 @@
+//! Signing in and out: sessions, password changes, the first administrator, the calendar
+//! feed's secret address. Every outcome is audited.
+
+use chrono::{DateTime, Utc};
+use diesel::OptionalExtension;
+
+use crate::access::Actor;
+use crate::audit::{self, Event};
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::{password, surface};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::{NewUser, Role, UpdateUser, User, UserId};
+use crate::state::AppState;
+
+/// A fresh session.
+pub struct Session {
+    pub user: User,
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Checks a username and password. Throttled per username and per client address; an unknown
+/// username costs the same hashing as a known one; every outcome is audited.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client: Option<&str>,
+    purpose: surface::Surface,
+) -> Result<Session, AppError> {
+    let keys = LoginThrottle::keys(username, client);
+    state.throttle.begin(&keys)?;
+    let username = username.trim().to_owned();
+    let password = password.to_owned();
+    let found = state
+        .db
+        .run(move |conn| {
+            let user = User::find_by_username(conn, &username)?;
+            let valid = match &user {
+                Some(user) => password::verify(&password, &user.password_hash) && user.active,
+                None => password::verify_decoy(&password),
+            };
+            Ok((user, valid))
+        })
+        .await?;
+    match found {
+        (Some(user), true) => {
+            state.throttle.succeeded(&keys);
+            state
+                .audit
+                .read(Event::new(Some(user.id), "sign_in", "user").id(user.id.0));
+            let (token, expires_at) = state.keys.issue(&user, purpose)?;
+            Ok(Session {
+                user,
+                token,
+                expires_at,
+            })
+        }
+        (user, _) => {
+            let event = Event::new(None, "sign_in_failed", "user");
+            state.audit.read(match user {
+                Some(user) => event.id(user.id.0),
+                None => event,
+            });
+            Err(AppError::Unauthorized)
+        }
+    }
+}
+
+/// Ends every session of the user: tokens issued before now stop working, and so does the
+/// calendar feed's secret address (a new one is issued if they had one), so that signing out,
+/// changing a password or being deactivated leaves no way in.
+pub fn revoke_sessions(
+    conn: &mut DbConn,
+    id: UserId,
+    reason: &'static str,
+) -> Result<(), AppError> {
+    User::bump_token_version(conn, id)?;
+    if User::find(conn, id)?.calendar_token.is_some() {
+        set_calendar(conn, id, true)?;
+    }
+    audit::record(conn, Event::new(Some(id), reason, "user").id(id.0))
+}
+
+/// Changes the caller's own password: throttled like signing in (a stolen session cannot try
+/// passwords without limit), and refused when the new one is the current one.
+pub async fn change_own_password(
+    state: &AppState,
+    account: User,
+    current: String,
+    new: String,
+) -> Result<(), AppError> {
+    let keys = LoginThrottle::keys(&account.username, None);
+    state.throttle.begin(&keys)?;
+    let result = state
+        .db
+        .write(move |conn| change_password(conn, &account, &current, &new))
+        .await;
+    if result.is_ok() {
+        state.throttle.succeeded(&keys);
+    }
+    result
+}
+
+/// Changes the caller's own password after checking the current one; other sessions end.
+pub fn change_password(
+    conn: &mut DbConn,
+    user: &User,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    if !password::verify(current, &user.password_hash) {
+        return Err(AppError::invalid(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    if new == current {
+        return Err(AppError::invalid(
+            "new_password",
+            "must differ from your current password",
+        ));
+    }
+    password::check_strength("new_password", new)?;
+    let changes = UpdateUser {
+        password_hash: Some(password::hash(new)?),
+        ..Default::default()
+    };
+    User::update(conn, user.id, changes)?;
+    revoke_sessions(conn, user.id, "password_change")
+}
+
+/// On a database with no user at all, creates `admin` with the given password or a random
+/// one; returns the password to show once.
+pub fn bootstrap_admin(
+    conn: &mut DbConn,
+    password: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    if User::count(conn)? > 0 {
+        return Ok(None);
+    }
+    let password = match password {
+        Some(p) => {
+            password::check_strength("CASELOAD_ADMIN_PASSWORD", p)?;
+            p.to_owned()
+        }
+        None => password::random_password(),
+    };
+    let user = User::create(
+        conn,
+        NewUser {
+            username: "admin".into(),
+            password_hash: password::hash(&password)?,
+            display_name: "Administrator".into(),
+            role: Role::Admin,
+            branch_id: None,
+            region_id: None,
+            active: true,
+        },
+    )?;
+    audit::record(
+        conn,
+        Event::new(None, "create", "user")
+            .id(user.id.0)
+            .detail("first administrator"),
+    )?;
+    Ok(Some(password))
+}
+
+/// Issues a fresh secret calendar token (`on`) or revokes it; audited.
+pub fn set_calendar(conn: &mut DbConn, id: UserId, on: bool) -> Result<User, AppError> {
+    let token = on.then(|| {
+        use rand::RngCore;
+        let mut bytes = [0u8; 24];
+        rand::rng().fill_bytes(&mut bytes);
+        crate::text::hex(&bytes)
+    });
+    let user = User::set_calendar_token(conn, id, token)?;
+    let action = if on {
+        "calendar_issued"
+    } else {
+        "calendar_revoked"
+    };
+    audit::record(conn, Event::new(Some(id), action, "user").id(id.0))?;
+    Ok(user)
+}
+
+/// The user and what they may do, from a bearer token or session cookie: checked against the
+/// database on every request, so that revocation is immediate.
+pub async fn authenticate(
+    state: &AppState,
+    token: Option<String>,
+    surface: surface::Surface,
+) -> Result<(User, Actor), AppError> {
+    let token = token.ok_or(AppError::Unauthorized)?;
+    let claims = state.keys.decode(&token)?;
+    // An API token is not a page session, nor the other way round.
+    if claims.purpose != Some(surface) {
+        return Err(AppError::Unauthorized);
+    }
+    let id = claims.user_id()?;
+    let user = state
+        .db
+        .run(move |conn| Ok(User::find(conn, id).optional()?))
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if !user.active || user.token_version != claims.ver {
+        return Err(AppError::Unauthorized);
+    }
+    let actor = Actor::of(&user)?;
+    Ok((user, actor))
+}
+
+/// Audits a signed-in request that ended in 404 (see `http::refusals`): `detail` holds the
+/// method, the route pattern and the numeric ids asked for.
+pub fn audit_not_found(state: &AppState, user: UserId, detail: String) {
+    state
+        .audit
+        .read(Event::new(Some(user), "not_found", "request").detail(detail));
+}
+
+/// Signs the user out everywhere.
+pub async fn sign_out(state: &AppState, user: UserId) -> Result<(), AppError> {
+    state
+        .db
+        .write(move |conn| revoke_sessions(conn, user, "sign_out"))
+        .await
+}
+
+/// Issues a new secret calendar address (`on`, revoking any earlier one) or revokes it.
+pub async fn calendar(state: &AppState, user: UserId, on: bool) -> Result<User, AppError> {
+    state
+        .db
+        .write(move |conn| set_calendar(conn, user, on))
+        .await
+}

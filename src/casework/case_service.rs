@@ -1,0 +1,313 @@
+//! Cases as the API and the pages use them: every read and write of a case, its timeline and
+//! its deadlines, each in one trip to the database with its audit entry. Handlers call these;
+//! they never query or audit themselves.
+
+use chrono::{Days, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::cases::{self, CaseChanges, CaseInput, CaseView, DeadlineInput, EventInput};
+use super::dates;
+use crate::access::Actor;
+use crate::audit::{self, Event};
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::models::*;
+use crate::paging::{ListPage, Paging};
+use crate::state::AppState;
+
+/// A deadline with how urgent it is today, and its case's reference in lists across cases.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineView {
+    #[serde(flatten)]
+    pub deadline: Deadline,
+    pub urgency: dates::Urgency,
+    /// Days from today to the due date (negative when overdue).
+    pub days: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+impl DeadlineView {
+    pub fn new(deadline: Deadline, reference: Option<String>) -> Self {
+        let today = Utc::now().date_naive();
+        Self {
+            urgency: dates::urgency(deadline.due_on, today),
+            days: (deadline.due_on - today).num_days(),
+            deadline,
+            reference,
+        }
+    }
+}
+
+/// A case with everything its page shows.
+pub struct CaseDetail {
+    pub view: CaseView,
+    pub member: Option<Member>,
+    pub events: Vec<CaseEvent>,
+    pub deadlines: Vec<DeadlineView>,
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: Actor,
+    filter: CaseFilter,
+    paging: Paging,
+) -> Result<ListPage<Case>, AppError> {
+    let records = actor.records()?;
+    state
+        .read_audited(move |conn, audit| {
+            let (items, total) = Case::list(conn, || records.cases(), &filter, paging)?;
+            if let Some(event) = audit::listed(actor.id, "case", items.iter().map(|c| c.id.0)) {
+                audit.read(event);
+            }
+            Ok(ListPage::new(items, total, paging))
+        })
+        .await
+}
+
+pub async fn show(state: &AppState, actor: Actor, id: CaseId) -> Result<CaseView, AppError> {
+    let records = actor.records()?;
+    state
+        .read_audited(move |conn, audit| {
+            let case = records.case(conn, id)?;
+            audit.read(Event::new(Some(actor.id), "read", "case").id(id.0));
+            cases::view(conn, case)
+        })
+        .await
+}
+
+/// The case, its member, timeline and deadlines (the case page).
+pub async fn detail(state: &AppState, actor: Actor, id: CaseId) -> Result<CaseDetail, AppError> {
+    let records = actor.records()?;
+    state
+        .read_audited(move |conn, audit| {
+            let case = records.case(conn, id)?;
+            let member = match case.member_id {
+                Some(m) => Some(records.member(conn, m)?),
+                None => None,
+            };
+            let events = CaseEvent::for_case(conn, id)?;
+            let deadlines = Deadline::for_case(conn, id)?;
+            audit.read(Event::new(Some(actor.id), "read", "case").id(id.0));
+            if let Some(m) = &member {
+                audit.read(Event::new(Some(actor.id), "read", "member").id(m.id.0));
+            }
+            Ok(CaseDetail {
+                view: cases::view(conn, case)?,
+                member,
+                events,
+                deadlines: deadlines
+                    .into_iter()
+                    .map(|d| DeadlineView::new(d, None))
+                    .collect(),
+            })
+        })
+        .await
+}
+
+pub async fn events(
+    state: &AppState,
+    actor: Actor,
+    id: CaseId,
+) -> Result<Vec<CaseEvent>, AppError> {
+    let records = actor.records()?;
+    state
+        .read_audited(move |conn, audit| {
+            records.case(conn, id)?;
+            audit.read(
+                Event::new(Some(actor.id), "read", "case")
+                    .id(id.0)
+                    .detail("events"),
+            );
+            Ok(CaseEvent::for_case(conn, id)?)
+        })
+        .await
+}
+
+pub async fn deadlines(
+    state: &AppState,
+    actor: Actor,
+    id: CaseId,
+) -> Result<Vec<DeadlineView>, AppError> {
+    let records = actor.records()?;
+    state
+        .read_audited(move |conn, audit| {
+            records.case(conn, id)?;
+            audit.read(
+                Event::new(Some(actor.id), "read", "case")
+                    .id(id.0)
+                    .detail("deadlines"),
+            );
+            let items = Deadline::for_case(conn, id)?;
+            Ok(items
+                .into_iter()
+                .map(|d| DeadlineView::new(d, None))
+                .collect())
+        })
+        .await
+}
+
+/// Open deadlines in scope due within `within_days` (overdue ones too), soonest first;
+/// `mine` keeps those of cases assigned to the actor.
+pub async fn upcoming(
+    state: &AppState,
+    actor: Actor,
+    within_days: u64,
+    mine: bool,
+) -> Result<Vec<DeadlineView>, AppError> {
+    let records = actor.records()?;
+    let until = Utc::now().date_naive() + Days::new(within_days);
+    let assignee = mine.then_some(actor.id);
+    state
+        .read_audited(move |conn, audit| {
+            let rows = Deadline::upcoming(conn, records.deadlines(), until, assignee)?;
+            let cases = rows.iter().map(|(d, _)| d.case_id.0);
+            if let Some(event) = audit::listed_as(actor.id, "case", "deadlines", cases) {
+                audit.read(event);
+            }
+            Ok(rows
+                .into_iter()
+                .map(|(d, reference)| DeadlineView::new(d, Some(reference)))
+                .collect())
+        })
+        .await
+}
+
+/// The home page's work: open cases assigned to the actor and their deadlines up to `until`.
+pub async fn my_work(
+    state: &AppState,
+    actor: Actor,
+    until: NaiveDate,
+) -> Result<(Vec<Case>, Vec<DeadlineView>), AppError> {
+    let records = actor.records()?;
+    state
+        .read_audited(move |conn, audit| {
+            let filter = CaseFilter {
+                assigned_to: Some(actor.id),
+                status: Some(CaseStatus::Open),
+                ..Default::default()
+            };
+            let first = Paging::new(1, crate::paging::MAX_PER_PAGE)?;
+            let (cases, _) = Case::list(conn, || records.cases(), &filter, first)?;
+            let deadlines = Deadline::upcoming(conn, records.deadlines(), until, Some(actor.id))?;
+            let shown = cases
+                .iter()
+                .map(|c| c.id.0)
+                .chain(deadlines.iter().map(|(d, _)| d.case_id.0));
+            if let Some(event) = audit::listed(actor.id, "case", shown) {
+                audit.read(event);
+            }
+            let deadlines = deadlines
+                .into_iter()
+                .map(|(d, reference)| DeadlineView::new(d, Some(reference)))
+                .collect();
+            Ok((cases, deadlines))
+        })
+        .await
+}
+
+pub async fn create(
+    state: &AppState,
+    actor: Actor,
+    input: CaseInput,
+) -> Result<CaseView, AppError> {
+    state
+        .db
+        .write(move |conn| cases::create(conn, actor, input))
+        .await
+}
+
+/// Opens a case for the member with a membership number (the page's form), the member's
+/// lookup and the case in one transaction.
+pub async fn create_for_number(
+    state: &AppState,
+    actor: Actor,
+    number: String,
+    input: impl FnOnce(MemberId) -> CaseInput + Send + 'static,
+) -> Result<CaseView, AppError> {
+    let writer = actor.member_writer()?;
+    state
+        .db
+        .write(move |conn| {
+            let member = member_by_number(conn, writer, &number)?;
+            cases::create(conn, actor, input(member.id))
+        })
+        .await
+}
+
+/// A member in `scope` named by membership number; a number outside it is "no member".
+fn member_by_number(
+    conn: &mut DbConn,
+    scope: crate::access::RecordScope,
+    number: &str,
+) -> Result<Member, AppError> {
+    let number = number.trim();
+    if number.is_empty() {
+        return Err(AppError::invalid("membership_number", "is required"));
+    }
+    let missing = || {
+        AppError::invalid(
+            "membership_number",
+            "no member with that number in your scope",
+        )
+    };
+    let found = Member::find_by_number(conn, number)?.ok_or_else(missing)?;
+    match scope.member(conn, found.id) {
+        Ok(member) => Ok(member),
+        Err(AppError::NotFound) => Err(missing()),
+        Err(other) => Err(other),
+    }
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: Actor,
+    id: CaseId,
+    changes: CaseChanges,
+) -> Result<CaseView, AppError> {
+    state
+        .db
+        .write(move |conn| cases::update(conn, actor, id, changes))
+        .await
+}
+
+pub async fn add_event(
+    state: &AppState,
+    actor: Actor,
+    id: CaseId,
+    input: EventInput,
+) -> Result<CaseEvent, AppError> {
+    state
+        .db
+        .write(move |conn| cases::add_event(conn, actor, id, input))
+        .await
+}
+
+pub async fn add_deadline(
+    state: &AppState,
+    actor: Actor,
+    id: CaseId,
+    input: DeadlineInput,
+) -> Result<DeadlineView, AppError> {
+    let deadline = state
+        .db
+        .write(move |conn| cases::add_deadline(conn, actor, id, input))
+        .await?;
+    Ok(DeadlineView::new(deadline, None))
+}
+
+/// Marks a deadline done or not; `case`, when given, must be the deadline's case (the page's
+/// address names both).
+pub async fn set_deadline_done(
+    state: &AppState,
+    actor: Actor,
+    case: Option<CaseId>,
+    id: DeadlineId,
+    done: bool,
+) -> Result<DeadlineView, AppError> {
+    let deadline = state
+        .db
+        .write(move |conn| cases::set_deadline_done(conn, actor, case, id, done))
+        .await?;
+    Ok(DeadlineView::new(deadline, None))
+}

@@ -1,0 +1,195 @@
+//! Members as the API and the pages use them: every read and write of a member, their workload
+//! records, imports and the export, each in one trip to the database with its audit entry.
+
+use super::import::{self, ImportOptions, ImportReport, NoProgress};
+use super::members::{self, MemberChanges, MemberInput};
+use super::workload::{self, CaseloadHistory, WorkloadInput};
+use crate::access::Actor;
+use crate::audit::{self, Event};
+use crate::error::AppError;
+use crate::models::*;
+use crate::paging::{ListPage, Paging};
+use crate::state::AppState;
+
+/// A member with everything their page shows.
+pub struct MemberDetail {
+    pub member: Member,
+    pub history: CaseloadHistory,
+    pub cases: Vec<Case>,
+    pub branch: Branch,
+    pub employer: Employer,
+}
+
+pub async fn list(
+    state: &AppState,
+    actor: Actor,
+    filter: MemberFilter,
+    paging: Paging,
+) -> Result<ListPage<Member>, AppError> {
+    let records = actor.records()?;
+    state
+        .read_audited(move |conn, audit| {
+            let (items, total) = Member::list(conn, || records.members(), &filter, paging)?;
+            if let Some(event) = audit::listed(actor.id, "member", items.iter().map(|m| m.id.0)) {
+                audit.read(event);
+            }
+            Ok(ListPage::new(items, total, paging))
+        })
+        .await
+}
+
+/// A member in scope; `purpose` names a read for a particular use in the audit entry
+/// (`edit form`).
+pub async fn show(
+    state: &AppState,
+    actor: Actor,
+    id: MemberId,
+    purpose: Option<&'static str>,
+) -> Result<Member, AppError> {
+    let records = actor.records()?;
+    state
+        .read_audited(move |conn, audit| {
+            let member = records.member(conn, id)?;
+            let event = Event::new(Some(actor.id), "read", "member").id(id.0);
+            audit.read(match purpose {
+                Some(purpose) => event.detail(purpose),
+                None => event,
+            });
+            Ok(member)
+        })
+        .await
+}
+
+/// The member, their caseload history, cases, branch and employer (the member page).
+pub async fn detail(
+    state: &AppState,
+    actor: Actor,
+    id: MemberId,
+) -> Result<MemberDetail, AppError> {
+    let records = actor.records()?;
+    state
+        .read_audited(move |conn, audit| {
+            let member = records.member(conn, id)?;
+            let history = workload::history(conn, &member)?;
+            let filter = CaseFilter {
+                member_id: Some(id),
+                ..Default::default()
+            };
+            let all = Paging::new(1, crate::paging::MAX_PER_PAGE)?;
+            let (cases, _) = Case::list(conn, || records.cases(), &filter, all)?;
+            let branch = Branch::find(conn, member.branch_id)?;
+            let employer = Employer::find(conn, member.employer_id)?;
+            audit.read(Event::new(Some(actor.id), "read", "member").id(id.0));
+            Ok(MemberDetail {
+                member,
+                history,
+                cases,
+                branch,
+                employer,
+            })
+        })
+        .await
+}
+
+/// A member's workload records with their caseload per FTE.
+pub async fn workload(
+    state: &AppState,
+    actor: Actor,
+    id: MemberId,
+) -> Result<CaseloadHistory, AppError> {
+    let records = actor.records()?;
+    state
+        .read_audited(move |conn, audit| {
+            let member = records.member(conn, id)?;
+            let history = workload::history(conn, &member)?;
+            audit.read(
+                Event::new(Some(actor.id), "read", "member")
+                    .id(id.0)
+                    .detail("workload"),
+            );
+            Ok(history)
+        })
+        .await
+}
+
+pub async fn create(
+    state: &AppState,
+    actor: Actor,
+    input: MemberInput,
+) -> Result<Member, AppError> {
+    state
+        .db
+        .write(move |conn| members::create(conn, actor, input))
+        .await
+}
+
+pub async fn update(
+    state: &AppState,
+    actor: Actor,
+    id: MemberId,
+    changes: MemberChanges,
+) -> Result<Member, AppError> {
+    state
+        .db
+        .write(move |conn| members::update(conn, actor, id, changes))
+        .await
+}
+
+pub async fn add_workload(
+    state: &AppState,
+    actor: Actor,
+    id: MemberId,
+    input: WorkloadInput,
+) -> Result<WorkloadRecord, AppError> {
+    state
+        .db
+        .write(move |conn| workload::add(conn, actor, id, input))
+        .await
+}
+
+/// Which CSV import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    Members,
+    Workload,
+}
+
+/// Imports a CSV file: every row or none.
+pub async fn import(
+    state: &AppState,
+    actor: Actor,
+    kind: ImportKind,
+    body: Vec<u8>,
+    options: ImportOptions,
+) -> Result<ImportReport, AppError> {
+    let writer = actor.member_writer()?;
+    state
+        .db
+        .write(move |conn| match kind {
+            ImportKind::Members => {
+                import::import_members(conn, Some(actor.id), writer, &body, options, &NoProgress)
+            }
+            ImportKind::Workload => {
+                import::import_workload(conn, Some(actor.id), writer, &body, options, &NoProgress)
+            }
+        })
+        .await
+}
+
+/// The members CSV of the actor's scope (administrators and officers only), audited with the
+/// ids of the members exported.
+pub async fn export(state: &AppState, actor: Actor) -> Result<Vec<u8>, AppError> {
+    let scope = actor.member_writer()?;
+    let (csv, count) = state
+        .db
+        .write(move |conn| {
+            let (csv, ids) = super::export::members_csv(conn, scope)?;
+            let count = ids.len();
+            let what = format!("count={count}");
+            audit::record_ids(conn, Some(actor.id), "export", "member", &what, &ids)?;
+            Ok((csv, count))
+        })
+        .await?;
+    tracing::info!(count, "members exported");
+    Ok(csv)
+}

@@ -1,0 +1,29 @@
+//! What the JSON API and the pages share between HTTP and the services: the signed-in caller
+//! (`CurrentUser`), the Origin check, audited 404s, request bodies and parameters read so that
+//! errors name the field, list filters, and the error page.
+
+pub mod current_user;
+pub mod filters;
+pub mod form;
+pub mod json;
+pub mod origin;
+pub mod page_error;
+pub mod params;
+pub mod refusals;
+pub mod report_params;
+pub mod templates;
+
+pub use current_user::{CurrentUser, SESSION_COOKIE};
+pub use page_error::PageError;
+
+/// A CSV file to download.
+pub fn csv_download(name: &str, csv: Vec<u8>) -> actix_web::HttpResponse {
+    use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    actix_web::HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(csv)
+}

@@ -1,0 +1,29 @@
+//! Query-string parameters, read as text and parsed one by one so that an error names the
+//! parameter.
+
+use std::str::FromStr;
+
+use crate::error::AppError;
+use crate::paging::{DEFAULT_PER_PAGE, Paging};
+
+/// Parses an optional parameter; blank is absent.
+pub fn parse<T: FromStr>(field: &str, value: Option<&str>) -> Result<Option<T>, AppError>
+where
+    T::Err: std::fmt::Display,
+{
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(text) => text
+            .parse()
+            .map(Some)
+            .map_err(|e| AppError::bad_field(field, format!("{e}"))),
+    }
+}
+
+/// The `page` and `per_page` parameters.
+pub fn paging(page: Option<&str>, per_page: Option<&str>) -> Result<Paging, AppError> {
+    Paging::new(
+        parse::<i64>("page", page)?.unwrap_or(1),
+        parse::<i64>("per_page", per_page)?.unwrap_or(DEFAULT_PER_PAGE),
+    )
+}
