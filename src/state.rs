@@ -65,3 +65,16 @@ impl AppState {
         self.db.run(move |conn| f(conn, &audit)).await
     }
 }
+
+impl AppState {
+    /// Whether the database answers a query (the health check).
+    pub async fn database_answers(&self) -> Result<(), AppError> {
+        use diesel::RunQueryDsl;
+        self.db
+            .run(|conn| {
+                diesel::sql_query("SELECT 1").execute(conn)?;
+                Ok(())
+            })
+            .await
+    }
+}

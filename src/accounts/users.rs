@@ -86,15 +86,15 @@ fn check_scope(
         }
         _ => {}
     }
-    if let Some(branch) = branch {
-        if Branch::find(conn, branch).optional()?.is_none() {
-            return Err(AppError::invalid("branch_id", "no such branch"));
-        }
+    if let Some(branch) = branch
+        && Branch::find(conn, branch).optional()?.is_none()
+    {
+        return Err(AppError::invalid("branch_id", "no such branch"));
     }
-    if let Some(region) = region {
-        if Region::find(conn, region).optional()?.is_none() {
-            return Err(AppError::invalid("region_id", "no such region"));
-        }
+    if let Some(region) = region
+        && Region::find(conn, region).optional()?.is_none()
+    {
+        return Err(AppError::invalid("region_id", "no such region"));
     }
     Ok(())
 }

@@ -13,9 +13,9 @@ use actix_web::http::header::{HOST, ORIGIN};
 use actix_web::middleware::Next;
 use actix_web::web;
 
+use super::PageError;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::web::PageError;
 
 pub async fn check_origin(
     req: ServiceRequest,

@@ -1,7 +1,6 @@
 //! `/healthz`: 200 when the database answers a query, 503 when it does not.
 
 use actix_web::{HttpResponse, ResponseError, get, web};
-use diesel::RunQueryDsl;
 use serde_json::json;
 
 use crate::error::AppError;
@@ -10,13 +9,7 @@ use crate::state::AppState;
 /// Anonymous, so it says only whether the database answers, not which engine it is.
 #[get("/healthz")]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let answer = state
-        .db
-        .run(|conn| {
-            diesel::sql_query("SELECT 1").execute(conn)?;
-            Ok(())
-        })
-        .await;
+    let answer = state.database_answers().await;
     match answer {
         Ok(()) => HttpResponse::Ok().json(json!({"status": "ok"})),
         Err(error) => {

@@ -23,6 +23,7 @@ mod hardening;
 mod hardening_low;
 mod health;
 mod import;
+mod layers;
 mod members;
 mod migrations;
 mod pages_auth;
