@@ -156,7 +156,12 @@ impl ResponseError for AppError {
 impl From<DieselError> for AppError {
     fn from(error: DieselError) -> Self {
         match &error {
-            DieselError::NotFound => Self::NotFound,
+            // Expected absence is asked for with `.optional()` and answered as a named 404 where
+            // it happens; a row missing anywhere else is an inconsistency of ours, not the
+            // client's doing (see docs/ARCHITECTURE.md, "Errors").
+            DieselError::NotFound => {
+                Self::Internal("a row the request relies on is missing".into())
+            }
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 tracing::info!(constraint = ?info.constraint_name(), "unique violation");
                 Self::Conflict("a record with that value already exists".into())

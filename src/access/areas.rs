@@ -1,5 +1,6 @@
 //! The areas a report covers (`national`, `region:{id}`, `branch:{id}`) and who may see which.
 
+use diesel::OptionalExtension;
 use serde::Serialize;
 
 use super::Scope;
@@ -30,7 +31,22 @@ impl ReportScope {
 
     /// Whether a caller may see this scope's figures; a region's branches are within the region.
     pub fn check_allowed(self, conn: &mut DbConn, caller: Scope) -> Result<(), AppError> {
-        let region_of = |conn: &mut DbConn, b: BranchId| Branch::find(conn, b).map(|b| b.region_id);
+        // The area must exist (404), and be the caller's to see (403).
+        let region_of_branch = match self {
+            ReportScope::Region(r) => {
+                Region::find(conn, r)
+                    .optional()?
+                    .ok_or(AppError::NotFound)?;
+                None
+            }
+            ReportScope::Branch(b) => {
+                let branch = Branch::find(conn, b)
+                    .optional()?
+                    .ok_or(AppError::NotFound)?;
+                Some(branch.region_id)
+            }
+            ReportScope::National => None,
+        };
         let allowed = match (caller, self) {
             (Scope::All, _) | (Scope::Evidence { region_id: None }, _) => true,
             (
@@ -45,21 +61,11 @@ impl ReportScope {
                 | Scope::Evidence {
                     region_id: Some(region_id),
                 },
-                ReportScope::Branch(b),
-            ) => region_of(conn, b)? == region_id,
+                ReportScope::Branch(_),
+            ) => region_of_branch == Some(region_id),
             (Scope::Branch { branch_id }, ReportScope::Branch(b)) => b == branch_id,
             _ => false,
         };
-        // The scope must exist (404), and be the caller's to see (403).
-        match self {
-            ReportScope::Region(r) => {
-                Region::find(conn, r)?;
-            }
-            ReportScope::Branch(b) => {
-                Branch::find(conn, b)?;
-            }
-            ReportScope::National => {}
-        }
         if allowed {
             Ok(())
         } else {

@@ -146,7 +146,7 @@ pub fn update_user(
     id: UserId,
     changes: UserChanges,
 ) -> Result<User, AppError> {
-    let current = User::find(conn, id)?;
+    let current = User::find(conn, id).optional()?.ok_or(AppError::NotFound)?;
     let role = changes.role.unwrap_or(current.role);
     let branch = changes.branch_id.unwrap_or(current.branch_id);
     let region = changes.region_id.unwrap_or(current.region_id);

@@ -51,6 +51,7 @@ pub async fn update<R: Reference>(
     state
         .db
         .write(move |conn| {
+            R::find(conn, id).optional()?.ok_or(AppError::NotFound)?;
             let updated = R::update(conn, id, changes)?;
             audit::record(
                 conn,

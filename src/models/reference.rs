@@ -1,7 +1,7 @@
 //! Regions, branches and employers share one shape: reference data any signed-in user may read
 //! and only administrators write. One trait lets the API and the admin pages treat them alike.
 
-use diesel::QueryResult;
+use diesel::{OptionalExtension, QueryResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -30,9 +30,10 @@ pub trait Reference: Serialize + Sized + Send + 'static {
 
 fn check_region(conn: &mut DbConn, id: Option<super::RegionId>) -> Result<(), AppError> {
     match id {
-        Some(id) => Region::find(conn, id)
-            .map(|_| ())
-            .map_err(|_| AppError::invalid("region_id", "no such region")),
+        Some(id) => match Region::find(conn, id).optional()? {
+            Some(_) => Ok(()),
+            None => Err(AppError::invalid("region_id", "no such region")),
+        },
         None => Ok(()),
     }
 }

@@ -96,3 +96,13 @@ fn an_unreadable_json_body_is_a_400_and_an_oversized_one_a_413() {
     let too_big = caseload::api::json_error(JsonPayloadError::Overflow { limit: 10 });
     assert_eq!(too_big.status_code(), 413);
 }
+
+/// The error policy: an absence the code expects is asked for with `.optional()` and answered
+/// as a 404 where it happens; a row missing anywhere else is our fault, a 500 with its cause
+/// logged, never a client's 404.
+#[test]
+fn a_missing_row_nobody_asked_about_is_our_fault_not_a_404() {
+    use actix_web::ResponseError;
+    let error = caseload::error::AppError::from(diesel::result::Error::NotFound);
+    assert_eq!(error.status_code().as_u16(), 500);
+}
