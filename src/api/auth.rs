@@ -1,6 +1,6 @@
 //! Sign-in for API clients, the caller's own account.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -19,7 +19,6 @@ pub struct Credentials {
     pub password: String,
 }
 
-#[post("/auth/token")]
 pub async fn token(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -42,7 +41,7 @@ pub async fn token(
 }
 
 /// Ends every session of the caller (tokens issued before now answer 401).
-#[post("/auth/logout")]
+
 pub async fn logout(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -76,13 +75,12 @@ fn me_of(state: &AppState, user: &crate::models::User, scope: Scope) -> Me {
     }
 }
 
-#[get("/me")]
 pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> HttpResponse {
     HttpResponse::Ok().json(me_of(&state, &user.user, user.actor.scope))
 }
 
 /// Issues a new secret calendar URL (revoking any earlier one).
-#[post("/me/calendar")]
+
 pub async fn rotate_calendar(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -92,7 +90,7 @@ pub async fn rotate_calendar(
 }
 
 /// Revokes the calendar URL.
-#[delete("/me/calendar")]
+
 pub async fn revoke_calendar(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -108,7 +106,6 @@ pub struct PasswordChange {
     pub new_password: String,
 }
 
-#[post("/me/password")]
 pub async fn change_password(
     state: web::Data<AppState>,
     user: CurrentUser,

@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
+use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
+
+use super::routes::Routes;
 use serde::Deserialize;
 
 use crate::casework::case_service;
@@ -16,30 +19,18 @@ use crate::models::*;
 use crate::paging::ListPage;
 use crate::state::AppState;
 
-pub fn routes(scope: actix_web::Scope) -> actix_web::Scope {
-    scope
-        .service(
-            web::resource("/cases")
-                .route(web::get().to(list))
-                .route(web::post().to(create)),
-        )
-        .service(
-            web::resource("/cases/{id}")
-                .route(web::get().to(show))
-                .route(web::patch().to(update)),
-        )
-        .service(
-            web::resource("/cases/{id}/events")
-                .route(web::get().to(events))
-                .route(web::post().to(add_event)),
-        )
-        .service(
-            web::resource("/cases/{id}/deadlines")
-                .route(web::get().to(case_deadlines))
-                .route(web::post().to(add_deadline)),
-        )
-        .service(web::resource("/deadlines").route(web::get().to(upcoming)))
-        .service(web::resource("/deadlines/{id}").route(web::patch().to(update_deadline)))
+pub fn routes(routes: Routes) -> Routes {
+    routes
+        .add(Method::GET, "/cases", list)
+        .add(Method::POST, "/cases", create)
+        .add(Method::GET, "/cases/{id}", show)
+        .add(Method::PATCH, "/cases/{id}", update)
+        .add(Method::GET, "/cases/{id}/events", events)
+        .add(Method::POST, "/cases/{id}/events", add_event)
+        .add(Method::GET, "/cases/{id}/deadlines", case_deadlines)
+        .add(Method::POST, "/cases/{id}/deadlines", add_deadline)
+        .add(Method::GET, "/deadlines", upcoming)
+        .add(Method::PATCH, "/deadlines/{id}", update_deadline)
 }
 
 async fn list(

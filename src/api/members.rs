@@ -3,7 +3,10 @@
 
 use std::collections::HashMap;
 
+use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
+
+use super::routes::Routes;
 
 use super::csv_body::CsvBody;
 use crate::casework::import::{IMPORT_LIMIT_BYTES, ImportOptions, ImportReport};
@@ -17,34 +20,25 @@ use crate::http::{CurrentUser, csv_download, filters};
 use crate::models::MemberId;
 use crate::state::AppState;
 
-pub fn routes(scope: actix_web::Scope) -> actix_web::Scope {
-    scope
-        .service(web::resource("/members/export").route(web::get().to(export)))
-        .service(
-            web::resource("/members/import")
-                .app_data(web::PayloadConfig::new(IMPORT_LIMIT_BYTES))
-                .route(web::post().to(import_members)),
+pub fn routes(routes: Routes) -> Routes {
+    routes
+        .add(Method::GET, "/members/export", export)
+        .add(Method::POST, "/members/import", import_members)
+        .data(
+            "/members/import",
+            web::PayloadConfig::new(IMPORT_LIMIT_BYTES),
         )
-        .service(
-            web::resource("/workload/import")
-                .app_data(web::PayloadConfig::new(IMPORT_LIMIT_BYTES))
-                .route(web::post().to(import_workload)),
+        .add(Method::POST, "/workload/import", import_workload)
+        .data(
+            "/workload/import",
+            web::PayloadConfig::new(IMPORT_LIMIT_BYTES),
         )
-        .service(
-            web::resource("/members")
-                .route(web::get().to(list))
-                .route(web::post().to(create)),
-        )
-        .service(
-            web::resource("/members/{id}")
-                .route(web::get().to(show))
-                .route(web::patch().to(update)),
-        )
-        .service(
-            web::resource("/members/{id}/workload")
-                .route(web::get().to(workload_list))
-                .route(web::post().to(workload_add)),
-        )
+        .add(Method::GET, "/members", list)
+        .add(Method::POST, "/members", create)
+        .add(Method::GET, "/members/{id}", show)
+        .add(Method::PATCH, "/members/{id}", update)
+        .add(Method::GET, "/members/{id}/workload", workload_list)
+        .add(Method::POST, "/members/{id}/workload", workload_add)
 }
 
 async fn list(

@@ -1,6 +1,9 @@
 //! The JSON API under `/api`. Every error here answers `{"error": {...}}`.
 
+use actix_web::http::Method;
 use actix_web::{HttpRequest, error::JsonPayloadError, error::QueryPayloadError, web};
+
+use routes::Routes;
 
 use crate::auth::surface::Surface;
 use crate::error::AppError;
@@ -11,6 +14,7 @@ pub mod csv_body;
 pub mod members;
 pub mod reference;
 pub mod reports;
+pub mod routes;
 pub mod users;
 
 /// Largest JSON body accepted; CSV imports set their own limit.
@@ -24,27 +28,39 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .app_data(query_config())
             .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
-            .service(v1().default_service(web::to(not_found)))
+            .service(
+                v1().register(web::scope("/v1"))
+                    .default_service(web::to(not_found)),
+            )
             .default_service(web::to(not_found)),
     );
 }
 
-/// `/api/v1`: each feature adds its resources here.
-fn v1() -> actix_web::Scope {
-    let scope = web::scope("/v1")
-        .service(auth::token)
-        .service(auth::logout)
-        .service(auth::me)
-        .service(auth::change_password)
-        .service(auth::rotate_calendar)
-        .service(auth::revoke_calendar)
-        .service(reports::get_dashboard)
-        .service(reports::get_evidence)
-        .service(users::list)
-        .service(users::show)
-        .service(users::create)
-        .service(users::update);
-    reference::routes(cases::routes(members::routes(scope)))
+/// `/api/v1`: every route of the API, declared once.
+fn v1() -> Routes {
+    let routes = Routes::default()
+        .add(Method::POST, "/auth/token", auth::token)
+        .add(Method::POST, "/auth/logout", auth::logout)
+        .add(Method::GET, "/me", auth::me)
+        .add(Method::POST, "/me/password", auth::change_password)
+        .add(Method::POST, "/me/calendar", auth::rotate_calendar)
+        .add(Method::DELETE, "/me/calendar", auth::revoke_calendar)
+        .add(Method::GET, "/dashboard", reports::get_dashboard)
+        .add(Method::GET, "/evidence", reports::get_evidence)
+        .add(Method::GET, "/users", users::list)
+        .add(Method::POST, "/users", users::create)
+        .add(Method::GET, "/users/{id}", users::show)
+        .add(Method::PATCH, "/users/{id}", users::update);
+    reference::routes(cases::routes(members::routes(routes)))
+}
+
+/// Every API route as (method, full path pattern), from the same declarations the server
+/// registers.
+pub fn route_table() -> Vec<(Method, String)> {
+    v1().table()
+        .iter()
+        .map(|(method, path)| (method.clone(), format!("/api/v1{path}")))
+        .collect()
 }
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

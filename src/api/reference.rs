@@ -1,6 +1,9 @@
 //! `/regions`, `/branches`, `/employers`: read by anyone signed in, written by administrators.
 
+use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
+
+use super::routes::Routes;
 
 use crate::casework::reference_service;
 use crate::error::AppError;
@@ -10,26 +13,19 @@ use crate::models::{Branch, Employer, Reference, Region};
 use crate::paging::ListPage;
 use crate::state::AppState;
 
-pub fn routes(scope: actix_web::Scope) -> actix_web::Scope {
-    scope
-        .configure(resource::<Region>("/regions"))
-        .configure(resource::<Branch>("/branches"))
-        .configure(resource::<Employer>("/employers"))
+pub fn routes(routes: Routes) -> Routes {
+    let routes = resource::<Region>(routes, "/regions");
+    let routes = resource::<Branch>(routes, "/branches");
+    resource::<Employer>(routes, "/employers")
 }
 
-fn resource<R: Reference>(path: &'static str) -> impl FnOnce(&mut web::ServiceConfig) {
-    move |cfg| {
-        cfg.service(
-            web::resource(path)
-                .route(web::get().to(list::<R>))
-                .route(web::post().to(create::<R>)),
-        )
-        .service(
-            web::resource(format!("{path}/{{id}}"))
-                .route(web::get().to(show::<R>))
-                .route(web::patch().to(update::<R>)),
-        );
-    }
+fn resource<R: Reference>(routes: Routes, path: &str) -> Routes {
+    let item = format!("{path}/{{id}}");
+    routes
+        .add(Method::GET, path, list::<R>)
+        .add(Method::POST, path, create::<R>)
+        .add(Method::GET, &item, show::<R>)
+        .add(Method::PATCH, &item, update::<R>)
 }
 
 async fn list<R: Reference>(

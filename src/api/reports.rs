@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, web};
 
 use crate::error::AppError;
 use crate::http::CurrentUser;
@@ -14,7 +14,6 @@ use crate::reports;
 use crate::reports::render::Format;
 use crate::state::AppState;
 
-#[get("/dashboard")]
 pub async fn get_dashboard(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -27,7 +26,6 @@ pub async fn get_dashboard(
     Ok(HttpResponse::Ok().json(board))
 }
 
-#[get("/evidence")]
 pub async fn get_evidence(
     state: web::Data<AppState>,
     user: CurrentUser,

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, get, patch, post, web};
+use actix_web::{HttpResponse, web};
 
 use crate::accounts::users::{self as accounts, UserChanges, UserInput};
 use crate::error::AppError;
@@ -12,7 +12,6 @@ use crate::http::params::paging;
 use crate::models::UserId;
 use crate::state::AppState;
 
-#[get("/users")]
 pub async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -25,7 +24,6 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(page))
 }
 
-#[get("/users/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -35,7 +33,6 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(found))
 }
 
-#[post("/users")]
 pub async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -45,7 +42,6 @@ pub async fn create(
     Ok(HttpResponse::Created().json(created))
 }
 
-#[patch("/users/{id}")]
 pub async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
