@@ -41,7 +41,9 @@ async fn a_token_reads_me_with_role_and_scope() {
     assert_eq!(me["role"], "officer");
     assert_eq!(me["scope"]["kind"], "branch");
     assert_eq!(me["scope"]["branch_id"], world.wigan.0);
-    assert!(me.get("calendar_url").is_some());
+    // The field is there, and empty until a feed is issued.
+    assert!(me.as_object().unwrap().contains_key("calendar_url"));
+    assert!(me["calendar_url"].is_null());
     assert!(me.get("password_hash").is_none());
 }
 
