@@ -41,7 +41,6 @@ pub async fn token(
 }
 
 /// Ends every session of the caller (tokens issued before now answer 401).
-
 pub async fn logout(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -80,7 +79,6 @@ pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> HttpResponse {
 }
 
 /// Issues a new secret calendar URL (revoking any earlier one).
-
 pub async fn rotate_calendar(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -90,7 +88,6 @@ pub async fn rotate_calendar(
 }
 
 /// Revokes the calendar URL.
-
 pub async fn revoke_calendar(
     state: web::Data<AppState>,
     user: CurrentUser,
