@@ -18,7 +18,7 @@ use caseload::{AppState, build_app, telemetry};
 #[command(
     name = "caseload",
     version,
-    about = "RecordScope and workload tracker for trade-union branches"
+    about = "Casework and workload tracker for trade-union branches"
 )]
 struct Cli {
     #[command(flatten)]

@@ -1,4 +1,4 @@
-//! RecordScope operations shared by the API, the pages and the command line: members, workload
+//! Casework operations shared by the API, the pages and the command line: members, workload
 //! records, CSV import and export.
 
 pub mod calendar;

@@ -12,7 +12,7 @@ fn cell(text: &str) -> String {
 
 pub fn markdown(e: &Evidence) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# RecordScope and workload evidence: {}", e.scope_name);
+    let _ = writeln!(out, "# Casework and workload evidence: {}", e.scope_name);
     let _ = writeln!(
         out,
         "\n*{} to {} ({} months). Counts are perturbed by up to ±{} and may not add up; <{} means 1 to {}.*\n",
