@@ -238,6 +238,15 @@ pub fn create(conn: &mut DbConn, actor: Actor, input: CaseInput) -> Result<CaseV
     view(conn, case)
 }
 
+/// What an update changes: the columns, the fields named in the audit entry, and the lines it
+/// adds to the timeline.
+#[derive(Default)]
+struct Plan {
+    update: UpdateCase,
+    changed: Vec<&'static str>,
+    events: Vec<(EventKind, String)>,
+}
+
 pub fn update(
     conn: &mut DbConn,
     actor: Actor,
@@ -245,150 +254,22 @@ pub fn update(
     changes: CaseChanges,
 ) -> Result<CaseView, AppError> {
     let case = actor.writable_case(conn, id)?;
-    let mut update = UpdateCase::default();
-    let mut changed: Vec<&str> = Vec::new();
-    let mut events: Vec<(EventKind, String)> = Vec::new();
-
+    let mut plan = Plan::default();
     let closing = changes.status == Some(CaseStatus::Closed) && case.status == CaseStatus::Open;
     let reopening = changes.status == Some(CaseStatus::Open) && case.status == CaseStatus::Closed;
     if closing {
-        let outcome = changes
-            .outcome
-            .ok_or_else(|| AppError::invalid("outcome", "is required to close a case"))?;
-        let closed_on = changes
-            .closed_on
-            .ok_or_else(|| AppError::invalid("closed_on", "is required to close a case"))?;
-        if closed_on < case.opened_on {
-            return Err(AppError::invalid(
-                "closed_on",
-                format!("must not be before the case opened ({})", case.opened_on),
-            ));
-        }
-        check_date("closed_on", closed_on)?;
-        if changes.stage.is_some_and(|s| s != Stage::Closed) {
-            return Err(AppError::invalid(
-                "stage",
-                "a closed case is at the closed stage",
-            ));
-        }
-        update.status = Some(CaseStatus::Closed);
-        update.stage = Some(Stage::Closed);
-        update.outcome = Some(Some(outcome));
-        update.closed_on = Some(Some(closed_on));
-        changed.extend(["status", "outcome"]);
-        events.push((EventKind::Outcome, format!("Outcome: {}", outcome.label())));
-        events.push((
-            EventKind::StageChange,
-            format!("Stage: {} → Closed", case.stage.label()),
-        ));
+        plan_closing(&case, &changes, &mut plan)?;
     } else if reopening {
-        let stage = changes
-            .stage
-            .ok_or_else(|| AppError::invalid("stage", "say which stage the reopened case is at"))?;
-        if stage == Stage::Closed {
-            return Err(AppError::invalid(
-                "stage",
-                "a reopened case is not at the closed stage",
-            ));
-        }
-        update.status = Some(CaseStatus::Open);
-        update.stage = Some(stage);
-        update.outcome = Some(None);
-        update.closed_on = Some(None);
-        changed.extend(["status", "stage"]);
-        events.push((
-            EventKind::StageChange,
-            format!("Case reopened at {}", stage.label()),
-        ));
+        plan_reopening(&changes, &mut plan)?;
     } else {
-        if changes.outcome.is_some() || changes.closed_on.is_some() {
-            let field = if changes.outcome.is_some() {
-                "outcome"
-            } else {
-                "closed_on"
-            };
-            let why = if case.status == CaseStatus::Closed {
-                "reopen the case to change how it closed"
-            } else {
-                "is set by closing the case (status closed)"
-            };
-            return Err(AppError::invalid(field, why));
-        }
-        if let Some(stage) = changes.stage.filter(|s| *s != case.stage) {
-            if case.status == CaseStatus::Closed {
-                return Err(AppError::invalid(
-                    "stage",
-                    "reopen the case first (status open with a stage)",
-                ));
-            }
-            if stage == Stage::Closed {
-                return Err(AppError::invalid(
-                    "stage",
-                    "close the case with status closed, an outcome and a closed date",
-                ));
-            }
-            if stage < case.stage {
-                return Err(AppError::invalid(
-                    "stage",
-                    format!(
-                        "cannot go back from {} to {}",
-                        case.stage.label(),
-                        stage.label()
-                    ),
-                ));
-            }
-            update.stage = Some(stage);
-            changed.push("stage");
-            events.push((
-                EventKind::StageChange,
-                format!("Stage: {} → {}", case.stage.label(), stage.label()),
-            ));
-        }
+        plan_stage(&case, &changes, &mut plan)?;
     }
-
-    if let Some(case_type) = changes.case_type.filter(|t| *t != case.case_type) {
-        update.case_type = Some(case_type);
-        changed.push("type");
-    }
-    let workload_factor = changes.workload_factor.unwrap_or(case.workload_factor);
-    if changes.workload_factor.is_some() || changes.workload_factors.is_some() {
-        let factors = match changes.workload_factors {
-            Some(factors) => factors,
-            None if workload_factor => Case::factors(conn, id)?,
-            None => Vec::new(),
-        };
-        let factors = check_factors(workload_factor, &factors)?;
-        Case::set_factors(conn, id, &factors)?;
-        update.workload_factor = Some(workload_factor);
-        changed.push("workload_factor");
-    }
-    if let Some(assignee) = changes.assigned_to {
-        if let Some(user) = assignee {
-            check_assignee(conn, user, case.branch_id)?;
-        }
-        update.assigned_to = Some(assignee);
-        changed.push("assigned_to");
-    }
-    if let Some(referred) = changes
-        .referred_to_region
-        .filter(|r| *r != case.referred_to_region)
-    {
-        update.referred_to_region = Some(referred);
-        changed.push("referred_to_region");
-        events.push((
-            EventKind::Note,
-            if referred {
-                "Referred to the region".into()
-            } else {
-                "Referral to the region withdrawn".into()
-            },
-        ));
-    }
-    if let Some(summary) = changes.summary {
-        update.summary = Some(check_summary(summary)?);
-        changed.push("summary");
-    }
-
+    plan_details(conn, &case, changes, &mut plan)?;
+    let Plan {
+        update,
+        changed,
+        events,
+    } = plan;
     let case = Case::update(conn, id, update)?;
     for (kind, body) in events {
         timeline(conn, id, actor.id, kind, body)?;
@@ -400,6 +281,167 @@ pub fn update(
             .detail(changed.join(",")),
     )?;
     view(conn, case)
+}
+
+/// Closing needs an outcome and a date on or after the opening; the stage becomes closed.
+fn plan_closing(case: &Case, changes: &CaseChanges, plan: &mut Plan) -> Result<(), AppError> {
+    let outcome = changes
+        .outcome
+        .ok_or_else(|| AppError::invalid("outcome", "is required to close a case"))?;
+    let closed_on = changes
+        .closed_on
+        .ok_or_else(|| AppError::invalid("closed_on", "is required to close a case"))?;
+    if closed_on < case.opened_on {
+        return Err(AppError::invalid(
+            "closed_on",
+            format!("must not be before the case opened ({})", case.opened_on),
+        ));
+    }
+    check_date("closed_on", closed_on)?;
+    if changes.stage.is_some_and(|s| s != Stage::Closed) {
+        return Err(AppError::invalid(
+            "stage",
+            "a closed case is at the closed stage",
+        ));
+    }
+    plan.update.status = Some(CaseStatus::Closed);
+    plan.update.stage = Some(Stage::Closed);
+    plan.update.outcome = Some(Some(outcome));
+    plan.update.closed_on = Some(Some(closed_on));
+    plan.changed.extend(["status", "outcome"]);
+    plan.events
+        .push((EventKind::Outcome, format!("Outcome: {}", outcome.label())));
+    plan.events.push((
+        EventKind::StageChange,
+        format!("Stage: {} → Closed", case.stage.label()),
+    ));
+    Ok(())
+}
+
+/// Reopening names the stage the case is at again, and clears how it closed.
+fn plan_reopening(changes: &CaseChanges, plan: &mut Plan) -> Result<(), AppError> {
+    let stage = changes
+        .stage
+        .ok_or_else(|| AppError::invalid("stage", "say which stage the reopened case is at"))?;
+    if stage == Stage::Closed {
+        return Err(AppError::invalid(
+            "stage",
+            "a reopened case is not at the closed stage",
+        ));
+    }
+    plan.update.status = Some(CaseStatus::Open);
+    plan.update.stage = Some(stage);
+    plan.update.outcome = Some(None);
+    plan.update.closed_on = Some(None);
+    plan.changed.extend(["status", "stage"]);
+    plan.events.push((
+        EventKind::StageChange,
+        format!("Case reopened at {}", stage.label()),
+    ));
+    Ok(())
+}
+
+/// On a case neither closing nor reopening: a stage only moves forward, and how a case closed
+/// changes only by closing it.
+fn plan_stage(case: &Case, changes: &CaseChanges, plan: &mut Plan) -> Result<(), AppError> {
+    if changes.outcome.is_some() || changes.closed_on.is_some() {
+        let field = if changes.outcome.is_some() {
+            "outcome"
+        } else {
+            "closed_on"
+        };
+        let why = if case.status == CaseStatus::Closed {
+            "reopen the case to change how it closed"
+        } else {
+            "is set by closing the case (status closed)"
+        };
+        return Err(AppError::invalid(field, why));
+    }
+    if let Some(stage) = changes.stage.filter(|s| *s != case.stage) {
+        if case.status == CaseStatus::Closed {
+            return Err(AppError::invalid(
+                "stage",
+                "reopen the case first (status open with a stage)",
+            ));
+        }
+        if stage == Stage::Closed {
+            return Err(AppError::invalid(
+                "stage",
+                "close the case with status closed, an outcome and a closed date",
+            ));
+        }
+        if stage < case.stage {
+            return Err(AppError::invalid(
+                "stage",
+                format!(
+                    "cannot go back from {} to {}",
+                    case.stage.label(),
+                    stage.label()
+                ),
+            ));
+        }
+        plan.update.stage = Some(stage);
+        plan.changed.push("stage");
+        plan.events.push((
+            EventKind::StageChange,
+            format!("Stage: {} → {}", case.stage.label(), stage.label()),
+        ));
+    }
+    Ok(())
+}
+
+/// Type, workload factors, assignee, referral and summary.
+fn plan_details(
+    conn: &mut DbConn,
+    case: &Case,
+    changes: CaseChanges,
+    plan: &mut Plan,
+) -> Result<(), AppError> {
+    let id = case.id;
+    if let Some(case_type) = changes.case_type.filter(|t| *t != case.case_type) {
+        plan.update.case_type = Some(case_type);
+        plan.changed.push("type");
+    }
+    let workload_factor = changes.workload_factor.unwrap_or(case.workload_factor);
+    if changes.workload_factor.is_some() || changes.workload_factors.is_some() {
+        let factors = match changes.workload_factors {
+            Some(factors) => factors,
+            None if workload_factor => Case::factors(conn, id)?,
+            None => Vec::new(),
+        };
+        let factors = check_factors(workload_factor, &factors)?;
+        Case::set_factors(conn, id, &factors)?;
+        plan.update.workload_factor = Some(workload_factor);
+        plan.changed.push("workload_factor");
+    }
+    if let Some(assignee) = changes.assigned_to {
+        if let Some(user) = assignee {
+            check_assignee(conn, user, case.branch_id)?;
+        }
+        plan.update.assigned_to = Some(assignee);
+        plan.changed.push("assigned_to");
+    }
+    if let Some(referred) = changes
+        .referred_to_region
+        .filter(|r| *r != case.referred_to_region)
+    {
+        plan.update.referred_to_region = Some(referred);
+        plan.changed.push("referred_to_region");
+        plan.events.push((
+            EventKind::Note,
+            if referred {
+                "Referred to the region".into()
+            } else {
+                "Referral to the region withdrawn".into()
+            },
+        ));
+    }
+    if let Some(summary) = changes.summary {
+        plan.update.summary = Some(check_summary(summary)?);
+        plan.changed.push("summary");
+    }
+
+    Ok(())
 }
 
 #[derive(Debug, Clone, Deserialize)]

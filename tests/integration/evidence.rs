@@ -240,6 +240,10 @@ async fn the_risk_ratio_is_worked_out_from_the_published_counts_to_two_places() 
         "{md}"
     );
     assert!(md.contains("## Method"));
+    assert!(
+        md.starts_with("# Casework and workload evidence: "),
+        "a motion-ready title: {md}"
+    );
 }
 
 #[actix_rt::test]
