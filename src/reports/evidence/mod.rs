@@ -3,21 +3,21 @@
 //! shows a membership number or contact detail, or carries free text: only enumeration labels,
 //! perturbed counts and figures computed from them.
 
+mod sections;
+
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::disclosure::{Cell, Disclosure, Published, percent_text};
 use super::period::MonthPeriod;
-use super::queries::{self, LabelCount, LatestGroup, OpenedDay, RiskGroup};
+use super::queries::{self, LabelCount, OpenedDay, RiskGroup};
 use super::stats::{self, PublishedRisk, TwoByTwo};
 use crate::access::ReportScope;
-use crate::db::{DbConn, side_by_side};
+use crate::db::DbConn;
 use crate::error::AppError;
-use crate::models::{
-    AgeBand, CaseType, Employer, EthnicGroup, Outcome, Settings, Stage, WorkloadFactor,
-};
+use crate::models::{Employer, Settings};
 
 /// A table as published: every cell already perturbed and formatted.
 #[derive(Debug, Clone, Serialize)]
@@ -386,363 +386,79 @@ pub fn build(
     period: MonthPeriod,
     settings: &Settings,
 ) -> Result<Evidence, AppError> {
-    let rules = Disclosure {
-        k: settings.disclosure_threshold,
-        max_noise: settings.evidence_max_noise,
-    };
-    let k = rules.k;
-    let safe = settings.safe_caseload;
-    let (from, to) = (period.from, period.to);
-    let previous = period.previous();
-    let member_scope = scope.condition("m");
-    let case_scope = scope.condition("c");
-    // Caseloads at the end of the period: members in membership then (the query joins
-    // `members m` for their keys).
-    let latest_scope = format!(
-        "{} AND (m.start_date IS NULL OR m.start_date <= {end}) \
-         AND (m.left_on IS NULL OR m.left_on >= {end})",
-        scope.condition("l"),
-        end = queries::date(to)
-    );
-    let overrides: HashMap<i64, f64> = Employer::list(conn)?
-        .into_iter()
-        .filter_map(|e| e.safe_caseload_override.map(|t| (e.id.0, t)))
-        .collect();
-    let above = |group: &LatestGroup| {
-        group.per_fte() > overrides.get(&group.employer).copied().unwrap_or(safe)
-    };
-    let opened_now = format!(
-        "{} AND {case_scope}",
-        queries::between("c.opened_on", from, to)
-    );
-    let recent_from = to.checked_sub_days(Days::new(90)).unwrap_or(to);
-    let with_case = |types: &str| {
-        format!(
-            "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = l.member_id AND {}{types})",
-            queries::between("c.opened_on", from, to)
-        )
-    };
-    let window_from = from
-        .checked_sub_days(Days::new(settings.evidence_lookback_days.max(0) as u64))
-        .unwrap_or(from);
-    // Case counts on one connection; members' caseloads at the end of the period (all, and
-    // those with a case in it), members at risk at its start and joiners on the other. Every
-    // count comes with the sum of its records' keys.
-    let ((days, days_before, outcomes, factors), (at_end, at_risk, joiners)) = side_by_side(
-        conn,
-        spare,
-        |conn| {
-            Ok((
-                queries::opened_by_day(conn, &case_scope, from, to)?,
-                queries::opened_by_day(conn, &case_scope, previous.from, previous.to)?,
-                queries::closed_by_outcome(conn, &case_scope, from, to)?,
-                queries::factors(conn, &opened_now)?,
-            ))
-        },
-        |conn| {
-            Ok((
-                queries::latest(conn, &latest_scope, to, recent_from, &with_case(""), true)?,
-                queries::at_risk(conn, &member_scope, from, to, window_from)?,
-                queries::joiners(conn, &member_scope, from, to)?,
-            ))
-        },
-    )?;
-    let mut tables = Vec::new();
-    let mut findings = Vec::new();
-
-    // Cases by type, this period against the previous one.
-    let types = labels(CaseType::ALL, CaseType::as_str, CaseType::label);
-    let now = cells_by(&days, |d| &d.case_type, day_cell);
-    let before = cells_by(&days_before, |d| &d.case_type, day_cell);
-    let total_now: Cell = days.iter().map(day_cell).sum();
-    let total_before: Cell = days_before.iter().map(day_cell).sum();
-    let comparison = |now: Cell, before: Cell| {
-        let (now, before) = (rules.publish(now), rules.publish(before));
-        vec![
-            rules.text(now),
-            rules.text(before),
-            change_text(rules.change(now, before)),
-        ]
-    };
-    let mut rows: Vec<Row> = types
-        .iter()
-        .map(|(value, label)| Row {
-            label: (*label).into(),
-            cells: comparison(cell_of(&now, value), cell_of(&before, value)),
-        })
-        .collect();
-    rows.push(Row {
-        label: "Total".into(),
-        cells: comparison(total_now, total_before),
-    });
-    tables.push(Table {
-        title: "Cases opened, by type".into(),
-        columns: vec![
-            format!("{from} to {to}"),
-            format!("{} to {}", previous.from, previous.to),
-            "Change".into(),
-        ],
-        rows,
-        note: None,
-    });
-    let (shown_now, shown_before) = (rules.publish(total_now), rules.publish(total_before));
-    let mut sentence = format!(
-        "{} representation cases were opened {} between {from} and {to}",
-        rules.text(shown_now),
-        scope.phrase(conn)?
-    );
-    if let Some(change) = rules.change(shown_now, shown_before) {
-        let direction = if change >= 0 { "up" } else { "down" };
-        sentence.push_str(&format!(
-            ", {direction} {}% on the previous {} months",
-            change.abs(),
-            period.months()
-        ));
-    }
-    findings.push(format!("{sentence}."));
-
-    // Stage now reached, and outcomes of cases closed in the period.
-    tables.push(count_table(
-        rules,
-        "Cases opened in the period, by stage reached",
-        &labels(Stage::ALL, Stage::as_str, Stage::label),
-        &cells_by(&days, |d| &d.stage, day_cell),
-        Some(total_now),
-        None,
-    ));
-    tables.push(count_table(
-        rules,
-        "Cases closed in the period, by outcome",
-        &labels(Outcome::ALL, Outcome::as_str, Outcome::label),
-        &cells_by(&outcomes, |o| &o.label, label_cell),
-        Some(outcomes.iter().map(label_cell).sum()),
-        None,
-    ));
-
-    // Workload as a factor, and the factors named.
-    let with_workload: Cell = days
-        .iter()
-        .filter(|d| d.workload_factor == 1)
-        .map(day_cell)
-        .sum();
-    let without_workload: Cell = days
-        .iter()
-        .filter(|d| d.workload_factor != 1)
-        .map(day_cell)
-        .sum();
-    let (with_p, without_p) = (
-        rules.publish(with_workload),
-        rules.publish(without_workload),
-    );
-    let share = rules.share(with_p, shown_now);
-    tables.push(Table {
-        title: "Workload as a factor in cases opened".into(),
-        columns: vec!["Cases".into(), "Share".into()],
-        rows: vec![
-            Row {
-                label: "Workload a factor".into(),
-                cells: vec![rules.text(with_p), percent_text(share)],
-            },
-            Row {
-                label: "Workload not a factor".into(),
-                cells: vec![
-                    rules.text(without_p),
-                    percent_text(rules.share(without_p, shown_now)),
-                ],
-            },
-            Row {
-                label: "Total".into(),
-                cells: vec![rules.text(shown_now), String::new()],
-            },
-        ],
-        note: None,
-    });
-    if let Some(share) = share {
-        findings.push(format!(
-            "Workload pressure was recorded as a factor in {share}% of them."
-        ));
-    }
-    tables.push(count_table(
-        rules,
-        "Workload factors named",
-        &labels(
-            WorkloadFactor::ALL,
-            WorkloadFactor::as_str,
-            WorkloadFactor::label,
-        ),
-        &cells_by(&factors, |f| &f.label, label_cell),
-        None,
-        Some("A case may name several factors, so these do not add up to the cases.".into()),
-    ));
-
-    // Caseload per FTE of represented members against all members, at the end of the period.
-    struct Caseloads {
-        measured: Published,
-        median: Option<i64>,
-        p90: Option<i64>,
-        above: Published,
-    }
-    let caseloads = |members: fn(&LatestGroup) -> Cell| {
-        let histogram: Vec<(i64, i64)> =
-            at_end.iter().map(|g| (g.bucket(), members(g).n)).collect();
-        Caseloads {
-            measured: rules.publish(at_end.iter().map(members).sum()),
-            median: stats::disclosed_quantile(&histogram, 0.5, k),
-            p90: stats::disclosed_quantile(&histogram, 0.9, k),
-            above: rules.publish(at_end.iter().filter(|g| above(g)).map(members).sum()),
-        }
-    };
-    let represented = caseloads(|g| Cell::new(g.flagged, g.flagged_key_sum));
-    let everyone = caseloads(|g| Cell::new(g.members, g.key_sum));
-    let caseload_row = |label: &str, c: &Caseloads| Row {
-        label: label.into(),
-        cells: vec![
-            rules.text(c.measured),
-            whole(c.median),
-            whole(c.p90),
-            rules.text(c.above),
-            percent_text(rules.share(c.above, c.measured)),
-        ],
-    };
-    tables.push(Table {
-        title: "Caseload per FTE at the end of the period".into(),
-        columns: vec![
-            "Members measured".into(),
-            "Median".into(),
-            "90th percentile".into(),
-            "Above the safe caseload".into(),
-            "Share above".into(),
-        ],
-        rows: vec![
-            caseload_row("Members represented in the period", &represented),
-            caseload_row("All members", &everyone),
-        ],
-        note: Some(format!(
-            "Each member's latest workload record on or before {to}; safe caseload {safe} open \
-             cases per FTE unless the employer sets its own. A median or percentile is shown, to \
-             a whole case, only when at least {k} members lie above it and {k} at or below it."
-        )),
-    });
-    if let (Some(rep), Some(all)) = (represented.median, everyone.median) {
-        findings.push(format!(
-            "Members represented in the period carried a median of {rep} open cases per full-time equivalent, against {all} for all members."
-        ));
-    }
-
-    // New disciplinary, ill-health and either cases by caseload at the start of the period:
-    // members in membership then, exposure from a record in the look-back window, only those
-    // without such a case already open; crude and stratified by employer.
-    let threshold_of = |employer: i64| overrides.get(&employer).copied().unwrap_or(safe);
-    let risks = risk_tables(
-        rules,
-        &at_risk,
-        &joiners,
-        &threshold_of,
-        safe,
-        !overrides.is_empty(),
-        settings.evidence_lookback_days,
-    );
-    let mut risk_summaries = Vec::new();
-    for (table, summary) in risks {
-        tables.push(table);
-        risk_summaries.push(summary);
-    }
-    let either = risk_summaries
-        .iter()
-        .find(|r| r.outcome == "disciplinary_or_ill_health");
-    let risk = either.and_then(|r| r.crude);
-    if let Some(r) = either.and_then(|r| r.crude) {
-        let strength = if r.lower.value() > 1.0 {
-            ""
-        } else {
-            " (the interval includes no difference)"
-        };
-        findings.push(format!(
-            "Members above the safe caseload were {} times as likely to face a new disciplinary or ill-health case as those at or below it (95% CI {} to {}){strength}.",
-            r.ratio, r.lower, r.upper
-        ));
-        if let Some(sentence) = either.and_then(|r| r.within_employers.clone()) {
-            findings.push(sentence);
-        }
-    }
-
-    // Equality: members with a case in the period against membership, where consent was given.
-    let any_case = format!(
-        "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id AND {})",
-        queries::between("c.opened_on", from, to)
-    );
-    for (title, column, labels) in [
-        (
-            "Members with a case, by age band",
-            "m.age_band",
-            labels(AgeBand::ALL, AgeBand::as_str, AgeBand::label),
-        ),
-        (
-            "Members with a case, by ethnic group",
-            "m.ethnic_group",
-            labels(EthnicGroup::ALL, EthnicGroup::as_str, EthnicGroup::label),
-        ),
-    ] {
-        let rows = queries::members_by(
-            conn,
-            &format!("CASE WHEN {any_case} THEN 1 ELSE 0 END"),
-            column,
-            &format!("m.equality_consent AND {column} IS NOT NULL AND {member_scope}"),
-        )?;
-        if rows.iter().all(|r| r.n == 0) {
-            continue;
-        }
-        let group = |label: &str, with_case: Option<i64>| -> Cell {
-            rows.iter()
-                .filter(|r| r.label == label && with_case.is_none_or(|key| r.key == key))
-                .map(label_cell)
-                .sum()
-        };
-        let published: Vec<Row> = labels
-            .iter()
-            .map(|(value, label)| {
-                let members = rules.publish(group(value, None));
-                let with_case = rules.publish(group(value, Some(1)));
-                Row {
-                    label: (*label).into(),
-                    cells: vec![
-                        rules.text(members),
-                        rules.text(with_case),
-                        percent_text(rules.share(with_case, members)),
-                    ],
-                }
-            })
-            .collect();
-        tables.push(Table {
-            title: title.into(),
-            columns: vec![
-                "Members (with consent)".into(),
-                "With a case".into(),
-                "Share".into(),
-            ],
-            rows: published,
-            note: Some("Only members who consented to equality monitoring.".into()),
-        });
-    }
-
+    let facts = Facts::new(conn, scope, period, settings)?;
+    let counts = sections::load(conn, spare, &facts)?;
+    let mut out = sections::Sections::default();
+    let phrase = scope.phrase(conn)?;
+    sections::cases_by_type(&facts, &counts, &phrase, &mut out);
+    sections::stage_and_outcome(&facts, &counts, &mut out);
+    sections::workload_factor(&facts, &counts, &mut out);
+    sections::caseloads(&facts, &counts, &mut out);
+    let risks = sections::risks(&facts, &counts, &mut out);
+    sections::equality(conn, &facts, &mut out)?;
     let scope_name = scope.name(conn)?;
+    let previous = period.previous();
     Ok(Evidence {
-        method: method(rules, period, &scope_name, safe),
+        method: method(facts.rules, period, &scope_name, facts.safe),
         scope,
         scope_name,
-        from,
-        to,
+        from: period.from,
+        to: period.to,
         months: period.months(),
         previous_from: previous.from,
         previous_to: previous.to,
-        threshold: k,
-        max_noise: rules.max_noise,
-        safe_caseload: safe,
-        findings,
-        tables,
-        relative_risk: risk,
-        risks: risk_summaries,
+        threshold: facts.rules.k,
+        max_noise: facts.rules.max_noise,
+        safe_caseload: facts.safe,
+        findings: out.findings,
+        tables: out.tables,
+        relative_risk: risks
+            .iter()
+            .find(|r| r.outcome == "disciplinary_or_ill_health")
+            .and_then(|r| r.crude),
+        risks,
     })
+}
+
+/// What every section of a summary is made with.
+pub(crate) struct Facts {
+    rules: Disclosure,
+    scope: ReportScope,
+    period: MonthPeriod,
+    safe: f64,
+    /// Employers' own safe caseloads, by employer id.
+    overrides: HashMap<i64, f64>,
+    lookback_days: i64,
+}
+
+impl Facts {
+    fn new(
+        conn: &mut DbConn,
+        scope: ReportScope,
+        period: MonthPeriod,
+        settings: &Settings,
+    ) -> Result<Self, AppError> {
+        let overrides = Employer::list(conn)?
+            .into_iter()
+            .filter_map(|e| e.safe_caseload_override.map(|t| (e.id.0, t)))
+            .collect();
+        Ok(Self {
+            rules: Disclosure {
+                k: settings.disclosure_threshold,
+                max_noise: settings.evidence_max_noise,
+            },
+            scope,
+            period,
+            safe: settings.safe_caseload,
+            overrides,
+            lookback_days: settings.evidence_lookback_days,
+        })
+    }
+
+    /// The safe caseload of an employer's staff: its own, or the setting.
+    fn threshold_of(&self, employer: i64) -> f64 {
+        self.overrides.get(&employer).copied().unwrap_or(self.safe)
+    }
 }
 
 /// How to read the figures: the same lines in every format.

@@ -1,0 +1,395 @@
+//! The sections of an evidence summary, one function each: the counts they read, the tables
+//! they publish and the findings they state.
+
+use chrono::Days;
+
+use super::{
+    Facts, RiskSummary, Row, Table, cell_of, cells_by, change_text, count_table, day_cell,
+    label_cell, labels, risk_tables, whole,
+};
+use crate::db::{DbConn, side_by_side};
+use crate::error::AppError;
+use crate::models::{AgeBand, CaseType, EthnicGroup, Outcome, Stage, WorkloadFactor};
+use crate::reports::disclosure::{Cell, Published, percent_text};
+use crate::reports::queries::{self, LabelCount, LatestGroup, OpenedDay, RiskGroup};
+use crate::reports::stats;
+
+/// What the summary has published so far.
+#[derive(Default)]
+pub(super) struct Sections {
+    pub tables: Vec<Table>,
+    pub findings: Vec<String>,
+}
+
+/// Every count the sections read, each with the sum of its records' keys.
+pub(super) struct Counts {
+    days: Vec<OpenedDay>,
+    days_before: Vec<OpenedDay>,
+    outcomes: Vec<LabelCount>,
+    factors: Vec<LabelCount>,
+    at_end: Vec<LatestGroup>,
+    at_risk: Vec<RiskGroup>,
+    joiners: Vec<LabelCount>,
+}
+
+/// Case counts on one connection; members' caseloads at the end of the period (all, and those
+/// with a case in it), members at risk at its start and joiners on the other.
+pub(super) fn load(
+    conn: &mut DbConn,
+    spare: Option<&mut DbConn>,
+    facts: &Facts,
+) -> Result<Counts, AppError> {
+    let (scope, period) = (facts.scope, facts.period);
+    let (from, to) = (period.from, period.to);
+    let previous = period.previous();
+    let member_scope = scope.condition("m");
+    let case_scope = scope.condition("c");
+    // Caseloads at the end of the period: members in membership then (the query joins
+    // `members m` for their keys).
+    let latest_scope = format!(
+        "{} AND (m.start_date IS NULL OR m.start_date <= {end}) \
+         AND (m.left_on IS NULL OR m.left_on >= {end})",
+        scope.condition("l"),
+        end = queries::date(to)
+    );
+    let opened_now = format!(
+        "{} AND {case_scope}",
+        queries::between("c.opened_on", from, to)
+    );
+    let recent_from = to.checked_sub_days(Days::new(90)).unwrap_or(to);
+    let with_case = format!(
+        "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = l.member_id AND {})",
+        queries::between("c.opened_on", from, to)
+    );
+    let window_from = from
+        .checked_sub_days(Days::new(facts.lookback_days.max(0) as u64))
+        .unwrap_or(from);
+    let ((days, days_before, outcomes, factors), (at_end, at_risk, joiners)) = side_by_side(
+        conn,
+        spare,
+        |conn| {
+            Ok((
+                queries::opened_by_day(conn, &case_scope, from, to)?,
+                queries::opened_by_day(conn, &case_scope, previous.from, previous.to)?,
+                queries::closed_by_outcome(conn, &case_scope, from, to)?,
+                queries::factors(conn, &opened_now)?,
+            ))
+        },
+        |conn| {
+            Ok((
+                queries::latest(conn, &latest_scope, to, recent_from, &with_case, true)?,
+                queries::at_risk(conn, &member_scope, from, to, window_from)?,
+                queries::joiners(conn, &member_scope, from, to)?,
+            ))
+        },
+    )?;
+    Ok(Counts {
+        days,
+        days_before,
+        outcomes,
+        factors,
+        at_end,
+        at_risk,
+        joiners,
+    })
+}
+
+/// Cases by type, this period against the previous one, and the sentence that says so.
+pub(super) fn cases_by_type(facts: &Facts, counts: &Counts, phrase: &str, out: &mut Sections) {
+    let rules = facts.rules;
+    let (from, to) = (facts.period.from, facts.period.to);
+    let previous = facts.period.previous();
+    let types = labels(CaseType::ALL, CaseType::as_str, CaseType::label);
+    let now = cells_by(&counts.days, |d| &d.case_type, day_cell);
+    let before = cells_by(&counts.days_before, |d| &d.case_type, day_cell);
+    let total_now: Cell = counts.days.iter().map(day_cell).sum();
+    let total_before: Cell = counts.days_before.iter().map(day_cell).sum();
+    let comparison = |now: Cell, before: Cell| {
+        let (now, before) = (rules.publish(now), rules.publish(before));
+        vec![
+            rules.text(now),
+            rules.text(before),
+            change_text(rules.change(now, before)),
+        ]
+    };
+    let mut rows: Vec<Row> = types
+        .iter()
+        .map(|(value, label)| Row {
+            label: (*label).into(),
+            cells: comparison(cell_of(&now, value), cell_of(&before, value)),
+        })
+        .collect();
+    rows.push(Row {
+        label: "Total".into(),
+        cells: comparison(total_now, total_before),
+    });
+    out.tables.push(Table {
+        title: "Cases opened, by type".into(),
+        columns: vec![
+            format!("{from} to {to}"),
+            format!("{} to {}", previous.from, previous.to),
+            "Change".into(),
+        ],
+        rows,
+        note: None,
+    });
+    let (shown_now, shown_before) = (rules.publish(total_now), rules.publish(total_before));
+    let mut sentence = format!(
+        "{} representation cases were opened {phrase} between {from} and {to}",
+        rules.text(shown_now),
+    );
+    if let Some(change) = rules.change(shown_now, shown_before) {
+        let direction = if change >= 0 { "up" } else { "down" };
+        sentence.push_str(&format!(
+            ", {direction} {}% on the previous {} months",
+            change.abs(),
+            facts.period.months()
+        ));
+    }
+    out.findings.push(format!("{sentence}."));
+}
+
+/// Stage now reached by the cases opened, and outcomes of cases closed in the period.
+pub(super) fn stage_and_outcome(facts: &Facts, counts: &Counts, out: &mut Sections) {
+    let rules = facts.rules;
+    out.tables.push(count_table(
+        rules,
+        "Cases opened in the period, by stage reached",
+        &labels(Stage::ALL, Stage::as_str, Stage::label),
+        &cells_by(&counts.days, |d| &d.stage, day_cell),
+        Some(counts.days.iter().map(day_cell).sum()),
+        None,
+    ));
+    out.tables.push(count_table(
+        rules,
+        "Cases closed in the period, by outcome",
+        &labels(Outcome::ALL, Outcome::as_str, Outcome::label),
+        &cells_by(&counts.outcomes, |o| &o.label, label_cell),
+        Some(counts.outcomes.iter().map(label_cell).sum()),
+        None,
+    ));
+}
+
+/// Workload as a factor in the cases opened, and the factors named.
+pub(super) fn workload_factor(facts: &Facts, counts: &Counts, out: &mut Sections) {
+    let rules = facts.rules;
+    let cases = |factor: bool| -> Cell {
+        counts
+            .days
+            .iter()
+            .filter(|d| (d.workload_factor == 1) == factor)
+            .map(day_cell)
+            .sum()
+    };
+    let shown_now = rules.publish(counts.days.iter().map(day_cell).sum());
+    let (with_p, without_p) = (rules.publish(cases(true)), rules.publish(cases(false)));
+    let share = rules.share(with_p, shown_now);
+    out.tables.push(Table {
+        title: "Workload as a factor in cases opened".into(),
+        columns: vec!["Cases".into(), "Share".into()],
+        rows: vec![
+            Row {
+                label: "Workload a factor".into(),
+                cells: vec![rules.text(with_p), percent_text(share)],
+            },
+            Row {
+                label: "Workload not a factor".into(),
+                cells: vec![
+                    rules.text(without_p),
+                    percent_text(rules.share(without_p, shown_now)),
+                ],
+            },
+            Row {
+                label: "Total".into(),
+                cells: vec![rules.text(shown_now), String::new()],
+            },
+        ],
+        note: None,
+    });
+    if let Some(share) = share {
+        out.findings.push(format!(
+            "Workload pressure was recorded as a factor in {share}% of them."
+        ));
+    }
+    out.tables.push(count_table(
+        rules,
+        "Workload factors named",
+        &labels(
+            WorkloadFactor::ALL,
+            WorkloadFactor::as_str,
+            WorkloadFactor::label,
+        ),
+        &cells_by(&counts.factors, |f| &f.label, label_cell),
+        None,
+        Some("A case may name several factors, so these do not add up to the cases.".into()),
+    ));
+}
+
+/// One group of members' caseloads at the end of the period, as published.
+struct Caseloads {
+    measured: Published,
+    median: Option<i64>,
+    p90: Option<i64>,
+    above: Published,
+}
+
+/// Caseload per FTE of represented members against all members, at the end of the period.
+pub(super) fn caseloads(facts: &Facts, counts: &Counts, out: &mut Sections) {
+    let (rules, k, safe, to) = (facts.rules, facts.rules.k, facts.safe, facts.period.to);
+    let above = |g: &LatestGroup| g.per_fte() > facts.threshold_of(g.employer);
+    let caseloads = |members: fn(&LatestGroup) -> Cell| {
+        let at_end = &counts.at_end;
+        let histogram: Vec<(i64, i64)> =
+            at_end.iter().map(|g| (g.bucket(), members(g).n)).collect();
+        Caseloads {
+            measured: rules.publish(at_end.iter().map(members).sum()),
+            median: stats::disclosed_quantile(&histogram, 0.5, k),
+            p90: stats::disclosed_quantile(&histogram, 0.9, k),
+            above: rules.publish(at_end.iter().filter(|g| above(g)).map(members).sum()),
+        }
+    };
+    let represented = caseloads(|g| Cell::new(g.flagged, g.flagged_key_sum));
+    let everyone = caseloads(|g| Cell::new(g.members, g.key_sum));
+    let caseload_row = |label: &str, c: &Caseloads| Row {
+        label: label.into(),
+        cells: vec![
+            rules.text(c.measured),
+            whole(c.median),
+            whole(c.p90),
+            rules.text(c.above),
+            percent_text(rules.share(c.above, c.measured)),
+        ],
+    };
+    out.tables.push(Table {
+        title: "Caseload per FTE at the end of the period".into(),
+        columns: vec![
+            "Members measured".into(),
+            "Median".into(),
+            "90th percentile".into(),
+            "Above the safe caseload".into(),
+            "Share above".into(),
+        ],
+        rows: vec![
+            caseload_row("Members represented in the period", &represented),
+            caseload_row("All members", &everyone),
+        ],
+        note: Some(format!(
+            "Each member's latest workload record on or before {to}; safe caseload {safe} open \
+             cases per FTE unless the employer sets its own. A median or percentile is shown, to \
+             a whole case, only when at least {k} members lie above it and {k} at or below it."
+        )),
+    });
+    if let (Some(rep), Some(all)) = (represented.median, everyone.median) {
+        out.findings.push(format!(
+            "Members represented in the period carried a median of {rep} open cases per full-time equivalent, against {all} for all members."
+        ));
+    }
+}
+
+/// New disciplinary, ill-health and either cases by caseload at the start of the period:
+/// members in membership then, exposure from a record in the look-back window, only those
+/// without such a case already open; crude and stratified by employer.
+pub(super) fn risks(facts: &Facts, counts: &Counts, out: &mut Sections) -> Vec<RiskSummary> {
+    let threshold_of = |employer: i64| facts.threshold_of(employer);
+    let tables = risk_tables(
+        facts.rules,
+        &counts.at_risk,
+        &counts.joiners,
+        &threshold_of,
+        facts.safe,
+        !facts.overrides.is_empty(),
+        facts.lookback_days,
+    );
+    let mut summaries = Vec::new();
+    for (table, summary) in tables {
+        out.tables.push(table);
+        summaries.push(summary);
+    }
+    let either = summaries
+        .iter()
+        .find(|r| r.outcome == "disciplinary_or_ill_health");
+    if let Some(r) = either.and_then(|r| r.crude) {
+        let strength = if r.lower.value() > 1.0 {
+            ""
+        } else {
+            " (the interval includes no difference)"
+        };
+        out.findings.push(format!(
+            "Members above the safe caseload were {} times as likely to face a new disciplinary or ill-health case as those at or below it (95% CI {} to {}){strength}.",
+            r.ratio, r.lower, r.upper
+        ));
+        if let Some(sentence) = either.and_then(|r| r.within_employers.clone()) {
+            out.findings.push(sentence);
+        }
+    }
+    summaries
+}
+
+/// Members with a case in the period against membership, by age band and ethnic group, where
+/// consent was given.
+pub(super) fn equality(
+    conn: &mut DbConn,
+    facts: &Facts,
+    out: &mut Sections,
+) -> Result<(), AppError> {
+    let rules = facts.rules;
+    let member_scope = facts.scope.condition("m");
+    let any_case = format!(
+        "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id AND {})",
+        queries::between("c.opened_on", facts.period.from, facts.period.to)
+    );
+    for (title, column, labels) in [
+        (
+            "Members with a case, by age band",
+            "m.age_band",
+            labels(AgeBand::ALL, AgeBand::as_str, AgeBand::label),
+        ),
+        (
+            "Members with a case, by ethnic group",
+            "m.ethnic_group",
+            labels(EthnicGroup::ALL, EthnicGroup::as_str, EthnicGroup::label),
+        ),
+    ] {
+        let rows = queries::members_by(
+            conn,
+            &format!("CASE WHEN {any_case} THEN 1 ELSE 0 END"),
+            column,
+            &format!("m.equality_consent AND {column} IS NOT NULL AND {member_scope}"),
+        )?;
+        if rows.iter().all(|r| r.n == 0) {
+            continue;
+        }
+        let group = |label: &str, with_case: Option<i64>| -> Cell {
+            rows.iter()
+                .filter(|r| r.label == label && with_case.is_none_or(|key| r.key == key))
+                .map(label_cell)
+                .sum()
+        };
+        let published: Vec<Row> = labels
+            .iter()
+            .map(|(value, label)| {
+                let members = rules.publish(group(value, None));
+                let with_case = rules.publish(group(value, Some(1)));
+                Row {
+                    label: (*label).into(),
+                    cells: vec![
+                        rules.text(members),
+                        rules.text(with_case),
+                        percent_text(rules.share(with_case, members)),
+                    ],
+                }
+            })
+            .collect();
+        out.tables.push(Table {
+            title: title.into(),
+            columns: vec![
+                "Members (with consent)".into(),
+                "With a case".into(),
+                "Share".into(),
+            ],
+            rows: published,
+            note: Some("Only members who consented to equality monitoring.".into()),
+        });
+    }
+    Ok(())
+}
