@@ -3,6 +3,7 @@
 //! shows a membership number or contact detail, or carries free text: only enumeration labels,
 //! perturbed counts and figures computed from them.
 
+mod risks;
 mod sections;
 
 use std::collections::{BTreeMap, HashMap};
@@ -10,10 +11,10 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::disclosure::{Cell, Disclosure, Published, percent_text};
+use super::disclosure::{Cell, Disclosure};
 use super::period::MonthPeriod;
-use super::queries::{self, LabelCount, OpenedDay, RiskGroup};
-use super::stats::{self, PublishedRisk, TwoByTwo};
+use super::queries::{self, LabelCount, OpenedDay};
+use super::stats::PublishedRisk;
 use crate::access::ReportScope;
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -72,205 +73,6 @@ pub struct RiskSummary {
     pub strata_used: usize,
     /// Whether the association holds within employers, in a sentence.
     pub within_employers: Option<String>,
-}
-
-struct RiskOutcome {
-    key: &'static str,
-    label: &'static str,
-    open: fn(&RiskGroup) -> bool,
-    new: fn(&RiskGroup) -> bool,
-}
-
-const OUTCOMES: [RiskOutcome; 3] = [
-    RiskOutcome {
-        key: "disciplinary",
-        label: "disciplinary",
-        open: |g| g.disciplinary_open == 1,
-        new: |g| g.disciplinary_new == 1,
-    },
-    RiskOutcome {
-        key: "ill_health",
-        label: "ill-health",
-        open: |g| g.ill_health_open == 1,
-        new: |g| g.ill_health_new == 1,
-    },
-    RiskOutcome {
-        key: "disciplinary_or_ill_health",
-        label: "disciplinary or ill-health",
-        open: |g| g.disciplinary_open == 1 || g.ill_health_open == 1,
-        new: |g| g.disciplinary_new == 1 || g.ill_health_new == 1,
-    },
-];
-
-/// Where a member at risk stands at the period's start.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Exposure {
-    Above,
-    AtOrBelow,
-    Unknown,
-}
-
-/// A published 2×2 table's four counts, when all are at least k.
-fn usable_table(rules: Disclosure, cells: [Published; 4]) -> Option<TwoByTwo> {
-    let [a, n1, c, n0] = cells.map(|p| rules.usable(p));
-    Some(TwoByTwo {
-        exposed_cases: a?,
-        exposed_total: n1?,
-        unexposed_cases: c?,
-        unexposed_total: n0?,
-    })
-}
-
-/// One table per outcome, and its risks.
-fn risk_tables(
-    rules: Disclosure,
-    groups: &[RiskGroup],
-    joiners: &[LabelCount],
-    threshold_of: &dyn Fn(i64) -> f64,
-    safe: f64,
-    overrides: bool,
-    lookback_days: i64,
-) -> Vec<(Table, RiskSummary)> {
-    let k = rules.k;
-    let exposure = |g: &RiskGroup| match (g.open_cases, g.fte) {
-        (Some(open), Some(fte)) if fte > 0.0 => {
-            if open as f64 / fte > threshold_of(g.employer) {
-                Exposure::Above
-            } else {
-                Exposure::AtOrBelow
-            }
-        }
-        _ => Exposure::Unknown,
-    };
-    let cell = |g: &RiskGroup| Cell::new(g.n, g.key_sum);
-    let joined: Cell = joiners.iter().map(label_cell).sum();
-    let joined_with_case: Cell = joiners.iter().filter(|j| j.key == 1).map(label_cell).sum();
-    let threshold = if overrides {
-        format!("{safe} per FTE, or the employer's own")
-    } else {
-        format!("{safe} per FTE")
-    };
-    let mut employers: Vec<i64> = groups.iter().map(|g| g.employer).collect();
-    employers.sort_unstable();
-    employers.dedup();
-    OUTCOMES
-        .iter()
-        .map(|outcome| {
-            let at_risk: Vec<&RiskGroup> = groups.iter().filter(|g| !(outcome.open)(g)).collect();
-            let count = |class: Exposure, employer: Option<i64>, cases: bool| -> Published {
-                rules.publish(
-                    at_risk
-                        .iter()
-                        .filter(|g| exposure(g) == class)
-                        .filter(|g| employer.is_none_or(|e| g.employer == e))
-                        .filter(|g| !cases || (outcome.new)(g))
-                        .map(|g| cell(g))
-                        .sum(),
-                )
-            };
-            let cells = |employer: Option<i64>| {
-                [
-                    count(Exposure::Above, employer, true),
-                    count(Exposure::Above, employer, false),
-                    count(Exposure::AtOrBelow, employer, true),
-                    count(Exposure::AtOrBelow, employer, false),
-                ]
-            };
-            let crude_cells = cells(None);
-            let crude = usable_table(rules, crude_cells)
-                .and_then(stats::relative_risk)
-                .map(PublishedRisk::from);
-            let strata: Vec<TwoByTwo> = employers
-                .iter()
-                .filter_map(|e| usable_table(rules, cells(Some(*e))))
-                .collect();
-            let stratified = (strata.len() >= 2)
-                .then(|| stats::mantel_haenszel(&strata))
-                .flatten()
-                .map(PublishedRisk::from);
-            let within_employers = match (crude, stratified) {
-                (Some(c), Some(s)) => Some(if s.lower.value() > 1.0 {
-                    format!(
-                        "Within employers the association holds: the risk stratified by employer is {} (95% CI {} to {}) against {} overall.",
-                        s.ratio, s.lower, s.upper, c.ratio
-                    )
-                } else {
-                    format!(
-                        "Within employers the association is not clear: stratified by employer the risk is {} (95% CI {} to {}) against {} overall, so differences between employers may explain some of it.",
-                        s.ratio, s.lower, s.upper, c.ratio
-                    )
-                }),
-                _ => None,
-            };
-            let row = |label: String, members: Published, cases: Published| Row {
-                label,
-                cells: vec![
-                    rules.text(members),
-                    rules.text(cases),
-                    percent_text(rules.share(cases, members)),
-                ],
-            };
-            let unknown = (
-                count(Exposure::Unknown, None, false),
-                count(Exposure::Unknown, None, true),
-            );
-            let mut note = match crude {
-                Some(r) => format!(
-                    "Relative risk {} (95% confidence interval {} to {}, log method), from the counts shown.",
-                    r.ratio, r.lower, r.upper
-                ),
-                None => format!(
-                    "Relative risk not shown: it needs at least {k} members and {k} new cases in each group."
-                ),
-            };
-            match stratified {
-                Some(s) => note.push_str(&format!(
-                    " Stratified by employer (Mantel–Haenszel, {} employers with every count at least {k}): {} (95% CI {} to {}).",
-                    strata.len(), s.ratio, s.lower, s.upper
-                )),
-                None => note.push_str(&format!(
-                    " Not stratified by employer: that needs at least two employers with every count at least {k}."
-                )),
-            }
-            note.push_str(&format!(
-                " Members in membership at the start without a {} case already open; exposure from their latest workload record in the {lookback_days} days before it, with the FTE and employer of that record."
-                , outcome.label
-            ));
-            let table = Table {
-                title: format!("New {} cases by caseload at the start of the period", outcome.label),
-                columns: vec!["Members".into(), "With a new case".into(), "Risk".into()],
-                rows: vec![
-                    row(
-                        format!("Above the safe caseload ({threshold})"),
-                        crude_cells[1],
-                        crude_cells[0],
-                    ),
-                    row("At or below the safe caseload".into(), crude_cells[3], crude_cells[2]),
-                    row(
-                        format!("Exposure unknown (no workload record in the {lookback_days} days before)"),
-                        unknown.0,
-                        unknown.1,
-                    ),
-                    row(
-                        "Joined during the period (not in the risk)".into(),
-                        rules.publish(joined),
-                        rules.publish(joined_with_case),
-                    ),
-                ],
-                note: Some(note),
-            };
-            (
-                table,
-                RiskSummary {
-                    outcome: outcome.key,
-                    crude,
-                    stratified,
-                    strata_used: strata.len(),
-                    within_employers,
-                },
-            )
-        })
-        .collect()
 }
 
 /// Checks that a summary may be made for this scope and period (whole months, long enough; a

@@ -5,7 +5,7 @@ use chrono::Days;
 
 use super::{
     Facts, RiskSummary, Row, Table, cell_of, cells_by, change_text, count_table, day_cell,
-    label_cell, labels, risk_tables, whole,
+    label_cell, labels, whole,
 };
 use crate::db::{DbConn, side_by_side};
 use crate::error::AppError;
@@ -291,15 +291,16 @@ pub(super) fn caseloads(facts: &Facts, counts: &Counts, out: &mut Sections) {
 /// without such a case already open; crude and stratified by employer.
 pub(super) fn risks(facts: &Facts, counts: &Counts, out: &mut Sections) -> Vec<RiskSummary> {
     let threshold_of = |employer: i64| facts.threshold_of(employer);
-    let tables = risk_tables(
-        facts.rules,
-        &counts.at_risk,
-        &counts.joiners,
-        &threshold_of,
-        facts.safe,
-        !facts.overrides.is_empty(),
-        facts.lookback_days,
-    );
+    let tables = super::risks::Risks {
+        rules: facts.rules,
+        groups: &counts.at_risk,
+        joiners: &counts.joiners,
+        threshold_of: &threshold_of,
+        safe: facts.safe,
+        overrides: !facts.overrides.is_empty(),
+        lookback_days: facts.lookback_days,
+    }
+    .tables();
     let mut summaries = Vec::new();
     for (table, summary) in tables {
         out.tables.push(table);
