@@ -69,6 +69,16 @@ impl WorkloadRecord {
             .get_result(conn)
     }
 
+    pub fn update(
+        conn: &mut DbConn,
+        id: WorkloadRecordId,
+        changes: &UpdateWorkloadRecord,
+    ) -> QueryResult<usize> {
+        diesel::update(workload_records::table.find(id))
+            .set(changes)
+            .execute(conn)
+    }
+
     /// Open cases per FTE.
     pub fn caseload_per_fte(&self, fte: f64) -> f64 {
         f64::from(self.open_cases) / fte

@@ -1,0 +1,360 @@
+//! Importing members: each row checked (branch within the writer's scope, employer known or,
+//! for administrators, to be created, the member's fields), then matched against the members
+//! held by number, then written all at once.
+
+use std::collections::{BTreeSet, HashMap};
+
+use diesel::prelude::*;
+
+use super::{
+    INSERT_CHUNK, ImportOptions, ImportReport, LOOKUP_CHUNK, MEMBER_COLUMNS, MEMBER_REQUIRED,
+    Progress, audit_import, chunked, open, refuse,
+};
+use crate::access::RecordScope;
+use crate::casework::csv_table::{Row, RowError, parse_date, parse_field, parse_number};
+use crate::casework::member_fields::MemberFields;
+use crate::casework::members::{full_update, new_member};
+use crate::db::DbConn;
+use crate::db::schema::members;
+use crate::error::AppError;
+use crate::models::{
+    Branch, BranchId, Employer, EmployerId, Member, MemberId, NewEmployer, NewMember, UpdateMember,
+    UserId,
+};
+
+/// A row that passed every check.
+struct MemberRow {
+    branch: BranchId,
+    employer: EmployerRef,
+    fields: MemberFields,
+}
+
+enum EmployerRef {
+    Known(EmployerId),
+    New(String),
+}
+
+/// Branches by code and employers by name, for reading rows.
+struct Lookups {
+    branch_by_code: HashMap<String, Branch>,
+    employer_by_name: HashMap<String, EmployerId>,
+}
+
+/// Imports members. Call inside a write transaction: on any error nothing is written.
+pub fn import_members(
+    conn: &mut DbConn,
+    actor: Option<UserId>,
+    writer: RecordScope,
+    bytes: &[u8],
+    options: ImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport, AppError> {
+    // Employers are reference data for every branch: only administrators create them.
+    if options.create_employers && writer != RecordScope::All {
+        return Err(AppError::Forbidden);
+    }
+    let table = match open(bytes, MEMBER_REQUIRED, MEMBER_COLUMNS, options, progress) {
+        Ok(table) => table,
+        Err(report) => return Ok(report),
+    };
+    let lookups = Lookups {
+        branch_by_code: Branch::list(conn)?
+            .into_iter()
+            .map(|b| (b.code.clone(), b))
+            .collect(),
+        employer_by_name: Employer::list(conn)?
+            .into_iter()
+            .map(|e| (e.name.to_lowercase(), e.id))
+            .collect(),
+    };
+    let mut errors = table.unreadable.clone();
+    let mut rows = Vec::with_capacity(table.len());
+    let mut numbers_seen: HashMap<String, u64> = HashMap::new();
+    let mut new_employers = BTreeSet::new();
+    for row in table.rows() {
+        let before = errors.len();
+        let (branch, employer, fields) = check_row(&row, writer, options, &lookups, &mut errors);
+        if let Some(EmployerRef::New(name)) = &employer {
+            new_employers.insert(name.clone());
+        }
+        if let Some(fields) = &fields
+            && let Some(first) = numbers_seen.insert(fields.membership_number.clone(), row.line)
+        {
+            let why = format!("{} is also on line {first}", fields.membership_number);
+            errors.push(RowError::new(row.line, "membership_number", why));
+        }
+        if let (Some(branch), Some(employer), Some(fields), true) =
+            (branch, employer, fields, errors.len() == before)
+        {
+            rows.push(MemberRow {
+                branch,
+                employer,
+                fields,
+            });
+        }
+        progress.advance(1);
+    }
+    let mut report = ImportReport::checked(&table, errors, options);
+    report.employers_created = new_employers.len();
+    if report.is_refused() {
+        return refuse(conn, actor, "member", report);
+    }
+    let region_of: HashMap<BranchId, _> = lookups
+        .branch_by_code
+        .values()
+        .map(|b| (b.id, b.region_id))
+        .collect();
+    let existing = existing_in_scope(conn, writer, &rows, &region_of)?;
+    let created_employers = create_employers(conn, &new_employers, options)?;
+    let (to_insert, to_update) = plan(rows, &existing, &created_employers, &mut report);
+    report.created = to_insert.len();
+    report.updated = to_update.len();
+    let counts = format!(
+        "rows={} created={} updated={} unchanged={} employers_created={}",
+        report.rows, report.created, report.updated, report.unchanged, report.employers_created
+    );
+    let updated: Vec<i64> = to_update.iter().map(|(id, _)| id.0).collect();
+    if options.dry_run {
+        let touched = [("would update", updated.as_slice())];
+        audit_import(conn, actor, "import_dry_run", "member", counts, &touched)?;
+        return Ok(report);
+    }
+    let created = write(conn, to_insert, to_update, progress)?;
+    let touched = [("created", created.as_slice()), ("updated", &updated)];
+    audit_import(conn, actor, "import", "member", counts, &touched)?;
+    Ok(report)
+}
+
+/// Checks one row, adding its problems to `errors`; its branch, employer and fields where
+/// each could be read.
+fn check_row(
+    row: &Row,
+    writer: RecordScope,
+    options: ImportOptions,
+    lookups: &Lookups,
+    errors: &mut Vec<RowError>,
+) -> (Option<BranchId>, Option<EmployerRef>, Option<MemberFields>) {
+    let before = errors.len();
+    let fte = parse_field(row, "fte", errors, parse_number);
+    let start_date = parse_field(row, "start_date", errors, parse_date);
+    let left_on = parse_field(row, "left_on", errors, parse_date);
+    let branch = check_branch(row, writer, lookups, errors);
+    let employer = check_employer(row, options, lookups, errors);
+    let fields = MemberFields {
+        membership_number: row.get("membership_number").unwrap_or_default().to_owned(),
+        first_name: row.get("first_name").unwrap_or_default().to_owned(),
+        last_name: row.get("last_name").unwrap_or_default().to_owned(),
+        email: row.get("email").map(str::to_owned),
+        phone: row.get("phone").map(str::to_owned),
+        job_role: row.get("job_role").unwrap_or_default().to_owned(),
+        team: row.get("team").map(str::to_owned),
+        fte: fte.unwrap_or(f64::NAN),
+        start_date,
+        left_on,
+        equality_consent: false,
+        age_band: None,
+        ethnic_group: None,
+    };
+    let fields = match fields.checked() {
+        Ok(fields) => Some(fields),
+        Err(field_errors) => {
+            for (column, message) in field_errors {
+                // A value that could not be read at all is reported once, as unreadable.
+                if !errors[before..].iter().any(|e| e.column == column) {
+                    errors.push(RowError::new(row.line, &column, message));
+                }
+            }
+            None
+        }
+    };
+    (branch, employer, fields)
+}
+
+/// The row's branch: by code, and one the writer may import into; an officer's own when blank.
+fn check_branch(
+    row: &Row,
+    writer: RecordScope,
+    lookups: &Lookups,
+    errors: &mut Vec<RowError>,
+) -> Option<BranchId> {
+    let line = row.line;
+    let Some(code) = row.get("branch_code") else {
+        if let RecordScope::Branch(own) = writer {
+            return Some(own);
+        }
+        errors.push(RowError::new(line, "branch_code", "is required"));
+        return None;
+    };
+    let why = match lookups.branch_by_code.get(&code.to_uppercase()) {
+        Some(b) if writer.covers(b.id, b.region_id) => return Some(b.id),
+        Some(_) => format!("{code} is not a branch you can import into"),
+        None => format!("no branch has the code {code}"),
+    };
+    errors.push(RowError::new(line, "branch_code", why));
+    None
+}
+
+/// The row's employer: one held (by name, in any case), or a new one when asked to create.
+fn check_employer(
+    row: &Row,
+    options: ImportOptions,
+    lookups: &Lookups,
+    errors: &mut Vec<RowError>,
+) -> Option<EmployerRef> {
+    let line = row.line;
+    let Some(name) = row.get("employer") else {
+        errors.push(RowError::new(line, "employer", "is required"));
+        return None;
+    };
+    if let Some(id) = lookups.employer_by_name.get(&name.to_lowercase()) {
+        return Some(EmployerRef::Known(*id));
+    }
+    if !options.create_employers {
+        let why = format!("no employer is named {name:?} (import with create employers to add it)");
+        errors.push(RowError::new(line, "employer", why));
+        return None;
+    }
+    match crate::validate::line_problem(name.trim(), crate::validate::NAME_MAX) {
+        Some(why) => {
+            errors.push(RowError::new(line, "employer", why));
+            None
+        }
+        None => Some(EmployerRef::New(name.trim().to_owned())),
+    }
+}
+
+/// Members held with the rows' numbers, within the writer's scope. A number held in a branch
+/// the caller cannot edit is answered as a number not held at all (a new member), so that an
+/// import, dry or not, cannot tell which numbers exist elsewhere. Writing such a row meets the
+/// database's uniqueness and the whole import is refused with one conflict that names no line;
+/// the attempt is audited.
+fn existing_in_scope(
+    conn: &mut DbConn,
+    writer: RecordScope,
+    rows: &[MemberRow],
+    region_of: &HashMap<BranchId, crate::models::RegionId>,
+) -> Result<HashMap<String, Member>, AppError> {
+    let numbers: Vec<String> = rows
+        .iter()
+        .map(|r| r.fields.membership_number.clone())
+        .collect();
+    let held = chunked(&numbers, LOOKUP_CHUNK, |chunk| {
+        members::table
+            .filter(members::membership_number.eq_any(chunk))
+            .select(Member::as_select())
+            .load(conn)
+    })?;
+    Ok(held
+        .into_iter()
+        .filter(|m| {
+            region_of
+                .get(&m.branch_id)
+                .is_some_and(|region| writer.covers(m.branch_id, *region))
+        })
+        .map(|m| (m.membership_number.clone(), m))
+        .collect())
+}
+
+/// Creates the employers the file names that are not held yet (not in a dry run).
+fn create_employers(
+    conn: &mut DbConn,
+    names: &BTreeSet<String>,
+    options: ImportOptions,
+) -> Result<HashMap<String, EmployerId>, AppError> {
+    let mut created = HashMap::new();
+    if options.dry_run {
+        return Ok(created);
+    }
+    for name in names {
+        let new = NewEmployer {
+            name: name.clone(),
+            safe_caseload_override: None,
+        };
+        created.insert(name.clone(), Employer::create(conn, &new)?.id);
+    }
+    Ok(created)
+}
+
+/// Which rows are new members, which change a member held, and how many change nothing.
+fn plan(
+    rows: Vec<MemberRow>,
+    existing: &HashMap<String, Member>,
+    created_employers: &HashMap<String, EmployerId>,
+    report: &mut ImportReport,
+) -> (Vec<NewMember>, Vec<(MemberId, UpdateMember)>) {
+    let mut to_insert = Vec::new();
+    let mut to_update = Vec::new();
+    for row in rows {
+        let employer = match row.employer {
+            EmployerRef::Known(id) => id,
+            EmployerRef::New(name) => created_employers
+                .get(&name)
+                .copied()
+                .unwrap_or(EmployerId(0)),
+        };
+        let Some(member) = existing.get(&row.fields.membership_number) else {
+            to_insert.push(new_member(row.branch, employer, row.fields));
+            continue;
+        };
+        // The import does not carry equality data: keep what is held.
+        let fields = MemberFields {
+            equality_consent: member.equality_consent,
+            age_band: member.age_band,
+            ethnic_group: member.ethnic_group,
+            ..row.fields
+        };
+        let same = MemberFields::from(member) == fields
+            && member.branch_id == row.branch
+            && member.employer_id == employer;
+        if same {
+            report.unchanged += 1;
+        } else {
+            to_update.push((member.id, full_update(row.branch, employer, fields)));
+        }
+    }
+    (to_insert, to_update)
+}
+
+/// Writes the plan; the ids of the members created.
+fn write(
+    conn: &mut DbConn,
+    to_insert: Vec<NewMember>,
+    to_update: Vec<(MemberId, UpdateMember)>,
+    progress: &dyn Progress,
+) -> Result<Vec<i64>, AppError> {
+    progress.start("writing", (to_insert.len() + to_update.len()) as u64);
+    for chunk in to_insert.chunks(INSERT_CHUNK) {
+        insert_members(conn, chunk).map_err(|error| match AppError::from(error) {
+            AppError::Conflict(_) => AppError::Conflict(
+                "a membership number in the file is already recorded in a branch you cannot \
+                 edit; nothing was written (an administrator can move the member)"
+                    .into(),
+            ),
+            other => other,
+        })?;
+        progress.advance(chunk.len() as u64);
+    }
+    for (id, changes) in to_update {
+        Member::update(conn, id, changes)?;
+        progress.advance(1);
+    }
+    let numbers: Vec<String> = to_insert
+        .iter()
+        .map(|m| m.membership_number.clone())
+        .collect();
+    let created = chunked(&numbers, LOOKUP_CHUNK, |chunk| {
+        members::table
+            .filter(members::membership_number.eq_any(chunk))
+            .select(members::id)
+            .load::<MemberId>(conn)
+    })?;
+    Ok(created.into_iter().map(|id| id.0).collect())
+}
+
+fn insert_members(conn: &mut DbConn, chunk: &[NewMember]) -> QueryResult<usize> {
+    crate::db_run!(conn, {
+        diesel::insert_into(members::table)
+            .values(chunk)
+            .execute(conn)
+    })
+}

@@ -1,0 +1,293 @@
+//! Importing workload records (a branch's workload survey, or an employer's data). A record
+//! with the same member, date and source as one held is updated (or unchanged), never doubled.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::{
+    INSERT_CHUNK, ImportOptions, ImportReport, LOOKUP_CHUNK, Progress, WORKLOAD_COLUMNS,
+    WORKLOAD_REQUIRED, audit_import, chunked, open, refuse,
+};
+use crate::access::RecordScope;
+use crate::casework::csv_table::{
+    Row, RowError, parse_date, parse_field, parse_number, parse_whole,
+};
+use crate::casework::workload::{MemberFacts, WorkloadInput};
+use crate::db::DbConn;
+use crate::db::schema::{members, workload_records};
+use crate::error::AppError;
+use crate::models::{
+    EmployerId, MemberId, NewWorkloadRecord, UpdateWorkloadRecord, UserId, WorkloadRecord,
+    WorkloadRecordId, WorkloadSource,
+};
+
+/// A record is the same record when its member, date and source are.
+type RecordKey = (MemberId, NaiveDate, WorkloadSource);
+
+/// Imports workload records. Call inside a write transaction: on any error nothing is
+/// written.
+pub fn import_workload(
+    conn: &mut DbConn,
+    actor: Option<UserId>,
+    writer: RecordScope,
+    bytes: &[u8],
+    options: ImportOptions,
+    progress: &dyn Progress,
+) -> Result<ImportReport, AppError> {
+    let table = match open(
+        bytes,
+        WORKLOAD_REQUIRED,
+        WORKLOAD_COLUMNS,
+        options,
+        progress,
+    ) {
+        Ok(table) => table,
+        Err(report) => return Ok(report),
+    };
+    let numbers: BTreeSet<String> = table
+        .rows()
+        .filter_map(|r| r.get("membership_number").map(str::to_owned))
+        .collect();
+    let member_by_number = members_in_scope(conn, writer, numbers)?;
+    let mut errors = table.unreadable.clone();
+    let mut records: Vec<NewWorkloadRecord> = Vec::new();
+    let mut keys_seen: HashMap<RecordKey, u64> = HashMap::new();
+    for row in table.rows() {
+        if let Some(record) = check_row(&row, actor, &member_by_number, &mut errors) {
+            let key = (record.member_id, record.recorded_on, record.source);
+            match keys_seen.insert(key, row.line) {
+                Some(first) => errors.push(RowError::new(
+                    row.line,
+                    "recorded_on",
+                    format!("the same member, date and source are on line {first}"),
+                )),
+                None => records.push(record),
+            }
+        }
+        progress.advance(1);
+    }
+    let mut report = ImportReport::checked(&table, errors, options);
+    if report.is_refused() {
+        return refuse(conn, actor, "workload_record", report);
+    }
+    let members: Vec<MemberId> = member_by_number.values().map(|m| m.id).collect();
+    let (to_insert, to_update) = plan(conn, &members, records, &mut report)?;
+    report.created = to_insert.len();
+    report.updated = to_update.len();
+    let counts = format!(
+        "rows={} created={} updated={} unchanged={}",
+        report.rows, report.created, report.updated, report.unchanged
+    );
+    let mut touched: Vec<i64> = to_insert
+        .iter()
+        .map(|r| r.member_id.0)
+        .chain(to_update.iter().map(|(_, member, _)| member.0))
+        .collect();
+    touched.sort_unstable();
+    touched.dedup();
+    if options.dry_run {
+        let touched = [("members whose records would change", touched.as_slice())];
+        audit_import(
+            conn,
+            actor,
+            "import_dry_run",
+            "workload_record",
+            counts,
+            &touched,
+        )?;
+        return Ok(report);
+    }
+    write(conn, to_insert, to_update, progress)?;
+    let touched = [("members whose records changed", touched.as_slice())];
+    audit_import(conn, actor, "import", "workload_record", counts, &touched)?;
+    Ok(report)
+}
+
+/// The members with these numbers that the writer may record workload for.
+fn members_in_scope(
+    conn: &mut DbConn,
+    writer: RecordScope,
+    numbers: BTreeSet<String>,
+) -> Result<HashMap<String, MemberFacts>, AppError> {
+    type Facts = (
+        String,
+        MemberId,
+        f64,
+        EmployerId,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    );
+    let numbers: Vec<String> = numbers.into_iter().collect();
+    let found = chunked(&numbers, LOOKUP_CHUNK, |chunk| {
+        writer
+            .members()
+            .filter(members::membership_number.eq_any(chunk.to_vec()))
+            .select((
+                members::membership_number,
+                members::id,
+                members::fte,
+                members::employer_id,
+                members::start_date,
+                members::left_on,
+            ))
+            .load::<Facts>(conn)
+    })?;
+    Ok(found
+        .into_iter()
+        .map(|(number, id, fte, employer_id, start_date, left_on)| {
+            let facts = MemberFacts {
+                id,
+                fte,
+                employer_id,
+                start_date,
+                left_on,
+            };
+            (number, facts)
+        })
+        .collect())
+}
+
+/// Checks one row, adding its problems to `errors`; the record when it can be written.
+fn check_row(
+    row: &Row,
+    actor: Option<UserId>,
+    member_by_number: &HashMap<String, MemberFacts>,
+    errors: &mut Vec<RowError>,
+) -> Option<NewWorkloadRecord> {
+    let line = row.line;
+    let before = errors.len();
+    let member = match row.get("membership_number") {
+        None => {
+            errors.push(RowError::new(line, "membership_number", "is required"));
+            None
+        }
+        Some(number) => {
+            let found = member_by_number.get(number);
+            if found.is_none() {
+                let why = format!("no member numbered {number} in your scope");
+                errors.push(RowError::new(line, "membership_number", why));
+            }
+            found
+        }
+    };
+    let recorded_on = parse_field(row, "recorded_on", errors, parse_date);
+    let open_cases = parse_field(row, "open_cases", errors, parse_whole);
+    let hours_worked = parse_field(row, "hours_worked", errors, parse_number);
+    let contracted_hours = parse_field(row, "contracted_hours", errors, parse_number);
+    let fte = parse_field(row, "fte", errors, parse_number);
+    let source = parse_field(row, "source", errors, |s| {
+        s.parse::<WorkloadSource>().map_err(|e| e.to_string())
+    });
+    for (column, value) in [
+        ("recorded_on", recorded_on.is_some()),
+        ("open_cases", open_cases.is_some()),
+        ("source", source.is_some()),
+    ] {
+        if !value && row.get(column).is_none() {
+            errors.push(RowError::new(line, column, "is required"));
+        }
+    }
+    if errors.len() > before {
+        return None;
+    }
+    let input = WorkloadInput {
+        recorded_on: recorded_on?,
+        open_cases: open_cases?,
+        hours_worked,
+        contracted_hours,
+        source: source?,
+        note: row.get("note").map(str::to_owned),
+        fte,
+        employer_id: None,
+    };
+    match input.checked(member?, actor) {
+        Ok(record) => Some(record),
+        Err(field_errors) => {
+            errors.extend(
+                field_errors
+                    .into_iter()
+                    .map(|(c, m)| RowError::new(line, &c, m)),
+            );
+            None
+        }
+    }
+}
+
+/// Which records are new, which change one held (with its member, for the audit), and how
+/// many change nothing.
+#[allow(clippy::type_complexity)]
+fn plan(
+    conn: &mut DbConn,
+    members: &[MemberId],
+    records: Vec<NewWorkloadRecord>,
+    report: &mut ImportReport,
+) -> Result<
+    (
+        Vec<NewWorkloadRecord>,
+        Vec<(WorkloadRecordId, MemberId, UpdateWorkloadRecord)>,
+    ),
+    AppError,
+> {
+    let held: HashMap<RecordKey, WorkloadRecord> = chunked(members, LOOKUP_CHUNK, |chunk| {
+        workload_records::table
+            .filter(workload_records::member_id.eq_any(chunk.to_vec()))
+            .select(WorkloadRecord::as_select())
+            .load(conn)
+    })?
+    .into_iter()
+    .map(|r| ((r.member_id, r.recorded_on, r.source), r))
+    .collect();
+    let mut to_insert = Vec::new();
+    let mut to_update = Vec::new();
+    for record in records {
+        let Some(old) = held.get(&(record.member_id, record.recorded_on, record.source)) else {
+            to_insert.push(record);
+            continue;
+        };
+        let same = old.open_cases == record.open_cases
+            && old.hours_worked == record.hours_worked
+            && old.contracted_hours == record.contracted_hours
+            && old.note == record.note;
+        if same {
+            report.unchanged += 1;
+        } else {
+            let changes = UpdateWorkloadRecord {
+                open_cases: Some(record.open_cases),
+                hours_worked: Some(record.hours_worked),
+                contracted_hours: Some(record.contracted_hours),
+                note: Some(record.note),
+                ..Default::default()
+            };
+            to_update.push((old.id, record.member_id, changes));
+        }
+    }
+    Ok((to_insert, to_update))
+}
+
+fn write(
+    conn: &mut DbConn,
+    to_insert: Vec<NewWorkloadRecord>,
+    to_update: Vec<(WorkloadRecordId, MemberId, UpdateWorkloadRecord)>,
+    progress: &dyn Progress,
+) -> Result<(), AppError> {
+    progress.start("writing", (to_insert.len() + to_update.len()) as u64);
+    for chunk in to_insert.chunks(INSERT_CHUNK) {
+        insert_workload(conn, chunk)?;
+        progress.advance(chunk.len() as u64);
+    }
+    for (id, _, changes) in to_update {
+        WorkloadRecord::update(conn, id, &changes)?;
+        progress.advance(1);
+    }
+    Ok(())
+}
+
+fn insert_workload(conn: &mut DbConn, chunk: &[NewWorkloadRecord]) -> QueryResult<usize> {
+    crate::db_run!(conn, {
+        diesel::insert_into(workload_records::table)
+            .values(chunk)
+            .execute(conn)
+    })
+}
