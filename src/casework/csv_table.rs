@@ -77,7 +77,6 @@ impl Table {
             .has_headers(false)
             .flexible(true)
             .from_reader(bytes);
-        let mut errors = Vec::new();
         let mut records = reader.byte_records();
         let headers: Vec<String> = match records.next() {
             None => return Err(vec![RowError::new(1, "", "the file is empty")]),
@@ -87,25 +86,11 @@ impl Table {
                 .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
                 .collect(),
         };
-        for (i, header) in headers.iter().enumerate() {
-            if !allowed.contains(&header.as_str()) {
-                errors.push(RowError::new(
-                    1,
-                    header,
-                    format!("unknown column; expected some of: {}", allowed.join(", ")),
-                ));
-            } else if headers[..i].contains(header) {
-                errors.push(RowError::new(1, header, "the column appears twice"));
-            }
-        }
-        for column in required {
-            if !headers.iter().any(|h| h == column) {
-                errors.push(RowError::new(1, column, "this column is required"));
-            }
-        }
+        let errors = check_headers(&headers, required, allowed);
         if !errors.is_empty() {
             return Err(errors);
         }
+        let mut errors = Vec::new();
         let mut rows = Vec::new();
         for record in records {
             let record = match record {
@@ -203,4 +188,26 @@ pub fn parse_number(text: &str) -> Result<f64, String> {
 pub fn parse_whole(text: &str) -> Result<i64, String> {
     text.parse::<i64>()
         .map_err(|_| format!("{text:?} is not a whole number"))
+}
+
+/// Problems with a file's header: unknown or repeated columns, required ones missing.
+fn check_headers(headers: &[String], required: &[&str], allowed: &[&str]) -> Vec<RowError> {
+    let mut errors = Vec::new();
+    for (i, header) in headers.iter().enumerate() {
+        if !allowed.contains(&header.as_str()) {
+            errors.push(RowError::new(
+                1,
+                header,
+                format!("unknown column; expected some of: {}", allowed.join(", ")),
+            ));
+        } else if headers[..i].contains(header) {
+            errors.push(RowError::new(1, header, "the column appears twice"));
+        }
+    }
+    for column in required {
+        if !headers.iter().any(|h| h == column) {
+            errors.push(RowError::new(1, column, "this column is required"));
+        }
+    }
+    errors
 }

@@ -143,13 +143,6 @@ pub fn build(
     to: NaiveDate,
 ) -> Result<Dashboard, AppError> {
     let safe = Settings::load(conn)?.safe_caseload;
-    let condition = |alias: &str| {
-        format!(
-            "{} AND {}",
-            scope.condition(alias),
-            narrowing.condition(alias)
-        )
-    };
     let branch_names: HashMap<i64, String> = Branch::list(conn)?
         .into_iter()
         .map(|b| (b.id.0, b.name))
@@ -162,20 +155,43 @@ pub fn build(
     let employer_names: HashMap<i64, String> =
         employers.into_iter().map(|e| (e.id.0, e.name)).collect();
     let threshold = |employer: i64| overrides.get(&employer).copied().unwrap_or(safe);
-    let named = |rows: BTreeMap<i64, GroupRow>, names: &HashMap<i64, String>| -> Vec<GroupRow> {
-        let mut rows: Vec<GroupRow> = rows
-            .into_iter()
-            .filter(|(id, _)| *id != 0)
-            .map(|(id, mut row)| {
-                row.id = id;
-                row.name = names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
-                row
-            })
-            .collect();
-        rows.sort_by(|a, b| a.name.cmp(&b.name));
-        rows
-    };
+    let counts = load(conn, spare, scope, narrowing, from, to)?;
+    let (branch_rows, _) = rows(&counts, |branch, _| branch, &threshold);
+    let (employer_rows, _) = rows(&counts, |_, employer| employer, &threshold);
+    let (mut totals, mut histograms) = rows(&counts, |_, _| 0, &threshold);
+    let mut total = totals.remove(&0).unwrap_or_default();
+    total.name = "All".into();
+    let merged = histograms.remove(&0).unwrap_or_default();
+    Ok(Dashboard {
+        scope,
+        scope_name: scope.name(conn)?,
+        from,
+        to,
+        safe_caseload: safe,
+        total,
+        branches: named(branch_rows, &branch_names),
+        employers: named(employer_rows, &employer_names),
+        months: by_month(&counts, from, to),
+        distribution: distribution(merged),
+    })
+}
 
+/// The counts a dashboard reads, split over `conn` and `spare` (when there is one).
+fn load(
+    conn: &mut DbConn,
+    spare: Option<&mut DbConn>,
+    scope: ReportScope,
+    narrowing: Narrowing,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Counts, AppError> {
+    let condition = |alias: &str| {
+        format!(
+            "{} AND {}",
+            scope.condition(alias),
+            narrowing.condition(alias)
+        )
+    };
     let recent_from = to.checked_sub_days(Days::new(RECENT_DAYS)).unwrap_or(to);
     let case_condition = condition("c");
     let ((members, open, opened), (latest, opened_by_day, monthly)) = side_by_side(
@@ -196,24 +212,33 @@ pub fn build(
             ))
         },
     )?;
-    let counts = Counts {
+    Ok(Counts {
         members,
         latest,
         open,
         opened,
         opened_by_day,
         monthly,
-    };
-    let (branch_rows, _) = rows(&counts, |branch, _| branch, &threshold);
-    let (employer_rows, _) = rows(&counts, |_, employer| employer, &threshold);
-    let (mut totals, mut histograms) = rows(&counts, |_, _| 0, &threshold);
-    let mut total = totals.remove(&0).unwrap_or_default();
-    total.name = "All".into();
-    let merged = histograms.remove(&0).unwrap_or_default();
-    let branches = named(branch_rows, &branch_names);
-    let employers = named(employer_rows, &employer_names);
+    })
+}
 
-    // By month: cases opened by type, and the median of that month's workload records.
+/// Rows by id, named and in name order; the id 0 (no such group) left out.
+fn named(rows: BTreeMap<i64, GroupRow>, names: &HashMap<i64, String>) -> Vec<GroupRow> {
+    let mut rows: Vec<GroupRow> = rows
+        .into_iter()
+        .filter(|(id, _)| *id != 0)
+        .map(|(id, mut row)| {
+            row.id = id;
+            row.name = names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    rows
+}
+
+/// By month: cases opened by type, and the median of that month's workload records.
+fn by_month(counts: &Counts, from: NaiveDate, to: NaiveDate) -> Vec<MonthRow> {
     let mut months: BTreeMap<String, MonthRow> = BTreeMap::new();
     let mut month = NaiveDate::from_ymd_opt(from.year(), from.month(), 1);
     while let Some(m) = month.filter(|m| *m <= to) {
@@ -247,22 +272,14 @@ pub fn build(
             row.median_caseload_per_fte = stats::median(&histogram);
         }
     }
+    months.into_values().collect()
+}
 
-    // Distribution of everyone's latest caseload per FTE, in whole-number bands.
+/// Everyone's latest caseload per FTE in whole-number bands, from tenths-of-a-case buckets.
+fn distribution(buckets: impl IntoIterator<Item = (i64, i64)>) -> Vec<(i64, i64)> {
     let mut bands: BTreeMap<i64, i64> = BTreeMap::new();
-    for (bucket, members) in merged {
+    for (bucket, members) in buckets {
         *bands.entry(bucket.div_euclid(10)).or_default() += members;
     }
-    Ok(Dashboard {
-        scope,
-        scope_name: scope.name(conn)?,
-        from,
-        to,
-        safe_caseload: safe,
-        total,
-        branches,
-        employers,
-        months: months.into_values().collect(),
-        distribution: bands.into_iter().collect(),
-    })
+    bands.into_iter().collect()
 }
