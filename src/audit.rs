@@ -43,7 +43,7 @@ impl Event {
         }
     }
 
-    pub fn id(mut self, id: i64) -> Self {
+    pub(crate) fn id(mut self, id: i64) -> Self {
         self.entity_id = Some(id);
         self
     }
@@ -85,7 +85,7 @@ pub struct Auditor {
 }
 
 impl Auditor {
-    pub fn start(db: Database) -> Self {
+    pub(crate) fn start(db: Database) -> Self {
         let (sender, receiver) = mpsc::sync_channel(QUEUE_CAPACITY);
         let worker = std::thread::Builder::new()
             .name("audit-writer".into())
@@ -98,7 +98,7 @@ impl Auditor {
     }
 
     /// Queues a read. Blocks only when the queue is full (call from blocking code).
-    pub fn read(&self, event: Event) {
+    pub(crate) fn read(&self, event: Event) {
         self.send(Message::Entry(event.into_entry()));
     }
 
@@ -195,7 +195,7 @@ fn insert_many(conn: &mut DbConn, batch: &[NewAuditEntry]) -> Result<(), AppErro
 
 /// The audit entry for a list that showed these records (one entry per page, ids in detail);
 /// `None` when nothing was shown.
-pub fn listed(
+pub(crate) fn listed(
     actor: UserId,
     entity: &'static str,
     ids: impl IntoIterator<Item = i64>,
@@ -204,7 +204,7 @@ pub fn listed(
 }
 
 /// As [`listed`], saying what the list was (`deadlines`: the cases of the deadlines shown).
-pub fn listed_as(
+pub(crate) fn listed_as(
     actor: UserId,
     entity: &'static str,
     what: &str,
@@ -226,7 +226,7 @@ pub const IDS_PER_ENTRY: usize = 500;
 
 /// Records, in the write's transaction, every id a bulk write touched (an import, an export),
 /// in entries of at most [`IDS_PER_ENTRY`] ids, so the trail names each record.
-pub fn record_ids(
+pub(crate) fn record_ids(
     conn: &mut DbConn,
     actor: Option<UserId>,
     action: &'static str,

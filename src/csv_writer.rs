@@ -57,7 +57,7 @@ impl CsvWriter {
         }
     }
 
-    pub fn row<I, S>(&mut self, cells: I) -> Result<(), AppError>
+    pub(crate) fn row<I, S>(&mut self, cells: I) -> Result<(), AppError>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -71,7 +71,7 @@ impl CsvWriter {
             .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))
     }
 
-    pub fn finish(self) -> Result<Vec<u8>, AppError> {
+    pub(crate) fn finish(self) -> Result<Vec<u8>, AppError> {
         self.inner
             .into_inner()
             .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))

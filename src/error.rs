@@ -58,7 +58,7 @@ impl AppError {
     }
 
     /// A 400 naming one field (a value that could not even be read).
-    pub fn bad_field(field: &str, why: impl Into<String>) -> Self {
+    pub(crate) fn bad_field(field: &str, why: impl Into<String>) -> Self {
         let why = why.into();
         Self::BadRequest {
             message: format!("{field}: {why}"),
@@ -66,7 +66,7 @@ impl AppError {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             Self::BadRequest { .. } => "bad_request",
             Self::Unauthorized => "unauthorized",

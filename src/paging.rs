@@ -28,7 +28,7 @@ impl Paging {
         Ok(Self { page, per_page })
     }
 
-    pub fn offset(&self) -> i64 {
+    pub(crate) fn offset(&self) -> i64 {
         (self.page - 1) * self.per_page
     }
 }
@@ -53,7 +53,7 @@ pub struct ListPage<T> {
 
 impl<T> ListPage<T> {
     /// A list shown whole, as one page.
-    pub fn whole(items: Vec<T>) -> Self {
+    pub(crate) fn whole(items: Vec<T>) -> Self {
         let total = items.len() as i64;
         Self {
             items,

@@ -36,7 +36,7 @@ pub struct Size {
 }
 
 impl Scale {
-    pub fn size(self) -> Size {
+    pub(crate) fn size(self) -> Size {
         match self {
             Scale::Branch => Size {
                 regions: 1,

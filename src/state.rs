@@ -34,7 +34,7 @@ impl AppState {
     }
 
     /// The full address of a calendar feed: absolute when the public address is configured.
-    pub fn calendar_url(&self, token: &str) -> String {
+    pub(crate) fn calendar_url(&self, token: &str) -> String {
         let base = self
             .server
             .public_url
@@ -45,7 +45,7 @@ impl AppState {
     }
 
     /// Whether the public address is https, so cookies must be Secure.
-    pub fn secure_cookies(&self) -> bool {
+    pub(crate) fn secure_cookies(&self) -> bool {
         self.server
             .public_url
             .as_deref()
@@ -56,7 +56,7 @@ impl AppState {
 impl AppState {
     /// Runs blocking reads of identifiable records; `f` gets the connection and the audit
     /// trail, so each read is recorded where it happens. Only the services call this.
-    pub async fn read_audited<T, F>(&self, f: F) -> Result<T, AppError>
+    pub(crate) async fn read_audited<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn, &Auditor) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
@@ -68,7 +68,7 @@ impl AppState {
 
 impl AppState {
     /// Whether the database answers a query (the health check).
-    pub async fn database_answers(&self) -> Result<(), AppError> {
+    pub(crate) async fn database_answers(&self) -> Result<(), AppError> {
         use diesel::RunQueryDsl;
         self.db
             .run(|conn| {

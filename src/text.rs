@@ -1,7 +1,7 @@
 //! Small text helpers shared across modules.
 
 /// Lower-case hexadecimal.
-pub fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes
         .iter()
@@ -12,15 +12,34 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Trims a text field; an empty result is `None`.
-pub fn non_empty(value: Option<String>) -> Option<String> {
+pub(crate) fn non_empty(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// Compares secrets in time that does not depend on where they differ.
-pub fn constant_time_eq(a: &str, b: &str) -> bool {
+pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_text_is_absent_and_other_text_is_trimmed() {
+        assert_eq!(non_empty(Some("  ".into())), None);
+        assert_eq!(non_empty(None), None);
+        assert_eq!(non_empty(Some(" a b ".into())).as_deref(), Some("a b"));
+    }
+
+    #[test]
+    fn equal_texts_compare_equal_and_others_do_not() {
+        assert!(constant_time_eq("token", "token"));
+        assert!(!constant_time_eq("token", "tokes"));
+        assert!(!constant_time_eq("token", "token2"));
+    }
 }

@@ -7,7 +7,7 @@ use crate::error::AppError;
 /// A character that is not printed but changes what is shown around it: controls (newline,
 /// BEL, …), line and paragraph separators, bidirectional overrides and isolates, zero-width
 /// spaces and the byte-order mark. (Zero-width joiners are allowed: some scripts need them.)
-pub fn is_hidden(c: char) -> bool {
+pub(crate) fn is_hidden(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -27,7 +27,7 @@ pub fn is_hidden(c: char) -> bool {
 
 /// Why a single-line text (a name, a title) is refused, if it is, once trimmed: empty, longer
 /// than `max` characters, or holding a hidden character. The one check every name goes through.
-pub fn line_problem(value: &str, max: usize) -> Option<String> {
+pub(crate) fn line_problem(value: &str, max: usize) -> Option<String> {
     if value.is_empty() {
         Some("is required".into())
     } else if value.chars().count() > max {
@@ -48,22 +48,10 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
     }
 }
 
-/// An optional single-line text; blank is `None`.
-pub fn optional_text(
-    field: &str,
-    value: Option<&str>,
-    max: usize,
-) -> Result<Option<String>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => text(field, v, max).map(Some),
-    }
-}
-
 pub const NAME_MAX: usize = 200;
 
 /// A branch code: 2 to 10 letters or digits, stored upper-case (it prefixes case references).
-pub fn branch_code(value: &str) -> Result<String, AppError> {
+pub(crate) fn branch_code(value: &str) -> Result<String, AppError> {
     let code = value.trim().to_uppercase();
     if !(2..=10).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(AppError::invalid(
@@ -75,7 +63,7 @@ pub fn branch_code(value: &str) -> Result<String, AppError> {
 }
 
 /// A username: 3 to 100 of a-z, 0-9, `.`, `_`, `-`, `@`; stored lower-case.
-pub fn username(value: &str) -> Result<String, AppError> {
+pub(crate) fn username(value: &str) -> Result<String, AppError> {
     let name = value.trim().to_lowercase();
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@');
     if !(3..=100).contains(&name.len()) || !name.chars().all(allowed) {
@@ -88,7 +76,7 @@ pub fn username(value: &str) -> Result<String, AppError> {
 }
 
 /// A safe-caseload threshold: more than 0, at most 100 cases per FTE.
-pub fn safe_caseload(field: &str, value: f64) -> Result<f64, AppError> {
+pub(crate) fn safe_caseload(field: &str, value: f64) -> Result<f64, AppError> {
     if value.is_finite() && value > 0.0 && value <= 100.0 {
         Ok(value)
     } else {
@@ -100,7 +88,7 @@ pub fn safe_caseload(field: &str, value: f64) -> Result<f64, AppError> {
 }
 
 /// For PATCH bodies: an absent field is `None`, `null` is `Some(None)`, a value `Some(Some(v))`.
-pub fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+pub(crate) fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where
     T: Deserialize<'de>,
     D: Deserializer<'de>,

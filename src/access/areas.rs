@@ -18,7 +18,7 @@ pub enum ReportScope {
 
 impl ReportScope {
     /// The widest scope a caller sees by default.
-    pub fn default_for(scope: Scope) -> ReportScope {
+    pub(crate) fn default_for(scope: Scope) -> ReportScope {
         match scope {
             Scope::All | Scope::Evidence { region_id: None } => ReportScope::National,
             Scope::Region { region_id }
@@ -30,7 +30,7 @@ impl ReportScope {
     }
 
     /// Whether a caller may see this scope's figures; a region's branches are within the region.
-    pub fn check_allowed(self, conn: &mut DbConn, caller: Scope) -> Result<(), AppError> {
+    pub(crate) fn check_allowed(self, conn: &mut DbConn, caller: Scope) -> Result<(), AppError> {
         // The area must exist (404), and be the caller's to see (403).
         let region_of_branch = match self {
             ReportScope::Region(r) => {

@@ -24,7 +24,7 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn of(user: &User) -> Result<Self, AppError> {
+    pub(crate) fn of(user: &User) -> Result<Self, AppError> {
         Ok(Self {
             id: user.id,
             role: user.role,
@@ -33,12 +33,12 @@ impl Actor {
     }
 
     /// The casework records the actor may read; 403 for delegates.
-    pub fn records(&self) -> Result<RecordScope, AppError> {
+    pub(crate) fn records(&self) -> Result<RecordScope, AppError> {
         self.scope.records()
     }
 
     /// 403 unless the actor is an administrator (users, reference data, settings).
-    pub fn require_admin(&self) -> Result<(), AppError> {
+    pub(crate) fn require_admin(&self) -> Result<(), AppError> {
         if self.role == Role::Admin {
             Ok(())
         } else {
@@ -49,7 +49,7 @@ impl Actor {
     /// Where the actor may create and edit members and workload records and open cases:
     /// administrators anywhere, officers in their branch. Organisers read and work referred
     /// cases; delegates see evidence only.
-    pub fn member_writer(&self) -> Result<RecordScope, AppError> {
+    pub(crate) fn member_writer(&self) -> Result<RecordScope, AppError> {
         match self.scope {
             Scope::All => Ok(RecordScope::All),
             Scope::Branch { branch_id } => Ok(RecordScope::Branch(branch_id)),
@@ -59,7 +59,7 @@ impl Actor {
 
     /// Whether the actor may work a case already read in scope: administrators and officers
     /// any, organisers those referred to their region.
-    pub fn may_work(&self, case: &Case) -> bool {
+    pub(crate) fn may_work(&self, case: &Case) -> bool {
         match self.scope {
             Scope::All | Scope::Branch { .. } => true,
             Scope::Region { .. } => case.referred_to_region,
@@ -69,7 +69,7 @@ impl Actor {
 
     /// The case if the actor may change it. Out of sight is 404; in sight but not theirs to
     /// work is 403.
-    pub fn writable_case(&self, conn: &mut DbConn, id: CaseId) -> Result<Case, AppError> {
+    pub(crate) fn writable_case(&self, conn: &mut DbConn, id: CaseId) -> Result<Case, AppError> {
         let case = self.records()?.case(conn, id)?;
         if self.may_work(&case) {
             Ok(case)
@@ -79,13 +79,13 @@ impl Actor {
     }
 
     /// Whether the actor may refer a case to the region or withdraw it (those who open cases).
-    pub fn may_refer(&self, case: &Case) -> bool {
+    pub(crate) fn may_refer(&self, case: &Case) -> bool {
         self.may_work(case) && self.member_writer().is_ok()
     }
 }
 
 /// Whether `user`'s scope covers the records of `branch` (who a case may be assigned to).
-pub fn sees_branch(user: &User, branch: &Branch) -> Result<bool, AppError> {
+pub(crate) fn sees_branch(user: &User, branch: &Branch) -> Result<bool, AppError> {
     Ok(Scope::of(user)?
         .records()
         .is_ok_and(|records| records.covers(branch.id, branch.region_id)))

@@ -29,22 +29,22 @@ macro_rules! within {
 
 impl RecordScope {
     /// The cases in scope: an organiser sees every case of the region's branches.
-    pub fn cases(self) -> cases::BoxedQuery<'static, Sql> {
+    pub(crate) fn cases(self) -> cases::BoxedQuery<'static, Sql> {
         within!(self, cases::table.into_boxed(), cases::branch_id)
     }
 
     /// The members in scope.
-    pub fn members(self) -> members::BoxedQuery<'static, Sql> {
+    pub(crate) fn members(self) -> members::BoxedQuery<'static, Sql> {
         within!(self, members::table.into_boxed(), members::branch_id)
     }
 
     /// The deadlines of cases in scope, each beside its case.
-    pub fn deadlines(self) -> DeadlineRows {
+    pub(crate) fn deadlines(self) -> DeadlineRows {
         within!(self, Deadline::with_cases(), cases::branch_id)
     }
 
     /// A case in scope; one outside it is as absent as one that does not exist.
-    pub fn case(self, conn: &mut crate::db::DbConn, id: CaseId) -> Result<Case, AppError> {
+    pub(crate) fn case(self, conn: &mut crate::db::DbConn, id: CaseId) -> Result<Case, AppError> {
         self.cases()
             .filter(cases::id.eq(id))
             .select(Case::as_select())
@@ -54,7 +54,11 @@ impl RecordScope {
     }
 
     /// A member in scope; one outside it is as absent as one that does not exist.
-    pub fn member(self, conn: &mut crate::db::DbConn, id: MemberId) -> Result<Member, AppError> {
+    pub(crate) fn member(
+        self,
+        conn: &mut crate::db::DbConn,
+        id: MemberId,
+    ) -> Result<Member, AppError> {
         self.members()
             .filter(members::id.eq(id))
             .select(Member::as_select())

@@ -21,7 +21,7 @@ pub enum Scope {
 
 impl Scope {
     /// The scope a user's role and scope columns give (the database checks they agree).
-    pub fn of(user: &User) -> Result<Self, AppError> {
+    pub(crate) fn of(user: &User) -> Result<Self, AppError> {
         let broken = || AppError::Internal(format!("user {} has no scope for its role", user.id));
         Ok(match user.role {
             Role::Admin => Scope::All,
@@ -38,7 +38,7 @@ impl Scope {
     }
 
     /// The casework records this scope may read; delegates have none (403).
-    pub fn records(self) -> Result<RecordScope, AppError> {
+    pub(crate) fn records(self) -> Result<RecordScope, AppError> {
         match self {
             Scope::All => Ok(RecordScope::All),
             Scope::Region { region_id } => Ok(RecordScope::Region(region_id)),
@@ -60,7 +60,7 @@ pub enum RecordScope {
 impl RecordScope {
     /// Whether a record of `branch` (in `region`) is within this scope, for rows already in
     /// memory (a CSV import matching its rows against existing members).
-    pub fn covers(self, branch: BranchId, region: RegionId) -> bool {
+    pub(crate) fn covers(self, branch: BranchId, region: RegionId) -> bool {
         match self {
             RecordScope::All => true,
             RecordScope::Branch(own) => branch == own,

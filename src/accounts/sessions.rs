@@ -22,7 +22,7 @@ pub struct Session {
 
 /// Checks a username and password. Throttled per username and per client address; an unknown
 /// username costs the same hashing as a known one; every outcome is audited.
-pub async fn sign_in(
+pub(crate) async fn sign_in(
     state: &AppState,
     username: &str,
     password: &str,
@@ -71,7 +71,7 @@ pub async fn sign_in(
 /// Ends every session of the user: tokens issued before now stop working, and so does the
 /// calendar feed's secret address (a new one is issued if they had one), so that signing out,
 /// changing a password or being deactivated leaves no way in.
-pub fn revoke_sessions(
+pub(crate) fn revoke_sessions(
     conn: &mut DbConn,
     id: UserId,
     reason: &'static str,
@@ -85,7 +85,7 @@ pub fn revoke_sessions(
 
 /// Changes the caller's own password: throttled like signing in (a stolen session cannot try
 /// passwords without limit), and refused when the new one is the current one.
-pub async fn change_own_password(
+pub(crate) async fn change_own_password(
     state: &AppState,
     account: User,
     current: String,
@@ -104,7 +104,7 @@ pub async fn change_own_password(
 }
 
 /// Changes the caller's own password after checking the current one; other sessions end.
-pub fn change_password(
+pub(crate) fn change_password(
     conn: &mut DbConn,
     user: &User,
     current: &str,
@@ -169,7 +169,7 @@ pub fn bootstrap_admin(
 }
 
 /// Issues a fresh secret calendar token (`on`) or revokes it; audited.
-pub fn set_calendar(conn: &mut DbConn, id: UserId, on: bool) -> Result<User, AppError> {
+pub(crate) fn set_calendar(conn: &mut DbConn, id: UserId, on: bool) -> Result<User, AppError> {
     let token = on.then(|| {
         use rand::RngCore;
         let mut bytes = [0u8; 24];
@@ -188,7 +188,7 @@ pub fn set_calendar(conn: &mut DbConn, id: UserId, on: bool) -> Result<User, App
 
 /// The user and what they may do, from a bearer token or session cookie: checked against the
 /// database on every request, so that revocation is immediate.
-pub async fn authenticate(
+pub(crate) async fn authenticate(
     state: &AppState,
     token: Option<String>,
     surface: surface::Surface,
@@ -214,14 +214,14 @@ pub async fn authenticate(
 
 /// Audits a signed-in request that ended in 404 (see `http::refusals`): `detail` holds the
 /// method, the route pattern and the numeric ids asked for.
-pub fn audit_not_found(state: &AppState, user: UserId, detail: String) {
+pub(crate) fn audit_not_found(state: &AppState, user: UserId, detail: String) {
     state
         .audit
         .read(Event::new(Some(user), "not_found", "request").detail(detail));
 }
 
 /// Signs the user out everywhere.
-pub async fn sign_out(state: &AppState, user: UserId) -> Result<(), AppError> {
+pub(crate) async fn sign_out(state: &AppState, user: UserId) -> Result<(), AppError> {
     state
         .db
         .write(move |conn| revoke_sessions(conn, user, "sign_out"))
@@ -229,7 +229,7 @@ pub async fn sign_out(state: &AppState, user: UserId) -> Result<(), AppError> {
 }
 
 /// Issues a new secret calendar address (`on`, revoking any earlier one) or revokes it.
-pub async fn calendar(state: &AppState, user: UserId, on: bool) -> Result<User, AppError> {
+pub(crate) async fn calendar(state: &AppState, user: UserId, on: bool) -> Result<User, AppError> {
     state
         .db
         .write(move |conn| set_calendar(conn, user, on))

@@ -140,7 +140,7 @@ pub fn create_user(
     Ok(user)
 }
 
-pub fn update_user(
+pub(crate) fn update_user(
     conn: &mut DbConn,
     actor: UserId,
     id: UserId,
@@ -220,7 +220,7 @@ pub fn update_user(
 }
 
 /// A page of users, for administrators.
-pub async fn list(
+pub(crate) async fn list(
     state: &AppState,
     actor: Actor,
     paging: Paging,
@@ -234,7 +234,7 @@ pub async fn list(
 }
 
 /// One user, for administrators.
-pub async fn find(state: &AppState, actor: Actor, id: UserId) -> Result<User, AppError> {
+pub(crate) async fn find(state: &AppState, actor: Actor, id: UserId) -> Result<User, AppError> {
     actor.require_admin()?;
     state
         .db
@@ -242,7 +242,11 @@ pub async fn find(state: &AppState, actor: Actor, id: UserId) -> Result<User, Ap
         .await
 }
 
-pub async fn create(state: &AppState, actor: Actor, input: UserInput) -> Result<User, AppError> {
+pub(crate) async fn create(
+    state: &AppState,
+    actor: Actor,
+    input: UserInput,
+) -> Result<User, AppError> {
     actor.require_admin()?;
     state
         .db
@@ -252,7 +256,7 @@ pub async fn create(state: &AppState, actor: Actor, input: UserInput) -> Result<
 
 /// Changes a user. Deactivating signs the person out everywhere, so a page asks for
 /// `confirmed` first; the API confirms by asking.
-pub async fn update(
+pub(crate) async fn update(
     state: &AppState,
     actor: Actor,
     id: UserId,
@@ -276,7 +280,7 @@ pub async fn update(
 }
 
 /// A page of the audit trail, for administrators.
-pub async fn audit_log(
+pub(crate) async fn audit_log(
     state: &AppState,
     actor: Actor,
     filter: AuditFilter,
@@ -291,13 +295,13 @@ pub async fn audit_log(
 }
 
 /// The stored settings, for administrators.
-pub async fn settings(state: &AppState, actor: Actor) -> Result<Vec<Setting>, AppError> {
+pub(crate) async fn settings(state: &AppState, actor: Actor) -> Result<Vec<Setting>, AppError> {
     actor.require_admin()?;
     state.db.run(|conn| Ok(Setting::all(conn)?)).await
 }
 
 /// Saves settings (key, value as typed), audited with the keys changed.
-pub async fn save_settings(
+pub(crate) async fn save_settings(
     state: &AppState,
     actor: Actor,
     values: Vec<(String, String)>,

@@ -19,7 +19,7 @@ pub struct Credentials {
     pub password: String,
 }
 
-pub async fn token(
+pub(crate) async fn token(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: JsonBody<Credentials>,
@@ -41,7 +41,7 @@ pub async fn token(
 }
 
 /// Ends every session of the caller (tokens issued before now answer 401).
-pub async fn logout(
+pub(crate) async fn logout(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
@@ -74,12 +74,12 @@ fn me_of(state: &AppState, user: &crate::models::User, scope: Scope) -> Me {
     }
 }
 
-pub async fn me(state: web::Data<AppState>, user: CurrentUser) -> HttpResponse {
+pub(crate) async fn me(state: web::Data<AppState>, user: CurrentUser) -> HttpResponse {
     HttpResponse::Ok().json(me_of(&state, &user.user, user.actor.scope))
 }
 
 /// Issues a new secret calendar URL (revoking any earlier one).
-pub async fn rotate_calendar(
+pub(crate) async fn rotate_calendar(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
@@ -88,7 +88,7 @@ pub async fn rotate_calendar(
 }
 
 /// Revokes the calendar URL.
-pub async fn revoke_calendar(
+pub(crate) async fn revoke_calendar(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
@@ -103,7 +103,7 @@ pub struct PasswordChange {
     pub new_password: String,
 }
 
-pub async fn change_password(
+pub(crate) async fn change_password(
     state: web::Data<AppState>,
     user: CurrentUser,
     body: JsonBody<PasswordChange>,

@@ -13,13 +13,13 @@ use crate::casework::case_service;
 use crate::casework::cases::{CaseChanges, CaseInput, DeadlineInput, EventInput};
 use crate::error::AppError;
 use crate::http::json::JsonBody;
-use crate::http::params::parse;
+use crate::http::params::optional;
 use crate::http::{CurrentUser, filters};
 use crate::models::*;
 use crate::paging::ListPage;
 use crate::state::AppState;
 
-pub fn routes(routes: Routes) -> Routes {
+pub(crate) fn routes(routes: Routes) -> Routes {
     routes
         .add(Method::GET, "/cases", list)
         .add(Method::POST, "/cases", create)
@@ -139,14 +139,14 @@ async fn upcoming(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let within =
-        parse::<i64>("within_days", query.get("within_days").map(String::as_str))?.unwrap_or(14);
+        optional::<i64>("within_days", query.get("within_days").map(String::as_str))?.unwrap_or(14);
     let within = u64::try_from(within)
         .ok()
         .filter(|days| *days <= WITHIN_MAX)
         .ok_or_else(|| {
             AppError::bad_field("within_days", format!("must be from 0 to {WITHIN_MAX}"))
         })?;
-    let mine = parse::<bool>("mine", query.get("mine").map(String::as_str))?.unwrap_or(false);
+    let mine = optional::<bool>("mine", query.get("mine").map(String::as_str))?.unwrap_or(false);
     let items = case_service::upcoming(&state, user.actor, within, mine).await?;
     Ok(HttpResponse::Ok().json(ListPage::whole(items)))
 }

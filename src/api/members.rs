@@ -15,12 +15,12 @@ use crate::casework::members::{MemberChanges, MemberInput};
 use crate::casework::workload::WorkloadInput;
 use crate::error::AppError;
 use crate::http::json::JsonBody;
-use crate::http::params::parse;
+use crate::http::params::optional;
 use crate::http::{CurrentUser, csv_download, filters};
 use crate::models::MemberId;
 use crate::state::AppState;
 
-pub fn routes(routes: Routes) -> Routes {
+pub(crate) fn routes(routes: Routes) -> Routes {
     routes
         .add(Method::GET, "/members/export", export)
         .add(Method::POST, "/members/import", import_members)
@@ -123,14 +123,14 @@ async fn workload_add(
 fn import_options(query: &HashMap<String, String>) -> Result<ImportOptions, AppError> {
     let get = |k: &str| query.get(k).map(String::as_str);
     Ok(ImportOptions {
-        dry_run: parse::<bool>("dry_run", get("dry_run"))?.unwrap_or(false),
-        create_employers: parse::<bool>("create_employers", get("create_employers"))?
+        dry_run: optional::<bool>("dry_run", get("dry_run"))?.unwrap_or(false),
+        create_employers: optional::<bool>("create_employers", get("create_employers"))?
             .unwrap_or(false),
     })
 }
 
 /// 200 with the report, or 422 with the report when any row is refused (nothing written).
-pub fn import_answer(report: ImportReport) -> HttpResponse {
+pub(crate) fn import_answer(report: ImportReport) -> HttpResponse {
     if !report.is_refused() {
         return HttpResponse::Ok().json(report);
     }

@@ -20,7 +20,7 @@ pub mod users;
 /// Largest JSON body accepted; CSV imports set their own limit.
 pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api")
             .app_data(Surface::Api)
@@ -94,7 +94,7 @@ pub fn json_error(error: JsonPayloadError) -> AppError {
 }
 
 /// A query string that could not be read, as a 400 naming the parameter where serde says which.
-pub fn query_error(error: QueryPayloadError) -> AppError {
+pub(crate) fn query_error(error: QueryPayloadError) -> AppError {
     match error {
         QueryPayloadError::Deserialize(e) => {
             AppError::bad_field("query", crate::http::json::plain(&e.to_string()))

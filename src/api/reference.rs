@@ -13,7 +13,7 @@ use crate::models::{Branch, Employer, Reference, Region};
 use crate::paging::ListPage;
 use crate::state::AppState;
 
-pub fn routes(routes: Routes) -> Routes {
+pub(crate) fn routes(routes: Routes) -> Routes {
     let routes = resource::<Region>(routes, "/regions");
     let routes = resource::<Branch>(routes, "/branches");
     resource::<Employer>(routes, "/employers")

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::error::AppError;
 use crate::http::CurrentUser;
-use crate::http::params::parse;
+use crate::http::params::optional;
 use crate::http::report_params::{
     dashboard_scope, evidence_period, evidence_response, evidence_scope, period,
 };
@@ -14,7 +14,7 @@ use crate::reports;
 use crate::reports::render::Format;
 use crate::state::AppState;
 
-pub async fn get_dashboard(
+pub(crate) async fn get_dashboard(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<HashMap<String, String>>,
@@ -26,7 +26,7 @@ pub async fn get_dashboard(
     Ok(HttpResponse::Ok().json(board))
 }
 
-pub async fn get_evidence(
+pub(crate) async fn get_evidence(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<HashMap<String, String>>,
@@ -34,7 +34,7 @@ pub async fn get_evidence(
     let get = |k: &str| query.get(k).cloned();
     let scope = evidence_scope(&user, &get)?;
     let period = evidence_period(&get, false)?;
-    let format = parse::<Format>("format", get("format").as_deref())?.unwrap_or(Format::Json);
+    let format = optional::<Format>("format", get("format").as_deref())?.unwrap_or(Format::Json);
     let built =
         reports::service::evidence(&state, user.actor, scope, period, format.name()).await?;
     evidence_response(&built, format)

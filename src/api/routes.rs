@@ -14,7 +14,7 @@ pub struct Routes {
 
 impl Routes {
     /// Declares `method path` answered by `handler`.
-    pub fn add<F, Args>(mut self, method: Method, path: &str, handler: F) -> Self
+    pub(crate) fn add<F, Args>(mut self, method: Method, path: &str, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
@@ -29,7 +29,7 @@ impl Routes {
     }
 
     /// Gives one path's resource extra data (e.g. a larger body limit for CSV imports).
-    pub fn data<U: 'static>(mut self, path: &str, data: U) -> Self {
+    pub(crate) fn data<U: 'static>(mut self, path: &str, data: U) -> Self {
         let resource = self.resource(path);
         *resource = resource.take().map(|r| r.app_data(data));
         self
@@ -48,7 +48,7 @@ impl Routes {
     }
 
     /// Registers every declared route on `scope`.
-    pub fn register(self, mut scope: actix_web::Scope) -> actix_web::Scope {
+    pub(crate) fn register(self, mut scope: actix_web::Scope) -> actix_web::Scope {
         for (_, resource) in self.resources {
             if let Some(resource) = resource {
                 scope = scope.service(resource);
@@ -58,7 +58,7 @@ impl Routes {
     }
 
     /// Every declared route as (method, path), paths relative to the scope.
-    pub fn table(&self) -> &[(Method, String)] {
+    pub(crate) fn table(&self) -> &[(Method, String)] {
         &self.table
     }
 }

@@ -12,7 +12,7 @@ use crate::http::params::paging;
 use crate::models::UserId;
 use crate::state::AppState;
 
-pub async fn list(
+pub(crate) async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<HashMap<String, String>>,
@@ -33,7 +33,7 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(found))
 }
 
-pub async fn create(
+pub(crate) async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
     body: JsonBody<UserInput>,
@@ -42,7 +42,7 @@ pub async fn create(
     Ok(HttpResponse::Created().json(created))
 }
 
-pub async fn update(
+pub(crate) async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,

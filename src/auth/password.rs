@@ -14,7 +14,7 @@ pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 1024;
 
 /// Refuses a password too short to resist guessing, or absurdly long.
-pub fn check_strength(field: &str, password: &str) -> Result<(), AppError> {
+pub(crate) fn check_strength(field: &str, password: &str) -> Result<(), AppError> {
     let length = password.chars().count();
     if length < MIN_LENGTH {
         return Err(AppError::invalid(
@@ -38,7 +38,7 @@ pub fn hash(password: &str) -> Result<String, AppError> {
         .map_err(|e| AppError::Internal(format!("hashing a password: {e}")))
 }
 
-pub fn verify(password: &str, hash: &str) -> bool {
+pub(crate) fn verify(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| {
             Argon2::default()
@@ -52,13 +52,13 @@ pub fn verify(password: &str, hash: &str) -> bool {
 /// to refuse as known ones.
 static DECOY: LazyLock<String> = LazyLock::new(|| hash(&random_password()).unwrap_or_default());
 
-pub fn verify_decoy(password: &str) -> bool {
+pub(crate) fn verify_decoy(password: &str) -> bool {
     verify(password, &DECOY);
     false
 }
 
 /// 20 random letters and digits (about 119 bits).
-pub fn random_password() -> String {
+pub(crate) fn random_password() -> String {
     rand::rng()
         .sample_iter(&Alphanumeric)
         .take(20)

@@ -17,7 +17,7 @@ pub enum Surface {
 
 impl Surface {
     /// The surface of the route `req` matched; `None` before routing or outside both scopes.
-    pub fn of(req: &HttpRequest) -> Option<Surface> {
+    pub(crate) fn of(req: &HttpRequest) -> Option<Surface> {
         req.app_data::<Surface>().copied()
     }
 }

@@ -100,7 +100,7 @@ impl LoginThrottle {
 
     /// A successful sign-in: the username's failures are forgiven, and the attempt no longer
     /// counts against the address.
-    pub fn succeeded(&self, keys: &[String]) {
+    pub(crate) fn succeeded(&self, keys: &[String]) {
         let mut failures = self.lock();
         if let Some(username) = keys.first() {
             failures.remove(username);

@@ -32,7 +32,7 @@ pub struct Claims {
 }
 
 impl Claims {
-    pub fn user_id(&self) -> Result<UserId, AppError> {
+    pub(crate) fn user_id(&self) -> Result<UserId, AppError> {
         self.sub
             .parse()
             .map(UserId)
@@ -71,7 +71,7 @@ impl TokenKeys {
         })
     }
 
-    pub fn issue(
+    pub(crate) fn issue(
         &self,
         user: &User,
         purpose: Surface,
@@ -93,7 +93,7 @@ impl TokenKeys {
     }
 
     /// Checks signature, algorithm, issuer and expiry. Anything wrong is a plain 401.
-    pub fn decode(&self, token: &str) -> Result<Claims, AppError> {
+    pub(crate) fn decode(&self, token: &str) -> Result<Claims, AppError> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|_| AppError::Unauthorized)
@@ -101,7 +101,7 @@ impl TokenKeys {
 
     /// The CSRF token for a signed-in browser session: an HMAC of its session token, so it
     /// needs no storage and dies with the session.
-    pub fn csrf_token(&self, session_token: &str) -> String {
+    pub(crate) fn csrf_token(&self, session_token: &str) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("any key length");
         mac.update(b"csrf\0");
         mac.update(session_token.as_bytes());

@@ -16,7 +16,7 @@ const AHEAD_DAYS: u64 = 400;
 /// The feed behind a secret calendar address: the open deadlines of the cases assigned to its
 /// user, audited as the user's read. An unknown or revoked address, or a user who is no longer
 /// active or sees no casework, is absent (404).
-pub async fn feed_for_token(
+pub(crate) async fn feed_for_token(
     state: &AppState,
     token: String,
     host: String,
@@ -73,7 +73,7 @@ fn date(d: NaiveDate) -> String {
 }
 
 /// The feed for these deadlines (each with its case reference). `host` names the UIDs' domain.
-pub fn feed(deadlines: &[(Deadline, String)], now: NaiveDateTime, host: &str) -> String {
+pub(crate) fn feed(deadlines: &[(Deadline, String)], now: NaiveDateTime, host: &str) -> String {
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR",

@@ -47,7 +47,7 @@ pub struct CaseDetail {
     pub deadlines: Vec<DeadlineView>,
 }
 
-pub async fn list(
+pub(crate) async fn list(
     state: &AppState,
     actor: Actor,
     filter: CaseFilter,
@@ -105,7 +105,7 @@ pub async fn detail(state: &AppState, actor: Actor, id: CaseId) -> Result<CaseDe
         .await
 }
 
-pub async fn events(
+pub(crate) async fn events(
     state: &AppState,
     actor: Actor,
     id: CaseId,
@@ -124,7 +124,7 @@ pub async fn events(
         .await
 }
 
-pub async fn deadlines(
+pub(crate) async fn deadlines(
     state: &AppState,
     actor: Actor,
     id: CaseId,
@@ -149,7 +149,7 @@ pub async fn deadlines(
 
 /// Open deadlines in scope due within `within_days` (overdue ones too), soonest first;
 /// `mine` keeps those of cases assigned to the actor.
-pub async fn upcoming(
+pub(crate) async fn upcoming(
     state: &AppState,
     actor: Actor,
     within_days: u64,
@@ -174,7 +174,7 @@ pub async fn upcoming(
 }
 
 /// The home page's work: open cases assigned to the actor and their deadlines up to `until`.
-pub async fn my_work(
+pub(crate) async fn my_work(
     state: &AppState,
     actor: Actor,
     until: NaiveDate,
@@ -206,7 +206,7 @@ pub async fn my_work(
         .await
 }
 
-pub async fn create(
+pub(crate) async fn create(
     state: &AppState,
     actor: Actor,
     input: CaseInput,
@@ -219,7 +219,7 @@ pub async fn create(
 
 /// Opens a case for the member with a membership number (the page's form), the member's
 /// lookup and the case in one transaction.
-pub async fn create_for_number(
+pub(crate) async fn create_for_number(
     state: &AppState,
     actor: Actor,
     number: String,
@@ -259,7 +259,7 @@ fn member_by_number(
     }
 }
 
-pub async fn update(
+pub(crate) async fn update(
     state: &AppState,
     actor: Actor,
     id: CaseId,
@@ -271,7 +271,7 @@ pub async fn update(
         .await
 }
 
-pub async fn add_event(
+pub(crate) async fn add_event(
     state: &AppState,
     actor: Actor,
     id: CaseId,
@@ -283,7 +283,7 @@ pub async fn add_event(
         .await
 }
 
-pub async fn add_deadline(
+pub(crate) async fn add_deadline(
     state: &AppState,
     actor: Actor,
     id: CaseId,
@@ -298,7 +298,7 @@ pub async fn add_deadline(
 
 /// Marks a deadline done or not; `case`, when given, must be the deadline's case (the page's
 /// address names both).
-pub async fn set_deadline_done(
+pub(crate) async fn set_deadline_done(
     state: &AppState,
     actor: Actor,
     case: Option<CaseId>,

@@ -25,7 +25,7 @@ pub struct CaseView {
     pub workload_factors: Vec<WorkloadFactor>,
 }
 
-pub fn view(conn: &mut DbConn, case: Case) -> Result<CaseView, AppError> {
+pub(crate) fn view(conn: &mut DbConn, case: Case) -> Result<CaseView, AppError> {
     let workload_factors = Case::factors(conn, case.id)?;
     Ok(CaseView {
         case,
@@ -160,7 +160,11 @@ fn timeline(
 
 /// `LDS-2026-0042`: the branch code, the year, the next number in the branch's sequence. A
 /// number already taken (a reference carried over from another system) is passed over.
-pub fn next_reference(conn: &mut DbConn, branch: &Branch, year: i32) -> Result<String, AppError> {
+pub(crate) fn next_reference(
+    conn: &mut DbConn,
+    branch: &Branch,
+    year: i32,
+) -> Result<String, AppError> {
     loop {
         let number = next_case_number(conn, branch.id, year)?;
         let reference = format!("{}-{year}-{number:04}", branch.code);
@@ -170,7 +174,11 @@ pub fn next_reference(conn: &mut DbConn, branch: &Branch, year: i32) -> Result<S
     }
 }
 
-pub fn create(conn: &mut DbConn, actor: Actor, input: CaseInput) -> Result<CaseView, AppError> {
+pub(crate) fn create(
+    conn: &mut DbConn,
+    actor: Actor,
+    input: CaseInput,
+) -> Result<CaseView, AppError> {
     let writer = actor.member_writer()?;
     let member = match writer.member(conn, input.member_id) {
         Err(AppError::NotFound) => Err(AppError::invalid(
@@ -247,7 +255,7 @@ struct Plan {
     events: Vec<(EventKind, String)>,
 }
 
-pub fn update(
+pub(crate) fn update(
     conn: &mut DbConn,
     actor: Actor,
     id: CaseId,
@@ -452,7 +460,7 @@ pub struct EventInput {
     pub body: String,
 }
 
-pub fn add_event(
+pub(crate) fn add_event(
     conn: &mut DbConn,
     actor: Actor,
     id: CaseId,
@@ -511,7 +519,7 @@ pub struct DeadlineInput {
     pub note: Option<String>,
 }
 
-pub fn add_deadline(
+pub(crate) fn add_deadline(
     conn: &mut DbConn,
     actor: Actor,
     id: CaseId,
@@ -580,7 +588,7 @@ pub fn add_deadline(
     Ok(deadline)
 }
 
-pub fn set_deadline_done(
+pub(crate) fn set_deadline_done(
     conn: &mut DbConn,
     actor: Actor,
     case: Option<CaseId>,

@@ -52,7 +52,11 @@ impl Table {
     /// order mark, CRLF line ends, quoted fields and blank lines are accepted. `required`
     /// columns must be present; a column not in `allowed` is refused, to catch typos. Problems
     /// with the header are returned as the error; unreadable rows are kept in `unreadable`.
-    pub fn read(bytes: &[u8], required: &[&str], allowed: &[&str]) -> Result<Table, Vec<RowError>> {
+    pub(crate) fn read(
+        bytes: &[u8],
+        required: &[&str],
+        allowed: &[&str],
+    ) -> Result<Table, Vec<RowError>> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         // Lines as a spreadsheet user counts them (LF, CRLF or a lone CR each end one), from
         // a record's byte offset: the reader's own line count is off for CRLF files.
@@ -137,15 +141,11 @@ impl Table {
         })
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.rows.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
-
-    pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
+    pub(crate) fn rows(&self) -> impl Iterator<Item = Row<'_>> {
         self.rows.iter().map(|(line, fields)| Row {
             line: *line,
             table: self,
@@ -155,7 +155,7 @@ impl Table {
 }
 
 /// Parses a field, turning a failure into a row error naming the column.
-pub fn parse_field<T>(
+pub(crate) fn parse_field<T>(
     row: &Row<'_>,
     column: &str,
     errors: &mut Vec<RowError>,
@@ -172,20 +172,20 @@ pub fn parse_field<T>(
 }
 
 /// A date as `2026-03-31` or, as people type them in the UK, `31/03/2026`.
-pub fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+pub(crate) fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .or_else(|_| chrono::NaiveDate::parse_from_str(text, "%d/%m/%Y"))
         .map_err(|_| format!("{text:?} is not a date (use YYYY-MM-DD or DD/MM/YYYY)"))
 }
 
-pub fn parse_number(text: &str) -> Result<f64, String> {
+pub(crate) fn parse_number(text: &str) -> Result<f64, String> {
     text.parse::<f64>()
         .ok()
         .filter(|v| v.is_finite())
         .ok_or_else(|| format!("{text:?} is not a number"))
 }
 
-pub fn parse_whole(text: &str) -> Result<i64, String> {
+pub(crate) fn parse_whole(text: &str) -> Result<i64, String> {
     text.parse::<i64>()
         .map_err(|_| format!("{text:?} is not a whole number"))
 }

@@ -29,7 +29,7 @@ pub fn is_bank_holiday(date: NaiveDate) -> bool {
     BANK_HOLIDAYS.contains(&date)
 }
 
-pub fn is_working_day(date: NaiveDate) -> bool {
+pub(crate) fn is_working_day(date: NaiveDate) -> bool {
     !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !is_bank_holiday(date)
 }
 
@@ -89,5 +89,31 @@ pub fn urgency(due: NaiveDate, today: NaiveDate) -> Urgency {
         8..=14 => Urgency::Within14,
         15..=28 => Urgency::Within28,
         _ => Urgency::Later,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn weekends_and_bank_holidays_are_not_working_days() {
+        assert!(!is_working_day(day(2026, 12, 5)), "a Saturday");
+        assert!(!is_working_day(day(2026, 12, 25)), "Christmas Day");
+        assert!(is_working_day(day(2026, 12, 2)), "a Wednesday");
+    }
+
+    #[test]
+    fn the_tribunal_limit_is_three_months_less_a_day() {
+        assert_eq!(tribunal_limitation(day(2026, 3, 10)), Some(day(2026, 6, 9)));
+        // No 31 November: the last day of November.
+        assert_eq!(
+            tribunal_limitation(day(2026, 8, 31)),
+            Some(day(2026, 11, 30))
+        );
     }
 }

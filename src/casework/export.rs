@@ -16,7 +16,10 @@ use super::import::MEMBER_COLUMNS;
 const PAGE: i64 = 1000;
 
 /// The CSV text and the ids of the members it holds.
-pub fn members_csv(conn: &mut DbConn, scope: RecordScope) -> Result<(Vec<u8>, Vec<i64>), AppError> {
+pub(crate) fn members_csv(
+    conn: &mut DbConn,
+    scope: RecordScope,
+) -> Result<(Vec<u8>, Vec<i64>), AppError> {
     let branch_code: HashMap<_, _> = Branch::list(conn)?
         .into_iter()
         .map(|b| (b.id, b.code))

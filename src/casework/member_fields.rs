@@ -7,7 +7,7 @@ use crate::error::FieldErrors;
 use crate::models::{AgeBand, EthnicGroup};
 
 pub const FTE_MAX: f64 = 1.5;
-pub const NAME_MAX: usize = 100;
+pub const MEMBER_FIELD_MAX: usize = 100;
 
 /// A member's own fields (not where they belong), as given.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,7 +47,7 @@ fn optional(
 
 impl MemberFields {
     /// Trims every text and checks every field, collecting all the problems at once.
-    pub fn checked(mut self) -> Result<MemberFields, FieldErrors> {
+    pub(crate) fn checked(mut self) -> Result<MemberFields, FieldErrors> {
         let mut errors = FieldErrors::new();
         self.membership_number = required(
             &mut errors,
@@ -65,10 +65,15 @@ impl MemberFields {
                 "must be letters, digits, - or /".into(),
             );
         }
-        self.first_name = required(&mut errors, "first_name", &self.first_name, NAME_MAX);
-        self.last_name = required(&mut errors, "last_name", &self.last_name, NAME_MAX);
-        self.job_role = required(&mut errors, "job_role", &self.job_role, NAME_MAX);
-        self.team = optional(&mut errors, "team", self.team.as_deref(), NAME_MAX);
+        self.first_name = required(
+            &mut errors,
+            "first_name",
+            &self.first_name,
+            MEMBER_FIELD_MAX,
+        );
+        self.last_name = required(&mut errors, "last_name", &self.last_name, MEMBER_FIELD_MAX);
+        self.job_role = required(&mut errors, "job_role", &self.job_role, MEMBER_FIELD_MAX);
+        self.team = optional(&mut errors, "team", self.team.as_deref(), MEMBER_FIELD_MAX);
         self.email =
             optional(&mut errors, "email", self.email.as_deref(), 254).map(|e| e.to_lowercase());
         if let Some(email) = &self.email
@@ -124,7 +129,7 @@ impl MemberFields {
     }
 
     /// The lower-case text that searches match.
-    pub fn search_text(&self) -> String {
+    pub(crate) fn search_text(&self) -> String {
         crate::models::member::search_text(
             &self.first_name,
             &self.last_name,

@@ -20,7 +20,7 @@ pub struct MemberDetail {
     pub employer: Employer,
 }
 
-pub async fn list(
+pub(crate) async fn list(
     state: &AppState,
     actor: Actor,
     filter: MemberFilter,
@@ -92,7 +92,7 @@ pub async fn detail(
 }
 
 /// A member's workload records with their caseload per FTE.
-pub async fn workload(
+pub(crate) async fn workload(
     state: &AppState,
     actor: Actor,
     id: MemberId,
@@ -112,7 +112,7 @@ pub async fn workload(
         .await
 }
 
-pub async fn create(
+pub(crate) async fn create(
     state: &AppState,
     actor: Actor,
     input: MemberInput,
@@ -123,7 +123,7 @@ pub async fn create(
         .await
 }
 
-pub async fn update(
+pub(crate) async fn update(
     state: &AppState,
     actor: Actor,
     id: MemberId,
@@ -135,7 +135,7 @@ pub async fn update(
         .await
 }
 
-pub async fn add_workload(
+pub(crate) async fn add_workload(
     state: &AppState,
     actor: Actor,
     id: MemberId,
@@ -155,7 +155,7 @@ pub enum ImportKind {
 }
 
 /// Imports a CSV file: every row or none.
-pub async fn import(
+pub(crate) async fn import(
     state: &AppState,
     actor: Actor,
     kind: ImportKind,
@@ -178,7 +178,7 @@ pub async fn import(
 
 /// The members CSV of the actor's scope (administrators and officers only), audited with the
 /// ids of the members exported.
-pub async fn export(state: &AppState, actor: Actor) -> Result<Vec<u8>, AppError> {
+pub(crate) async fn export(state: &AppState, actor: Actor) -> Result<Vec<u8>, AppError> {
     let scope = actor.member_writer()?;
     let (csv, count) = state
         .db

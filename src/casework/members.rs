@@ -69,7 +69,7 @@ pub struct MemberChanges {
 
 impl MemberChanges {
     /// Every field of a whole form: what is blank is cleared.
-    pub fn whole(input: MemberInput) -> Self {
+    pub(crate) fn whole(input: MemberInput) -> Self {
         Self {
             branch_id: input.branch_id,
             employer_id: Some(input.employer_id),
@@ -146,7 +146,11 @@ fn check_employer(conn: &mut DbConn, employer: EmployerId) -> Result<(), AppErro
     }
 }
 
-pub fn create(conn: &mut DbConn, actor: Actor, input: MemberInput) -> Result<Member, AppError> {
+pub(crate) fn create(
+    conn: &mut DbConn,
+    actor: Actor,
+    input: MemberInput,
+) -> Result<Member, AppError> {
     let writer = actor.member_writer()?;
     let actor = actor.id;
     let fields = MemberFields {
@@ -182,7 +186,7 @@ pub fn create(conn: &mut DbConn, actor: Actor, input: MemberInput) -> Result<Mem
     Ok(member)
 }
 
-pub fn new_member(branch: BranchId, employer: EmployerId, f: MemberFields) -> NewMember {
+pub(crate) fn new_member(branch: BranchId, employer: EmployerId, f: MemberFields) -> NewMember {
     NewMember {
         record_key: crate::models::RecordKey::random(),
         search_text: f.search_text(),
@@ -205,7 +209,7 @@ pub fn new_member(branch: BranchId, employer: EmployerId, f: MemberFields) -> Ne
 }
 
 /// Every field of the member set from `f` (an update that leaves nothing stale).
-pub fn full_update(branch: BranchId, employer: EmployerId, f: MemberFields) -> UpdateMember {
+pub(crate) fn full_update(branch: BranchId, employer: EmployerId, f: MemberFields) -> UpdateMember {
     UpdateMember {
         search_text: Some(f.search_text()),
         branch_id: Some(branch),
@@ -226,7 +230,7 @@ pub fn full_update(branch: BranchId, employer: EmployerId, f: MemberFields) -> U
     }
 }
 
-pub fn update(
+pub(crate) fn update(
     conn: &mut DbConn,
     actor: Actor,
     id: MemberId,

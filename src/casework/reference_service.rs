@@ -11,18 +11,18 @@ use crate::state::AppState;
 
 /// Reference data is not personal: every role may read it (a delegate picks a region, an
 /// officer an employer).
-pub async fn list<R: Reference>(state: &AppState) -> Result<Vec<R>, AppError> {
+pub(crate) async fn list<R: Reference>(state: &AppState) -> Result<Vec<R>, AppError> {
     state.db.run(|conn| Ok(R::list(conn)?)).await
 }
 
-pub async fn find<R: Reference>(state: &AppState, id: R::Id) -> Result<R, AppError> {
+pub(crate) async fn find<R: Reference>(state: &AppState, id: R::Id) -> Result<R, AppError> {
     state
         .db
         .run(move |conn| R::find(conn, id).optional()?.ok_or(AppError::NotFound))
         .await
 }
 
-pub async fn create<R: Reference>(
+pub(crate) async fn create<R: Reference>(
     state: &AppState,
     actor: Actor,
     new: R::New,
@@ -41,7 +41,7 @@ pub async fn create<R: Reference>(
         .await
 }
 
-pub async fn update<R: Reference>(
+pub(crate) async fn update<R: Reference>(
     state: &AppState,
     actor: Actor,
     id: R::Id,

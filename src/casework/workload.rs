@@ -59,7 +59,7 @@ impl From<&Member> for MemberFacts {
 
 impl MemberFacts {
     /// Why something dated `on` cannot belong to this member's membership, if it cannot.
-    pub fn outside_membership(&self, on: NaiveDate) -> Option<String> {
+    pub(crate) fn outside_membership(&self, on: NaiveDate) -> Option<String> {
         match (self.start_date, self.left_on) {
             (Some(start), _) if on < start => {
                 Some(format!("is before the member's start date ({start})"))
@@ -72,7 +72,7 @@ impl MemberFacts {
 
 impl WorkloadInput {
     /// Checks every field, collecting all problems; shared with the CSV import.
-    pub fn checked(
+    pub(crate) fn checked(
         self,
         member: &MemberFacts,
         author: Option<UserId>,
@@ -146,7 +146,7 @@ impl WorkloadInput {
     }
 }
 
-pub fn add(
+pub(crate) fn add(
     conn: &mut DbConn,
     actor: Actor,
     member: MemberId,
@@ -180,7 +180,7 @@ pub fn add(
 }
 
 /// The safe-caseload threshold for an employer's staff: its override, else the setting.
-pub fn threshold(conn: &mut DbConn, employer: EmployerId) -> Result<f64, AppError> {
+pub(crate) fn threshold(conn: &mut DbConn, employer: EmployerId) -> Result<f64, AppError> {
     let employer = Employer::find(conn, employer)?;
     match employer.safe_caseload_override {
         Some(value) => Ok(value),
@@ -205,7 +205,7 @@ pub struct CaseloadPoint {
     pub record: WorkloadRecord,
 }
 
-pub fn history(conn: &mut DbConn, member: &Member) -> Result<CaseloadHistory, AppError> {
+pub(crate) fn history(conn: &mut DbConn, member: &Member) -> Result<CaseloadHistory, AppError> {
     let safe_caseload = threshold(conn, member.employer_id)?;
     let points: Vec<CaseloadPoint> = WorkloadRecord::for_member(conn, member.id)?
         .into_iter()

@@ -57,11 +57,7 @@ impl DbManager {
         Self { url }
     }
 
-    pub fn url(&self) -> &DatabaseUrl {
-        &self.url
-    }
-
-    pub fn open(&self) -> Result<DbConn, ConnectError> {
+    pub(crate) fn open(&self) -> Result<DbConn, ConnectError> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 create_private(path);

@@ -68,7 +68,7 @@ impl Database {
     }
 
     /// Runs blocking database work on the blocking thread pool.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, AppError>
+    pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
@@ -83,7 +83,7 @@ impl Database {
     }
 
     /// Like [`Database::run`], inside one write transaction.
-    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,

@@ -74,7 +74,7 @@ fn case_type(rng: &mut StdRng, above: bool) -> CaseType {
 }
 
 /// Returns how many cases were made.
-pub fn generate(
+pub(crate) fn generate(
     conn: &mut DbConn,
     rng: &mut StdRng,
     histories: &[(MemberId, BranchId, EmployerId, Vec<f64>)],

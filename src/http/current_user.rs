@@ -28,29 +28,29 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn id(&self) -> UserId {
+    pub(crate) fn id(&self) -> UserId {
         self.user.id
     }
 
-    pub fn role(&self) -> Role {
+    pub(crate) fn role(&self) -> Role {
         self.user.role
     }
 
-    pub fn require_admin(&self) -> Result<(), AppError> {
+    pub(crate) fn require_admin(&self) -> Result<(), AppError> {
         self.actor.require_admin()
     }
 
     /// The casework records the caller may read; 403 for delegates.
-    pub fn records(&self) -> Result<RecordScope, AppError> {
+    pub(crate) fn records(&self) -> Result<RecordScope, AppError> {
         self.actor.records()
     }
 
     /// Where the caller may write members and workload and open cases; 403 for others.
-    pub fn member_writer(&self) -> Result<RecordScope, AppError> {
+    pub(crate) fn member_writer(&self) -> Result<RecordScope, AppError> {
         self.actor.member_writer()
     }
 
-    pub fn csrf_token(&self, state: &AppState) -> String {
+    pub(crate) fn csrf_token(&self, state: &AppState) -> String {
         self.session
             .as_deref()
             .map(|session| state.keys.csrf_token(session))
@@ -58,7 +58,7 @@ impl CurrentUser {
     }
 
     /// 403 unless the form carried this session's CSRF token.
-    pub fn check_csrf(&self, state: &AppState, submitted: &str) -> Result<(), AppError> {
+    pub(crate) fn check_csrf(&self, state: &AppState, submitted: &str) -> Result<(), AppError> {
         let expected = self.csrf_token(state);
         if !expected.is_empty() && crate::text::constant_time_eq(&expected, submitted) {
             Ok(())

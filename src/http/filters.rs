@@ -3,38 +3,43 @@
 
 use chrono::NaiveDate;
 
-use super::params::{paging, parse};
+use super::params::{optional, paging};
 use crate::error::AppError;
 use crate::models::{CaseFilter, CaseStatus, CaseType, MemberFilter, Stage};
 use crate::paging::Paging;
 use crate::text::non_empty;
 
 /// The case list's filters and page.
-pub fn cases(get: impl Fn(&str) -> Option<String>) -> Result<(CaseFilter, Paging), AppError> {
+pub(crate) fn cases(
+    get: impl Fn(&str) -> Option<String>,
+) -> Result<(CaseFilter, Paging), AppError> {
     let param = |k: &str| get(k);
     let filter = CaseFilter {
-        case_type: parse::<CaseType>("type", param("type").as_deref())?,
-        status: parse::<CaseStatus>("status", param("status").as_deref())?,
-        stage: parse::<Stage>("stage", param("stage").as_deref())?,
-        branch_id: parse::<i64>("branch_id", param("branch_id").as_deref())?.map(Into::into),
-        member_id: parse::<i64>("member_id", param("member_id").as_deref())?.map(Into::into),
-        assigned_to: parse::<i64>("assigned_to", param("assigned_to").as_deref())?.map(Into::into),
-        opened_from: parse::<NaiveDate>("opened_from", param("opened_from").as_deref())?,
-        opened_to: parse::<NaiveDate>("opened_to", param("opened_to").as_deref())?,
-        workload_factor: parse::<bool>("workload_factor", param("workload_factor").as_deref())?,
+        case_type: optional::<CaseType>("type", param("type").as_deref())?,
+        status: optional::<CaseStatus>("status", param("status").as_deref())?,
+        stage: optional::<Stage>("stage", param("stage").as_deref())?,
+        branch_id: optional::<i64>("branch_id", param("branch_id").as_deref())?.map(Into::into),
+        member_id: optional::<i64>("member_id", param("member_id").as_deref())?.map(Into::into),
+        assigned_to: optional::<i64>("assigned_to", param("assigned_to").as_deref())?
+            .map(Into::into),
+        opened_from: optional::<NaiveDate>("opened_from", param("opened_from").as_deref())?,
+        opened_to: optional::<NaiveDate>("opened_to", param("opened_to").as_deref())?,
+        workload_factor: optional::<bool>("workload_factor", param("workload_factor").as_deref())?,
         q: non_empty(param("q")),
-        sort: parse("sort", param("sort").as_deref())?.unwrap_or_default(),
+        sort: optional("sort", param("sort").as_deref())?.unwrap_or_default(),
     };
     let paging = paging(param("page").as_deref(), param("per_page").as_deref())?;
     Ok((filter, paging))
 }
 
 /// The member list's filters and page.
-pub fn members(get: impl Fn(&str) -> Option<String>) -> Result<(MemberFilter, Paging), AppError> {
+pub(crate) fn members(
+    get: impl Fn(&str) -> Option<String>,
+) -> Result<(MemberFilter, Paging), AppError> {
     let filter = MemberFilter {
         q: non_empty(get("q")),
-        branch_id: parse::<i64>("branch_id", get("branch_id").as_deref())?.map(Into::into),
-        employer_id: parse::<i64>("employer_id", get("employer_id").as_deref())?.map(Into::into),
+        branch_id: optional::<i64>("branch_id", get("branch_id").as_deref())?.map(Into::into),
+        employer_id: optional::<i64>("employer_id", get("employer_id").as_deref())?.map(Into::into),
         team: non_empty(get("team")),
         job_role: non_empty(get("job_role")),
     };

@@ -27,19 +27,19 @@ impl FormData {
     }
 
     /// A checkbox sends its field only when ticked; this makes it `true` or `false`.
-    pub fn with_checkbox(mut self, name: &str) -> Self {
+    pub(crate) fn with_checkbox(mut self, name: &str) -> Self {
         let ticked = self.fields.iter().any(|(k, _)| k == name);
         self.fields.retain(|(k, _)| k != name);
         self.fields.push((name.to_owned(), ticked.to_string()));
         self
     }
 
-    pub fn csrf(&self) -> &str {
+    pub(crate) fn csrf(&self) -> &str {
         self.get(CSRF_FIELD).unwrap_or_default()
     }
 
     /// The fields as typed, to fill the form again after a refusal (never the password).
-    pub fn values(&self) -> BTreeMap<String, String> {
+    pub(crate) fn values(&self) -> BTreeMap<String, String> {
         self.fields
             .iter()
             .filter(|(k, _)| k != CSRF_FIELD && !k.contains("password"))
@@ -53,7 +53,7 @@ impl FormData {
     }
 
     /// Parses only the named non-blank fields into `T` (a page with several forms).
-    pub fn parse_only<T: DeserializeOwned>(&self, names: &[&str]) -> Result<T, AppError> {
+    pub(crate) fn parse_only<T: DeserializeOwned>(&self, names: &[&str]) -> Result<T, AppError> {
         self.parse_fields(|k| names.contains(&k))
     }
 

@@ -13,7 +13,7 @@ use crate::error::AppError;
 pub struct JsonBody<T>(pub T);
 
 impl<T> JsonBody<T> {
-    pub fn into_inner(self) -> T {
+    pub(crate) fn into_inner(self) -> T {
         self.0
     }
 }
@@ -38,7 +38,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 .into());
             }
             let bytes = bytes.await.map_err(|e| payload_error(&e))?;
-            parse(&bytes).map(JsonBody).map_err(Into::into)
+            from_body(&bytes).map(JsonBody).map_err(Into::into)
         })
     }
 }
@@ -53,7 +53,7 @@ fn payload_error(error: &actix_web::Error) -> AppError {
 
 /// Parses JSON, naming the field in any error: a wrong type by its path, a missing field by
 /// its name.
-pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+pub fn from_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -78,7 +78,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
 
 /// A deserialiser's message in the client's terms: the names of our Rust types and their
 /// sizes (`expected struct MemberInput with 14 elements`, `expected i64`) stay in the code.
-pub fn plain(message: &str) -> String {
+pub(crate) fn plain(message: &str) -> String {
     let Some((head, expected)) = message.split_once("expected ") else {
         return message.to_owned();
     };

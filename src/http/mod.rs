@@ -17,7 +17,7 @@ pub use current_user::{CurrentUser, SESSION_COOKIE};
 pub use page_error::PageError;
 
 /// A CSV file to download.
-pub fn csv_download(name: &str, csv: Vec<u8>) -> actix_web::HttpResponse {
+pub(crate) fn csv_download(name: &str, csv: Vec<u8>) -> actix_web::HttpResponse {
     use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
     actix_web::HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))

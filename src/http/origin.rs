@@ -17,7 +17,7 @@ use super::PageError;
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub async fn check_origin(
+pub(crate) async fn check_origin(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::paging::{DEFAULT_PER_PAGE, Paging};
 
 /// Parses an optional parameter; blank is absent.
-pub fn parse<T: FromStr>(field: &str, value: Option<&str>) -> Result<Option<T>, AppError>
+pub fn optional<T: FromStr>(field: &str, value: Option<&str>) -> Result<Option<T>, AppError>
 where
     T::Err: std::fmt::Display,
 {
@@ -21,9 +21,9 @@ where
 }
 
 /// The `page` and `per_page` parameters.
-pub fn paging(page: Option<&str>, per_page: Option<&str>) -> Result<Paging, AppError> {
+pub(crate) fn paging(page: Option<&str>, per_page: Option<&str>) -> Result<Paging, AppError> {
     Paging::new(
-        parse::<i64>("page", page)?.unwrap_or(1),
-        parse::<i64>("per_page", per_page)?.unwrap_or(DEFAULT_PER_PAGE),
+        optional::<i64>("page", page)?.unwrap_or(1),
+        optional::<i64>("per_page", per_page)?.unwrap_or(DEFAULT_PER_PAGE),
     )
 }

@@ -18,7 +18,7 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Copy)]
 pub struct Caller(pub UserId);
 
-pub async fn audit_not_found(
+pub(crate) async fn audit_not_found(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {

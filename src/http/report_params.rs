@@ -6,7 +6,7 @@ use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use chrono::{Months, NaiveDate, Utc};
 
 use super::CurrentUser;
-use super::params::parse;
+use super::params::optional;
 use crate::access::{ReportScope, Scope};
 use crate::error::AppError;
 use crate::reports::evidence::Evidence;
@@ -15,10 +15,12 @@ use crate::reports::render::{self, Format};
 use crate::reports::scope::Narrowing;
 
 /// The period asked for: `from` and `to`, by default the twelve months to today.
-pub fn period(get: &dyn Fn(&str) -> Option<String>) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let to =
-        parse::<NaiveDate>("to", get("to").as_deref())?.unwrap_or_else(|| Utc::now().date_naive());
-    let from = parse::<NaiveDate>("from", get("from").as_deref())?.unwrap_or_else(|| {
+pub(crate) fn period(
+    get: &dyn Fn(&str) -> Option<String>,
+) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let to = optional::<NaiveDate>("to", get("to").as_deref())?
+        .unwrap_or_else(|| Utc::now().date_naive());
+    let from = optional::<NaiveDate>("from", get("from").as_deref())?.unwrap_or_else(|| {
         to.checked_sub_months(Months::new(12))
             .and_then(|d| d.succ_opt())
             .unwrap_or(to)
@@ -36,16 +38,16 @@ pub fn period(get: &dyn Fn(&str) -> Option<String>) -> Result<(NaiveDate, NaiveD
 }
 
 /// The dashboard's scope from `branch_id` / `region_id`, or the caller's own.
-pub fn dashboard_scope(
+pub(crate) fn dashboard_scope(
     user: &CurrentUser,
     get: &dyn Fn(&str) -> Option<String>,
 ) -> Result<(ReportScope, Narrowing), AppError> {
     if matches!(user.actor.scope, Scope::Evidence { .. }) {
         return Err(AppError::Forbidden);
     }
-    let branch = parse::<i64>("branch_id", get("branch_id").as_deref())?;
-    let region = parse::<i64>("region_id", get("region_id").as_deref())?;
-    let employer = parse::<i64>("employer_id", get("employer_id").as_deref())?;
+    let branch = optional::<i64>("branch_id", get("branch_id").as_deref())?;
+    let region = optional::<i64>("region_id", get("region_id").as_deref())?;
+    let employer = optional::<i64>("employer_id", get("employer_id").as_deref())?;
     let scope = match (branch, region) {
         (Some(b), _) => ReportScope::Branch(b.into()),
         (None, Some(r)) => ReportScope::Region(r.into()),
@@ -61,16 +63,16 @@ pub fn dashboard_scope(
 }
 
 /// The evidence scope asked for (`scope=national|region:ID|branch:ID`), or the caller's widest.
-pub fn evidence_scope(
+pub(crate) fn evidence_scope(
     user: &CurrentUser,
     get: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ReportScope, AppError> {
-    Ok(parse::<ReportScope>("scope", get("scope").as_deref())?
+    Ok(optional::<ReportScope>("scope", get("scope").as_deref())?
         .unwrap_or_else(|| ReportScope::default_for(user.actor.scope)))
 }
 
 /// Evidence in a format, as a download for CSV and Markdown.
-pub fn evidence_response(e: &Evidence, format: Format) -> Result<HttpResponse, AppError> {
+pub(crate) fn evidence_response(e: &Evidence, format: Format) -> Result<HttpResponse, AppError> {
     let name = format!(
         "evidence-{}-{}-{}",
         e.scope.to_string().replace(':', "-"),
@@ -97,7 +99,7 @@ pub fn evidence_response(e: &Evidence, format: Format) -> Result<HttpResponse, A
 }
 
 /// The evidence period from `from` and `to`: dates in the API, months too on pages.
-pub fn evidence_period(
+pub(crate) fn evidence_period(
     get: &dyn Fn(&str) -> Option<String>,
     months: bool,
 ) -> Result<MonthPeriod, AppError> {

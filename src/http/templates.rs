@@ -31,7 +31,7 @@ pub fn check() -> Result<(), String> {
     TEMPLATES.as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
-pub fn render(name: &str, context: &Context) -> Result<String, AppError> {
+pub(crate) fn render(name: &str, context: &Context) -> Result<String, AppError> {
     let tera = TEMPLATES
         .as_ref()
         .map_err(|e| AppError::Internal(e.clone()))?;

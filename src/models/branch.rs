@@ -38,14 +38,14 @@ pub struct UpdateBranch {
 }
 
 impl Branch {
-    pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Branch>> {
+    pub(crate) fn list(conn: &mut DbConn) -> QueryResult<Vec<Branch>> {
         branches::table
             .order(branches::name)
             .select(Branch::as_select())
             .load(conn)
     }
 
-    pub fn find(conn: &mut DbConn, id: BranchId) -> QueryResult<Branch> {
+    pub(crate) fn find(conn: &mut DbConn, id: BranchId) -> QueryResult<Branch> {
         branches::table
             .find(id)
             .select(Branch::as_select())
@@ -60,14 +60,18 @@ impl Branch {
             .optional()
     }
 
-    pub fn create(conn: &mut DbConn, new: &NewBranch) -> QueryResult<Branch> {
+    pub(crate) fn create(conn: &mut DbConn, new: &NewBranch) -> QueryResult<Branch> {
         diesel::insert_into(branches::table)
             .values(new)
             .returning(branches::all_columns)
             .get_result(conn)
     }
 
-    pub fn update(conn: &mut DbConn, id: BranchId, changes: &UpdateBranch) -> QueryResult<Branch> {
+    pub(crate) fn update(
+        conn: &mut DbConn,
+        id: BranchId,
+        changes: &UpdateBranch,
+    ) -> QueryResult<Branch> {
         diesel::update(branches::table.find(id))
             .set(changes)
             .returning(branches::all_columns)
@@ -76,7 +80,7 @@ impl Branch {
 }
 
 impl NewBranch {
-    pub fn validated(self) -> Result<Self, AppError> {
+    pub(crate) fn validated(self) -> Result<Self, AppError> {
         Ok(Self {
             region_id: self.region_id,
             name: validate::text("name", &self.name, validate::NAME_MAX)?,
@@ -86,7 +90,7 @@ impl NewBranch {
 }
 
 impl UpdateBranch {
-    pub fn validated(self) -> Result<Self, AppError> {
+    pub(crate) fn validated(self) -> Result<Self, AppError> {
         Ok(Self {
             region_id: self.region_id,
             name: self

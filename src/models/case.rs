@@ -127,7 +127,7 @@ impl std::str::FromStr for CaseSort {
 impl Case {
     /// A page of the cases in `visible` (the caller's, from `access`) that pass `filter`, and
     /// how many pass it in all.
-    pub fn list(
+    pub(crate) fn list(
         conn: &mut DbConn,
         visible: impl Fn() -> cases::BoxedQuery<'static, Sql>,
         filter: &CaseFilter,
@@ -192,14 +192,18 @@ impl Case {
 }
 
 impl Case {
-    pub fn create(conn: &mut DbConn, new: &NewCase) -> QueryResult<Case> {
+    pub(crate) fn create(conn: &mut DbConn, new: &NewCase) -> QueryResult<Case> {
         diesel::insert_into(cases::table)
             .values(new)
             .returning(<Case as Selectable<crate::db::Sql>>::construct_selection())
             .get_result(conn)
     }
 
-    pub fn update(conn: &mut DbConn, id: CaseId, mut changes: UpdateCase) -> QueryResult<Case> {
+    pub(crate) fn update(
+        conn: &mut DbConn,
+        id: CaseId,
+        mut changes: UpdateCase,
+    ) -> QueryResult<Case> {
         changes.updated_at = Some(chrono::Utc::now().naive_utc());
         diesel::update(cases::table.find(id))
             .set(changes)
@@ -207,14 +211,14 @@ impl Case {
             .get_result(conn)
     }
 
-    pub fn reference_taken(conn: &mut DbConn, reference: &str) -> QueryResult<bool> {
+    pub(crate) fn reference_taken(conn: &mut DbConn, reference: &str) -> QueryResult<bool> {
         diesel::select(diesel::dsl::exists(
             cases::table.filter(cases::reference.eq(reference)),
         ))
         .get_result(conn)
     }
 
-    pub fn factors(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<WorkloadFactor>> {
+    pub(crate) fn factors(conn: &mut DbConn, id: CaseId) -> QueryResult<Vec<WorkloadFactor>> {
         case_workload_factors::table
             .filter(case_workload_factors::case_id.eq(id))
             .order(case_workload_factors::factor)
@@ -222,7 +226,7 @@ impl Case {
             .load(conn)
     }
 
-    pub fn set_factors(
+    pub(crate) fn set_factors(
         conn: &mut DbConn,
         id: CaseId,
         factors: &[WorkloadFactor],
@@ -243,7 +247,7 @@ impl Case {
 
 /// The next number in a branch's sequence for a year. The counter row is upserted inside the
 /// caller's write transaction, so concurrent creators queue on it and never share a number.
-pub fn next_case_number(conn: &mut DbConn, branch: BranchId, year: i32) -> QueryResult<i32> {
+pub(crate) fn next_case_number(conn: &mut DbConn, branch: BranchId, year: i32) -> QueryResult<i32> {
     use case_reference_counters::dsl as c;
     crate::db_run!(conn, {
         diesel::insert_into(c::case_reference_counters)

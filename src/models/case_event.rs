@@ -30,16 +30,9 @@ pub struct NewCaseEvent {
     pub author_id: Option<UserId>,
 }
 
-#[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = case_events)]
-pub struct UpdateCaseEvent {
-    pub occurred_on: Option<NaiveDate>,
-    pub body: Option<String>,
-}
-
 impl CaseEvent {
     /// A case's timeline, in date order.
-    pub fn for_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseEvent>> {
+    pub(crate) fn for_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseEvent>> {
         case_events::table
             .filter(case_events::case_id.eq(case))
             .order((case_events::occurred_on, case_events::id))
@@ -47,7 +40,7 @@ impl CaseEvent {
             .load(conn)
     }
 
-    pub fn create(conn: &mut DbConn, new: &NewCaseEvent) -> QueryResult<CaseEvent> {
+    pub(crate) fn create(conn: &mut DbConn, new: &NewCaseEvent) -> QueryResult<CaseEvent> {
         diesel::insert_into(case_events::table)
             .values(new)
             .returning(case_events::all_columns)

@@ -42,7 +42,7 @@ pub struct UpdateDeadline {
 }
 
 impl Deadline {
-    pub fn for_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<Deadline>> {
+    pub(crate) fn for_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<Deadline>> {
         deadlines::table
             .filter(deadlines::case_id.eq(case))
             .order((deadlines::due_on, deadlines::id))
@@ -50,14 +50,14 @@ impl Deadline {
             .load(conn)
     }
 
-    pub fn create(conn: &mut DbConn, new: &NewDeadline) -> QueryResult<Deadline> {
+    pub(crate) fn create(conn: &mut DbConn, new: &NewDeadline) -> QueryResult<Deadline> {
         diesel::insert_into(deadlines::table)
             .values(new)
             .returning(deadlines::all_columns)
             .get_result(conn)
     }
 
-    pub fn find(conn: &mut DbConn, id: DeadlineId) -> QueryResult<Option<Deadline>> {
+    pub(crate) fn find(conn: &mut DbConn, id: DeadlineId) -> QueryResult<Option<Deadline>> {
         deadlines::table
             .find(id)
             .select(Deadline::as_select())
@@ -65,7 +65,7 @@ impl Deadline {
             .optional()
     }
 
-    pub fn update(
+    pub(crate) fn update(
         conn: &mut DbConn,
         id: DeadlineId,
         changes: &UpdateDeadline,
@@ -77,13 +77,13 @@ impl Deadline {
     }
 
     /// Every deadline beside its case, for `access` to restrict.
-    pub fn with_cases() -> DeadlineRows {
+    pub(crate) fn with_cases() -> DeadlineRows {
         deadlines::table.inner_join(cases::table).into_boxed()
     }
 
     /// Open deadlines among `rows` due on or before `until` (overdue ones included), soonest
     /// first, each with its case's reference; optionally only cases assigned to a user.
-    pub fn upcoming(
+    pub(crate) fn upcoming(
         conn: &mut DbConn,
         rows: DeadlineRows,
         until: NaiveDate,

@@ -37,14 +37,14 @@ pub struct UpdateEmployer {
 }
 
 impl Employer {
-    pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Employer>> {
+    pub(crate) fn list(conn: &mut DbConn) -> QueryResult<Vec<Employer>> {
         employers::table
             .order(employers::name)
             .select(Employer::as_select())
             .load(conn)
     }
 
-    pub fn find(conn: &mut DbConn, id: EmployerId) -> QueryResult<Employer> {
+    pub(crate) fn find(conn: &mut DbConn, id: EmployerId) -> QueryResult<Employer> {
         employers::table
             .find(id)
             .select(Employer::as_select())
@@ -59,14 +59,14 @@ impl Employer {
             .optional()
     }
 
-    pub fn create(conn: &mut DbConn, new: &NewEmployer) -> QueryResult<Employer> {
+    pub(crate) fn create(conn: &mut DbConn, new: &NewEmployer) -> QueryResult<Employer> {
         diesel::insert_into(employers::table)
             .values(new)
             .returning(employers::all_columns)
             .get_result(conn)
     }
 
-    pub fn update(
+    pub(crate) fn update(
         conn: &mut DbConn,
         id: EmployerId,
         changes: &UpdateEmployer,
@@ -79,7 +79,7 @@ impl Employer {
 }
 
 impl NewEmployer {
-    pub fn validated(self) -> Result<Self, AppError> {
+    pub(crate) fn validated(self) -> Result<Self, AppError> {
         Ok(Self {
             name: validate::text("name", &self.name, validate::NAME_MAX)?,
             safe_caseload_override: self
@@ -91,7 +91,7 @@ impl NewEmployer {
 }
 
 impl UpdateEmployer {
-    pub fn validated(self) -> Result<Self, AppError> {
+    pub(crate) fn validated(self) -> Result<Self, AppError> {
         Ok(Self {
             name: self
                 .name

@@ -98,7 +98,7 @@ pub struct MemberFilter {
 impl Member {
     /// A page of the members in `visible` (the caller's, from `access`) that pass `filter`,
     /// and how many pass it in all.
-    pub fn list(
+    pub(crate) fn list(
         conn: &mut DbConn,
         visible: impl Fn() -> members::BoxedQuery<'static, Sql>,
         filter: &MemberFilter,
@@ -136,7 +136,7 @@ impl Member {
 
 /// `%text%` for a case-insensitive contains-match against lower-cased `search_text`, with
 /// LIKE's own wildcards taken literally.
-pub fn like_pattern(text: &str) -> String {
+pub(crate) fn like_pattern(text: &str) -> String {
     let escaped: String = text
         .trim()
         .to_lowercase()
@@ -147,7 +147,7 @@ pub fn like_pattern(text: &str) -> String {
 }
 
 impl Member {
-    pub fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Member>> {
+    pub(crate) fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Member>> {
         members::table
             .filter(members::membership_number.eq(number.trim()))
             .select(Member::as_select())
@@ -155,14 +155,14 @@ impl Member {
             .optional()
     }
 
-    pub fn create(conn: &mut DbConn, new: &NewMember) -> QueryResult<Member> {
+    pub(crate) fn create(conn: &mut DbConn, new: &NewMember) -> QueryResult<Member> {
         diesel::insert_into(members::table)
             .values(new)
             .returning(<Member as Selectable<crate::db::Sql>>::construct_selection())
             .get_result(conn)
     }
 
-    pub fn update(
+    pub(crate) fn update(
         conn: &mut DbConn,
         id: MemberId,
         mut changes: UpdateMember,

@@ -21,7 +21,7 @@ pub use branch::{Branch, NewBranch, UpdateBranch};
 pub use case::{
     Case, CaseFilter, CaseReferenceCounter, CaseSort, CaseWorkloadFactor, NewCase, UpdateCase,
 };
-pub use case_event::{CaseEvent, NewCaseEvent, UpdateCaseEvent};
+pub use case_event::{CaseEvent, NewCaseEvent};
 pub use deadline::{Deadline, NewDeadline, UpdateDeadline};
 pub use employer::{Employer, NewEmployer, UpdateEmployer};
 pub use enums::*;

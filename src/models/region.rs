@@ -31,14 +31,14 @@ pub struct UpdateRegion {
 }
 
 impl Region {
-    pub fn list(conn: &mut DbConn) -> QueryResult<Vec<Region>> {
+    pub(crate) fn list(conn: &mut DbConn) -> QueryResult<Vec<Region>> {
         regions::table
             .order(regions::name)
             .select(Region::as_select())
             .load(conn)
     }
 
-    pub fn find(conn: &mut DbConn, id: RegionId) -> QueryResult<Region> {
+    pub(crate) fn find(conn: &mut DbConn, id: RegionId) -> QueryResult<Region> {
         regions::table
             .find(id)
             .select(Region::as_select())
@@ -53,14 +53,18 @@ impl Region {
             .optional()
     }
 
-    pub fn create(conn: &mut DbConn, new: &NewRegion) -> QueryResult<Region> {
+    pub(crate) fn create(conn: &mut DbConn, new: &NewRegion) -> QueryResult<Region> {
         diesel::insert_into(regions::table)
             .values(new)
             .returning(regions::all_columns)
             .get_result(conn)
     }
 
-    pub fn update(conn: &mut DbConn, id: RegionId, changes: &UpdateRegion) -> QueryResult<Region> {
+    pub(crate) fn update(
+        conn: &mut DbConn,
+        id: RegionId,
+        changes: &UpdateRegion,
+    ) -> QueryResult<Region> {
         diesel::update(regions::table.find(id))
             .set(changes)
             .returning(regions::all_columns)
@@ -69,7 +73,7 @@ impl Region {
 }
 
 impl NewRegion {
-    pub fn validated(self) -> Result<Self, AppError> {
+    pub(crate) fn validated(self) -> Result<Self, AppError> {
         Ok(Self {
             name: validate::text("name", &self.name, validate::NAME_MAX)?,
         })
@@ -77,7 +81,7 @@ impl NewRegion {
 }
 
 impl UpdateRegion {
-    pub fn validated(self) -> Result<Self, AppError> {
+    pub(crate) fn validated(self) -> Result<Self, AppError> {
         Ok(Self {
             name: self
                 .name

@@ -58,12 +58,12 @@ pub struct UpdateUser {
 }
 
 impl User {
-    pub fn find(conn: &mut DbConn, id: UserId) -> QueryResult<User> {
+    pub(crate) fn find(conn: &mut DbConn, id: UserId) -> QueryResult<User> {
         users::table.find(id).select(User::as_select()).first(conn)
     }
 
     /// Usernames are matched without regard to case.
-    pub fn find_by_username(conn: &mut DbConn, username: &str) -> QueryResult<Option<User>> {
+    pub(crate) fn find_by_username(conn: &mut DbConn, username: &str) -> QueryResult<Option<User>> {
         users::table
             .filter(users::username.eq(username.trim().to_lowercase()))
             .select(User::as_select())
@@ -71,11 +71,11 @@ impl User {
             .optional()
     }
 
-    pub fn count(conn: &mut DbConn) -> QueryResult<i64> {
+    pub(crate) fn count(conn: &mut DbConn) -> QueryResult<i64> {
         users::table.count().get_result(conn)
     }
 
-    pub fn list(conn: &mut DbConn, paging: Paging) -> QueryResult<(Vec<User>, i64)> {
+    pub(crate) fn list(conn: &mut DbConn, paging: Paging) -> QueryResult<(Vec<User>, i64)> {
         let total = users::table.count().get_result(conn)?;
         let items = users::table
             .order(users::username)
@@ -86,14 +86,18 @@ impl User {
         Ok((items, total))
     }
 
-    pub fn create(conn: &mut DbConn, new: NewUser) -> QueryResult<User> {
+    pub(crate) fn create(conn: &mut DbConn, new: NewUser) -> QueryResult<User> {
         diesel::insert_into(users::table)
             .values(new)
             .returning(users::all_columns)
             .get_result(conn)
     }
 
-    pub fn update(conn: &mut DbConn, id: UserId, mut changes: UpdateUser) -> QueryResult<User> {
+    pub(crate) fn update(
+        conn: &mut DbConn,
+        id: UserId,
+        mut changes: UpdateUser,
+    ) -> QueryResult<User> {
         changes.updated_at = Some(chrono::Utc::now().naive_utc());
         diesel::update(users::table.find(id))
             .set(changes)
@@ -101,7 +105,7 @@ impl User {
             .get_result(conn)
     }
 
-    pub fn bump_token_version(conn: &mut DbConn, id: UserId) -> QueryResult<()> {
+    pub(crate) fn bump_token_version(conn: &mut DbConn, id: UserId) -> QueryResult<()> {
         diesel::update(users::table.find(id))
             .set(users::token_version.eq(users::token_version + 1))
             .execute(conn)
@@ -110,7 +114,10 @@ impl User {
 }
 
 impl User {
-    pub fn find_by_calendar_token(conn: &mut DbConn, token: &str) -> QueryResult<Option<User>> {
+    pub(crate) fn find_by_calendar_token(
+        conn: &mut DbConn,
+        token: &str,
+    ) -> QueryResult<Option<User>> {
         users::table
             .filter(users::calendar_token.eq(token))
             .select(User::as_select())
@@ -119,7 +126,7 @@ impl User {
     }
 
     /// A new secret feed token (the old URL stops working), or none to revoke the feed.
-    pub fn set_calendar_token(
+    pub(crate) fn set_calendar_token(
         conn: &mut DbConn,
         id: UserId,
         token: Option<String>,

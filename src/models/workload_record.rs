@@ -54,7 +54,10 @@ pub struct UpdateWorkloadRecord {
 
 impl WorkloadRecord {
     /// A member's records, oldest first.
-    pub fn for_member(conn: &mut DbConn, member: MemberId) -> QueryResult<Vec<WorkloadRecord>> {
+    pub(crate) fn for_member(
+        conn: &mut DbConn,
+        member: MemberId,
+    ) -> QueryResult<Vec<WorkloadRecord>> {
         workload_records::table
             .filter(workload_records::member_id.eq(member))
             .order((workload_records::recorded_on, workload_records::id))
@@ -62,14 +65,17 @@ impl WorkloadRecord {
             .load(conn)
     }
 
-    pub fn create(conn: &mut DbConn, new: &NewWorkloadRecord) -> QueryResult<WorkloadRecord> {
+    pub(crate) fn create(
+        conn: &mut DbConn,
+        new: &NewWorkloadRecord,
+    ) -> QueryResult<WorkloadRecord> {
         diesel::insert_into(workload_records::table)
             .values(new)
             .returning(<WorkloadRecord as Selectable<crate::db::Sql>>::construct_selection())
             .get_result(conn)
     }
 
-    pub fn update(
+    pub(crate) fn update(
         conn: &mut DbConn,
         id: WorkloadRecordId,
         changes: &UpdateWorkloadRecord,
@@ -80,7 +86,7 @@ impl WorkloadRecord {
     }
 
     /// Open cases per FTE.
-    pub fn caseload_per_fte(&self, fte: f64) -> f64 {
+    pub(crate) fn caseload_per_fte(&self, fte: f64) -> f64 {
         f64::from(self.open_cases) / fte
     }
 }

@@ -15,7 +15,7 @@ use crate::models::UserId;
 
 /// Counts this request against `user`'s allowance for the day of `now`, or refuses it with a
 /// 429 that says when the allowance renews (midnight UTC).
-pub fn claim(
+pub(crate) fn claim(
     conn: &mut DbConn,
     user: UserId,
     scope: ReportScope,

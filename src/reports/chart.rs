@@ -14,7 +14,7 @@ const BOTTOM: f64 = 28.0;
 
 /// A line of caseload per FTE over time with the safe-caseload threshold as a dashed line.
 /// `title` labels the chart for screen readers.
-pub fn caseload_line(points: &[(NaiveDate, f64)], threshold: f64, title: &str) -> String {
+pub(crate) fn caseload_line(points: &[(NaiveDate, f64)], threshold: f64, title: &str) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,
@@ -101,7 +101,11 @@ const PALETTE: &[&str] = &[
 
 /// Vertical bars, stacked by series: `series` is (name, one value per label). A legend names
 /// each colour; the numbers are in the table beside the chart.
-pub fn stacked_bars(labels: &[String], series: &[(String, Vec<i64>)], title: &str) -> String {
+pub(crate) fn stacked_bars(
+    labels: &[String],
+    series: &[(String, Vec<i64>)],
+    title: &str,
+) -> String {
     let mut svg = String::new();
     let _ = write!(
         svg,

@@ -106,6 +106,6 @@ impl Disclosure {
 }
 
 /// A share as a table cell: `57%`, or `—` when it is not shown.
-pub fn percent_text(share: Option<i64>) -> String {
+pub(crate) fn percent_text(share: Option<i64>) -> String {
     share.map_or_else(|| "—".into(), |v| format!("{v}%"))
 }

@@ -109,13 +109,13 @@ impl MonthPeriod {
     }
 
     /// How many calendar months the period covers.
-    pub fn months(self) -> u32 {
+    pub(crate) fn months(self) -> u32 {
         let months = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
         (months(self.to) - months(self.from) + 1).max(0) as u32
     }
 
     /// The same number of whole months immediately before.
-    pub fn previous(self) -> Self {
+    pub(crate) fn previous(self) -> Self {
         let to = self.from.pred_opt().unwrap_or(self.from);
         let from = self
             .from
@@ -125,7 +125,7 @@ impl MonthPeriod {
     }
 
     /// Refused with a 422 naming `from` when shorter than `minimum` months.
-    pub fn check_length(self, minimum: i64) -> Result<(), AppError> {
+    pub(crate) fn check_length(self, minimum: i64) -> Result<(), AppError> {
         if i64::from(self.months()) < minimum {
             return Err(AppError::invalid(
                 "from",

@@ -87,7 +87,7 @@ impl PerturbationTable {
     }
 
     /// The row a count is looked up in.
-    pub fn row_for(count: i64) -> i64 {
+    pub(crate) fn row_for(count: i64) -> i64 {
         if count <= LAST_ROW {
             count
         } else {

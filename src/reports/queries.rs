@@ -42,12 +42,12 @@ pub struct LatestGroup {
 }
 
 impl LatestGroup {
-    pub fn per_fte(&self) -> f64 {
+    pub(crate) fn per_fte(&self) -> f64 {
         self.open_cases as f64 / self.fte
     }
 
     /// Caseload per FTE in tenths, the unit of the histograms.
-    pub fn bucket(&self) -> i64 {
+    pub(crate) fn bucket(&self) -> i64 {
         (self.per_fte() * super::stats::BUCKETS_PER_UNIT).round() as i64
     }
 }
@@ -102,17 +102,17 @@ pub struct OpenedDay {
 
 impl OpenedDay {
     /// `YYYY-MM` of the day.
-    pub fn month(&self) -> &str {
+    pub(crate) fn month(&self) -> &str {
         self.day.get(..7).unwrap_or(&self.day)
     }
 }
 
-pub fn date(d: NaiveDate) -> String {
+pub(crate) fn date(d: NaiveDate) -> String {
     format!("'{}'", d.format("%Y-%m-%d"))
 }
 
 /// `column` between two dates, both included.
-pub fn between(column: &str, from: NaiveDate, to: NaiveDate) -> String {
+pub(crate) fn between(column: &str, from: NaiveDate, to: NaiveDate) -> String {
     format!("{column} >= {} AND {column} <= {}", date(from), date(to))
 }
 
@@ -138,7 +138,7 @@ fn load<T: QueryableByName<crate::db::Sql> + 'static>(
 /// record on `on` looked up one by one (one index probe each, then that record's open cases,
 /// FTE and employer); for a period ending today there are none. With `keys`, the
 /// sums of the members' record keys come beside the counts (evidence perturbs them).
-pub fn latest(
+pub(crate) fn latest(
     conn: &mut DbConn,
     condition: &str,
     on: NaiveDate,
@@ -193,7 +193,7 @@ pub fn latest(
 }
 
 /// Members of `members m` where `condition` holds, by branch and employer.
-pub fn members(conn: &mut DbConn, condition: &str) -> Result<Vec<GroupCount>, AppError> {
+pub(crate) fn members(conn: &mut DbConn, condition: &str) -> Result<Vec<GroupCount>, AppError> {
     load(
         conn,
         &format!(
@@ -207,7 +207,7 @@ pub fn members(conn: &mut DbConn, condition: &str) -> Result<Vec<GroupCount>, Ap
 /// Cases of `cases c` open at the end of `at` where `condition` holds, by branch, employer
 /// and type (`label`): open now for a period that ends today or later, else opened by then and
 /// not yet closed.
-pub fn open_cases(
+pub(crate) fn open_cases(
     conn: &mut DbConn,
     condition: &str,
     at: NaiveDate,
@@ -231,7 +231,7 @@ pub fn open_cases(
 
 /// Cases of `cases c` opened between `from` and `to` where `condition` holds, by branch and
 /// employer, with how many had workload as a factor (`w`).
-pub fn opened_by_group(
+pub(crate) fn opened_by_group(
     conn: &mut DbConn,
     condition: &str,
     from: NaiveDate,
@@ -252,7 +252,7 @@ pub fn opened_by_group(
 
 /// Cases of `cases c` opened between `from` and `to` where `condition` holds, by day, type,
 /// workload as a factor and stage now reached.
-pub fn opened_by_day(
+pub(crate) fn opened_by_day(
     conn: &mut DbConn,
     condition: &str,
     from: NaiveDate,
@@ -272,7 +272,7 @@ pub fn opened_by_day(
 }
 
 /// Cases of `cases c` closed between `from` and `to` where `condition` holds, by outcome.
-pub fn closed_by_outcome(
+pub(crate) fn closed_by_outcome(
     conn: &mut DbConn,
     condition: &str,
     from: NaiveDate,
@@ -291,7 +291,7 @@ pub fn closed_by_outcome(
 }
 
 /// Workload factors named on cases of `cases c` where `condition` holds.
-pub fn factors(conn: &mut DbConn, condition: &str) -> Result<Vec<LabelCount>, AppError> {
+pub(crate) fn factors(conn: &mut DbConn, condition: &str) -> Result<Vec<LabelCount>, AppError> {
     load(
         conn,
         &format!(
@@ -305,7 +305,7 @@ pub fn factors(conn: &mut DbConn, condition: &str) -> Result<Vec<LabelCount>, Ap
 
 /// Workload records by month (`label`) and caseload bucket (`key`) from `workload_monthly s`,
 /// for the months from `from` to `to` where `condition` holds.
-pub fn monthly_caseload(
+pub(crate) fn monthly_caseload(
     conn: &mut DbConn,
     condition: &str,
     from: NaiveDate,
@@ -326,7 +326,7 @@ pub fn monthly_caseload(
 }
 
 /// Members of `members m` grouped by `key` and `label` expressions, where `condition` holds.
-pub fn members_by(
+pub(crate) fn members_by(
     conn: &mut DbConn,
     key: &str,
     label: &str,
@@ -370,7 +370,7 @@ pub struct RiskGroup {
     pub key_sum: i64,
 }
 
-pub fn at_risk(
+pub(crate) fn at_risk(
     conn: &mut DbConn,
     scope: &str,
     start: NaiveDate,
@@ -418,7 +418,7 @@ pub fn at_risk(
 
 /// Members of `scope` who joined from `start` to `end`, and of them those with a
 /// disciplinary or ill-health case opened in that time (`key` 1).
-pub fn joiners(
+pub(crate) fn joiners(
     conn: &mut DbConn,
     scope: &str,
     start: NaiveDate,

@@ -46,7 +46,7 @@ impl ReportScope {
     }
 
     /// How a sentence says where: "across all branches", "in the North West region".
-    pub fn phrase(self, conn: &mut DbConn) -> Result<String, AppError> {
+    pub(crate) fn phrase(self, conn: &mut DbConn) -> Result<String, AppError> {
         Ok(match self {
             ReportScope::National => "across all branches".into(),
             ReportScope::Region(r) => format!("in the {} region", Region::find(conn, r)?.name),
@@ -56,7 +56,7 @@ impl ReportScope {
 
     /// The SQL condition on the `branch_id` column of the table aliased `alias` (values are
     /// typed ids, never user text).
-    pub fn condition(self, alias: &str) -> String {
+    pub(crate) fn condition(self, alias: &str) -> String {
         match self {
             ReportScope::National => "1 = 1".into(),
             ReportScope::Region(r) => {
@@ -77,7 +77,7 @@ pub struct Narrowing {
 impl Narrowing {
     /// Extra SQL conditions on the `branch_id` and `employer_id` columns of the table aliased
     /// `alias`.
-    pub fn condition(self, alias: &str) -> String {
+    pub(crate) fn condition(self, alias: &str) -> String {
         let mut parts = Vec::new();
         if let Some(b) = self.branch {
             parts.push(format!("{alias}.branch_id = {b}"));

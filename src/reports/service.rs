@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 /// Builds a dashboard for a caller, checking the scope is theirs.
-pub async fn dashboard(
+pub(crate) async fn dashboard(
     state: &AppState,
     actor: Actor,
     scope: ReportScope,
@@ -38,7 +38,7 @@ pub async fn dashboard(
 /// Builds evidence for a caller: the scope must be theirs to see and big enough, the period
 /// whole months and long enough, and the summary within their daily allowance. Audited with
 /// scope, period and format (no ids: nothing identifiable), refused requests too.
-pub async fn evidence(
+pub(crate) async fn evidence(
     state: &AppState,
     actor: Actor,
     scope: ReportScope,

@@ -7,7 +7,7 @@ pub const BUCKETS_PER_UNIT: f64 = 10.0;
 /// The value at quantile `q` (0–1) of a histogram of `(bucket, count)`, buckets in tenths:
 /// the nearest-rank method (the smallest value with at least q of the observations at or
 /// below it). `None` when there are no observations.
-pub fn quantile(histogram: &[(i64, i64)], q: f64) -> Option<f64> {
+pub(crate) fn quantile(histogram: &[(i64, i64)], q: f64) -> Option<f64> {
     let mut sorted: Vec<(i64, i64)> = histogram.iter().copied().filter(|(_, n)| *n > 0).collect();
     sorted.sort();
     let total: i64 = sorted.iter().map(|(_, n)| n).sum();
@@ -96,7 +96,7 @@ impl TwoPlaces {
         Self((value * 100.0).round() as i64)
     }
 
-    pub fn value(self) -> f64 {
+    pub(crate) fn value(self) -> f64 {
         self.0 as f64 / 100.0
     }
 }

@@ -44,7 +44,7 @@ pub fn paused(conn: &mut DbConn) -> Result<bool, AppError> {
 
 /// Recomputes both summaries from the records and starts the triggers again, in one
 /// transaction.
-pub fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
+pub(crate) fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
     let sql = match conn {
         DbConn::Sqlite(_) => rebuild_sql(
             "strftime('%Y-%m', w.recorded_on)",

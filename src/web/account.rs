@@ -35,7 +35,7 @@ pub async fn show(
 
 /// Issues a new secret calendar address, or revokes it.
 #[post("/account/calendar")]
-pub async fn calendar(
+pub(crate) async fn calendar(
     state: web::Data<AppState>,
     user: CurrentUser,
     form: web::Form<Vec<(String, String)>>,
@@ -48,7 +48,7 @@ pub async fn calendar(
 }
 
 #[post("/account/password")]
-pub async fn change_password(
+pub(crate) async fn change_password(
     state: web::Data<AppState>,
     user: CurrentUser,
     form: web::Form<Vec<(String, String)>>,

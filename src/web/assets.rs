@@ -11,7 +11,7 @@ use crate::error::AppError;
 struct StaticFiles;
 
 #[get("/static/{path:.*}")]
-pub async fn static_file(path: web::Path<String>) -> Result<HttpResponse, PageError> {
+pub(crate) async fn static_file(path: web::Path<String>) -> Result<HttpResponse, PageError> {
     let path = path.into_inner();
     let file = StaticFiles::get(&path).ok_or(AppError::NotFound)?;
     let mime = mime_guess::from_path(&path).first_or_octet_stream();

@@ -10,7 +10,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 #[get("/calendar/{token}.ics")]
-pub async fn feed(
+pub(crate) async fn feed(
     state: web::Data<AppState>,
     req: HttpRequest,
     token: web::Path<String>,

@@ -71,7 +71,7 @@ fn choices(context: &mut Context) {
 }
 
 #[get("/cases")]
-pub async fn list(
+pub(crate) async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<HashMap<String, String>>,
@@ -149,7 +149,7 @@ fn case_input(form: &FormData) -> Result<impl FnOnce(MemberId) -> CaseInput + us
 }
 
 #[post("/cases")]
-pub async fn create(
+pub(crate) async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
     form: web::Form<Vec<(String, String)>>,
@@ -245,7 +245,7 @@ fn form(form: web::Form<Vec<(String, String)>>) -> FormData {
 }
 
 #[post("/cases/{id}/workflow")]
-pub async fn workflow(
+pub(crate) async fn workflow(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
@@ -266,7 +266,7 @@ pub async fn workflow(
 }
 
 #[post("/cases/{id}/events")]
-pub async fn add_event(
+pub(crate) async fn add_event(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
@@ -281,7 +281,7 @@ pub async fn add_event(
 }
 
 #[post("/cases/{id}/deadlines")]
-pub async fn add_deadline(
+pub(crate) async fn add_deadline(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
@@ -296,7 +296,7 @@ pub async fn add_deadline(
 }
 
 #[post("/cases/{id}/deadlines/{deadline}/done")]
-pub async fn deadline_done(
+pub(crate) async fn deadline_done(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<(i64, i64)>,

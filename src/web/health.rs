@@ -8,7 +8,7 @@ use crate::state::AppState;
 
 /// Anonymous, so it says only whether the database answers, not which engine it is.
 #[get("/healthz")]
-pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let answer = state.database_answers().await;
     match answer {
         Ok(()) => HttpResponse::Ok().json(json!({"status": "ok"})),

@@ -15,7 +15,7 @@ use crate::state::AppState;
 const FORTNIGHT: u64 = 14;
 
 #[get("/")]
-pub async fn index(
+pub(crate) async fn index(
     state: web::Data<AppState>,
     user: Option<CurrentUser>,
 ) -> Result<HttpResponse, PageError> {

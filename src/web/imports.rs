@@ -14,7 +14,7 @@ use crate::http::{CurrentUser, csv_download};
 use crate::state::AppState;
 
 #[get("/import")]
-pub async fn form(
+pub(crate) async fn form(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, PageError> {
@@ -62,7 +62,7 @@ async fn read_upload(mut payload: Multipart) -> Result<Upload, AppError> {
 }
 
 #[post("/import")]
-pub async fn upload_file(
+pub(crate) async fn upload_file(
     state: web::Data<AppState>,
     user: CurrentUser,
     payload: Multipart,
@@ -110,7 +110,7 @@ pub async fn upload_file(
 }
 
 #[get("/members.csv")]
-pub async fn export(
+pub(crate) async fn export(
     state: web::Data<AppState>,
     user: CurrentUser,
 ) -> Result<HttpResponse, PageError> {

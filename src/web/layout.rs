@@ -50,7 +50,7 @@ fn navigation(role: Role, current: &str) -> Vec<NavItem> {
         .collect()
 }
 
-pub fn context(state: &AppState, user: &CurrentUser, current: &str) -> Context {
+pub(crate) fn context(state: &AppState, user: &CurrentUser, current: &str) -> Context {
     let mut context = Context::new();
     context.insert(
         "me",

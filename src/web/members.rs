@@ -49,7 +49,7 @@ async fn choices(state: &web::Data<AppState>, context: &mut Context) -> Result<(
 }
 
 #[get("/members")]
-pub async fn list(
+pub(crate) async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<HashMap<String, String>>,
@@ -86,7 +86,7 @@ fn member_form(form: web::Form<Vec<(String, String)>>) -> FormData {
 }
 
 #[post("/members")]
-pub async fn create(
+pub(crate) async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
     form: web::Form<Vec<(String, String)>>,
@@ -157,7 +157,7 @@ pub async fn show(
 }
 
 #[get("/members/{id}/edit")]
-pub async fn edit(
+pub(crate) async fn edit(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
@@ -173,7 +173,7 @@ pub async fn edit(
 }
 
 #[post("/members/{id}")]
-pub async fn update(
+pub(crate) async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
@@ -201,7 +201,7 @@ pub async fn update(
 }
 
 #[post("/members/{id}/workload")]
-pub async fn add_workload(
+pub(crate) async fn add_workload(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,

@@ -19,7 +19,7 @@ pub use page::PageError;
 use crate::auth::surface::Surface;
 use crate::http::origin::check_origin;
 
-pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
+pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     let pages = actix_web::web::scope("")
         .app_data(Surface::Page)
         .wrap(actix_web::middleware::from_fn(check_origin))

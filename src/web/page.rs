@@ -10,19 +10,19 @@ pub use crate::http::PageError;
 use crate::http::templates;
 
 /// "See other": where the browser goes after a successful form.
-pub fn see_other(location: &str) -> HttpResponse {
+pub(crate) fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, location))
         .finish()
 }
 
 /// Renders a page.
-pub fn render(name: &str, context: &Context) -> Result<HttpResponse, PageError> {
+pub(crate) fn render(name: &str, context: &Context) -> Result<HttpResponse, PageError> {
     render_status(name, context, StatusCode::OK)
 }
 
 /// Renders a page with another status, e.g. a form shown again with its errors.
-pub fn render_status(
+pub(crate) fn render_status(
     name: &str,
     context: &Context,
     status: StatusCode,
@@ -42,7 +42,7 @@ pub struct FormProblem {
 
 impl FormProblem {
     /// A refusal the person can fix by editing the form; anything else stays an error page.
-    pub fn from_error(error: AppError) -> Result<Self, PageError> {
+    pub(crate) fn from_error(error: AppError) -> Result<Self, PageError> {
         use actix_web::ResponseError as _;
         let status = error.status_code();
         match error {
@@ -71,7 +71,9 @@ impl FormProblem {
 
 /// A record as an edit form's starting values: every field as the text an input would send
 /// (`null` becomes empty).
-pub fn form_values(record: &impl serde::Serialize) -> std::collections::BTreeMap<String, String> {
+pub(crate) fn form_values(
+    record: &impl serde::Serialize,
+) -> std::collections::BTreeMap<String, String> {
     let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(record) else {
         return Default::default();
     };
@@ -89,7 +91,7 @@ pub fn form_values(record: &impl serde::Serialize) -> std::collections::BTreeMap
 }
 
 /// Previous and next links (keeping the other query parameters) and the page count of a list.
-pub fn pager<T>(
+pub(crate) fn pager<T>(
     context: &mut Context,
     path: &str,
     query: &std::collections::HashMap<String, String>,
@@ -128,7 +130,7 @@ pub enum Submitted<T> {
 /// The round trip of every page form: the CSRF token is checked before `work` runs; a refusal
 /// the user can mend comes back as `Refused` to show with the form, anything else is an error
 /// page.
-pub async fn submit<T>(
+pub(crate) async fn submit<T>(
     state: &crate::state::AppState,
     user: &crate::http::CurrentUser,
     form: &crate::http::form::FormData,
@@ -142,7 +144,7 @@ pub async fn submit<T>(
 }
 
 /// A deadline as the pages show it: with its kind's label, urgency and days to go.
-pub fn deadline_row(d: crate::casework::case_service::DeadlineView) -> serde_json::Value {
+pub(crate) fn deadline_row(d: crate::casework::case_service::DeadlineView) -> serde_json::Value {
     serde_json::json!({
         "deadline": d.deadline,
         "kind": d.deadline.kind.label(),

@@ -10,7 +10,7 @@ use super::layout;
 use super::page::{FormProblem, PageError, render, render_status};
 use crate::casework::reference_service;
 use crate::http::CurrentUser;
-use crate::http::params::parse;
+use crate::http::params::optional;
 use crate::http::report_params::{
     dashboard_scope, evidence_period, evidence_response, evidence_scope, period,
 };
@@ -31,7 +31,7 @@ async fn scope_choices(
 }
 
 #[get("/dashboard")]
-pub async fn dashboard_page(
+pub(crate) async fn dashboard_page(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<HashMap<String, String>>,
@@ -111,7 +111,7 @@ pub async fn dashboard_page(
 }
 
 #[get("/evidence")]
-pub async fn evidence_page(
+pub(crate) async fn evidence_page(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<HashMap<String, String>>,
@@ -159,14 +159,14 @@ pub async fn evidence_page(
 }
 
 #[get("/evidence.{format}")]
-pub async fn evidence_download(
+pub(crate) async fn evidence_download(
     state: web::Data<AppState>,
     user: CurrentUser,
     format: web::Path<String>,
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     let get = |k: &str| query.get(k).cloned();
-    let format = parse::<Format>("format", Some(format.as_str()))?.unwrap_or(Format::Json);
+    let format = optional::<Format>("format", Some(format.as_str()))?.unwrap_or(Format::Json);
     let scope = evidence_scope(&user, &get)?;
     let period = evidence_period(&get, true)?;
     let evidence = service::evidence(&state, user.actor, scope, period, format.name()).await?;

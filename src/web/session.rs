@@ -15,7 +15,7 @@ use crate::http::{CurrentUser, SESSION_COOKIE};
 use crate::state::AppState;
 
 #[get("/login")]
-pub async fn login_form(
+pub(crate) async fn login_form(
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let next = query
@@ -29,7 +29,7 @@ pub async fn login_form(
 }
 
 #[post("/login")]
-pub async fn login(
+pub(crate) async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     form: web::Form<Vec<(String, String)>>,
@@ -91,7 +91,7 @@ pub async fn login(
 }
 
 #[post("/logout")]
-pub async fn logout(
+pub(crate) async fn logout(
     state: web::Data<AppState>,
     user: CurrentUser,
     form: web::Form<Vec<(String, String)>>,
@@ -111,7 +111,7 @@ pub async fn logout(
 /// no control, whitespace or hidden character (browsers drop tabs and newlines from a URL, so
 /// `/\t/host` becomes `//host`, another site; CR and LF would break the header). Anything else
 /// goes home.
-pub fn local_path(next: &str) -> &str {
+pub(crate) fn local_path(next: &str) -> &str {
     let mut chars = next.chars();
     let rooted = chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'));
     let clean = !next

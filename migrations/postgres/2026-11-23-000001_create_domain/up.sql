@@ -1,4 +1,4 @@
--- The whole caseload domain (see SPEC.md, "Domain"). Keep in step with the SQLite set.
+-- The whole caseload domain (README.md and docs/RULES.md describe it). Keep in step with the SQLite set.
 
 CREATE TABLE regions (
     id BIGSERIAL PRIMARY KEY,

@@ -1,4 +1,4 @@
--- The whole caseload domain (see SPEC.md, "Domain"). Keep in step with the PostgreSQL set.
+-- The whole caseload domain (README.md and docs/RULES.md describe it). Keep in step with the PostgreSQL set.
 -- INTEGER PRIMARY KEY is the rowid alias, 64-bit like BIGSERIAL.
 
 CREATE TABLE regions (

@@ -68,7 +68,7 @@ pub(super) struct Risks<'a> {
 
 impl Risks<'_> {
     /// One table per outcome, and its risks.
-    pub fn tables(&self) -> Vec<(Table, RiskSummary)> {
+    pub(crate) fn tables(&self) -> Vec<(Table, RiskSummary)> {
         let mut employers: Vec<i64> = self.groups.iter().map(|g| g.employer).collect();
         employers.sort_unstable();
         employers.dedup();

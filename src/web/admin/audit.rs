@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::accounts::users as accounts;
 use crate::http::CurrentUser;
-use crate::http::params::{paging, parse};
+use crate::http::params::{optional, paging};
 use crate::models::{AuditEntry, AuditFilter};
 use crate::state::AppState;
 use crate::text::non_empty;
@@ -33,12 +33,12 @@ pub async fn search(
     let parsed = (|| {
         let paging = paging(get("page"), get("per_page"))?;
         let filter = AuditFilter {
-            user_id: parse::<i64>("user_id", get("user_id"))?.map(Into::into),
+            user_id: optional::<i64>("user_id", get("user_id"))?.map(Into::into),
             action: non_empty(get("action").map(str::to_owned)),
             entity: non_empty(get("entity").map(str::to_owned)),
-            entity_id: parse::<i64>("entity_id", get("entity_id"))?,
-            from: parse::<NaiveDate>("from", get("from"))?.and_then(|d| d.and_hms_opt(0, 0, 0)),
-            to: parse::<NaiveDate>("to", get("to"))?
+            entity_id: optional::<i64>("entity_id", get("entity_id"))?,
+            from: optional::<NaiveDate>("from", get("from"))?.and_then(|d| d.and_hms_opt(0, 0, 0)),
+            to: optional::<NaiveDate>("to", get("to"))?
                 .and_then(|d| d.succ_opt())
                 .and_then(|d| d.and_hms_opt(0, 0, 0)),
         };

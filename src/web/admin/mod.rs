@@ -5,7 +5,7 @@ pub mod reference;
 pub mod settings;
 pub mod users;
 
-pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
+pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.service(users::list)
         .service(users::create)
         .service(users::edit)

@@ -35,7 +35,7 @@ impl AdminPage for Employer {
     const TEMPLATE: &'static str = "admin/employers.html";
 }
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
     page::<Region>(cfg);
     page::<Branch>(cfg);
     page::<Employer>(cfg);

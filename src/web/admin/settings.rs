@@ -44,7 +44,7 @@ pub async fn show(
 }
 
 #[post("/admin/settings")]
-pub async fn save(
+pub(crate) async fn save(
     state: web::Data<AppState>,
     user: CurrentUser,
     form: web::Form<Vec<(String, String)>>,

@@ -38,7 +38,7 @@ async fn context(state: &AppState, user: &CurrentUser) -> Result<Context, PageEr
 }
 
 #[get("/admin/users")]
-pub async fn list(
+pub(crate) async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: web::Query<Vec<(String, String)>>,
@@ -52,7 +52,7 @@ pub async fn list(
 }
 
 #[post("/admin/users")]
-pub async fn create(
+pub(crate) async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
     form: web::Form<Vec<(String, String)>>,
@@ -71,7 +71,7 @@ pub async fn create(
 }
 
 #[get("/admin/users/{id}")]
-pub async fn edit(
+pub(crate) async fn edit(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
@@ -86,7 +86,7 @@ pub async fn edit(
 }
 
 #[post("/admin/users/{id}")]
-pub async fn update(
+pub(crate) async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
@@ -116,7 +116,7 @@ pub async fn update(
 /// The edit form always sends role, scope and active; a blank scope clears it.
 fn changes_from(form: &FormData) -> Result<UserChanges, AppError> {
     let id = |field: &str| -> Result<Option<i64>, AppError> {
-        crate::http::params::parse::<i64>(field, form.get(field))
+        crate::http::params::optional::<i64>(field, form.get(field))
             .map_err(|_| AppError::invalid(field, "choose one from the list"))
     };
     Ok(UserChanges {
