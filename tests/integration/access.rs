@@ -477,7 +477,7 @@ async fn bad_query_parameters_are_400s_naming_the_parameter() {
 
 #[actix_rt::test]
 async fn every_page_answers_each_role_as_the_rules_say() {
-    use crate::pages_auth::{browser_sign_in, page};
+    use crate::common::{browser_sign_in, page};
     let app = TestApp::new().await;
     let w = crate::crowd::crowded(&app);
     let mut sessions = Vec::new();

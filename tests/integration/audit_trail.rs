@@ -130,11 +130,11 @@ async fn the_audit_page_searches_the_trail() {
     app.get_as(&format!("/api/v1/members/{}", world.wigan_member), &token)
         .await;
     app.flush_audit();
-    let session = crate::pages_auth::browser_sign_in(&app, "admin").await;
-    let html = crate::pages_auth::page(&app, "/admin/audit?entity=member&action=read", &session)
+    let session = crate::common::browser_sign_in(&app, "admin").await;
+    let html = crate::common::page(&app, "/admin/audit?entity=member&action=read", &session)
         .await
         .text();
     assert!(html.contains("1 entries"), "{html}");
-    let bad = crate::pages_auth::page(&app, "/admin/audit?from=yesterday", &session).await;
+    let bad = crate::common::page(&app, "/admin/audit?from=yesterday", &session).await;
     assert_eq!(bad.status, 400);
 }

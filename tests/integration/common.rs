@@ -266,3 +266,67 @@ impl TestApp {
         self.state.audit.flush();
     }
 }
+
+// Pages in the browser: signing in through the form, reading and posting with the session.
+
+/// Signs in through the form; returns the session cookie's value.
+pub async fn browser_sign_in(app: &TestApp, username: &str) -> String {
+    let response = app
+        .call(TestRequest::post().uri("/login").set_form([
+            ("username", username),
+            ("password", crate::fixtures::PASSWORD),
+            ("next", "/"),
+        ]))
+        .await;
+    assert_eq!(response.status, 303, "{}", response.text());
+    session_cookie(&response)
+        .expect("a session cookie")
+        .value()
+        .to_owned()
+}
+
+pub fn session_cookie(response: &TestResponse) -> Option<actix_web::cookie::Cookie<'static>> {
+    response
+        .headers
+        .get_all("set-cookie")
+        .filter_map(|v| actix_web::cookie::Cookie::parse_encoded(v.to_str().ok()?.to_owned()).ok())
+        .find(|c| c.name() == "caseload_session")
+}
+
+pub async fn page(app: &TestApp, path: &str, session: &str) -> TestResponse {
+    app.call(
+        TestRequest::get()
+            .uri(path)
+            .cookie(actix_web::cookie::Cookie::new(
+                "caseload_session",
+                session.to_owned(),
+            )),
+    )
+    .await
+}
+
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    html[start..start + html[start..].find('"').unwrap()].to_owned()
+}
+
+pub async fn post_form(
+    app: &TestApp,
+    path: &str,
+    session: &str,
+    origin: Option<&str>,
+    fields: &[(&str, &str)],
+) -> TestResponse {
+    let mut request = TestRequest::post()
+        .uri(path)
+        .cookie(actix_web::cookie::Cookie::new(
+            "caseload_session",
+            session.to_owned(),
+        ))
+        .set_form(fields);
+    if let Some(origin) = origin {
+        request = request.insert_header(("origin", origin));
+    }
+    app.call(request).await
+}

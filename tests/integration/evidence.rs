@@ -286,8 +286,8 @@ async fn periods_are_whole_calendar_months_of_at_least_the_minimum() {
         "by default the last twelve whole months"
     );
     // The page offers months.
-    let session = crate::pages_auth::browser_sign_in(&app, "admin").await;
-    let page = crate::pages_auth::page(
+    let session = crate::common::browser_sign_in(&app, "admin").await;
+    let page = crate::common::page(
         &app,
         &format!("/evidence?{scope}&from=2026-01&to=2026-03"),
         &session,
@@ -514,12 +514,12 @@ async fn record_keys_never_leave_the_database() {
         assert_eq!(response.status, 200, "{path}");
         assert!(!response.text().contains("record_key"), "{path}");
     }
-    let session = crate::pages_auth::browser_sign_in(&app, "admin").await;
+    let session = crate::common::browser_sign_in(&app, "admin").await;
     for path in [
         format!("/members/{}", world.wigan_member),
         format!("/cases/{}", world.wigan_case),
     ] {
-        let response = crate::pages_auth::page(&app, &path, &session).await;
+        let response = crate::common::page(&app, &path, &session).await;
         assert_eq!(response.status, 200, "{path}");
         assert!(!response.text().contains("record_key"), "{path}");
     }

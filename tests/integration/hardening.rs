@@ -8,8 +8,8 @@ use caseload::db::schema::{audit_log, employers};
 use diesel::prelude::*;
 
 use crate::common::TestApp;
+use crate::common::{browser_sign_in, csrf_of, page};
 use crate::fixtures::{PASSWORD, World};
-use crate::pages_auth::{browser_sign_in, csrf_of, page};
 
 const HEADER: &str = "membership_number,first_name,last_name,email,phone,employer,job_role,team,fte,start_date,branch_code";
 

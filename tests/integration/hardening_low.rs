@@ -13,8 +13,8 @@ use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 
 use crate::common::TestApp;
+use crate::common::{browser_sign_in, csrf_of, page, post_form};
 use crate::fixtures::{PASSWORD, World};
-use crate::pages_auth::{browser_sign_in, csrf_of, page, post_form};
 
 fn samples<T: std::fmt::Debug>(strategy: impl Strategy<Value = T>, n: usize) -> Vec<T> {
     let mut runner = TestRunner::deterministic();

@@ -1,8 +1,8 @@
 //! Case pages as a rep uses them: open a case, add a hearing, see it at home, close it.
 
 use crate::common::TestApp;
+use crate::common::{browser_sign_in, csrf_of, page, post_form};
 use crate::fixtures::World;
-use crate::pages_auth::{browser_sign_in, csrf_of, page, post_form};
 
 #[actix_rt::test]
 async fn a_rep_opens_a_case_adds_a_hearing_sees_it_at_home_and_closes_it() {

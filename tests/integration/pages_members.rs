@@ -4,8 +4,8 @@ use actix_web::cookie::Cookie;
 use actix_web::test::TestRequest;
 
 use crate::common::{TestApp, TestResponse};
+use crate::common::{browser_sign_in, csrf_of, page, post_form};
 use crate::fixtures::World;
-use crate::pages_auth::{browser_sign_in, csrf_of, page, post_form};
 
 async fn upload(
     app: &TestApp,
