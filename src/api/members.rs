@@ -10,14 +10,14 @@ use super::routes::Routes;
 
 use super::csv_body::CsvBody;
 use crate::casework::import::{IMPORT_LIMIT_BYTES, ImportOptions, ImportReport};
+use crate::casework::member_fields::MemberFields;
 use crate::casework::member_service::{self, ImportKind};
-use crate::casework::members::{MemberChanges, MemberInput};
 use crate::casework::workload::WorkloadInput;
 use crate::error::AppError;
 use crate::http::json::JsonBody;
 use crate::http::params::optional;
 use crate::http::{CurrentUser, csv_download, filters};
-use crate::models::MemberId;
+use crate::models::{MemberId, UpdateMember};
 use crate::state::AppState;
 
 pub(crate) fn routes(routes: Routes) -> Routes {
@@ -64,7 +64,7 @@ async fn show(
 async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
-    body: JsonBody<MemberInput>,
+    body: JsonBody<MemberFields>,
 ) -> Result<HttpResponse, AppError> {
     let member = member_service::create(&state, user.actor, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(member))
@@ -74,7 +74,7 @@ async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
-    body: JsonBody<MemberChanges>,
+    body: JsonBody<UpdateMember>,
 ) -> Result<HttpResponse, AppError> {
     let id = MemberId(id.into_inner());
     let member = member_service::update(&state, user.actor, id, body.into_inner()).await?;

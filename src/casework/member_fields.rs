@@ -1,17 +1,27 @@
-//! The checks on a member's fields, shared by the API, the pages and the CSV import, so a value
-//! refused in one is refused in all.
+//! A member as given (the API's body, the page's form, an import's row) and the checks on it,
+//! shared by all three so a value refused in one is refused in all. With `Member` (the row),
+//! `NewMember` (the insert) and `UpdateMember` (the change, also the API's PATCH body) it is
+//! the one place a member's fields are listed.
 
 use chrono::{Datelike, NaiveDate, Utc};
+use serde::Deserialize;
 
 use crate::error::FieldErrors;
-use crate::models::{AgeBand, EthnicGroup};
+use crate::models::{
+    AgeBand, BranchId, EmployerId, EthnicGroup, Member, NewMember, RecordKey, UpdateMember,
+};
 
 pub const FTE_MAX: f64 = 1.5;
 pub const MEMBER_FIELD_MAX: usize = 100;
 
-/// A member's own fields (not where they belong), as given.
-#[derive(Debug, Clone, PartialEq)]
+/// A member as given: every field, where they belong included.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MemberFields {
+    /// Required for administrators; an officer's members are in the officer's branch.
+    #[serde(default)]
+    pub branch_id: Option<BranchId>,
+    pub employer_id: EmployerId,
     pub membership_number: String,
     pub first_name: String,
     pub last_name: String,
@@ -21,7 +31,10 @@ pub struct MemberFields {
     pub team: Option<String>,
     pub fte: f64,
     pub start_date: Option<NaiveDate>,
+    /// When the member left the union or the employer.
+    #[serde(default)]
     pub left_on: Option<NaiveDate>,
+    #[serde(default)]
     pub equality_consent: bool,
     pub age_band: Option<AgeBand>,
     pub ethnic_group: Option<EthnicGroup>,
@@ -149,5 +162,77 @@ fn looks_like_email(email: &str) -> bool {
                 && !domain.contains('@')
         }
         None => false,
+    }
+}
+
+impl From<&Member> for MemberFields {
+    fn from(m: &Member) -> Self {
+        MemberFields {
+            branch_id: Some(m.branch_id),
+            employer_id: m.employer_id,
+            membership_number: m.membership_number.clone(),
+            first_name: m.first_name.clone(),
+            last_name: m.last_name.clone(),
+            email: m.email.clone(),
+            phone: m.phone.clone(),
+            job_role: m.job_role.clone(),
+            team: m.team.clone(),
+            fte: m.fte,
+            start_date: m.start_date,
+            left_on: m.left_on,
+            equality_consent: m.equality_consent,
+            age_band: m.age_band,
+            ethnic_group: m.ethnic_group,
+        }
+    }
+}
+
+impl MemberFields {
+    /// The insert of checked fields into `branch` (where the writer may place them).
+    pub(crate) fn into_new(self, branch: BranchId) -> NewMember {
+        NewMember {
+            record_key: RecordKey::random(),
+            search_text: self.search_text(),
+            branch_id: branch,
+            employer_id: self.employer_id,
+            membership_number: self.membership_number,
+            first_name: self.first_name,
+            last_name: self.last_name,
+            email: self.email,
+            phone: self.phone,
+            job_role: self.job_role,
+            team: self.team,
+            fte: self.fte,
+            start_date: self.start_date,
+            left_on: self.left_on,
+            equality_consent: self.equality_consent,
+            age_band: self.age_band,
+            ethnic_group: self.ethnic_group,
+        }
+    }
+}
+
+/// Every field set from the whole member (a form that sends every field, or a change that
+/// leaves nothing stale): what is blank is cleared.
+impl From<MemberFields> for UpdateMember {
+    fn from(f: MemberFields) -> Self {
+        UpdateMember {
+            search_text: Some(f.search_text()),
+            branch_id: f.branch_id,
+            employer_id: Some(f.employer_id),
+            first_name: Some(f.first_name),
+            last_name: Some(f.last_name),
+            email: Some(f.email),
+            phone: Some(f.phone),
+            job_role: Some(f.job_role),
+            team: Some(f.team),
+            fte: Some(f.fte),
+            start_date: Some(f.start_date),
+            left_on: Some(f.left_on),
+            equality_consent: Some(f.equality_consent),
+            age_band: Some(f.age_band),
+            ethnic_group: Some(f.ethnic_group),
+            updated_at: None,
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! records, imports and the export, each in one trip to the database with its audit entry.
 
 use super::import::{self, ImportOptions, ImportReport, NoProgress};
-use super::members::{self, MemberChanges, MemberInput};
+use super::member_fields::MemberFields;
+use super::members;
 use super::workload::{self, CaseloadHistory, WorkloadInput};
 use crate::access::Actor;
 use crate::audit::{self, Event};
@@ -115,7 +116,7 @@ pub(crate) async fn workload(
 pub(crate) async fn create(
     state: &AppState,
     actor: Actor,
-    input: MemberInput,
+    input: MemberFields,
 ) -> Result<Member, AppError> {
     state
         .db
@@ -127,7 +128,7 @@ pub(crate) async fn update(
     state: &AppState,
     actor: Actor,
     id: MemberId,
-    changes: MemberChanges,
+    changes: UpdateMember,
 ) -> Result<Member, AppError> {
     state
         .db

@@ -1,12 +1,13 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::enums::{AgeBand, EthnicGroup};
 use super::ids::{BranchId, EmployerId, MemberId};
 use crate::db::schema::members;
 use crate::db::{DbConn, Sql};
 use crate::paging::Paging;
+use crate::validate::double_option;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = members)]
@@ -57,24 +58,36 @@ pub struct NewMember {
     pub record_key: super::RecordKey,
 }
 
-#[derive(Debug, Clone, Default, AsChangeset)]
+/// A change to a member, and the API's PATCH body: a field left out is kept, `null` clears an
+/// optional one. The search text and the time of the change are set by the application.
+#[derive(Debug, Clone, Default, AsChangeset, Deserialize)]
 #[diesel(table_name = members)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateMember {
     pub branch_id: Option<BranchId>,
     pub employer_id: Option<EmployerId>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
     pub email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
     pub phone: Option<Option<String>>,
     pub job_role: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
     pub team: Option<Option<String>>,
     pub fte: Option<f64>,
+    #[serde(default, deserialize_with = "double_option")]
     pub start_date: Option<Option<NaiveDate>>,
+    #[serde(default, deserialize_with = "double_option")]
     pub left_on: Option<Option<NaiveDate>>,
     pub equality_consent: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
     pub age_band: Option<Option<AgeBand>>,
+    #[serde(default, deserialize_with = "double_option")]
     pub ethnic_group: Option<Option<EthnicGroup>>,
+    #[serde(skip)]
     pub search_text: Option<String>,
+    #[serde(skip)]
     pub updated_at: Option<NaiveDateTime>,
 }
 

@@ -10,12 +10,13 @@ use super::layout;
 use super::page::{
     FormProblem, PageError, Submitted, form_values, pager, render, render_status, see_other, submit,
 };
+use crate::casework::member_fields::MemberFields;
 use crate::casework::member_service::{self, MemberDetail};
-use crate::casework::members::{MemberChanges, MemberInput};
 use crate::casework::reference_service;
 use crate::casework::workload::WorkloadInput;
 use crate::http::form::FormData;
 use crate::http::{CurrentUser, filters};
+use crate::models::UpdateMember;
 use crate::models::*;
 use crate::reports::chart;
 use crate::state::AppState;
@@ -184,7 +185,7 @@ pub(crate) async fn update(
     let id = MemberId(id.into_inner());
     let work = async {
         // The edit form sends every field: blank optional fields clear what was held.
-        let changes = MemberChanges::whole(form.parse::<MemberInput>()?);
+        let changes = UpdateMember::from(form.parse::<MemberFields>()?);
         member_service::update(&state, user.actor, id, changes).await
     };
     match submit(&state, &user, &form, work).await? {

@@ -13,7 +13,7 @@ use super::{
 use crate::access::RecordScope;
 use crate::casework::csv_table::{Row, RowError, parse_date, parse_field, parse_number};
 use crate::casework::member_fields::MemberFields;
-use crate::casework::members::{full_update, new_member};
+use crate::casework::members::full_update;
 use crate::db::DbConn;
 use crate::db::schema::members;
 use crate::error::AppError;
@@ -141,6 +141,9 @@ fn check_row(
     let branch = check_branch(row, writer, lookups, errors);
     let employer = check_employer(row, options, lookups, errors);
     let fields = MemberFields {
+        // Where they belong is checked above and set when the row is planned.
+        branch_id: None,
+        employer_id: EmployerId(0),
         membership_number: row.get("membership_number").unwrap_or_default().to_owned(),
         first_name: row.get("first_name").unwrap_or_default().to_owned(),
         last_name: row.get("last_name").unwrap_or_default().to_owned(),
@@ -293,19 +296,25 @@ fn plan(
                 .unwrap_or(EmployerId(0)),
         };
         let Some(member) = existing.get(&row.fields.membership_number) else {
-            to_insert.push(new_member(row.branch, employer, row.fields));
+            to_insert.push(
+                MemberFields {
+                    employer_id: employer,
+                    ..row.fields
+                }
+                .into_new(row.branch),
+            );
             continue;
         };
         // The import does not carry equality data: keep what is held.
         let fields = MemberFields {
+            branch_id: Some(row.branch),
+            employer_id: employer,
             equality_consent: member.equality_consent,
             age_band: member.age_band,
             ethnic_group: member.ethnic_group,
             ..row.fields
         };
-        let same = MemberFields::from(member) == fields
-            && member.branch_id == row.branch
-            && member.employer_id == employer;
+        let same = MemberFields::from(member) == fields;
         if same {
             report.unchanged += 1;
         } else {
