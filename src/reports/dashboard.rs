@@ -8,7 +8,9 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
 use super::queries;
+use super::queries::Flag;
 use super::scope::Narrowing;
+use super::sql::Area;
 use super::stats;
 use crate::access::ReportScope;
 use crate::db::{DbConn, side_by_side};
@@ -185,30 +187,23 @@ fn load(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Counts, AppError> {
-    let condition = |alias: &str| {
-        format!(
-            "{} AND {}",
-            scope.condition(alias),
-            narrowing.condition(alias)
-        )
-    };
+    let area = Area { scope, narrowing };
     let recent_from = to.checked_sub_days(Days::new(RECENT_DAYS)).unwrap_or(to);
-    let case_condition = condition("c");
     let ((members, open, opened), (latest, opened_by_day, monthly)) = side_by_side(
         conn,
         spare,
         |conn| {
             Ok((
-                queries::members(conn, &condition("m"))?,
-                queries::open_cases(conn, &case_condition, to)?,
-                queries::opened_by_group(conn, &case_condition, from, to)?,
+                queries::members(conn, &area)?,
+                queries::open_cases(conn, &area, to)?,
+                queries::opened_by_group(conn, &area, from, to)?,
             ))
         },
         |conn| {
             Ok((
-                queries::latest(conn, &condition("l"), to, recent_from, "1 = 0", false)?,
-                queries::opened_by_day(conn, &case_condition, from, to)?,
-                queries::monthly_caseload(conn, &condition("s"), from, to)?,
+                queries::latest(conn, &area, to, recent_from, Flag::None, false)?,
+                queries::opened_by_day(conn, &area, from, to)?,
+                queries::monthly_caseload(conn, &area, from, to)?,
             ))
         },
     )?;

@@ -11,5 +11,6 @@ pub mod queries;
 pub mod render;
 pub mod scope;
 pub mod service;
+pub mod sql;
 pub mod stats;
 pub mod summaries;

@@ -5,13 +5,14 @@
 //!
 //! Workload comes from two summaries the database keeps on every write (migration
 //! `report_summaries`): `workload_latest`, each member's latest record, and `workload_monthly`,
-//! records per month by caseload bucket. Values put into the SQL are typed ids, dates and
-//! numbers formatted here, never user text.
+//! records per month by caseload bucket. Every value is a bound parameter (`reports::sql`), and
+//! each query applies the report's [`Area`] to its own tables.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
 
+use super::sql::{Area, Arg, Sql, between};
 use crate::db::DbConn;
 use crate::error::AppError;
 
@@ -107,246 +108,292 @@ impl OpenedDay {
     }
 }
 
-pub(crate) fn date(d: NaiveDate) -> String {
-    format!("'{}'", d.format("%Y-%m-%d"))
+/// What the `flagged` counts of [`latest`] count.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Flag {
+    /// Nobody (a dashboard).
+    None,
+    /// Members with a case opened between two dates (evidence: members represented).
+    CaseOpened(NaiveDate, NaiveDate),
 }
 
-/// `column` between two dates, both included.
-pub(crate) fn between(column: &str, from: NaiveDate, to: NaiveDate) -> String {
-    format!("{column} >= {} AND {column} <= {}", date(from), date(to))
-}
-
-fn load<T: QueryableByName<crate::db::Sql> + 'static>(
-    conn: &mut DbConn,
-    sql: &str,
-) -> Result<Vec<T>, AppError> {
-    let started = std::time::Instant::now();
-    let rows = diesel::sql_query(sql).load(conn)?;
-    // The SQL holds only ids, dates and numbers: safe to log when tuning.
-    tracing::debug!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        sql,
-        "report query"
-    );
-    Ok(rows)
+impl Flag {
+    fn condition(self) -> Sql {
+        match self {
+            Flag::None => Sql::raw("1 = 0"),
+            Flag::CaseOpened(from, to) => Sql::build(
+                "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = l.member_id AND {})",
+                &[Arg::Sql(&between("c.opened_on", from, to))],
+            ),
+        }
+    }
 }
 
 /// Each member's latest workload record on or before `on`, grouped by branch, employer, open
-/// cases and FTE, for members of `workload_latest l` where `condition` holds, counting those
-/// recorded on or after `recent_from` and those for whom `flag` (a condition on `l`) holds.
-/// Members whose latest record is later than `on` (a report on a past period) have their
-/// record on `on` looked up one by one (one index probe each, then that record's open cases,
-/// FTE and employer); for a period ending today there are none. With `keys`, the
-/// sums of the members' record keys come beside the counts (evidence perturbs them).
+/// cases and FTE, for members of the area, counting those recorded on or after `recent_from`
+/// and those `flag` picks out. Members whose latest record is later than `on` (a report on a
+/// past period) have their record on `on` looked up one by one (one index probe each, then that
+/// record's open cases, FTE and employer); for a period ending today there are none. With
+/// `keys` (evidence), only members in membership on `on` are counted and the sums of their
+/// record keys come beside the counts.
 pub(crate) fn latest(
     conn: &mut DbConn,
-    condition: &str,
+    area: &Area,
     on: NaiveDate,
     recent_from: NaiveDate,
-    flag: &str,
+    flag: Flag,
     keys: bool,
 ) -> Result<Vec<LatestGroup>, AppError> {
-    let (on, recent) = (date(on), date(recent_from));
     let (join, key) = if keys {
         ("JOIN members m ON m.id = l.member_id", "m.record_key")
     } else {
         ("", "0")
     };
-    let mut groups: Vec<LatestGroup> = load(
-        conn,
+    let mut condition = area.on("l");
+    if keys {
+        condition = condition.and(&Sql::build(
+            "(m.start_date IS NULL OR m.start_date <= {}) AND (m.left_on IS NULL OR m.left_on >= {})",
+            &[Arg::Day(on), Arg::Day(on)],
+        ));
+    }
+    let flag = flag.condition();
+    let mut groups: Vec<LatestGroup> = Sql::build(
         &format!(
             "SELECT l.branch_id AS branch, l.employer_id AS employer, \
                     CAST(l.open_cases AS BIGINT) AS open_cases, l.fte AS fte, COUNT(*) AS members, \
-                    CAST(SUM(CASE WHEN l.recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
-                    CAST(SUM(CASE WHEN {flag} THEN 1 ELSE 0 END) AS BIGINT) AS flagged, \
+                    CAST(SUM(CASE WHEN l.recorded_on >= {{}} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
+                    CAST(SUM(CASE WHEN {{}} THEN 1 ELSE 0 END) AS BIGINT) AS flagged, \
                     CAST(SUM({key}) AS BIGINT) AS key_sum, \
-                    CAST(SUM(CASE WHEN {flag} THEN {key} ELSE 0 END) AS BIGINT) AS flagged_key_sum \
+                    CAST(SUM(CASE WHEN {{}} THEN {key} ELSE 0 END) AS BIGINT) AS flagged_key_sum \
              FROM workload_latest l {join} \
-             WHERE l.recorded_on <= {on} AND {condition} \
+             WHERE l.recorded_on <= {{}} AND {{}} \
              GROUP BY l.branch_id, l.employer_id, l.open_cases, l.fte"
         ),
-    )?;
-    groups.extend(load::<LatestGroup>(
-        conn,
-        &format!(
-            "SELECT branch, employer, CAST(open_cases AS BIGINT) AS open_cases, fte, \
-                    COUNT(*) AS members, \
-                    CAST(SUM(CASE WHEN recorded_on >= {recent} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
-                    CAST(SUM(flag) AS BIGINT) AS flagged, \
-                    CAST(SUM(record_key) AS BIGINT) AS key_sum, \
-                    CAST(SUM(flag * record_key) AS BIGINT) AS flagged_key_sum \
-             FROM (SELECT l.branch_id AS branch, \
-                          COALESCE(w.employer_id, l.employer_id) AS employer, \
-                          COALESCE(w.fte, l.fte) AS fte, w.open_cases AS open_cases, \
-                          w.recorded_on AS recorded_on, {key} AS record_key, \
-                          CASE WHEN {flag} THEN 1 ELSE 0 END AS flag \
-                   FROM workload_latest l {join} \
-                   JOIN workload_records w ON w.id = ( \
-                       SELECT w2.id FROM workload_records w2 \
-                       WHERE w2.member_id = l.member_id AND w2.recorded_on <= {on} \
-                       ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
-                   WHERE l.recorded_on > {on} AND {condition}) x \
-             GROUP BY branch, employer, open_cases, fte"
-        ),
-    )?);
+        &[
+            Arg::Day(recent_from),
+            Arg::Sql(&flag),
+            Arg::Sql(&flag),
+            Arg::Day(on),
+            Arg::Sql(&condition),
+        ],
+    )
+    .load(conn)?;
+    groups.extend(
+        Sql::build(
+            &format!(
+                "SELECT branch, employer, CAST(open_cases AS BIGINT) AS open_cases, fte, \
+                        COUNT(*) AS members, \
+                        CAST(SUM(CASE WHEN recorded_on >= {{}} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
+                        CAST(SUM(flag) AS BIGINT) AS flagged, \
+                        CAST(SUM(record_key) AS BIGINT) AS key_sum, \
+                        CAST(SUM(flag * record_key) AS BIGINT) AS flagged_key_sum \
+                 FROM (SELECT l.branch_id AS branch, \
+                              COALESCE(w.employer_id, l.employer_id) AS employer, \
+                              COALESCE(w.fte, l.fte) AS fte, w.open_cases AS open_cases, \
+                              w.recorded_on AS recorded_on, {key} AS record_key, \
+                              CASE WHEN {{}} THEN 1 ELSE 0 END AS flag \
+                       FROM workload_latest l {join} \
+                       JOIN workload_records w ON w.id = ( \
+                           SELECT w2.id FROM workload_records w2 \
+                           WHERE w2.member_id = l.member_id AND w2.recorded_on <= {{}} \
+                           ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
+                       WHERE l.recorded_on > {{}} AND {{}}) x \
+                 GROUP BY branch, employer, open_cases, fte"
+            ),
+            &[
+                Arg::Day(recent_from),
+                Arg::Sql(&flag),
+                Arg::Day(on),
+                Arg::Day(on),
+                Arg::Sql(&condition),
+            ],
+        )
+        .load::<LatestGroup>(conn)?,
+    );
     Ok(groups)
 }
 
-/// Members of `members m` where `condition` holds, by branch and employer.
-pub(crate) fn members(conn: &mut DbConn, condition: &str) -> Result<Vec<GroupCount>, AppError> {
-    load(
-        conn,
-        &format!(
-            "SELECT m.branch_id AS branch, m.employer_id AS employer, '' AS label, \
-                    COUNT(*) AS n, CAST(0 AS BIGINT) AS w \
-             FROM members m WHERE {condition} GROUP BY m.branch_id, m.employer_id"
-        ),
+/// Members of the area by branch and employer.
+pub(crate) fn members(conn: &mut DbConn, area: &Area) -> Result<Vec<GroupCount>, AppError> {
+    Sql::build(
+        "SELECT m.branch_id AS branch, m.employer_id AS employer, '' AS label, \
+                COUNT(*) AS n, CAST(0 AS BIGINT) AS w \
+         FROM members m WHERE {} GROUP BY m.branch_id, m.employer_id",
+        &[Arg::Sql(&area.on("m"))],
     )
+    .load(conn)
 }
 
-/// Cases of `cases c` open at the end of `at` where `condition` holds, by branch, employer
-/// and type (`label`): open now for a period that ends today or later, else opened by then and
-/// not yet closed.
+/// Cases open at the end of `at` by branch, employer and type.
 pub(crate) fn open_cases(
     conn: &mut DbConn,
-    condition: &str,
+    area: &Area,
     at: NaiveDate,
 ) -> Result<Vec<GroupCount>, AppError> {
     let open = if at >= chrono::Utc::now().date_naive() {
-        "c.status = 'open'".to_owned()
+        Sql::raw("c.status = 'open'")
     } else {
-        let at = date(at);
-        format!("c.opened_on <= {at} AND (c.closed_on IS NULL OR c.closed_on > {at})")
+        Sql::build(
+            "c.opened_on <= {} AND (c.closed_on IS NULL OR c.closed_on > {})",
+            &[Arg::Day(at), Arg::Day(at)],
+        )
     };
-    load(
-        conn,
-        &format!(
-            "SELECT c.branch_id AS branch, COALESCE(c.employer_id, 0) AS employer, \
-                    c.case_type AS label, COUNT(*) AS n, CAST(0 AS BIGINT) AS w \
-             FROM cases c WHERE {open} AND {condition} \
-             GROUP BY c.branch_id, c.employer_id, c.case_type"
-        ),
+    Sql::build(
+        "SELECT c.branch_id AS branch, COALESCE(c.employer_id, 0) AS employer, \
+                c.case_type AS label, COUNT(*) AS n, CAST(0 AS BIGINT) AS w \
+         FROM cases c WHERE {} AND {} \
+         GROUP BY c.branch_id, c.employer_id, c.case_type",
+        &[Arg::Sql(&open), Arg::Sql(&area.on("c"))],
     )
+    .load(conn)
 }
 
-/// Cases of `cases c` opened between `from` and `to` where `condition` holds, by branch and
-/// employer, with how many had workload as a factor (`w`).
+/// Cases opened in the period by branch and employer, and of those with workload a factor.
 pub(crate) fn opened_by_group(
     conn: &mut DbConn,
-    condition: &str,
+    area: &Area,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<GroupCount>, AppError> {
-    load(
-        conn,
-        &format!(
-            "SELECT c.branch_id AS branch, COALESCE(c.employer_id, 0) AS employer, '' AS label, \
-                    COUNT(*) AS n, \
-                    CAST(SUM(CASE WHEN c.workload_factor THEN 1 ELSE 0 END) AS BIGINT) AS w \
-             FROM cases c WHERE {period} AND {condition} \
-             GROUP BY c.branch_id, c.employer_id",
-            period = between("c.opened_on", from, to)
-        ),
+    Sql::build(
+        "SELECT c.branch_id AS branch, COALESCE(c.employer_id, 0) AS employer, '' AS label, \
+                COUNT(*) AS n, \
+                CAST(SUM(CASE WHEN c.workload_factor THEN 1 ELSE 0 END) AS BIGINT) AS w \
+         FROM cases c WHERE {} AND {} \
+         GROUP BY c.branch_id, c.employer_id",
+        &[
+            Arg::Sql(&between("c.opened_on", from, to)),
+            Arg::Sql(&area.on("c")),
+        ],
     )
+    .load(conn)
 }
 
-/// Cases of `cases c` opened between `from` and `to` where `condition` holds, by day, type,
-/// workload as a factor and stage now reached.
+/// Cases opened in the period by day, type, workload as a factor and stage now reached.
 pub(crate) fn opened_by_day(
     conn: &mut DbConn,
-    condition: &str,
+    area: &Area,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<OpenedDay>, AppError> {
-    load(
-        conn,
-        &format!(
-            "SELECT CAST(c.opened_on AS TEXT) AS day, c.case_type AS case_type, \
-                    CAST(CASE WHEN c.workload_factor THEN 1 ELSE 0 END AS BIGINT) AS workload_factor, \
-                    c.stage AS stage, COUNT(*) AS n, CAST(SUM(c.record_key) AS BIGINT) AS key_sum \
-             FROM cases c WHERE {period} AND {condition} \
-             GROUP BY c.opened_on, c.case_type, c.workload_factor, c.stage",
-            period = between("c.opened_on", from, to)
-        ),
+    Sql::build(
+        "SELECT CAST(c.opened_on AS TEXT) AS day, c.case_type AS case_type, \
+                CAST(CASE WHEN c.workload_factor THEN 1 ELSE 0 END AS BIGINT) AS workload_factor, \
+                c.stage AS stage, COUNT(*) AS n, CAST(SUM(c.record_key) AS BIGINT) AS key_sum \
+         FROM cases c WHERE {} AND {} \
+         GROUP BY c.opened_on, c.case_type, c.workload_factor, c.stage",
+        &[
+            Arg::Sql(&between("c.opened_on", from, to)),
+            Arg::Sql(&area.on("c")),
+        ],
     )
+    .load(conn)
 }
 
-/// Cases of `cases c` closed between `from` and `to` where `condition` holds, by outcome.
+/// Cases closed in the period by outcome.
 pub(crate) fn closed_by_outcome(
     conn: &mut DbConn,
-    condition: &str,
+    area: &Area,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<LabelCount>, AppError> {
-    load(
-        conn,
-        &format!(
-            "SELECT CAST(0 AS BIGINT) AS key, c.outcome AS label, COUNT(*) AS n, \
-                    CAST(SUM(c.record_key) AS BIGINT) AS key_sum \
-             FROM cases c WHERE {period} AND c.outcome IS NOT NULL AND {condition} \
-             GROUP BY c.closed_on, c.outcome",
-            period = between("c.closed_on", from, to)
-        ),
+    Sql::build(
+        "SELECT CAST(0 AS BIGINT) AS key, c.outcome AS label, COUNT(*) AS n, \
+                CAST(SUM(c.record_key) AS BIGINT) AS key_sum \
+         FROM cases c WHERE {} AND c.outcome IS NOT NULL AND {} \
+         GROUP BY c.closed_on, c.outcome",
+        &[
+            Arg::Sql(&between("c.closed_on", from, to)),
+            Arg::Sql(&area.on("c")),
+        ],
     )
+    .load(conn)
 }
 
-/// Workload factors named on cases of `cases c` where `condition` holds.
-pub(crate) fn factors(conn: &mut DbConn, condition: &str) -> Result<Vec<LabelCount>, AppError> {
-    load(
-        conn,
-        &format!(
-            "SELECT CAST(0 AS BIGINT) AS key, f.factor AS label, COUNT(*) AS n, \
-                    CAST(SUM(c.record_key) AS BIGINT) AS key_sum \
-             FROM cases c JOIN case_workload_factors f ON f.case_id = c.id \
-             WHERE c.workload_factor AND {condition} GROUP BY f.factor"
-        ),
+/// The workload factors named on cases opened in the period.
+pub(crate) fn factors(
+    conn: &mut DbConn,
+    area: &Area,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<LabelCount>, AppError> {
+    Sql::build(
+        "SELECT CAST(0 AS BIGINT) AS key, f.factor AS label, COUNT(*) AS n, \
+                CAST(SUM(c.record_key) AS BIGINT) AS key_sum \
+         FROM cases c JOIN case_workload_factors f ON f.case_id = c.id \
+         WHERE c.workload_factor AND {} AND {} GROUP BY f.factor",
+        &[
+            Arg::Sql(&between("c.opened_on", from, to)),
+            Arg::Sql(&area.on("c")),
+        ],
     )
+    .load(conn)
 }
 
-/// Workload records by month (`label`) and caseload bucket (`key`) from `workload_monthly s`,
-/// for the months from `from` to `to` where `condition` holds.
+/// Workload records per month of the period by caseload bucket.
 pub(crate) fn monthly_caseload(
     conn: &mut DbConn,
-    condition: &str,
+    area: &Area,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<LabelCount>, AppError> {
-    load(
-        conn,
-        &format!(
-            "SELECT s.bucket AS key, s.month AS label, CAST(SUM(s.records) AS BIGINT) AS n, \
-                    CAST(0 AS BIGINT) AS key_sum \
-             FROM workload_monthly s \
-             WHERE s.month >= '{from}' AND s.month <= '{to}' AND {condition} \
-             GROUP BY s.month, s.bucket",
-            from = from.format("%Y-%m"),
-            to = to.format("%Y-%m"),
-        ),
+    let (from, to) = (
+        from.format("%Y-%m").to_string(),
+        to.format("%Y-%m").to_string(),
+    );
+    Sql::build(
+        "SELECT s.bucket AS key, s.month AS label, CAST(SUM(s.records) AS BIGINT) AS n, \
+                CAST(0 AS BIGINT) AS key_sum \
+         FROM workload_monthly s \
+         WHERE s.month >= {} AND s.month <= {} AND {} \
+         GROUP BY s.month, s.bucket",
+        &[Arg::Str(&from), Arg::Str(&to), Arg::Sql(&area.on("s"))],
     )
+    .load(conn)
 }
 
-/// Members of `members m` grouped by `key` and `label` expressions, where `condition` holds.
+/// An equality-monitoring column of members.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Equality {
+    AgeBand,
+    EthnicGroup,
+}
+
+impl Equality {
+    fn column(self) -> &'static str {
+        match self {
+            Equality::AgeBand => "m.age_band",
+            Equality::EthnicGroup => "m.ethnic_group",
+        }
+    }
+}
+
+/// Members who consented to equality monitoring, by the column's value (`label`) and whether
+/// they had a case opened in the period (`key` 1 or 0).
 pub(crate) fn members_by(
     conn: &mut DbConn,
-    key: &str,
-    label: &str,
-    condition: &str,
+    area: &Area,
+    equality: Equality,
+    from: NaiveDate,
+    to: NaiveDate,
 ) -> Result<Vec<LabelCount>, AppError> {
-    load(
-        conn,
+    let column = equality.column();
+    Sql::build(
         &format!(
-            "SELECT CAST({key} AS BIGINT) AS key, {label} AS label, COUNT(*) AS n, \
+            "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id AND {{}}) \
+                    THEN 1 ELSE 0 END AS BIGINT) AS key, {column} AS label, COUNT(*) AS n, \
                     CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
-             FROM members m WHERE {condition} GROUP BY 1, 2"
+             FROM members m WHERE m.equality_consent AND {column} IS NOT NULL AND {{}} \
+             GROUP BY 1, 2"
         ),
+        &[
+            Arg::Sql(&between("c.opened_on", from, to)),
+            Arg::Sql(&area.on("m")),
+        ],
     )
+    .load(conn)
 }
 
-/// Members in membership on `start` (in `scope`, a condition on `members m`), grouped by the
-/// workload record that gives their exposure — their latest on or before `start` and on or
-/// after `window_from`, with the FTE and employer it was taken with (none: exposure unknown) —
-/// and by whether they had a disciplinary or ill-health case open at `start` and whether one
-/// was opened from `start` to `end`. Counts come with the sum of the members' record keys.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct RiskGroup {
     /// The employer of the exposure record (the member's own when there is none).
@@ -370,70 +417,80 @@ pub struct RiskGroup {
     pub key_sum: i64,
 }
 
+/// Members in membership at `start`, by the employer, open cases and FTE of their latest
+/// workload record in the window before it, and whether they had a disciplinary or ill-health
+/// case open at the start or opened in the period.
 pub(crate) fn at_risk(
     conn: &mut DbConn,
-    scope: &str,
+    area: &Area,
     start: NaiveDate,
     end: NaiveDate,
     window_from: NaiveDate,
 ) -> Result<Vec<RiskGroup>, AppError> {
-    let (s, e, w) = (date(start), date(end), date(window_from));
     let open = |t: &str| {
-        format!(
+        Sql::build(
             "CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id \
-             AND c.case_type = '{t}' AND c.opened_on < {s} \
-             AND (c.closed_on IS NULL OR c.closed_on >= {s})) THEN 1 ELSE 0 END AS BIGINT)"
+             AND c.case_type = {} AND c.opened_on < {} \
+             AND (c.closed_on IS NULL OR c.closed_on >= {})) THEN 1 ELSE 0 END AS BIGINT)",
+            &[Arg::Str(t), Arg::Day(start), Arg::Day(start)],
         )
     };
     let new = |t: &str| {
-        format!(
+        Sql::build(
             "CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id \
-             AND c.case_type = '{t}' AND c.opened_on >= {s} AND c.opened_on <= {e}) \
-             THEN 1 ELSE 0 END AS BIGINT)"
+             AND c.case_type = {} AND {}) THEN 1 ELSE 0 END AS BIGINT)",
+            &[Arg::Str(t), Arg::Sql(&between("c.opened_on", start, end))],
         )
     };
     let (d, i) = ("disciplinary", "ill_health");
-    load(
-        conn,
-        &format!(
-            "SELECT COALESCE(w.employer_id, m.employer_id) AS employer, \
-                    CAST(w.open_cases AS BIGINT) AS open_cases, w.fte AS fte, \
-                    {} AS disciplinary_open, {} AS ill_health_open, \
-                    {} AS disciplinary_new, {} AS ill_health_new, \
-                    COUNT(*) AS n, CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
-             FROM members m LEFT JOIN workload_records w ON w.id = ( \
-                 SELECT w2.id FROM workload_records w2 WHERE w2.member_id = m.id \
-                 AND w2.recorded_on <= {s} AND w2.recorded_on >= {w} \
-                 ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
-             WHERE {scope} AND (m.start_date IS NULL OR m.start_date <= {s}) \
-               AND (m.left_on IS NULL OR m.left_on >= {s}) \
-             GROUP BY 1, 2, 3, 4, 5, 6, 7",
-            open(d),
-            open(i),
-            new(d),
-            new(i)
-        ),
+    Sql::build(
+        "SELECT COALESCE(w.employer_id, m.employer_id) AS employer, \
+                CAST(w.open_cases AS BIGINT) AS open_cases, w.fte AS fte, \
+                {} AS disciplinary_open, {} AS ill_health_open, \
+                {} AS disciplinary_new, {} AS ill_health_new, \
+                COUNT(*) AS n, CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
+         FROM members m LEFT JOIN workload_records w ON w.id = ( \
+             SELECT w2.id FROM workload_records w2 WHERE w2.member_id = m.id \
+             AND w2.recorded_on <= {} AND w2.recorded_on >= {} \
+             ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
+         WHERE {} AND (m.start_date IS NULL OR m.start_date <= {}) \
+           AND (m.left_on IS NULL OR m.left_on >= {}) \
+         GROUP BY 1, 2, 3, 4, 5, 6, 7",
+        &[
+            Arg::Sql(&open(d)),
+            Arg::Sql(&open(i)),
+            Arg::Sql(&new(d)),
+            Arg::Sql(&new(i)),
+            Arg::Day(start),
+            Arg::Day(window_from),
+            Arg::Sql(&area.on("m")),
+            Arg::Day(start),
+            Arg::Day(start),
+        ],
     )
+    .load(conn)
 }
 
-/// Members of `scope` who joined from `start` to `end`, and of them those with a
-/// disciplinary or ill-health case opened in that time (`key` 1).
+/// Members who joined during the period, and whether they had a disciplinary or ill-health
+/// case opened in it (`key`).
 pub(crate) fn joiners(
     conn: &mut DbConn,
-    scope: &str,
+    area: &Area,
     start: NaiveDate,
     end: NaiveDate,
 ) -> Result<Vec<LabelCount>, AppError> {
-    let (s, e) = (date(start), date(end));
-    load(
-        conn,
-        &format!(
-            "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id \
-                    AND c.case_type IN ('disciplinary', 'ill_health') \
-                    AND c.opened_on >= {s} AND c.opened_on <= {e}) THEN 1 ELSE 0 END AS BIGINT) AS key, \
-                    '' AS label, COUNT(*) AS n, CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
-             FROM members m WHERE {scope} AND m.start_date >= {s} AND m.start_date <= {e} \
-             GROUP BY 1"
-        ),
+    Sql::build(
+        "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id \
+                AND c.case_type IN ('disciplinary', 'ill_health') AND {}) \
+                THEN 1 ELSE 0 END AS BIGINT) AS key, \
+                '' AS label, COUNT(*) AS n, CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
+         FROM members m WHERE {} AND {} \
+         GROUP BY 1",
+        &[
+            Arg::Sql(&between("c.opened_on", start, end)),
+            Arg::Sql(&area.on("m")),
+            Arg::Sql(&between("m.start_date", start, end)),
+        ],
     )
+    .load(conn)
 }

@@ -1,5 +1,5 @@
-//! What a report covers (`national`, `region:{id}`, `branch:{id}`), who may ask for it, and the
-//! SQL conditions that restrict queries to it.
+//! What a report covers (`national`, `region:{id}`, `branch:{id}`) as people read and write it,
+//! and a dashboard's narrowing; who may see which is `access::areas`, the SQL `reports::sql`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -53,18 +53,6 @@ impl ReportScope {
             ReportScope::Branch(b) => format!("in the {} branch", Branch::find(conn, b)?.name),
         })
     }
-
-    /// The SQL condition on the `branch_id` column of the table aliased `alias` (values are
-    /// typed ids, never user text).
-    pub(crate) fn condition(self, alias: &str) -> String {
-        match self {
-            ReportScope::National => "1 = 1".into(),
-            ReportScope::Region(r) => {
-                format!("{alias}.branch_id IN (SELECT id FROM branches WHERE region_id = {r})")
-            }
-            ReportScope::Branch(b) => format!("{alias}.branch_id = {b}"),
-        }
-    }
 }
 
 /// An optional narrowing of a dashboard to one branch or employer.
@@ -72,23 +60,4 @@ impl ReportScope {
 pub struct Narrowing {
     pub branch: Option<BranchId>,
     pub employer: Option<EmployerId>,
-}
-
-impl Narrowing {
-    /// Extra SQL conditions on the `branch_id` and `employer_id` columns of the table aliased
-    /// `alias`.
-    pub(crate) fn condition(self, alias: &str) -> String {
-        let mut parts = Vec::new();
-        if let Some(b) = self.branch {
-            parts.push(format!("{alias}.branch_id = {b}"));
-        }
-        if let Some(e) = self.employer {
-            parts.push(format!("{alias}.employer_id = {e}"));
-        }
-        if parts.is_empty() {
-            "1 = 1".into()
-        } else {
-            parts.join(" AND ")
-        }
-    }
 }

@@ -84,7 +84,7 @@ pub fn admit(
 ) -> Result<Settings, AppError> {
     let settings = Settings::load(conn)?;
     period.check_length(settings.evidence_min_months)?;
-    let members: i64 = queries::members(conn, &scope.condition("m"))?
+    let members: i64 = queries::members(conn, &super::sql::Area::of(scope))?
         .iter()
         .map(|g| g.n)
         .sum();

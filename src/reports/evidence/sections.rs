@@ -11,7 +11,10 @@ use crate::db::{DbConn, side_by_side};
 use crate::error::AppError;
 use crate::models::{AgeBand, CaseType, EthnicGroup, Outcome, Stage, WorkloadFactor};
 use crate::reports::disclosure::{Cell, Published, percent_text};
-use crate::reports::queries::{self, LabelCount, LatestGroup, OpenedDay, RiskGroup};
+use crate::reports::queries::{
+    self, Equality, Flag, LabelCount, LatestGroup, OpenedDay, RiskGroup,
+};
+use crate::reports::sql::Area;
 use crate::reports::stats;
 
 /// What the summary has published so far.
@@ -39,28 +42,12 @@ pub(super) fn load(
     spare: Option<&mut DbConn>,
     facts: &Facts,
 ) -> Result<Counts, AppError> {
-    let (scope, period) = (facts.scope, facts.period);
+    let period = facts.period;
     let (from, to) = (period.from, period.to);
     let previous = period.previous();
-    let member_scope = scope.condition("m");
-    let case_scope = scope.condition("c");
-    // Caseloads at the end of the period: members in membership then (the query joins
-    // `members m` for their keys).
-    let latest_scope = format!(
-        "{} AND (m.start_date IS NULL OR m.start_date <= {end}) \
-         AND (m.left_on IS NULL OR m.left_on >= {end})",
-        scope.condition("l"),
-        end = queries::date(to)
-    );
-    let opened_now = format!(
-        "{} AND {case_scope}",
-        queries::between("c.opened_on", from, to)
-    );
+    let area = Area::of(facts.scope);
     let recent_from = to.checked_sub_days(Days::new(90)).unwrap_or(to);
-    let with_case = format!(
-        "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = l.member_id AND {})",
-        queries::between("c.opened_on", from, to)
-    );
+    let represented = Flag::CaseOpened(from, to);
     let window_from = from
         .checked_sub_days(Days::new(facts.lookback_days.max(0) as u64))
         .unwrap_or(from);
@@ -69,17 +56,17 @@ pub(super) fn load(
         spare,
         |conn| {
             Ok((
-                queries::opened_by_day(conn, &case_scope, from, to)?,
-                queries::opened_by_day(conn, &case_scope, previous.from, previous.to)?,
-                queries::closed_by_outcome(conn, &case_scope, from, to)?,
-                queries::factors(conn, &opened_now)?,
+                queries::opened_by_day(conn, &area, from, to)?,
+                queries::opened_by_day(conn, &area, previous.from, previous.to)?,
+                queries::closed_by_outcome(conn, &area, from, to)?,
+                queries::factors(conn, &area, from, to)?,
             ))
         },
         |conn| {
             Ok((
-                queries::latest(conn, &latest_scope, to, recent_from, &with_case, true)?,
-                queries::at_risk(conn, &member_scope, from, to, window_from)?,
-                queries::joiners(conn, &member_scope, from, to)?,
+                queries::latest(conn, &area, to, recent_from, represented, true)?,
+                queries::at_risk(conn, &area, from, to, window_from)?,
+                queries::joiners(conn, &area, from, to)?,
             ))
         },
     )?;
@@ -334,29 +321,21 @@ pub(super) fn equality(
     out: &mut Sections,
 ) -> Result<(), AppError> {
     let rules = facts.rules;
-    let member_scope = facts.scope.condition("m");
-    let any_case = format!(
-        "EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id AND {})",
-        queries::between("c.opened_on", facts.period.from, facts.period.to)
-    );
-    for (title, column, labels) in [
+    let area = Area::of(facts.scope);
+    let (from, to) = (facts.period.from, facts.period.to);
+    for (title, equality, labels) in [
         (
             "Members with a case, by age band",
-            "m.age_band",
+            Equality::AgeBand,
             labels(AgeBand::ALL, AgeBand::as_str, AgeBand::label),
         ),
         (
             "Members with a case, by ethnic group",
-            "m.ethnic_group",
+            Equality::EthnicGroup,
             labels(EthnicGroup::ALL, EthnicGroup::as_str, EthnicGroup::label),
         ),
     ] {
-        let rows = queries::members_by(
-            conn,
-            &format!("CASE WHEN {any_case} THEN 1 ELSE 0 END"),
-            column,
-            &format!("m.equality_consent AND {column} IS NOT NULL AND {member_scope}"),
-        )?;
+        let rows = queries::members_by(conn, &area, equality, from, to)?;
         if rows.iter().all(|r| r.n == 0) {
             continue;
         }
