@@ -49,7 +49,7 @@ impl LatestGroup {
 
     /// Caseload per FTE in tenths, the unit of the histograms.
     pub(crate) fn bucket(&self) -> i64 {
-        (self.per_fte() * super::stats::BUCKETS_PER_UNIT).round() as i64
+        super::stats::bucket(self.per_fte())
     }
 }
 

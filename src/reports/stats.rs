@@ -4,6 +4,14 @@
 /// Caseload per FTE is grouped in tenths: bucket 153 holds values that round to 15.3.
 pub const BUCKETS_PER_UNIT: f64 = 10.0;
 
+/// The histogram bucket of a caseload per FTE: tenths of a case, halves rounded up. The
+/// summary triggers and the rebuild compute the same in SQL (`ROUND(x * 10.0 / fte)` on
+/// SQLite, `FLOOR(x * 10.0 / fte + 0.5)` on PostgreSQL); `tests/integration/report_summaries.rs`
+/// checks that they agree, halves included.
+pub fn bucket(per_fte: f64) -> i64 {
+    (per_fte * BUCKETS_PER_UNIT).round() as i64
+}
+
 /// The value at quantile `q` (0–1) of a histogram of `(bucket, count)`, buckets in tenths:
 /// the nearest-rank method (the smallest value with at least q of the observations at or
 /// below it). `None` when there are no observations.
@@ -38,7 +46,7 @@ pub fn p90(histogram: &[(i64, i64)]) -> Option<f64> {
 /// and a 90th percentile needs 10k observations).
 pub fn disclosed_quantile(histogram: &[(i64, i64)], q: f64, k: i64) -> Option<i64> {
     let value = quantile(histogram, q)?;
-    let bucket = (value * BUCKETS_PER_UNIT).round() as i64;
+    let bucket = bucket(value);
     let at_or_below: i64 = histogram
         .iter()
         .filter(|(b, _)| *b <= bucket)

@@ -60,7 +60,7 @@ fn expected(conn: &mut DbConn) -> (Latest, Monthly) {
         if newer {
             latest.insert(member, (id, on, open, branch, employer, fte));
         }
-        let bucket = (f64::from(open) * 10.0 / fte).round() as i64;
+        let bucket = caseload::reports::stats::bucket(f64::from(open) / fte);
         *monthly
             .entry((branch, employer, on.format("%Y-%m").to_string(), bucket))
             .or_default() += 1;
@@ -218,10 +218,15 @@ async fn a_paused_bulk_load_is_rebuilt_to_the_same_summaries() {
         .execute(&mut conn)
         .unwrap();
     summaries::pause(&mut conn).unwrap();
-    for (member, day, open) in [(world.wigan_member, 9, 17), (world.bury_member, 3, 7)] {
-        // A record taken at another FTE than the member's present one: the rebuild uses it.
+    // Records taken at another FTE than the member's present one (the rebuild uses it), one of
+    // them on a half bucket (1 case at 0.8 FTE is 12.5 tenths: rounded up everywhere).
+    for (member, day, open, fte) in [
+        (world.wigan_member, 9, 17, 0.6),
+        (world.bury_member, 3, 7, 0.6),
+        (world.leeds_member, 4, 1, 0.8),
+    ] {
         let mut taken = record(member, day, open);
-        taken.fte = 0.6;
+        taken.fte = fte;
         diesel::insert_into(workload_records::table)
             .values(taken)
             .execute(&mut conn)
