@@ -57,7 +57,7 @@ seed_seconds=$(echo "$(now) - $t0" | bc)
 
 # Report queries are logged with their SQL (ids, dates and numbers only) so that the same SQL
 # can be timed straight in the database below.
-RUST_LOG=warn,caseload::reports::queries=debug "$bin" serve --bind "127.0.0.1:$port" > "$work/server.log" 2>&1 &
+RUST_LOG=warn,caseload::reports::sql=debug "$bin" serve --bind "127.0.0.1:$port" > "$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.2; done
 

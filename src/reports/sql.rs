@@ -103,13 +103,33 @@ impl Sql {
             };
         }
         let rows = query.load(conn)?;
-        // The text holds no values (they are bound): safe to log when tuning.
-        tracing::debug!(
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            sql = %text,
-            "report query"
-        );
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            // Report values are ids, dates, months and enumeration names, never anything a
+            // person typed: the statement with its values written in is safe to log, and the
+            // benchmark replays it in sqlite3 or psql.
+            tracing::debug!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                sql = self.inlined().as_str(),
+                "report query"
+            );
+        }
         Ok(rows)
+    }
+
+    /// The statement with its values written in as literals, for the log only.
+    fn inlined(&self) -> String {
+        let mut values = self.values.iter();
+        let mut out = String::with_capacity(self.text.len() + 16 * self.values.len());
+        for c in self.text.chars() {
+            let value = if c == '?' { values.next() } else { None };
+            match value {
+                Some(Value::Int(v)) => out.push_str(&v.to_string()),
+                Some(Value::Day(v)) => out.push_str(&format!("'{}'", v.format("%Y-%m-%d"))),
+                Some(Value::Str(v)) => out.push_str(&format!("'{}'", v.replace('\'', "''"))),
+                None => out.push(c),
+            }
+        }
+        out
     }
 }
 
