@@ -71,6 +71,16 @@ pub struct ServerConfig {
     /// Worker threads serving HTTP (default: one per core).
     #[arg(long, env = "CASELOAD_WORKERS")]
     pub workers: Option<usize>,
+
+    /// Failed sign-ins allowed from one client address within 15 minutes, whatever the
+    /// usernames. Higher than the per-username limit (5): a branch office signs in from behind
+    /// one router, and one person's typos must not lock out their colleagues.
+    #[arg(
+        long,
+        env = "CASELOAD_LOGIN_ATTEMPTS_PER_ADDRESS",
+        default_value_t = 50
+    )]
+    pub login_attempts_per_address: usize,
 }
 
 impl Default for ServerConfig {
@@ -79,6 +89,7 @@ impl Default for ServerConfig {
             bind: "127.0.0.1:8080".into(),
             public_url: None,
             workers: None,
+            login_attempts_per_address: 50,
         }
     }
 }

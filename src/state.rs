@@ -10,7 +10,7 @@ use crate::config::ServerConfig;
 use crate::db::{Database, DbConn};
 use crate::error::AppError;
 
-/// Failed sign-ins allowed per username or address within [`LOGIN_WINDOW`].
+/// Failed sign-ins allowed per username within [`LOGIN_WINDOW`] (per address: a setting).
 pub const LOGIN_ATTEMPTS: usize = 5;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
@@ -24,12 +24,13 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Database, server: ServerConfig, keys: TokenKeys) -> Self {
+        let per_address = server.login_attempts_per_address;
         Self {
             audit: Arc::new(Auditor::start(db.clone())),
             db,
             server,
             keys,
-            throttle: LoginThrottle::new(LOGIN_ATTEMPTS, LOGIN_WINDOW),
+            throttle: LoginThrottle::new(LOGIN_ATTEMPTS, LOGIN_WINDOW).per_address(per_address),
         }
     }
 

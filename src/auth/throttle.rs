@@ -1,5 +1,6 @@
-//! Sign-in throttling: after too many failures for one username or one client address within
-//! a window, further attempts answer 429 until the oldest failure leaves the window.
+//! Sign-in throttling: after too many failures for one username, or many more from one client
+//! address, within a window, further attempts answer 429 until the oldest failure leaves the
+//! window.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -9,10 +10,15 @@ use crate::error::AppError;
 
 pub struct LoginThrottle {
     limit: usize,
+    address_limit: usize,
     window: Duration,
     max_keys: usize,
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
+
+/// The kinds of key: failures per username and per client address.
+const USERNAME: &str = "user";
+const ADDRESS: &str = "addr";
 
 /// Beyond this many tracked keys, expired ones are swept on the next failure.
 const SWEEP_ABOVE: usize = 10_000;
@@ -24,10 +30,17 @@ impl LoginThrottle {
     pub fn new(limit: usize, window: Duration) -> Self {
         Self {
             limit,
+            address_limit: limit,
             window,
             max_keys: MAX_KEYS,
             failures: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The same, allowing `limit` failures from one address (several people share one).
+    pub fn per_address(mut self, limit: usize) -> Self {
+        self.address_limit = limit.max(1);
+        self
     }
 
     /// The same, tracking at most `max_keys` keys.
@@ -44,9 +57,9 @@ impl LoginThrottle {
             let digest = sha2::Sha256::digest(value.as_bytes());
             format!("{kind}:{}", crate::text::hex(&digest[..16]))
         };
-        let mut keys = vec![hashed("user", &username.trim().to_lowercase())];
+        let mut keys = vec![hashed(USERNAME, &username.trim().to_lowercase())];
         if let Some(client) = client {
-            keys.push(hashed("addr", client));
+            keys.push(hashed(ADDRESS, client));
         }
         keys
     }
@@ -79,7 +92,12 @@ impl LoginThrottle {
         for key in keys {
             if let Some(times) = failures.get_mut(key) {
                 expire(times, now, self.window);
-                if times.len() >= self.limit
+                let limit = if key.starts_with(ADDRESS) {
+                    self.address_limit
+                } else {
+                    self.limit
+                };
+                if times.len() >= limit
                     && let Some(oldest) = times.front()
                 {
                     wait = wait.max(self.window.saturating_sub(now - *oldest));

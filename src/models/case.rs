@@ -163,13 +163,15 @@ impl Case {
                 query = query.filter(cases::workload_factor.eq(w));
             }
             if let Some(q) = &filter.q {
-                let pattern = super::member::like_pattern(q);
+                use super::member::{LIKE_ESCAPE, like_pattern};
+                let pattern = like_pattern(q);
                 query = query.filter(
                     cases::reference
                         .like(pattern.to_uppercase())
+                        .escape(LIKE_ESCAPE)
                         .or(cases::member_id.eq_any(
                             members::table
-                                .filter(members::search_text.like(pattern))
+                                .filter(members::search_text.like(pattern).escape(LIKE_ESCAPE))
                                 .select(members::id.nullable()),
                         )),
                 );

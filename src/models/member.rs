@@ -120,7 +120,11 @@ impl Member {
         let filtered = || {
             let mut query = visible();
             if let Some(q) = &filter.q {
-                query = query.filter(members::search_text.like(like_pattern(q)));
+                query = query.filter(
+                    members::search_text
+                        .like(like_pattern(q))
+                        .escape(LIKE_ESCAPE),
+                );
             }
             if let Some(branch) = filter.branch_id {
                 query = query.filter(members::branch_id.eq(branch));
@@ -147,16 +151,21 @@ impl Member {
     }
 }
 
-/// `%text%` for a case-insensitive contains-match against lower-cased `search_text`, with
-/// LIKE's own wildcards taken literally.
+/// The escape character of every LIKE pattern built by [`like_pattern`].
+pub(crate) const LIKE_ESCAPE: char = '\\';
+
+/// `%text%` for a case-insensitive contains-match against lower-cased `search_text`: LIKE's
+/// own wildcards in the text are escaped, so `50%` or `O_Neil` find themselves, not anything.
 pub(crate) fn like_pattern(text: &str) -> String {
-    let escaped: String = text
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter(|c| !matches!(c, '%' | '_' | '\\'))
-        .collect();
-    format!("%{escaped}%")
+    let mut pattern = String::from("%");
+    for c in text.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | LIKE_ESCAPE) {
+            pattern.push(LIKE_ESCAPE);
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 impl Member {

@@ -159,15 +159,13 @@ async fn search_ignores_case_on_names_and_numbers() {
         assert_eq!(found["total"], 1, "{q}");
         assert_eq!(found["items"][0]["id"], world.wigan_member.0, "{q}");
     }
-    let wildcard = app.get_as("/api/v1/members?q=%25", &admin).await.json();
+    // LIKE's wildcards are characters like any other.
+    let percent = app.get_as("/api/v1/members?q=%25", &admin).await.json();
+    assert_eq!(percent["total"], 0, "a % is a percent sign, not anything");
+    let underscore = app.get_as("/api/v1/members?q=_kafor", &admin).await.json();
     assert_eq!(
-        wildcard["total"], 3,
-        "a bare % matches everything, as no filter"
-    );
-    let none = app.get_as("/api/v1/members?q=_kafor", &admin).await.json();
-    assert_eq!(
-        none["total"], 1,
-        "LIKE wildcards in the query are taken literally or dropped"
+        underscore["total"], 0,
+        "an _ is an underscore, not any letter"
     );
     let filtered = app
         .get_as(
@@ -186,6 +184,24 @@ async fn search_ignores_case_on_names_and_numbers() {
         .json();
     assert_eq!(paged["items"].as_array().unwrap().len(), 1);
     assert_eq!(paged["total"], 3);
+
+    // A name that holds the wildcard characters is found by them.
+    let mut body = new_member(&world, "W950");
+    body["last_name"] = json!("Smith_Jones 100%");
+    body["branch_id"] = json!(world.wigan);
+    let created = app
+        .send_json(Method::POST, "/api/v1/members", Some(&admin), &body)
+        .await;
+    assert_eq!(created.status, 201, "{}", created.text());
+    for q in ["h_j", "100%25", "_"] {
+        let found = app
+            .get_as(&format!("/api/v1/members?q={q}"), &admin)
+            .await
+            .json();
+        assert_eq!(found["total"], 1, "{q} finds only the name that holds it");
+    }
+    let backslash = app.get_as("/api/v1/members?q=%5C", &admin).await.json();
+    assert_eq!(backslash["total"], 0, "a backslash is a backslash");
 }
 
 #[actix_rt::test]
