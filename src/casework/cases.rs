@@ -275,10 +275,15 @@ pub(crate) fn update(
     plan_details(conn, &case, changes, &mut plan)?;
     let Plan {
         update,
-        changed,
-        events,
+        mut changed,
+        mut events,
     } = plan;
+    let closing = update.status == Some(CaseStatus::Closed);
     let case = Case::update(conn, id, update)?;
+    if closing && let Some(closed) = close_deadlines(conn, id)? {
+        changed.push("deadlines");
+        events.push((EventKind::Note, closed));
+    }
     for (kind, body) in events {
         timeline(conn, id, actor.id, kind, body)?;
     }
@@ -289,6 +294,24 @@ pub(crate) fn update(
             .detail(changed.join(",")),
     )?;
     view(conn, case)
+}
+
+/// A closed case leaves no live work: its open deadlines and hearings are marked done, so the
+/// home page and the calendar feed hold only cases still open. The timeline line that lists
+/// them, when there were any.
+fn close_deadlines(conn: &mut DbConn, id: CaseId) -> Result<Option<String>, AppError> {
+    let closed = Deadline::close_open(conn, id)?;
+    if closed.is_empty() {
+        return Ok(None);
+    }
+    let listed: Vec<String> = closed
+        .iter()
+        .map(|d| format!("{} due {}", d.kind.label(), d.due_on.format("%-d %B %Y")))
+        .collect();
+    Ok(Some(format!(
+        "Closed with the case: {}.",
+        listed.join("; ")
+    )))
 }
 
 /// Closing needs an outcome and a date on or after the opening; the stage becomes closed.

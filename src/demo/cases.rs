@@ -243,6 +243,17 @@ pub(crate) fn generate(
                 .execute(conn)
         })?;
     }
+    // A closed case's deadlines were dealt with when it closed, as the app does on closing.
+    diesel::update(deadlines::table)
+        .filter(
+            deadlines::case_id.eq_any(
+                cases::table
+                    .filter(cases::status.eq(CaseStatus::Closed))
+                    .select(cases::id),
+            ),
+        )
+        .set(deadlines::done.eq(true))
+        .execute(conn)?;
     for chunk in factors.chunks(1000) {
         crate::db_run!(conn, {
             diesel::insert_into(case_workload_factors::table)

@@ -76,6 +76,18 @@ impl Deadline {
             .get_result(conn)
     }
 
+    /// Marks a case's open deadlines done (the case has closed); the ones it marked.
+    pub(crate) fn close_open(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<Deadline>> {
+        diesel::update(
+            deadlines::table
+                .filter(deadlines::case_id.eq(case))
+                .filter(deadlines::done.eq(false)),
+        )
+        .set(deadlines::done.eq(true))
+        .returning(deadlines::all_columns)
+        .get_results(conn)
+    }
+
     /// Every deadline beside its case, for `access` to restrict.
     pub(crate) fn with_cases() -> DeadlineRows {
         deadlines::table.inner_join(cases::table).into_boxed()

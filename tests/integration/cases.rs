@@ -537,3 +537,82 @@ pub fn assert_valid_icalendar(text: &str) {
     }
     assert!(stack.is_empty());
 }
+
+/// A closed case leaves no live work: its open deadlines and hearings are marked done (and
+/// listed on its timeline), so the deadlines list and the home page hold only open cases; one
+/// already done stays as it was.
+#[actix_rt::test]
+async fn closing_a_case_closes_its_open_deadlines_and_lists_them() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let id = world.wigan_case.0;
+    let add = |kind: &str, due: &str| {
+        let body = json!({"kind": kind, "due_on": due});
+        let path = format!("/api/v1/cases/{id}/deadlines");
+        let officer = officer.clone();
+        let app = &app;
+        async move {
+            let response = app
+                .send_json(Method::POST, &path, Some(&officer), &body)
+                .await;
+            assert_eq!(response.status, 201, "{}", response.text());
+            response.json()["id"].as_i64().unwrap()
+        }
+    };
+    add("hearing", "2026-12-20").await;
+    add("other", "2027-01-15").await;
+    let done = add("other", "2026-12-10").await;
+    let marked = app
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/deadlines/{done}"),
+            Some(&officer),
+            &json!({"done": true}),
+        )
+        .await;
+    assert_eq!(marked.status, 200);
+    let upcoming = || async {
+        app.get_as("/api/v1/deadlines?within_days=60", &officer)
+            .await
+            .json()["total"]
+            .as_i64()
+            .unwrap()
+    };
+    assert_eq!(upcoming().await, 2);
+
+    let closed = patch(
+        &app,
+        &officer,
+        id,
+        json!({"status": "closed", "outcome": "no_case_to_answer", "closed_on": "2026-11-30"}),
+    )
+    .await;
+    assert_eq!(closed.status, 200, "{}", closed.text());
+    assert_eq!(upcoming().await, 0, "no live work left on a closed case");
+    let deadlines = app
+        .get_as(&format!("/api/v1/cases/{id}/deadlines"), &officer)
+        .await
+        .json();
+    let items = deadlines["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert!(items.iter().all(|d| d["done"] == true));
+    let events = app
+        .get_as(&format!("/api/v1/cases/{id}/events"), &officer)
+        .await
+        .json();
+    let listed = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["body"].as_str())
+        .find(|b| b.starts_with("Closed with the case:"))
+        .expect("the closed deadlines are listed on the timeline")
+        .to_owned();
+    assert!(listed.contains("Hearing due 20 December 2026"), "{listed}");
+    assert!(listed.contains("due 15 January 2027"), "{listed}");
+    assert!(
+        !listed.contains("10 December"),
+        "one already done is not listed: {listed}"
+    );
+}

@@ -1,6 +1,6 @@
 //! `serve --demo` data: realistic shape, only on an empty database.
 
-use caseload::db::schema::{branches, cases, members, users, workload_records};
+use caseload::db::schema::{branches, cases, deadlines, members, users, workload_records};
 use diesel::prelude::*;
 
 use crate::common::TestApp;
@@ -37,6 +37,15 @@ async fn demo_data_loads_once_with_a_user_per_role() {
         users::table.count().get_result::<i64>(&mut conn).unwrap(),
         4
     );
+    // Live work only where a case is open: a closed case's deadlines were dealt with.
+    let open_on_closed: i64 = deadlines::table
+        .inner_join(cases::table)
+        .filter(cases::status.eq("closed"))
+        .filter(deadlines::done.eq(false))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(open_on_closed, 0, "no open deadline on a closed case");
     assert!(
         caseload::demo::load(&mut conn).unwrap().is_none(),
         "never over existing data"
