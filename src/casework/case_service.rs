@@ -206,6 +206,18 @@ pub(crate) async fn my_work(
         .await
 }
 
+/// An organiser's queue: the open cases referred to their region, oldest first.
+pub(crate) async fn referred_queue(state: &AppState, actor: Actor) -> Result<Vec<Case>, AppError> {
+    let filter = CaseFilter {
+        referred: Some(true),
+        status: Some(CaseStatus::Open),
+        sort: CaseSort::OldestFirst,
+        ..Default::default()
+    };
+    let first = Paging::new(1, crate::paging::MAX_PER_PAGE)?;
+    Ok(list(state, actor, filter, first).await?.items)
+}
+
 pub(crate) async fn create(
     state: &AppState,
     actor: Actor,

@@ -25,6 +25,7 @@ pub(crate) fn cases(
         opened_from: optional::<NaiveDate>("opened_from", param("opened_from").as_deref())?,
         opened_to: optional::<NaiveDate>("opened_to", param("opened_to").as_deref())?,
         workload_factor: optional::<bool>("workload_factor", param("workload_factor").as_deref())?,
+        referred: optional::<bool>("referred", param("referred").as_deref())?,
         q: non_empty(param("q")),
         sort: optional("sort", param("sort").as_deref())?.unwrap_or_default(),
     };

@@ -98,6 +98,8 @@ pub struct CaseFilter {
     pub opened_from: Option<NaiveDate>,
     pub opened_to: Option<NaiveDate>,
     pub workload_factor: Option<bool>,
+    /// Referred to the region (an organiser's queue) or not.
+    pub referred: Option<bool>,
     /// Part of a reference, or of the member's name or number.
     pub q: Option<String>,
     pub sort: CaseSort,
@@ -161,6 +163,9 @@ impl Case {
             }
             if let Some(w) = filter.workload_factor {
                 query = query.filter(cases::workload_factor.eq(w));
+            }
+            if let Some(r) = filter.referred {
+                query = query.filter(cases::referred_to_region.eq(r));
             }
             if let Some(q) = &filter.q {
                 use super::member::{LIKE_ESCAPE, like_pattern};

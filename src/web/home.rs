@@ -7,6 +7,7 @@ use tera::Context;
 
 use super::layout;
 use super::page::{PageError, deadline_row, render};
+use crate::access::Scope;
 use crate::casework::case_service;
 use crate::http::CurrentUser;
 use crate::state::AppState;
@@ -30,6 +31,10 @@ pub(crate) async fn index(
         let deadlines: Vec<_> = deadlines.into_iter().map(deadline_row).collect();
         context.insert("my_cases", &cases);
         context.insert("deadlines", &deadlines);
+        if matches!(user.actor.scope, Scope::Region { .. }) {
+            let queue = case_service::referred_queue(&state, user.actor).await?;
+            context.insert("referred", &queue);
+        }
     }
     render("home.html", &context)
 }

@@ -120,3 +120,59 @@ async fn a_rep_opens_a_case_adds_a_hearing_sees_it_at_home_and_closes_it() {
         "closed cases leave 'my open cases'"
     );
 }
+
+/// An organiser works from a queue: the open cases referred to their region, on the home page
+/// and as a filter of the case list (API and page).
+#[actix_rt::test]
+async fn an_organiser_sees_the_cases_referred_to_the_region_as_a_queue() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let organiser_session = browser_sign_in(&app, "nw.organiser").await;
+    let home = page(&app, "/", &organiser_session).await.text();
+    assert!(home.contains("Referred to your region"), "{home}");
+    assert!(home.contains("No open case is referred to your region."));
+
+    let officer = app.token("wgn.officer").await;
+    let referred = app
+        .send_json(
+            actix_web::http::Method::PATCH,
+            &format!("/api/v1/cases/{}", world.wigan_case),
+            Some(&officer),
+            &serde_json::json!({"referred_to_region": true}),
+        )
+        .await;
+    assert_eq!(referred.status, 200, "{}", referred.text());
+    let reference = referred.json()["reference"].as_str().unwrap().to_owned();
+
+    let home = page(&app, "/", &organiser_session).await.text();
+    assert!(home.contains(&reference), "the queue lists the case");
+    let organiser = app.token("nw.organiser").await;
+    let queue = app
+        .get_as("/api/v1/cases?referred=true", &organiser)
+        .await
+        .json();
+    assert_eq!(queue["total"], 1);
+    assert_eq!(queue["items"][0]["id"], world.wigan_case.0);
+    let others = app
+        .get_as("/api/v1/cases?referred=false", &organiser)
+        .await
+        .json();
+    assert!(
+        others["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != world.wigan_case.0)
+    );
+    let listed = page(&app, "/cases?referred=true", &organiser_session)
+        .await
+        .text();
+    assert!(listed.contains(&reference));
+    let bad = app.get_as("/api/v1/cases?referred=maybe", &organiser).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.json()["error"]["fields"]["referred"].is_string());
+
+    let officer_session = browser_sign_in(&app, "wgn.officer").await;
+    let officer_home = page(&app, "/", &officer_session).await.text();
+    assert!(!officer_home.contains("Referred to your region"));
+}
