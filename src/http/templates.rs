@@ -10,11 +10,40 @@ use crate::error::AppError;
 #[folder = "templates/"]
 struct TemplateFiles;
 
+/// The enumerations the `label` filter knows.
+const KNOWN: &[&str] = &[
+    "role",
+    "case_type",
+    "stage",
+    "case_status",
+    "outcome",
+    "workload_factor",
+    "workload_source",
+    "event_kind",
+    "deadline_kind",
+    "age_band",
+    "ethnic_group",
+];
+
 /// Parsed once per process: the templates are part of the binary, not of any one app instance.
 static TEMPLATES: LazyLock<Result<Tera, String>> = LazyLock::new(load);
 
 fn load() -> Result<Tera, String> {
     let mut tera = Tera::new();
+    // `{{ case.type | label(of="case_type") }}`: the label of a stored value, never the
+    // snake_case spelling; a template naming an unknown enumeration fails to render.
+    tera.register_filter(
+        "label",
+        |value: &str, kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+            let of: &str = kwargs.must_get("of")?;
+            if !KNOWN.contains(&of) {
+                return Err(tera::Error::message(format!("no enumeration named {of}")));
+            }
+            Ok(crate::models::label_of(of, value)
+                .unwrap_or(value)
+                .to_owned())
+        },
+    );
     let mut files = Vec::new();
     for name in TemplateFiles::iter() {
         let file = TemplateFiles::get(&name).ok_or_else(|| format!("{name} vanished"))?;

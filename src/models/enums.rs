@@ -192,3 +192,25 @@ text_enum!(EthnicGroup {
     Other = "other", "Other ethnic group";
     NotStated = "not_stated", "Prefer not to say";
 });
+
+/// The label a page shows for a stored value of the enumeration named `of` (its snake_case
+/// name: `case_type`, `stage`, `outcome`, …); `None` for an unknown enumeration or value.
+pub fn label_of(of: &str, value: &str) -> Option<&'static str> {
+    fn find<T: FromStr>(value: &str, label: fn(T) -> &'static str) -> Option<&'static str> {
+        value.parse::<T>().ok().map(label)
+    }
+    match of {
+        "role" => find(value, Role::label),
+        "case_type" => find(value, CaseType::label),
+        "stage" => find(value, Stage::label),
+        "case_status" => find(value, CaseStatus::label),
+        "outcome" => find(value, Outcome::label),
+        "workload_factor" => find(value, WorkloadFactor::label),
+        "workload_source" => find(value, WorkloadSource::label),
+        "event_kind" => find(value, EventKind::label),
+        "deadline_kind" => find(value, DeadlineKind::label),
+        "age_band" => find(value, AgeBand::label),
+        "ethnic_group" => find(value, EthnicGroup::label),
+        _ => None,
+    }
+}

@@ -176,3 +176,45 @@ async fn an_organiser_sees_the_cases_referred_to_the_region_as_a_queue() {
     let officer_home = page(&app, "/", &officer_session).await.text();
     assert!(!officer_home.contains("Referred to your region"));
 }
+
+/// Pages speak in labels: enumerations as people read them, never their stored spelling; an
+/// administrator is "an administrator"; a new account starts as the least privileged role.
+#[actix_rt::test]
+async fn pages_show_labels_grammar_and_the_least_privileged_role_first() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let opened = app
+        .send_json(
+            actix_web::http::Method::POST,
+            "/api/v1/cases",
+            Some(&officer),
+            &serde_json::json!({"member_id": world.wigan_member, "type": "ill_health",
+                                "opened_on": "2026-06-01"}),
+        )
+        .await;
+    assert_eq!(opened.status, 201, "{}", opened.text());
+    let session = browser_sign_in(&app, "wgn.officer").await;
+    for path in ["/cases", "/", &format!("/members/{}", world.wigan_member)] {
+        let html = page(&app, path, &session).await.text();
+        assert!(html.contains("Ill-health"), "{path} shows the label");
+        for stored in [
+            ">ill_health<",
+            ">disciplinary<",
+            ">investigation<",
+            ">referral<",
+            ">open<",
+        ] {
+            assert!(!html.contains(stored), "{path} shows {stored}");
+        }
+    }
+    let admin = browser_sign_in(&app, "admin").await;
+    let home = page(&app, "/", &admin).await.text();
+    assert!(home.contains("signed in as an administrator"), "{home}");
+    let users = page(&app, "/admin/users", &admin).await.text();
+    assert!(
+        users.contains(r#"<option value="delegate" selected>"#),
+        "a new account starts as a delegate"
+    );
+    assert!(!users.contains(r#"<option value="admin" selected>"#));
+}

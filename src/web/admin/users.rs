@@ -45,6 +45,11 @@ pub(crate) async fn list(
 ) -> Result<HttpResponse, PageError> {
     user.require_admin()?;
     let mut context = context(&state, &user).await?;
+    // A new account starts with the least it may do: evidence only.
+    context.insert(
+        "values",
+        &serde_json::json!({"role": Role::Delegate.as_str()}),
+    );
     if query.iter().any(|(k, _)| k == "saved") {
         context.insert("notice", "Saved.");
     }
