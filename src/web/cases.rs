@@ -304,7 +304,9 @@ pub(crate) async fn deadline_done(
 ) -> Result<HttpResponse, PageError> {
     let (id, deadline) = path.into_inner();
     let (id, form) = (CaseId(id), self::form(form));
+    // "Mark done", or "not done after all" (`done=false`): a slip is undone where it was made.
+    let done = form.get("done") != Some("false");
     let work =
-        case_service::set_deadline_done(&state, user.actor, Some(id), DeadlineId(deadline), true);
+        case_service::set_deadline_done(&state, user.actor, Some(id), DeadlineId(deadline), done);
     change(&state, &user, id, &form, work, "deadlines").await
 }

@@ -218,3 +218,85 @@ async fn pages_show_labels_grammar_and_the_least_privileged_role_first() {
     );
     assert!(!users.contains(r#"<option value="admin" selected>"#));
 }
+
+/// Slips are undone where they were made: a deadline marked done by mistake is open again,
+/// and a referral to the region can be withdrawn (both on the timeline or audited).
+#[actix_rt::test]
+async fn a_rep_undoes_a_done_deadline_and_withdraws_a_referral() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let id = world.wigan_case.0;
+    let added = app
+        .send_json(
+            actix_web::http::Method::POST,
+            &format!("/api/v1/cases/{id}/deadlines"),
+            Some(&officer),
+            &serde_json::json!({"kind": "hearing", "due_on": "2026-12-21"}),
+        )
+        .await;
+    assert_eq!(added.status, 201);
+    let deadline = added.json()["id"].as_i64().unwrap();
+    let session = browser_sign_in(&app, "wgn.officer").await;
+    let case_path = format!("/cases/{id}");
+    let csrf = csrf_of(&page(&app, &case_path, &session).await.text());
+    let done_path = format!("{case_path}/deadlines/{deadline}/done");
+    let done = |value: &'static str| {
+        let (app, session, csrf, done_path) = (&app, &session, csrf.clone(), done_path.clone());
+        async move {
+            let mut fields = vec![("csrf_token", csrf.as_str())];
+            if !value.is_empty() {
+                fields.push(("done", value));
+            }
+            post_form(app, &done_path, session, None, &fields).await
+        }
+    };
+    assert_eq!(done("").await.status, 303);
+    let shown = page(&app, &case_path, &session).await.text();
+    assert!(
+        shown.contains("Not done after all"),
+        "a done deadline can be undone"
+    );
+    assert_eq!(done("false").await.status, 303);
+    let listed = app
+        .get_as(&format!("/api/v1/cases/{id}/deadlines"), &officer)
+        .await
+        .json();
+    assert_eq!(listed["items"][0]["done"], false, "open again");
+
+    let refer = |value: &'static str| {
+        let (app, session, csrf) = (&app, &session, csrf.clone());
+        let path = format!("{case_path}/workflow");
+        async move {
+            post_form(
+                app,
+                &path,
+                session,
+                None,
+                &[("csrf_token", csrf.as_str()), ("referred_to_region", value)],
+            )
+            .await
+        }
+    };
+    assert_eq!(refer("true").await.status, 303);
+    let shown = page(&app, &case_path, &session).await.text();
+    assert!(shown.contains("Withdraw the referral to the region"));
+    assert_eq!(refer("false").await.status, 303);
+    let case = app
+        .get_as(&format!("/api/v1/cases/{id}"), &officer)
+        .await
+        .json();
+    assert_eq!(case["referred_to_region"], false);
+    let events = app
+        .get_as(&format!("/api/v1/cases/{id}/events"), &officer)
+        .await
+        .json();
+    assert!(
+        events["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["body"] == "Referral to the region withdrawn"),
+        "the withdrawal is on the timeline"
+    );
+}
