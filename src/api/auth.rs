@@ -60,7 +60,7 @@ pub struct Me {
     pub calendar_url: Option<String>,
 }
 
-fn me_of(state: &AppState, user: &crate::models::User, scope: Scope) -> Me {
+fn me_of(state: &AppState, req: &HttpRequest, user: &crate::models::User, scope: Scope) -> Me {
     Me {
         id: user.id,
         username: user.username.clone(),
@@ -70,30 +70,36 @@ fn me_of(state: &AppState, user: &crate::models::User, scope: Scope) -> Me {
         calendar_url: user
             .calendar_token
             .as_deref()
-            .map(|t| state.calendar_url(t)),
+            .map(|t| state.calendar_url(t, req)),
     }
 }
 
-pub(crate) async fn me(state: web::Data<AppState>, user: CurrentUser) -> HttpResponse {
-    HttpResponse::Ok().json(me_of(&state, &user.user, user.actor.scope))
+pub(crate) async fn me(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: CurrentUser,
+) -> HttpResponse {
+    HttpResponse::Ok().json(me_of(&state, &req, &user.user, user.actor.scope))
 }
 
 /// Issues a new secret calendar URL (revoking any earlier one).
 pub(crate) async fn rotate_calendar(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     let updated = accounts::calendar(&state, user.id(), true).await?;
-    Ok(HttpResponse::Ok().json(me_of(&state, &updated, user.actor.scope)))
+    Ok(HttpResponse::Ok().json(me_of(&state, &req, &updated, user.actor.scope)))
 }
 
 /// Revokes the calendar URL.
 pub(crate) async fn revoke_calendar(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     let updated = accounts::calendar(&state, user.id(), false).await?;
-    Ok(HttpResponse::Ok().json(me_of(&state, &updated, user.actor.scope)))
+    Ok(HttpResponse::Ok().json(me_of(&state, &req, &updated, user.actor.scope)))
 }
 
 #[derive(Deserialize)]

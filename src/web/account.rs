@@ -1,6 +1,6 @@
 //! The signed-in person's own account: changing their password.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
 use super::layout;
 use super::page::{FormProblem, PageError, render, render_status, see_other};
@@ -12,6 +12,7 @@ use crate::state::AppState;
 #[get("/account")]
 pub async fn show(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: CurrentUser,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
@@ -28,7 +29,7 @@ pub async fn show(
             .user
             .calendar_token
             .as_deref()
-            .map(|t| state.calendar_url(t)),
+            .map(|t| state.calendar_url(t, &req)),
     );
     render("account.html", &context)
 }

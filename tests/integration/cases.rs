@@ -448,8 +448,10 @@ async fn the_calendar_feed_is_valid_icalendar_at_a_revocable_secret_url() {
         .await
         .json();
     let url = me["calendar_url"].as_str().unwrap().to_owned();
+    // The whole address, to paste into Outlook or Google: under the public address when one
+    // is set, else under the address the request came to.
     assert!(
-        url.starts_with("/calendar/") && url.ends_with(".ics"),
+        url.starts_with("http://localhost:8080/calendar/") && url.ends_with(".ics"),
         "{url}"
     );
     assert_eq!(
@@ -615,4 +617,30 @@ async fn closing_a_case_closes_its_open_deadlines_and_lists_them() {
         !listed.contains("10 December"),
         "one already done is not listed: {listed}"
     );
+}
+
+/// With the public address set, the calendar address is under it, whatever host the request
+/// named (a proxy's inside name is no use in Outlook); the account page shows it whole.
+#[actix_rt::test]
+async fn the_calendar_address_is_under_the_public_address() {
+    let app = TestApp::with_public_url("https://caseload.example.org/").await;
+    World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let me = app
+        .send_json(
+            Method::POST,
+            "/api/v1/me/calendar",
+            Some(&officer),
+            &json!({}),
+        )
+        .await
+        .json();
+    let url = me["calendar_url"].as_str().unwrap().to_owned();
+    assert!(
+        url.starts_with("https://caseload.example.org/calendar/") && url.ends_with(".ics"),
+        "{url}"
+    );
+    let session = crate::common::browser_sign_in(&app, "wgn.officer").await;
+    let account = crate::common::page(&app, "/account", &session).await.text();
+    assert!(account.contains(&format!("value=\"{url}\"")), "{account}");
 }
