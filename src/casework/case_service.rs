@@ -110,18 +110,7 @@ pub(crate) async fn events(
     actor: Actor,
     id: CaseId,
 ) -> Result<Vec<CaseEvent>, AppError> {
-    let records = actor.records()?;
-    state
-        .read_audited(move |conn, audit| {
-            records.case(conn, id)?;
-            audit.read(
-                Event::new(Some(actor.id), "read", "case")
-                    .id(id.0)
-                    .detail("events"),
-            );
-            Ok(CaseEvent::for_case(conn, id)?)
-        })
-        .await
+    of_case(state, actor, id, "events", CaseEvent::for_case).await
 }
 
 pub(crate) async fn deadlines(
@@ -129,20 +118,28 @@ pub(crate) async fn deadlines(
     actor: Actor,
     id: CaseId,
 ) -> Result<Vec<DeadlineView>, AppError> {
+    let items = of_case(state, actor, id, "deadlines", Deadline::for_case).await?;
+    Ok(items
+        .into_iter()
+        .map(|d| DeadlineView::new(d, None))
+        .collect())
+}
+
+/// The records of one kind (`what`) held on a case in scope, audited as a read of the case.
+async fn of_case<T: Send + 'static>(
+    state: &AppState,
+    actor: Actor,
+    id: CaseId,
+    what: &'static str,
+    load: fn(&mut DbConn, CaseId) -> diesel::QueryResult<Vec<T>>,
+) -> Result<Vec<T>, AppError> {
     let records = actor.records()?;
     state
         .read_audited(move |conn, audit| {
             records.case(conn, id)?;
-            audit.read(
-                Event::new(Some(actor.id), "read", "case")
-                    .id(id.0)
-                    .detail("deadlines"),
-            );
-            let items = Deadline::for_case(conn, id)?;
-            Ok(items
-                .into_iter()
-                .map(|d| DeadlineView::new(d, None))
-                .collect())
+            let event = Event::new(Some(actor.id), "read", "case").id(id.0);
+            audit.read(event.detail(what));
+            Ok(load(conn, id)?)
         })
         .await
 }

@@ -19,9 +19,16 @@ pub use page::PageError;
 use crate::auth::surface::Surface;
 use crate::http::origin::check_origin;
 
+/// Largest form body. The longest text a form takes (10,000 characters) is up to 12 bytes a
+/// character once UTF-8 (4) and percent-encoded (3 each), so this leaves room for it in any
+/// script with the other fields: a text over its own limit reaches the field check and comes
+/// back with the form, kept, instead of an error page.
+pub const FORM_LIMIT_BYTES: usize = 512 * 1024;
+
 pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     let pages = actix_web::web::scope("")
         .app_data(Surface::Page)
+        .app_data(actix_web::web::FormConfig::default().limit(FORM_LIMIT_BYTES))
         .wrap(actix_web::middleware::from_fn(check_origin))
         .service(health::healthz)
         .service(assets::static_file)

@@ -300,3 +300,45 @@ async fn a_rep_undoes_a_done_deadline_and_withdraws_a_referral() {
         "the withdrawal is on the timeline"
     );
 }
+
+/// A note as long as the limit is accepted in any script (here 3 bytes a character, 9 once
+/// percent-encoded); one over it comes back with the form, the text kept and a message.
+#[actix_rt::test]
+async fn a_long_note_in_any_script_is_accepted_up_to_its_limit_and_kept_beyond_it() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let session = browser_sign_in(&app, "wgn.officer").await;
+    let case_path = format!("/cases/{}", world.wigan_case);
+    let csrf = csrf_of(&page(&app, &case_path, &session).await.text());
+    let events = format!("{case_path}/events");
+    let note = |chars: usize| "漢".repeat(chars);
+    let fields = |body: &str| {
+        vec![
+            ("csrf_token".to_owned(), csrf.clone()),
+            ("occurred_on".to_owned(), "2026-06-01".to_owned()),
+            ("kind".to_owned(), "note".to_owned()),
+            ("body".to_owned(), body.to_owned()),
+        ]
+    };
+    let send = |body: String| {
+        let fields = fields(&body);
+        let (app, session, events) = (&app, &session, events.clone());
+        async move {
+            let borrowed: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            post_form(app, &events, session, None, &borrowed).await
+        }
+    };
+    let accepted = send(note(10_000)).await;
+    assert_eq!(accepted.status, 303, "{}", accepted.text());
+    let refused = send(note(10_001)).await;
+    assert_eq!(refused.status, 422);
+    let html = refused.text();
+    assert!(html.contains(&note(10_001)), "the text is kept");
+    assert!(
+        html.contains("id=\"body-error\""),
+        "and the problem said by the field"
+    );
+}
