@@ -57,6 +57,16 @@ impl AppError {
         }
     }
 
+    /// A 422 naming every field with a problem.
+    pub(crate) fn unprocessable(fields: FieldErrors) -> Self {
+        let message = fields
+            .iter()
+            .map(|(f, w)| format!("{f}: {w}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        Self::Unprocessable { message, fields }
+    }
+
     /// A 400 naming one field (a value that could not even be read).
     pub(crate) fn bad_field(field: &str, why: impl Into<String>) -> Self {
         let why = why.into();

@@ -352,6 +352,9 @@ pub fn seed(
                         kind: DeadlineKind::Hearing,
                         due_on: today + Days::new(rng.random_range(1..60)),
                         note: None,
+                        starts_at: Some("10:00".into()),
+                        place: None,
+                        created_by: None,
                     }),
                 }
             }

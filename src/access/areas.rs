@@ -29,6 +29,30 @@ impl ReportScope {
         }
     }
 
+    /// Whether a caller may see this area's figures (`region_of_branch`: the region of the
+    /// branch, when the area is a branch); a region's branches are within the region.
+    pub(crate) fn open_to(self, caller: Scope, region_of_branch: Option<RegionId>) -> bool {
+        match (caller, self) {
+            (Scope::All, _) | (Scope::Evidence { region_id: None }, _) => true,
+            (
+                Scope::Region { region_id }
+                | Scope::Evidence {
+                    region_id: Some(region_id),
+                },
+                ReportScope::Region(r),
+            ) => r == region_id,
+            (
+                Scope::Region { region_id }
+                | Scope::Evidence {
+                    region_id: Some(region_id),
+                },
+                ReportScope::Branch(_),
+            ) => region_of_branch == Some(region_id),
+            (Scope::Branch { branch_id }, ReportScope::Branch(b)) => b == branch_id,
+            _ => false,
+        }
+    }
+
     /// Whether a caller may see this scope's figures; a region's branches are within the region.
     pub(crate) fn check_allowed(self, conn: &mut DbConn, caller: Scope) -> Result<(), AppError> {
         // The area must exist (404), and be the caller's to see (403).
@@ -47,25 +71,7 @@ impl ReportScope {
             }
             ReportScope::National => None,
         };
-        let allowed = match (caller, self) {
-            (Scope::All, _) | (Scope::Evidence { region_id: None }, _) => true,
-            (
-                Scope::Region { region_id }
-                | Scope::Evidence {
-                    region_id: Some(region_id),
-                },
-                ReportScope::Region(r),
-            ) => r == region_id,
-            (
-                Scope::Region { region_id }
-                | Scope::Evidence {
-                    region_id: Some(region_id),
-                },
-                ReportScope::Branch(_),
-            ) => region_of_branch == Some(region_id),
-            (Scope::Branch { branch_id }, ReportScope::Branch(b)) => b == branch_id,
-            _ => false,
-        };
+        let allowed = self.open_to(caller, region_of_branch);
         if allowed {
             Ok(())
         } else {

@@ -1,6 +1,8 @@
 //! Administering users: creating them, changing role, scope, activity and password. Shared by
 //! the API and the admin pages; every change is audited in its own transaction.
 
+use std::collections::BTreeMap;
+
 use diesel::OptionalExtension;
 use serde::Deserialize;
 
@@ -285,13 +287,17 @@ pub(crate) async fn audit_log(
     actor: Actor,
     filter: AuditFilter,
     paging: Paging,
-) -> Result<ListPage<AuditEntry>, AppError> {
+) -> Result<(ListPage<AuditEntry>, BTreeMap<i64, String>), AppError> {
     actor.require_admin()?;
-    let (items, total) = state
+    let (items, total, names) = state
         .db
-        .run(move |conn| Ok(AuditEntry::search(conn, &filter, paging)?))
+        .run(move |conn| {
+            let (items, total) = AuditEntry::search(conn, &filter, paging)?;
+            let names = User::names(conn, items.iter().filter_map(|e| e.user_id))?;
+            Ok((items, total, names))
+        })
         .await?;
-    Ok(ListPage::new(items, total, paging))
+    Ok((ListPage::new(items, total, paging), names))
 }
 
 /// The stored settings, for administrators.

@@ -7,26 +7,29 @@ use actix_web::http::Method;
 use actix_web::{HttpResponse, web};
 
 use super::routes::Routes;
-use serde::Deserialize;
 
 use crate::casework::case_service;
-use crate::casework::cases::{CaseChanges, CaseInput, DeadlineInput, EventInput};
+use crate::casework::cases::{CaseChanges, CaseInput};
+use crate::casework::deadlines::{DeadlineChanges, DeadlineInput};
+use crate::casework::timeline::{EventCorrection, EventInput};
 use crate::error::AppError;
 use crate::http::json::JsonBody;
 use crate::http::params::optional;
-use crate::http::{CurrentUser, filters};
+use crate::http::{CurrentUser, csv_download, filters};
 use crate::models::*;
 use crate::paging::ListPage;
 use crate::state::AppState;
 
 pub(crate) fn routes(routes: Routes) -> Routes {
     routes
+        .add(Method::GET, "/cases/export", export)
         .add(Method::GET, "/cases", list)
         .add(Method::POST, "/cases", create)
         .add(Method::GET, "/cases/{id}", show)
         .add(Method::PATCH, "/cases/{id}", update)
         .add(Method::GET, "/cases/{id}/events", events)
         .add(Method::POST, "/cases/{id}/events", add_event)
+        .add(Method::PATCH, "/cases/{id}/events/{event}", correct_event)
         .add(Method::GET, "/cases/{id}/deadlines", case_deadlines)
         .add(Method::POST, "/cases/{id}/deadlines", add_deadline)
         .add(Method::GET, "/deadlines", upcoming)
@@ -41,6 +44,17 @@ async fn list(
     let (filter, paging) = filters::cases(|k| query.get(k).cloned())?;
     let page = case_service::list(&state, user.actor, filter, paging).await?;
     Ok(HttpResponse::Ok().json(page))
+}
+
+/// The filtered case list as CSV (the list's own filters; no paging).
+async fn export(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let (filter, _) = filters::cases(|k| query.get(k).cloned())?;
+    let csv = case_service::export(&state, user.actor, filter).await?;
+    Ok(csv_download("cases.csv", csv))
 }
 
 async fn show(
@@ -112,21 +126,33 @@ async fn add_deadline(
     Ok(HttpResponse::Created().json(deadline))
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DeadlineChange {
-    done: bool,
+async fn correct_event(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    body: JsonBody<EventCorrection>,
+) -> Result<HttpResponse, AppError> {
+    let (id, event) = path.into_inner();
+    let event = case_service::correct_event(
+        &state,
+        user.actor,
+        CaseId(id),
+        CaseEventId(event),
+        body.into_inner(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(event))
 }
 
 async fn update_deadline(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
-    body: JsonBody<DeadlineChange>,
+    body: JsonBody<DeadlineChanges>,
 ) -> Result<HttpResponse, AppError> {
     let id = DeadlineId(id.into_inner());
-    let done = body.into_inner().done;
-    let deadline = case_service::set_deadline_done(&state, user.actor, None, id, done).await?;
+    let deadline =
+        case_service::change_deadline(&state, user.actor, None, id, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(deadline))
 }
 

@@ -12,12 +12,12 @@ use super::csv_body::CsvBody;
 use crate::casework::import::{IMPORT_LIMIT_BYTES, ImportOptions, ImportReport};
 use crate::casework::member_fields::MemberFields;
 use crate::casework::member_service::{self, ImportKind};
-use crate::casework::workload::WorkloadInput;
+use crate::casework::workload::{WorkloadChanges, WorkloadInput};
 use crate::error::AppError;
 use crate::http::json::JsonBody;
 use crate::http::params::optional;
 use crate::http::{CurrentUser, csv_download, filters};
-use crate::models::{MemberId, UpdateMember};
+use crate::models::{MemberId, UpdateMember, WorkloadRecordId};
 use crate::state::AppState;
 
 pub(crate) fn routes(routes: Routes) -> Routes {
@@ -28,6 +28,7 @@ pub(crate) fn routes(routes: Routes) -> Routes {
             "/members/import",
             web::PayloadConfig::new(IMPORT_LIMIT_BYTES),
         )
+        .add(Method::GET, "/workload/export", export_workload)
         .add(Method::POST, "/workload/import", import_workload)
         .data(
             "/workload/import",
@@ -39,6 +40,16 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .add(Method::PATCH, "/members/{id}", update)
         .add(Method::GET, "/members/{id}/workload", workload_list)
         .add(Method::POST, "/members/{id}/workload", workload_add)
+        .add(
+            Method::PATCH,
+            "/members/{id}/workload/{record}",
+            workload_change,
+        )
+        .add(
+            Method::DELETE,
+            "/members/{id}/workload/{record}",
+            workload_delete,
+        )
 }
 
 async fn list(
@@ -118,6 +129,41 @@ async fn workload_add(
     let id = MemberId(id.into_inner());
     let record = member_service::add_workload(&state, user.actor, id, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(record))
+}
+
+async fn workload_change(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    body: JsonBody<WorkloadChanges>,
+) -> Result<HttpResponse, AppError> {
+    let (id, record) = path.into_inner();
+    let (id, record) = (MemberId(id), WorkloadRecordId(record));
+    let record =
+        member_service::change_workload(&state, user.actor, id, record, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(record))
+}
+
+async fn workload_delete(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (id, record) = path.into_inner();
+    member_service::delete_workload(&state, user.actor, MemberId(id), WorkloadRecordId(record))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The workload records of the members the filters pick (the member list's own filters).
+async fn export_workload(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let (filter, _) = filters::members(|k| query.get(k).cloned())?;
+    let csv = member_service::export_workload(&state, user.actor, filter).await?;
+    Ok(csv_download("workload.csv", csv))
 }
 
 fn import_options(query: &HashMap<String, String>) -> Result<ImportOptions, AppError> {

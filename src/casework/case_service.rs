@@ -5,8 +5,10 @@
 use chrono::{Days, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::cases::{self, CaseChanges, CaseInput, CaseView, DeadlineInput, EventInput};
+use super::cases::{self, CaseChanges, CaseInput, CaseView};
 use super::dates;
+use super::deadlines::{self, DeadlineChanges, DeadlineInput};
+use super::timeline::{self, EventCorrection, EventInput};
 use crate::access::Actor;
 use crate::audit::{self, Event};
 use crate::db::DbConn;
@@ -44,7 +46,11 @@ pub struct CaseDetail {
     pub view: CaseView,
     pub member: Option<Member>,
     pub events: Vec<CaseEvent>,
+    /// Earlier versions of corrected timeline entries, oldest first.
+    pub revisions: Vec<CaseEventRevision>,
     pub deadlines: Vec<DeadlineView>,
+    /// The display names of everyone who wrote, changed or is assigned anything shown.
+    pub people: std::collections::BTreeMap<i64, String>,
 }
 
 pub(crate) async fn list(
@@ -52,7 +58,7 @@ pub(crate) async fn list(
     actor: Actor,
     filter: CaseFilter,
     paging: Paging,
-) -> Result<ListPage<Case>, AppError> {
+) -> Result<ListPage<CaseListItem>, AppError> {
     let records = actor.records()?;
     state
         .read_audited(move |conn, audit| {
@@ -60,6 +66,7 @@ pub(crate) async fn list(
             if let Some(event) = audit::listed(actor.id, "case", items.iter().map(|c| c.id.0)) {
                 audit.read(event);
             }
+            let items = CaseListItem::of(conn, items)?;
             Ok(ListPage::new(items, total, paging))
         })
         .await
@@ -87,7 +94,22 @@ pub async fn detail(state: &AppState, actor: Actor, id: CaseId) -> Result<CaseDe
                 None => None,
             };
             let events = CaseEvent::for_case(conn, id)?;
+            let revisions = CaseEventRevision::for_case(conn, id)?;
             let deadlines = Deadline::for_case(conn, id)?;
+            let people = User::names(
+                conn,
+                events
+                    .iter()
+                    .filter_map(|e| e.author_id)
+                    .chain(revisions.iter().filter_map(|r| r.revised_by))
+                    .chain(
+                        deadlines
+                            .iter()
+                            .flat_map(|d| [d.created_by, d.updated_by])
+                            .flatten(),
+                    )
+                    .chain(case.assigned_to),
+            )?;
             audit.read(Event::new(Some(actor.id), "read", "case").id(id.0));
             if let Some(m) = &member {
                 audit.read(Event::new(Some(actor.id), "read", "member").id(m.id.0));
@@ -96,6 +118,8 @@ pub async fn detail(state: &AppState, actor: Actor, id: CaseId) -> Result<CaseDe
                 view: cases::view(conn, case)?,
                 member,
                 events,
+                revisions,
+                people,
                 deadlines: deadlines
                     .into_iter()
                     .map(|d| DeadlineView::new(d, None))
@@ -203,8 +227,29 @@ pub(crate) async fn my_work(
         .await
 }
 
+/// The filtered case list as CSV, every page, audited with the ids of the cases exported.
+pub(crate) async fn export(
+    state: &AppState,
+    actor: Actor,
+    filter: CaseFilter,
+) -> Result<Vec<u8>, AppError> {
+    let records = actor.records()?;
+    state
+        .db
+        .write(move |conn| {
+            let (csv, ids) = super::export::cases_csv(conn, records, &filter)?;
+            let what = format!("count={}", ids.len());
+            audit::record_ids(conn, Some(actor.id), "export", "case", &what, &ids)?;
+            Ok(csv)
+        })
+        .await
+}
+
 /// An organiser's queue: the open cases referred to their region, oldest first.
-pub(crate) async fn referred_queue(state: &AppState, actor: Actor) -> Result<Vec<Case>, AppError> {
+pub(crate) async fn referred_queue(
+    state: &AppState,
+    actor: Actor,
+) -> Result<Vec<CaseListItem>, AppError> {
     let filter = CaseFilter {
         referred: Some(true),
         status: Some(CaseStatus::Open),
@@ -280,6 +325,22 @@ pub(crate) async fn update(
         .await
 }
 
+/// Who a case may be assigned to: its branch's officers and its region's organisers.
+pub(crate) async fn assignees(
+    state: &AppState,
+    actor: Actor,
+    id: CaseId,
+) -> Result<Vec<(UserId, String)>, AppError> {
+    let records = actor.records()?;
+    state
+        .read_audited(move |conn, _| {
+            let case = records.case(conn, id)?;
+            let branch = Branch::find(conn, case.branch_id)?;
+            Ok(User::reps_of(conn, branch.id, branch.region_id)?)
+        })
+        .await
+}
+
 pub(crate) async fn add_event(
     state: &AppState,
     actor: Actor,
@@ -288,7 +349,21 @@ pub(crate) async fn add_event(
 ) -> Result<CaseEvent, AppError> {
     state
         .db
-        .write(move |conn| cases::add_event(conn, actor, id, input))
+        .write(move |conn| timeline::add_event(conn, actor, id, input))
+        .await
+}
+
+/// Corrects a timeline entry (its author only), keeping the earlier version.
+pub(crate) async fn correct_event(
+    state: &AppState,
+    actor: Actor,
+    id: CaseId,
+    event: CaseEventId,
+    correction: EventCorrection,
+) -> Result<CaseEvent, AppError> {
+    state
+        .db
+        .write(move |conn| timeline::correct_event(conn, actor, id, event, correction))
         .await
 }
 
@@ -300,23 +375,23 @@ pub(crate) async fn add_deadline(
 ) -> Result<DeadlineView, AppError> {
     let deadline = state
         .db
-        .write(move |conn| cases::add_deadline(conn, actor, id, input))
+        .write(move |conn| deadlines::add_deadline(conn, actor, id, input))
         .await?;
     Ok(DeadlineView::new(deadline, None))
 }
 
-/// Marks a deadline done or not; `case`, when given, must be the deadline's case (the page's
-/// address names both).
-pub(crate) async fn set_deadline_done(
+/// Changes a deadline (its date, time, place, note, or whether it is done); `case`, when given,
+/// must be the deadline's case (the page's address names both).
+pub(crate) async fn change_deadline(
     state: &AppState,
     actor: Actor,
     case: Option<CaseId>,
     id: DeadlineId,
-    done: bool,
+    changes: DeadlineChanges,
 ) -> Result<DeadlineView, AppError> {
     let deadline = state
         .db
-        .write(move |conn| cases::set_deadline_done(conn, actor, case, id, done))
+        .write(move |conn| deadlines::change_deadline(conn, actor, case, id, changes))
         .await?;
     Ok(DeadlineView::new(deadline, None))
 }

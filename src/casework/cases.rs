@@ -5,7 +5,6 @@ use chrono::{Datelike, NaiveDate, Utc};
 use diesel::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
-use super::dates;
 use crate::access::{self, Actor, Scope};
 use crate::audit::{self, Event};
 use crate::db::DbConn;
@@ -280,7 +279,7 @@ pub(crate) fn update(
     } = plan;
     let closing = update.status == Some(CaseStatus::Closed);
     let case = Case::update(conn, id, update)?;
-    if closing && let Some(closed) = close_deadlines(conn, id)? {
+    if closing && let Some(closed) = close_deadlines(conn, id, actor.id)? {
         changed.push("deadlines");
         events.push((EventKind::Note, closed));
     }
@@ -299,8 +298,8 @@ pub(crate) fn update(
 /// A closed case leaves no live work: its open deadlines and hearings are marked done, so the
 /// home page and the calendar feed hold only cases still open. The timeline line that lists
 /// them, when there were any.
-fn close_deadlines(conn: &mut DbConn, id: CaseId) -> Result<Option<String>, AppError> {
-    let closed = Deadline::close_open(conn, id)?;
+fn close_deadlines(conn: &mut DbConn, id: CaseId, by: UserId) -> Result<Option<String>, AppError> {
+    let closed = Deadline::close_open(conn, id, by)?;
     if closed.is_empty() {
         return Ok(None);
     }
@@ -473,169 +472,4 @@ fn plan_details(
     }
 
     Ok(())
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EventInput {
-    pub occurred_on: NaiveDate,
-    pub kind: EventKind,
-    pub body: String,
-}
-
-pub(crate) fn add_event(
-    conn: &mut DbConn,
-    actor: Actor,
-    id: CaseId,
-    input: EventInput,
-) -> Result<CaseEvent, AppError> {
-    actor.writable_case(conn, id)?;
-    if matches!(input.kind, EventKind::StageChange | EventKind::Outcome) {
-        return Err(AppError::invalid(
-            "kind",
-            "stage changes and outcomes are recorded by changing the case",
-        ));
-    }
-    if input.occurred_on > today() + chrono::Days::new(366) || input.occurred_on.year() < 1990 {
-        return Err(AppError::invalid(
-            "occurred_on",
-            "must be within a year from today and in 1990 or later",
-        ));
-    }
-    let body = input.body.trim().to_owned();
-    if body.is_empty() {
-        return Err(AppError::invalid("body", "is required"));
-    }
-    if body.chars().count() > EVENT_MAX {
-        return Err(AppError::invalid(
-            "body",
-            format!("must be at most {EVENT_MAX} characters"),
-        ));
-    }
-    let event = CaseEvent::create(
-        conn,
-        &NewCaseEvent {
-            case_id: id,
-            occurred_on: input.occurred_on,
-            kind: input.kind,
-            body,
-            author_id: Some(actor.id),
-        },
-    )?;
-    audit::record(
-        conn,
-        Event::new(Some(actor.id), "create", "case_event")
-            .id(event.id.0)
-            .detail(format!("case={id}")),
-    )?;
-    Ok(event)
-}
-
-/// A deadline by hand (`due_on`), or computed by the rules from a date (`from`): the
-/// tribunal limitation date, or the end of the appeal window.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DeadlineInput {
-    pub kind: DeadlineKind,
-    pub due_on: Option<NaiveDate>,
-    pub from: Option<NaiveDate>,
-    pub note: Option<String>,
-}
-
-pub(crate) fn add_deadline(
-    conn: &mut DbConn,
-    actor: Actor,
-    id: CaseId,
-    input: DeadlineInput,
-) -> Result<Deadline, AppError> {
-    actor.writable_case(conn, id)?;
-    let due_on = match (input.due_on, input.from, input.kind) {
-        (Some(_), Some(_), _) => {
-            return Err(AppError::invalid(
-                "from",
-                "give either due_on or from, not both",
-            ));
-        }
-        (Some(due), None, _) => due,
-        (None, Some(from), DeadlineKind::Tribunal) => dates::tribunal_limitation(from)
-            .ok_or_else(|| AppError::invalid("from", "is out of range"))?,
-        (None, Some(from), DeadlineKind::Appeal) => {
-            let days = Settings::load(conn)?.appeal_working_days;
-            let (first, last) = dates::bank_holiday_years();
-            if from.year() < first {
-                return Err(AppError::invalid(
-                    "from",
-                    format!("bank holidays are known from {first}"),
-                ));
-            }
-            dates::appeal_deadline(from, days as u32).ok_or_else(|| {
-                AppError::invalid("from", format!("bank holidays are known up to {last}"))
-            })?
-        }
-        (None, Some(_), _) => {
-            return Err(AppError::invalid(
-                "from",
-                "only tribunal and appeal deadlines are computed; give due_on",
-            ));
-        }
-        (None, None, _) => return Err(AppError::invalid("due_on", "is required")),
-    };
-    if due_on.year() < 1990 || due_on > today() + chrono::Days::new(3 * 366) {
-        return Err(AppError::invalid(
-            "due_on",
-            "must be within three years from today and in 1990 or later",
-        ));
-    }
-    let note = input
-        .note
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty());
-    if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
-        return Err(AppError::invalid("note", "must be at most 500 characters"));
-    }
-    let deadline = Deadline::create(
-        conn,
-        &NewDeadline {
-            case_id: id,
-            kind: input.kind,
-            due_on,
-            note,
-        },
-    )?;
-    audit::record(
-        conn,
-        Event::new(Some(actor.id), "create", "deadline")
-            .id(deadline.id.0)
-            .detail(format!("case={id}")),
-    )?;
-    Ok(deadline)
-}
-
-pub(crate) fn set_deadline_done(
-    conn: &mut DbConn,
-    actor: Actor,
-    case: Option<CaseId>,
-    id: DeadlineId,
-    done: bool,
-) -> Result<Deadline, AppError> {
-    let deadline = Deadline::find(conn, id)?.ok_or(AppError::NotFound)?;
-    if case.is_some_and(|case| case != deadline.case_id) {
-        return Err(AppError::NotFound);
-    }
-    actor.writable_case(conn, deadline.case_id)?;
-    let deadline = Deadline::update(
-        conn,
-        id,
-        &UpdateDeadline {
-            done: Some(done),
-            ..Default::default()
-        },
-    )?;
-    audit::record(
-        conn,
-        Event::new(Some(actor.id), "update", "deadline")
-            .id(id.0)
-            .detail(format!("done={done}")),
-    )?;
-    Ok(deadline)
 }

@@ -4,7 +4,7 @@
 use super::import::{self, ImportOptions, ImportReport, NoProgress};
 use super::member_fields::MemberFields;
 use super::members;
-use super::workload::{self, CaseloadHistory, WorkloadInput};
+use super::workload::{self, CaseloadHistory, WorkloadChanges, WorkloadInput};
 use crate::access::Actor;
 use crate::audit::{self, Event};
 use crate::error::AppError;
@@ -145,6 +145,51 @@ pub(crate) async fn add_workload(
     state
         .db
         .write(move |conn| workload::add(conn, actor, id, input))
+        .await
+}
+
+/// Corrects one of a member's workload records.
+pub(crate) async fn change_workload(
+    state: &AppState,
+    actor: Actor,
+    id: MemberId,
+    record: WorkloadRecordId,
+    changes: WorkloadChanges,
+) -> Result<WorkloadRecord, AppError> {
+    state
+        .db
+        .write(move |conn| workload::change(conn, actor, id, record, changes))
+        .await
+}
+
+/// Deletes one of a member's workload records made in error.
+pub(crate) async fn delete_workload(
+    state: &AppState,
+    actor: Actor,
+    id: MemberId,
+    record: WorkloadRecordId,
+) -> Result<(), AppError> {
+    state
+        .db
+        .write(move |conn| workload::delete(conn, actor, id, record))
+        .await
+}
+
+/// The workload records of the filtered members as CSV, audited with the members' ids.
+pub(crate) async fn export_workload(
+    state: &AppState,
+    actor: Actor,
+    filter: MemberFilter,
+) -> Result<Vec<u8>, AppError> {
+    let records = actor.records()?;
+    state
+        .db
+        .write(move |conn| {
+            let (csv, ids) = super::export::workload_csv(conn, records, &filter)?;
+            let what = format!("workload count={}", ids.len());
+            audit::record_ids(conn, Some(actor.id), "export", "member", &what, &ids)?;
+            Ok(csv)
+        })
         .await
 }
 

@@ -7,17 +7,8 @@ use diesel::OptionalExtension;
 
 use crate::access::{Actor, RecordScope};
 use crate::db::DbConn;
-use crate::error::{AppError, FieldErrors};
+use crate::error::AppError;
 use crate::models::{Branch, BranchId, Employer, EmployerId, Member, MemberId, UpdateMember};
-
-fn unprocessable(fields: FieldErrors) -> AppError {
-    let message = fields
-        .iter()
-        .map(|(field, why)| format!("{field}: {why}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    AppError::Unprocessable { message, fields }
-}
 
 /// The branch a member goes to: one the writer may use, and that exists.
 fn placement(
@@ -54,7 +45,7 @@ pub(crate) fn create(
 ) -> Result<Member, AppError> {
     let writer = actor.member_writer()?;
     let actor = actor.id;
-    let fields = input.checked().map_err(unprocessable)?;
+    let fields = input.checked().map_err(AppError::unprocessable)?;
     let branch = placement(conn, writer, fields.branch_id)?;
     check_employer(conn, fields.employer_id)?;
     if Member::find_by_number(conn, &fields.membership_number)?.is_some() {
@@ -123,7 +114,7 @@ pub(crate) fn update(
         fields.age_band = None;
         fields.ethnic_group = None;
     }
-    let fields = fields.checked().map_err(unprocessable)?;
+    let fields = fields.checked().map_err(AppError::unprocessable)?;
     let branch = match changes.branch_id {
         Some(b) if b != current.branch_id => {
             changed.push("branch_id");

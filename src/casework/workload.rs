@@ -10,10 +10,14 @@ use crate::db::DbConn;
 use crate::error::{AppError, FieldErrors};
 use crate::models::{
     Employer, EmployerId, Member, MemberId, NewWorkloadRecord, Settings, UserId, WorkloadRecord,
-    WorkloadSource,
+    WorkloadRecordId, WorkloadSource,
 };
+use crate::validate::double_option;
 
-pub const OPEN_CASES_MAX: i64 = 500;
+/// The most open cases one worker can plausibly hold: a typo (500 for 50) is refused before it
+/// skews every chart. Far above any caseload reported for social work, so a real heavy caseload
+/// is never refused.
+pub const OPEN_CASES_MAX: i64 = 150;
 pub const HOURS_MAX: f64 = 168.0;
 pub const NOTE_MAX: usize = 2000;
 
@@ -33,6 +37,39 @@ pub struct WorkloadInput {
     /// The member's employer when the record was taken; the present one when not given.
     #[serde(default)]
     pub employer_id: Option<EmployerId>,
+}
+
+/// A correction of a workload record: any of its fields, `null` clearing the optional ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadChanges {
+    pub recorded_on: Option<NaiveDate>,
+    pub open_cases: Option<i64>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub hours_worked: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub contracted_hours: Option<Option<f64>>,
+    pub source: Option<WorkloadSource>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub note: Option<Option<String>>,
+    pub fte: Option<f64>,
+    pub employer_id: Option<EmployerId>,
+}
+
+impl WorkloadChanges {
+    /// The record as it would be with these changes, to check as a whole.
+    fn applied_to(self, record: &WorkloadRecord) -> WorkloadInput {
+        WorkloadInput {
+            recorded_on: self.recorded_on.unwrap_or(record.recorded_on),
+            open_cases: self.open_cases.unwrap_or(i64::from(record.open_cases)),
+            hours_worked: self.hours_worked.unwrap_or(record.hours_worked),
+            contracted_hours: self.contracted_hours.unwrap_or(record.contracted_hours),
+            source: self.source.unwrap_or(record.source),
+            note: self.note.unwrap_or_else(|| record.note.clone()),
+            fte: self.fte.or(record.fte),
+            employer_id: self.employer_id.or(record.employer_id),
+        }
+    }
 }
 
 /// What a workload record (or a case) of a member is checked against and filled from.
@@ -99,7 +136,10 @@ impl WorkloadInput {
         if !(0..=OPEN_CASES_MAX).contains(&self.open_cases) {
             errors.insert(
                 "open_cases".into(),
-                format!("must be a whole number from 0 to {OPEN_CASES_MAX}"),
+                format!(
+                    "must be a whole number from 0 to {OPEN_CASES_MAX} (more open cases than that \
+                     for one worker is not plausible: check the figure)"
+                ),
             );
         }
         if let Some(h) = self.hours_worked
@@ -146,29 +186,83 @@ impl WorkloadInput {
     }
 }
 
+/// A member the actor may write, and `input` checked against them.
+fn checked_for(
+    conn: &mut DbConn,
+    actor: Actor,
+    member: MemberId,
+    input: WorkloadInput,
+) -> Result<NewWorkloadRecord, AppError> {
+    let found = actor.member_writer()?.member(conn, member)?;
+    if let Some(employer) = input.employer_id
+        && Employer::find(conn, employer).optional()?.is_none()
+    {
+        return Err(AppError::invalid("employer_id", "no such employer"));
+    }
+    input
+        .checked(&MemberFacts::from(&found), Some(actor.id))
+        .map_err(AppError::unprocessable)
+}
+
+/// A record of a member the actor may write (404 when the record is another member's).
+fn record_of(
+    conn: &mut DbConn,
+    actor: Actor,
+    member: MemberId,
+    id: WorkloadRecordId,
+) -> Result<WorkloadRecord, AppError> {
+    actor.member_writer()?.member(conn, member)?;
+    WorkloadRecord::find(conn, id)?
+        .filter(|r| r.member_id == member)
+        .ok_or(AppError::NotFound)
+}
+
+/// Corrects a record; the report summaries follow in the same transaction.
+pub(crate) fn change(
+    conn: &mut DbConn,
+    actor: Actor,
+    member: MemberId,
+    id: WorkloadRecordId,
+    changes: WorkloadChanges,
+) -> Result<WorkloadRecord, AppError> {
+    let record = record_of(conn, actor, member, id)?;
+    let new = checked_for(conn, actor, member, changes.applied_to(&record))?;
+    let record = WorkloadRecord::replace(conn, id, &new)?;
+    audit::record(
+        conn,
+        Event::new(Some(actor.id), "update", "workload_record")
+            .id(id.0)
+            .detail(format!("member={member}")),
+    )?;
+    Ok(record)
+}
+
+/// Deletes a record made in error.
+pub(crate) fn delete(
+    conn: &mut DbConn,
+    actor: Actor,
+    member: MemberId,
+    id: WorkloadRecordId,
+) -> Result<(), AppError> {
+    record_of(conn, actor, member, id)?;
+    WorkloadRecord::delete(conn, id)?;
+    audit::record(
+        conn,
+        Event::new(Some(actor.id), "delete", "workload_record")
+            .id(id.0)
+            .detail(format!("member={member}")),
+    )?;
+    Ok(())
+}
+
 pub(crate) fn add(
     conn: &mut DbConn,
     actor: Actor,
     member: MemberId,
     input: WorkloadInput,
 ) -> Result<WorkloadRecord, AppError> {
-    let found = actor.member_writer()?.member(conn, member)?;
+    let new = checked_for(conn, actor, member, input)?;
     let actor = actor.id;
-    if let Some(employer) = input.employer_id
-        && Employer::find(conn, employer).optional()?.is_none()
-    {
-        return Err(AppError::invalid("employer_id", "no such employer"));
-    }
-    let new = input
-        .checked(&MemberFacts::from(&found), Some(actor))
-        .map_err(|fields| {
-            let message = fields
-                .iter()
-                .map(|(f, w)| format!("{f}: {w}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            AppError::Unprocessable { message, fields }
-        })?;
     let record = WorkloadRecord::create(conn, &new)?;
     audit::record(
         conn,
@@ -211,11 +305,14 @@ pub(crate) fn history(conn: &mut DbConn, member: &Member) -> Result<CaseloadHist
         .into_iter()
         .map(|record| CaseloadPoint {
             recorded_on: record.recorded_on,
-            caseload_per_fte: round2(record.caseload_per_fte(member.fte)),
+            caseload_per_fte: round2(record.caseload_per_fte(record.fte.unwrap_or(member.fte))),
             record,
         })
         .collect();
-    let latest = points.last().map(|p| p.record.caseload_per_fte(member.fte));
+    let latest = points.last().map(|p| {
+        p.record
+            .caseload_per_fte(p.record.fte.unwrap_or(member.fte))
+    });
     Ok(CaseloadHistory {
         safe_caseload,
         above_safe_caseload: latest.is_some_and(|c| c > safe_caseload),

@@ -23,6 +23,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_event_revisions (id) {
+        id -> Int8,
+        event_id -> Int8,
+        occurred_on -> Date,
+        body -> Text,
+        revised_by -> Nullable<Int8>,
+        revised_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     case_events (id) {
         id -> Int8,
         case_id -> Int8,
@@ -82,6 +93,11 @@ diesel::table! {
         done -> Bool,
         note -> Nullable<Text>,
         created_at -> Timestamp,
+        starts_at -> Nullable<Text>,
+        place -> Nullable<Text>,
+        created_by -> Nullable<Int8>,
+        updated_by -> Nullable<Int8>,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -208,6 +224,8 @@ diesel::table! {
 }
 
 diesel::joinable!(branches -> regions (region_id));
+diesel::joinable!(case_event_revisions -> case_events (event_id));
+diesel::joinable!(case_event_revisions -> users (revised_by));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(case_events -> users (author_id));
 diesel::joinable!(case_reference_counters -> branches (branch_id));
@@ -228,6 +246,7 @@ diesel::joinable!(workload_records -> users (created_by));
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     branches,
+    case_event_revisions,
     case_events,
     case_reference_counters,
     case_workload_factors,

@@ -216,6 +216,9 @@ pub(crate) fn generate(
                         kind: DeadlineKind::Tribunal,
                         due_on: limit,
                         note: None,
+                        starts_at: None,
+                        place: None,
+                        created_by: assigned_to,
                     });
                 }
             } else if stage == Stage::Hearing || rng.random_bool(0.3) {
@@ -225,6 +228,18 @@ pub(crate) fn generate(
                     kind: DeadlineKind::Hearing,
                     due_on: hearing,
                     note: None,
+                    starts_at: Some(
+                        ["09:30", "10:00", "13:30", "14:00"][rng.random_range(0..4)].into(),
+                    ),
+                    place: Some(
+                        [
+                            "Civic Centre, meeting room 2",
+                            "Town Hall, committee room B",
+                            "Video call",
+                        ][rng.random_range(0..3)]
+                        .into(),
+                    ),
+                    created_by: assigned_to,
                 });
             }
         }

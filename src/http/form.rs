@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::error::{AppError, FieldErrors};
 
 pub const CSRF_FIELD: &str = "csrf_token";
 
@@ -57,30 +57,81 @@ impl FormData {
         self.parse_fields(|k| names.contains(&k))
     }
 
+    /// Reads the kept non-blank fields into `T`. Every field that cannot be read is named, at
+    /// once and in plain words ("31/02/2026 is not a date"): a field at fault is set aside and
+    /// the rest read again, until what is left reads or only missing fields remain.
     fn parse_fields<T: DeserializeOwned>(
         &self,
         keep: impl Fn(&str) -> bool,
     ) -> Result<T, AppError> {
-        let given: Vec<(&str, &str)> = self
+        let mut given: Vec<(&str, &str)> = self
             .fields
             .iter()
             .filter(|(k, v)| keep(k) && !v.trim().is_empty())
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let encoded = serde_urlencoded::to_string(&given)
-            .map_err(|e| AppError::bad_field("form", e.to_string()))?;
-        let deserializer =
-            serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
-        serde_path_to_error::deserialize(deserializer).map_err(|error| {
+        let mut problems = FieldErrors::new();
+        loop {
+            let encoded = serde_urlencoded::to_string(&given)
+                .map_err(|_| AppError::bad_field("form", "the form could not be read"))?;
+            let deserializer =
+                serde_urlencoded::Deserializer::new(form_urlencoded::parse(encoded.as_bytes()));
+            let error = match serde_path_to_error::deserialize::<_, T>(deserializer) {
+                Ok(value) if problems.is_empty() => return Ok(value),
+                Ok(_) => break,
+                Err(error) => error,
+            };
             let path = error.path().to_string();
             let message = error.into_inner().to_string();
-            let field = match message.strip_prefix("missing field `") {
-                Some(rest) => rest.trim_end_matches('`').to_owned(),
-                None if path != "." => path,
-                None => "form".to_owned(),
-            };
-            AppError::invalid(&field, message)
-        })
+            if let Some(missing) = message.strip_prefix("missing field `") {
+                let field = missing.trim_end_matches('`');
+                problems
+                    .entry(field.to_owned())
+                    .or_insert_with(|| "is required".to_owned());
+                break;
+            }
+            let field = if path == "." { "form" } else { path.as_str() };
+            let value = given
+                .iter()
+                .find(|(k, _)| *k == field)
+                .map(|(_, v)| v.trim().to_owned());
+            problems.insert(field.to_owned(), plain_problem(&message, value.as_deref()));
+            let before = given.len();
+            given.retain(|(k, _)| *k != field);
+            if given.len() == before {
+                break;
+            }
+        }
+        Err(AppError::unprocessable(problems))
+    }
+}
+
+/// A value that could not be read, in the words a person would use.
+fn plain_problem(message: &str, value: Option<&str>) -> String {
+    let value = value.unwrap_or("this");
+    let is = |needles: &[&str]| needles.iter().any(|n| message.contains(n));
+    if is(&[
+        "invalid characters",
+        "premature end",
+        "out of range",
+        "trailing input",
+        "not enough",
+        "no possible date",
+        "impossible",
+    ]) {
+        format!("{value} is not a date (or time) that exists; use the picker or YYYY-MM-DD")
+    } else if is(&["invalid digit", "integer", "too large", "too small"]) {
+        format!("{value} is not a whole number")
+    } else if is(&["float"]) {
+        format!("{value} is not a number")
+    } else if is(&["unknown variant"]) {
+        format!("{value} is not one of the choices")
+    } else if is(&["`true` or `false`"]) {
+        "choose yes or no".to_owned()
+    } else if is(&["unknown field"]) {
+        "is not part of this form".to_owned()
+    } else {
+        format!("{value} is not valid here")
     }
 }
 

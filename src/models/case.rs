@@ -4,7 +4,9 @@ use serde::Serialize;
 
 use super::enums::{CaseStatus, CaseType, Outcome, Stage, WorkloadFactor};
 use super::ids::{BranchId, CaseId, EmployerId, MemberId, UserId};
-use crate::db::schema::{case_reference_counters, case_workload_factors, cases, members};
+use crate::db::schema::{
+    case_events, case_reference_counters, case_workload_factors, cases, deadlines, members,
+};
 use crate::db::{DbConn, Sql};
 use crate::paging::Paging;
 
@@ -126,6 +128,16 @@ impl std::str::FromStr for CaseSort {
     }
 }
 
+diesel::define_sql_function! {
+    /// SQL `lower`, for case-insensitive matching on both backends.
+    fn lower(text: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+diesel::define_sql_function! {
+    #[sql_name = "lower"]
+    fn lower_nullable(text: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
 impl Case {
     /// A page of the cases in `visible` (the caller's, from `access`) that pass `filter`, and
     /// how many pass it in all.
@@ -176,8 +188,20 @@ impl Case {
                         .escape(LIKE_ESCAPE)
                         .or(cases::member_id.eq_any(
                             members::table
-                                .filter(members::search_text.like(pattern).escape(LIKE_ESCAPE))
+                                .filter(
+                                    members::search_text
+                                        .like(pattern.clone())
+                                        .escape(LIKE_ESCAPE),
+                                )
                                 .select(members::id.nullable()),
+                        ))
+                        .or(lower_nullable(cases::summary)
+                            .like(pattern.clone())
+                            .escape(LIKE_ESCAPE))
+                        .or(cases::id.eq_any(
+                            case_events::table
+                                .filter(lower(case_events::body).like(pattern).escape(LIKE_ESCAPE))
+                                .select(case_events::case_id),
                         )),
                 );
             }
@@ -195,6 +219,50 @@ impl Case {
             .select(Case::as_select())
             .load(conn)?;
         Ok((items, total))
+    }
+}
+
+/// A case as lists show it: with its member's name and its next open deadline.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseListItem {
+    #[serde(flatten)]
+    pub case: Case,
+    /// The member's name (absent once the case is anonymised).
+    pub member_name: Option<String>,
+    /// The soonest deadline or hearing not yet done.
+    pub next_deadline: Option<NaiveDate>,
+}
+
+impl CaseListItem {
+    /// The cases with their members' names and next deadlines, in two queries.
+    pub(crate) fn of(conn: &mut DbConn, cases: Vec<Case>) -> QueryResult<Vec<CaseListItem>> {
+        use std::collections::HashMap;
+        let member_ids: Vec<MemberId> = cases.iter().filter_map(|c| c.member_id).collect();
+        let names: HashMap<MemberId, String> = members::table
+            .filter(members::id.eq_any(member_ids))
+            .select((members::id, members::first_name, members::last_name))
+            .load::<(MemberId, String, String)>(conn)?
+            .into_iter()
+            .map(|(id, first, last)| (id, format!("{first} {last}")))
+            .collect();
+        let case_ids: Vec<CaseId> = cases.iter().map(|c| c.id).collect();
+        let next: HashMap<CaseId, NaiveDate> = deadlines::table
+            .filter(deadlines::case_id.eq_any(case_ids))
+            .filter(deadlines::done.eq(false))
+            .group_by(deadlines::case_id)
+            .select((deadlines::case_id, diesel::dsl::min(deadlines::due_on)))
+            .load::<(CaseId, Option<NaiveDate>)>(conn)?
+            .into_iter()
+            .filter_map(|(id, due)| due.map(|due| (id, due)))
+            .collect();
+        Ok(cases
+            .into_iter()
+            .map(|case| CaseListItem {
+                member_name: case.member_id.and_then(|m| names.get(&m).cloned()),
+                next_deadline: next.get(&case.id).copied(),
+                case,
+            })
+            .collect())
     }
 }
 

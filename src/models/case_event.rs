@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::enums::EventKind;
 use super::ids::{CaseEventId, CaseId, UserId};
 use crate::db::DbConn;
-use crate::db::schema::case_events;
+use crate::db::schema::{case_event_revisions, case_events};
 
 /// An entry on a case's timeline. `body` is confidential: never logged, never in evidence.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
@@ -43,7 +43,69 @@ impl CaseEvent {
     pub(crate) fn create(conn: &mut DbConn, new: &NewCaseEvent) -> QueryResult<CaseEvent> {
         diesel::insert_into(case_events::table)
             .values(new)
-            .returning(case_events::all_columns)
+            .returning(<CaseEvent as Selectable<crate::db::Sql>>::construct_selection())
             .get_result(conn)
+    }
+}
+
+/// An earlier version of a timeline entry, kept when its author corrected it: the date and text
+/// as they were, who replaced them and when.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = case_event_revisions)]
+pub struct CaseEventRevision {
+    #[serde(skip)]
+    pub id: i64,
+    pub event_id: CaseEventId,
+    pub occurred_on: NaiveDate,
+    pub body: String,
+    pub revised_by: Option<UserId>,
+    pub revised_at: NaiveDateTime,
+}
+
+impl CaseEvent {
+    pub(crate) fn find(conn: &mut DbConn, id: CaseEventId) -> QueryResult<Option<CaseEvent>> {
+        case_events::table
+            .find(id)
+            .select(CaseEvent::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Replaces the entry's date and text, keeping what they were as a revision by `by`.
+    pub(crate) fn correct(
+        conn: &mut DbConn,
+        event: &CaseEvent,
+        occurred_on: NaiveDate,
+        body: &str,
+        by: UserId,
+    ) -> QueryResult<CaseEvent> {
+        diesel::insert_into(case_event_revisions::table)
+            .values((
+                case_event_revisions::event_id.eq(event.id),
+                case_event_revisions::occurred_on.eq(event.occurred_on),
+                case_event_revisions::body.eq(&event.body),
+                case_event_revisions::revised_by.eq(by),
+                case_event_revisions::revised_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .execute(conn)?;
+        diesel::update(case_events::table.find(event.id))
+            .set((
+                case_events::occurred_on.eq(occurred_on),
+                case_events::body.eq(body),
+            ))
+            .returning(<CaseEvent as Selectable<crate::db::Sql>>::construct_selection())
+            .get_result(conn)
+    }
+}
+
+impl CaseEventRevision {
+    /// The earlier versions of a case's timeline entries, oldest first.
+    pub(crate) fn for_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<Self>> {
+        case_event_revisions::table
+            .inner_join(case_events::table)
+            .filter(case_events::case_id.eq(case))
+            .order((case_event_revisions::event_id, case_event_revisions::id))
+            .select(CaseEventRevision::as_select())
+            .load(conn)
     }
 }

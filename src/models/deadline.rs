@@ -22,6 +22,13 @@ pub struct Deadline {
     pub done: bool,
     pub note: Option<String>,
     pub created_at: NaiveDateTime,
+    /// A hearing's start time, `HH:MM` (24-hour), and its place.
+    pub starts_at: Option<String>,
+    pub place: Option<String>,
+    /// Who added it; who last changed it, and when.
+    pub created_by: Option<UserId>,
+    pub updated_by: Option<UserId>,
+    pub updated_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -31,14 +38,39 @@ pub struct NewDeadline {
     pub kind: DeadlineKind,
     pub due_on: NaiveDate,
     pub note: Option<String>,
+    pub starts_at: Option<String>,
+    pub place: Option<String>,
+    pub created_by: Option<UserId>,
 }
 
-#[derive(Debug, Clone, Default, AsChangeset)]
+/// A change to a deadline; every change names who made it and when.
+#[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = deadlines)]
 pub struct UpdateDeadline {
+    pub kind: Option<DeadlineKind>,
     pub due_on: Option<NaiveDate>,
     pub done: Option<bool>,
     pub note: Option<Option<String>>,
+    pub starts_at: Option<Option<String>>,
+    pub place: Option<Option<String>>,
+    pub updated_by: UserId,
+    pub updated_at: NaiveDateTime,
+}
+
+impl UpdateDeadline {
+    /// No change yet, made by `by` now.
+    pub fn by(by: UserId) -> Self {
+        Self {
+            kind: None,
+            due_on: None,
+            done: None,
+            note: None,
+            starts_at: None,
+            place: None,
+            updated_by: by,
+            updated_at: chrono::Utc::now().naive_utc(),
+        }
+    }
 }
 
 impl Deadline {
@@ -53,7 +85,7 @@ impl Deadline {
     pub(crate) fn create(conn: &mut DbConn, new: &NewDeadline) -> QueryResult<Deadline> {
         diesel::insert_into(deadlines::table)
             .values(new)
-            .returning(deadlines::all_columns)
+            .returning(<Deadline as Selectable<Sql>>::construct_selection())
             .get_result(conn)
     }
 
@@ -72,19 +104,27 @@ impl Deadline {
     ) -> QueryResult<Deadline> {
         diesel::update(deadlines::table.find(id))
             .set(changes)
-            .returning(deadlines::all_columns)
+            .returning(<Deadline as Selectable<Sql>>::construct_selection())
             .get_result(conn)
     }
 
     /// Marks a case's open deadlines done (the case has closed); the ones it marked.
-    pub(crate) fn close_open(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<Deadline>> {
+    pub(crate) fn close_open(
+        conn: &mut DbConn,
+        case: CaseId,
+        by: UserId,
+    ) -> QueryResult<Vec<Deadline>> {
         diesel::update(
             deadlines::table
                 .filter(deadlines::case_id.eq(case))
                 .filter(deadlines::done.eq(false)),
         )
-        .set(deadlines::done.eq(true))
-        .returning(deadlines::all_columns)
+        .set((
+            deadlines::done.eq(true),
+            deadlines::updated_by.eq(by),
+            deadlines::updated_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .returning(<Deadline as Selectable<Sql>>::construct_selection())
         .get_results(conn)
     }
 

@@ -19,9 +19,10 @@ pub mod workload_record;
 pub use audit_entry::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use branch::{Branch, NewBranch, UpdateBranch};
 pub use case::{
-    Case, CaseFilter, CaseReferenceCounter, CaseSort, CaseWorkloadFactor, NewCase, UpdateCase,
+    Case, CaseFilter, CaseListItem, CaseReferenceCounter, CaseSort, CaseWorkloadFactor, NewCase,
+    UpdateCase,
 };
-pub use case_event::{CaseEvent, NewCaseEvent};
+pub use case_event::{CaseEvent, CaseEventRevision, NewCaseEvent};
 pub use deadline::{Deadline, NewDeadline, UpdateDeadline};
 pub use employer::{Employer, NewEmployer, UpdateEmployer};
 pub use enums::*;
@@ -32,4 +33,4 @@ pub use reference::Reference;
 pub use region::{NewRegion, Region, UpdateRegion};
 pub use setting::{Setting, Settings};
 pub use user::{NewUser, UpdateUser, User};
-pub use workload_record::{NewWorkloadRecord, UpdateWorkloadRecord, WorkloadRecord};
+pub use workload_record::{NewWorkloadRecord, WorkloadRecord};

@@ -71,6 +71,45 @@ impl User {
             .optional()
     }
 
+    /// The display names of these users, by id (to say who did what).
+    pub(crate) fn names(
+        conn: &mut DbConn,
+        ids: impl IntoIterator<Item = UserId>,
+    ) -> QueryResult<std::collections::BTreeMap<i64, String>> {
+        let mut ids: Vec<UserId> = ids.into_iter().collect();
+        ids.sort_unstable_by_key(|id| id.0);
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        let rows: Vec<(UserId, String)> = users::table
+            .filter(users::id.eq_any(ids))
+            .select((users::id, users::display_name))
+            .load(conn)?;
+        Ok(rows.into_iter().map(|(id, name)| (id.0, name)).collect())
+    }
+
+    /// Active reps who work a branch's cases: its officers and its region's organisers, by name.
+    pub(crate) fn reps_of(
+        conn: &mut DbConn,
+        branch: BranchId,
+        region: RegionId,
+    ) -> QueryResult<Vec<(UserId, String)>> {
+        users::table
+            .filter(users::active.eq(true))
+            .filter(
+                users::role
+                    .eq(Role::Officer)
+                    .and(users::branch_id.eq(branch))
+                    .or(users::role
+                        .eq(Role::Organiser)
+                        .and(users::region_id.eq(region))),
+            )
+            .order(users::display_name)
+            .select((users::id, users::display_name))
+            .load(conn)
+    }
+
     pub(crate) fn count(conn: &mut DbConn) -> QueryResult<i64> {
         users::table.count().get_result(conn)
     }

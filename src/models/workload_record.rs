@@ -41,17 +41,6 @@ pub struct NewWorkloadRecord {
     pub employer_id: EmployerId,
 }
 
-#[derive(Debug, Clone, Default, AsChangeset)]
-#[diesel(table_name = workload_records)]
-pub struct UpdateWorkloadRecord {
-    pub recorded_on: Option<NaiveDate>,
-    pub open_cases: Option<i32>,
-    pub hours_worked: Option<Option<f64>>,
-    pub contracted_hours: Option<Option<f64>>,
-    pub source: Option<WorkloadSource>,
-    pub note: Option<Option<String>>,
-}
-
 impl WorkloadRecord {
     /// A member's records, oldest first.
     pub(crate) fn for_member(
@@ -75,14 +64,40 @@ impl WorkloadRecord {
             .get_result(conn)
     }
 
-    pub(crate) fn update(
+    pub(crate) fn find(
         conn: &mut DbConn,
         id: WorkloadRecordId,
-        changes: &UpdateWorkloadRecord,
-    ) -> QueryResult<usize> {
+    ) -> QueryResult<Option<WorkloadRecord>> {
+        workload_records::table
+            .find(id)
+            .select(WorkloadRecord::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Replaces a record's values (a correction); who made it first stays.
+    pub(crate) fn replace(
+        conn: &mut DbConn,
+        id: WorkloadRecordId,
+        new: &NewWorkloadRecord,
+    ) -> QueryResult<WorkloadRecord> {
         diesel::update(workload_records::table.find(id))
-            .set(changes)
-            .execute(conn)
+            .set((
+                workload_records::recorded_on.eq(new.recorded_on),
+                workload_records::open_cases.eq(new.open_cases),
+                workload_records::hours_worked.eq(new.hours_worked),
+                workload_records::contracted_hours.eq(new.contracted_hours),
+                workload_records::source.eq(new.source),
+                workload_records::note.eq(&new.note),
+                workload_records::fte.eq(new.fte),
+                workload_records::employer_id.eq(new.employer_id),
+            ))
+            .returning(<WorkloadRecord as Selectable<crate::db::Sql>>::construct_selection())
+            .get_result(conn)
+    }
+
+    pub(crate) fn delete(conn: &mut DbConn, id: WorkloadRecordId) -> QueryResult<usize> {
+        diesel::delete(workload_records::table.find(id)).execute(conn)
     }
 
     /// Open cases per FTE.

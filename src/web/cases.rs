@@ -14,10 +14,12 @@ use super::page::{
     submit,
 };
 use crate::casework::case_service;
-use crate::casework::cases::{CaseChanges, CaseInput, DeadlineInput, EventInput};
+use crate::casework::cases::{CaseChanges, CaseInput};
+use crate::casework::deadlines::{DeadlineChanges, DeadlineInput};
+use crate::casework::timeline::EventInput;
 use crate::error::AppError;
 use crate::http::form::FormData;
-use crate::http::{CurrentUser, filters};
+use crate::http::{CurrentUser, csv_download, filters};
 use crate::models::*;
 use crate::state::AppState;
 
@@ -32,7 +34,7 @@ fn options<T: Copy>(
 }
 
 /// The choices the case forms offer.
-fn choices(context: &mut Context) {
+pub(super) fn choices(context: &mut Context) {
     context.insert(
         "types",
         &options(CaseType::ALL, CaseType::as_str, CaseType::label),
@@ -91,8 +93,33 @@ pub(crate) async fn list(
     };
     let page = case_service::list(&state, user.actor, filter, paging).await?;
     pager(&mut context, "/cases", &query, &page);
+    context.insert("csv_link", &csv_link("/cases/export.csv", &query));
     context.insert("page", &page);
     render("cases/list.html", &context)
+}
+
+/// The page's filters, without paging, on a CSV download address.
+pub(super) fn csv_link(path: &str, query: &HashMap<String, String>) -> String {
+    let pairs: Vec<(&String, &String)> = query
+        .iter()
+        .filter(|(k, v)| !matches!(k.as_str(), "page" | "per_page") && !v.is_empty())
+        .collect();
+    format!(
+        "{path}?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
+}
+
+/// The filtered list as CSV: every page, with the list's columns.
+#[get("/cases/export.csv")]
+pub(crate) async fn export(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let (filter, _) = filters::cases(|k| query.get(k).cloned())?;
+    let csv = case_service::export(&state, user.actor, filter).await?;
+    Ok(csv_download("cases.csv", csv))
 }
 
 #[get("/cases/new")]
@@ -173,18 +200,94 @@ pub(crate) async fn create(
     }
 }
 
-async fn detail_context(
+/// "Name, 2 December 2026 14:05": who did something and when, for the page.
+fn who_when(
+    people: &std::collections::BTreeMap<i64, String>,
+    who: Option<UserId>,
+    when: chrono::NaiveDateTime,
+) -> String {
+    let name = who
+        .and_then(|id| people.get(&id.0))
+        .map_or("someone no longer known", String::as_str);
+    format!("{name}, {}", when.format("%-d %B %Y %H:%M"))
+}
+
+/// The timeline as the page shows it: each entry with who wrote it and when, its earlier
+/// versions, and whether the reader may correct it.
+fn timeline_rows(detail: &case_service::CaseDetail, user: &CurrentUser) -> Vec<serde_json::Value> {
+    let can_work = user.actor.may_work(&detail.view.case);
+    detail
+        .events
+        .iter()
+        .map(|e| {
+            let earlier: Vec<_> = detail
+                .revisions
+                .iter()
+                .filter(|r| r.event_id == e.id)
+                .map(|r| {
+                    json!({
+                        "occurred_on": r.occurred_on,
+                        "body": r.body,
+                        "replaced": who_when(&detail.people, r.revised_by, r.revised_at),
+                    })
+                })
+                .collect();
+            let by_hand = !matches!(e.kind, EventKind::StageChange | EventKind::Outcome);
+            json!({
+                "event": e,
+                "written": who_when(&detail.people, e.author_id, e.created_at),
+                "earlier": earlier,
+                "can_correct": can_work && by_hand && e.author_id == Some(user.actor.id),
+            })
+        })
+        .collect()
+}
+
+/// The rows of a case page that edit forms pick from.
+pub(super) struct CaseRows {
+    pub timeline: Vec<serde_json::Value>,
+    pub deadlines: Vec<serde_json::Value>,
+    pub can_work: bool,
+}
+
+/// A case in scope with everything its page (and its print view) shows.
+pub(super) async fn detail_context(
     state: &AppState,
     user: &CurrentUser,
     id: CaseId,
 ) -> Result<Context, PageError> {
+    Ok(detail_page(state, user, id).await?.0)
+}
+
+/// The case page's context and its rows.
+pub(super) async fn detail_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: CaseId,
+) -> Result<(Context, CaseRows), PageError> {
+    let detail = case_service::detail(state, user.actor, id).await?;
+    let timeline = timeline_rows(&detail, user);
     let case_service::CaseDetail {
         view,
         member,
-        events,
         deadlines,
-    } = case_service::detail(state, user.actor, id).await?;
-    let deadlines: Vec<_> = deadlines.into_iter().map(deadline_row).collect();
+        people,
+        ..
+    } = detail;
+    let deadlines: Vec<_> = deadlines
+        .into_iter()
+        .map(|d| {
+            let added = who_when(&people, d.deadline.created_by, d.deadline.created_at);
+            let changed = d
+                .deadline
+                .updated_at
+                .map(|at| who_when(&people, d.deadline.updated_by, at));
+            let mut row = deadline_row(d);
+            row["added"] = json!(added);
+            row["changed"] = json!(changed);
+            row
+        })
+        .collect();
     let can_work = user.actor.may_work(&view.case);
     let mut context = layout::context(state, user, "/cases");
     choices(&mut context);
@@ -195,15 +298,21 @@ async fn detail_context(
             "stage": view.case.stage.label(),
             "outcome": view.case.outcome.map(Outcome::label),
             "factors": view.workload_factors.iter().map(|f| f.label()).collect::<Vec<_>>(),
+            "assignee": view.case.assigned_to.and_then(|id| people.get(&id.0)),
         }),
     );
     context.insert("case", &view);
     context.insert("member", &member);
-    context.insert("events", &events);
+    context.insert("timeline", &timeline);
     context.insert("deadlines", &deadlines);
     context.insert("can_work", &can_work);
     context.insert("can_refer", &user.actor.may_refer(&view.case));
-    Ok(context)
+    let rows = CaseRows {
+        timeline,
+        deadlines,
+        can_work,
+    };
+    Ok((context, rows))
 }
 
 #[get("/cases/{id}")]
@@ -240,7 +349,7 @@ async fn change<T>(
     }
 }
 
-fn form(form: web::Form<Vec<(String, String)>>) -> FormData {
+pub(super) fn form(form: web::Form<Vec<(String, String)>>) -> FormData {
     FormData::new(form.into_inner())
 }
 
@@ -289,7 +398,8 @@ pub(crate) async fn add_deadline(
 ) -> Result<HttpResponse, PageError> {
     let (id, form) = (CaseId(id.into_inner()), self::form(form));
     let work = async {
-        let input: DeadlineInput = form.parse_only(&["kind", "due_on", "from", "note"])?;
+        let input: DeadlineInput =
+            form.parse_only(&["kind", "due_on", "from", "note", "starts_at", "place"])?;
         case_service::add_deadline(&state, user.actor, id, input).await
     };
     change(&state, &user, id, &form, work, "deadlines").await
@@ -305,8 +415,11 @@ pub(crate) async fn deadline_done(
     let (id, deadline) = path.into_inner();
     let (id, form) = (CaseId(id), self::form(form));
     // "Mark done", or "not done after all" (`done=false`): a slip is undone where it was made.
-    let done = form.get("done") != Some("false");
+    let changes = DeadlineChanges {
+        done: Some(form.get("done") != Some("false")),
+        ..Default::default()
+    };
     let work =
-        case_service::set_deadline_done(&state, user.actor, Some(id), DeadlineId(deadline), done);
+        case_service::change_deadline(&state, user.actor, Some(id), DeadlineId(deadline), changes);
     change(&state, &user, id, &form, work, "deadlines").await
 }

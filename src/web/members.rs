@@ -13,16 +13,16 @@ use super::page::{
 use crate::casework::member_fields::MemberFields;
 use crate::casework::member_service::{self, MemberDetail};
 use crate::casework::reference_service;
-use crate::casework::workload::WorkloadInput;
+use crate::casework::workload::{WorkloadChanges, WorkloadInput};
 use crate::http::form::FormData;
-use crate::http::{CurrentUser, filters};
+use crate::http::{CurrentUser, csv_download, filters};
 use crate::models::UpdateMember;
 use crate::models::*;
 use crate::reports::chart;
 use crate::state::AppState;
 
 /// Choices every member form offers.
-async fn choices(state: &web::Data<AppState>, context: &mut Context) -> Result<(), PageError> {
+async fn choices(state: &AppState, context: &mut Context) -> Result<(), PageError> {
     let (_, branches, employers) = reference_service::all(state).await?;
     context.insert("branches", &branches);
     context.insert("employers", &employers);
@@ -70,8 +70,24 @@ pub(crate) async fn list(
     };
     let page = member_service::list(&state, user.actor, filter, paging).await?;
     pager(&mut context, "/members", &query, &page);
+    context.insert(
+        "csv_link",
+        &super::cases::csv_link("/members/workload.csv", &query),
+    );
     context.insert("page", &page);
     render("members/list.html", &context)
+}
+
+/// The workload records of the members the list's filters pick, as CSV.
+#[get("/members/workload.csv")]
+pub(crate) async fn export_workload(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: web::Query<HashMap<String, String>>,
+) -> Result<HttpResponse, PageError> {
+    let (filter, _) = filters::members(|k| query.get(k).cloned())?;
+    let csv = member_service::export_workload(&state, user.actor, filter).await?;
+    Ok(csv_download("workload.csv", csv))
 }
 
 #[get("/members/new")]
@@ -153,6 +169,8 @@ pub async fn show(
     choices(&state, &mut context).await?;
     if query.contains_key("saved") {
         context.insert("notice", "Saved.");
+    } else if query.contains_key("deleted") {
+        context.insert("notice", "The workload record was deleted.");
     }
     render("members/show.html", &context)
 }
@@ -222,6 +240,102 @@ pub(crate) async fn add_workload(
             choices(&state, &mut context).await?;
             problem.show(&mut context, &form.values());
             render_status("members/show.html", &context, problem.status)
+        }
+    }
+}
+
+/// One of a member's workload records, with the member's page choices, for its edit form.
+async fn workload_context(
+    state: &AppState,
+    user: &CurrentUser,
+    id: MemberId,
+    record: WorkloadRecordId,
+) -> Result<(Context, WorkloadRecord), PageError> {
+    user.member_writer()?;
+    let member = member_service::show(state, user.actor, id, Some("workload edit form")).await?;
+    let history = member_service::workload(state, user.actor, id).await?;
+    let record = history
+        .points
+        .into_iter()
+        .map(|p| p.record)
+        .find(|r| r.id == record)
+        .ok_or(PageError(crate::error::AppError::NotFound))?;
+    let mut context = layout::context(state, user, "/members");
+    choices(state, &mut context).await?;
+    context.insert("member", &member);
+    context.insert("record", &record);
+    Ok((context, record))
+}
+
+#[get("/members/{id}/workload/{record}/edit")]
+pub(crate) async fn edit_workload(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, PageError> {
+    let (id, record) = path.into_inner();
+    let (mut context, record) =
+        workload_context(&state, &user, MemberId(id), WorkloadRecordId(record)).await?;
+    context.insert("values", &form_values(&record));
+    render("members/workload_edit.html", &context)
+}
+
+#[post("/members/{id}/workload/{record}")]
+pub(crate) async fn change_workload(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let (id, record) = path.into_inner();
+    let (id, record) = (MemberId(id), WorkloadRecordId(record));
+    let form = FormData::new(form.into_inner());
+    let work = async {
+        // Every field of the form is sent: blank optional ones clear what was held.
+        let input: WorkloadInput = form.parse_only(&[
+            "recorded_on",
+            "open_cases",
+            "hours_worked",
+            "contracted_hours",
+            "source",
+            "note",
+        ])?;
+        let changes = WorkloadChanges {
+            recorded_on: Some(input.recorded_on),
+            open_cases: Some(input.open_cases),
+            hours_worked: Some(input.hours_worked),
+            contracted_hours: Some(input.contracted_hours),
+            source: Some(input.source),
+            note: Some(input.note),
+            ..Default::default()
+        };
+        member_service::change_workload(&state, user.actor, id, record, changes).await
+    };
+    match submit(&state, &user, &form, work).await? {
+        Submitted::Done(_) => Ok(see_other(&format!("/members/{id}?saved=1#workload"))),
+        Submitted::Refused(problem) => {
+            let (mut context, _) = workload_context(&state, &user, id, record).await?;
+            problem.show(&mut context, &form.values());
+            render_status("members/workload_edit.html", &context, problem.status)
+        }
+    }
+}
+
+#[post("/members/{id}/workload/{record}/delete")]
+pub(crate) async fn delete_workload(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let (id, record) = path.into_inner();
+    let (id, record) = (MemberId(id), WorkloadRecordId(record));
+    let form = FormData::new(form.into_inner());
+    let work = member_service::delete_workload(&state, user.actor, id, record);
+    match submit(&state, &user, &form, work).await? {
+        Submitted::Done(()) => Ok(see_other(&format!("/members/{id}?deleted=1#workload"))),
+        Submitted::Refused(problem) => {
+            Err(PageError(crate::error::AppError::Conflict(problem.message)))
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod calendar;
+pub mod case_edits;
 pub mod cases;
 pub mod health;
 pub mod home;
@@ -41,13 +42,18 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(account::change_password)
         .service(account::calendar)
         .service(members::list)
+        .service(members::export_workload)
         .service(members::new)
         .service(members::create)
         .service(members::show)
         .service(members::edit)
         .service(members::update)
         .service(members::add_workload)
+        .service(members::edit_workload)
+        .service(members::change_workload)
+        .service(members::delete_workload)
         .service(cases::list)
+        .service(cases::export)
         .service(cases::new)
         .service(cases::create)
         .service(cases::show)
@@ -55,6 +61,13 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(cases::add_event)
         .service(cases::add_deadline)
         .service(cases::deadline_done)
+        .service(case_edits::edit_details)
+        .service(case_edits::update_details)
+        .service(case_edits::edit_event)
+        .service(case_edits::correct_event)
+        .service(case_edits::edit_deadline)
+        .service(case_edits::change_deadline)
+        .service(case_edits::print)
         .service(reports::dashboard_page)
         .service(reports::evidence_page)
         .service(reports::evidence_download)

@@ -49,7 +49,11 @@ impl FormProblem {
             AppError::Unprocessable { message, fields }
             | AppError::BadRequest { message, fields } => Ok(Self {
                 status,
-                message,
+                message: if fields.is_empty() {
+                    message
+                } else {
+                    in_form_words(&fields)
+                },
                 fields,
             }),
             AppError::Conflict(message) => Ok(Self {
@@ -67,6 +71,54 @@ impl FormProblem {
         context.insert("errors", &self.fields);
         context.insert("values", values);
     }
+}
+
+/// The label a form shows for a field, so a summary of problems reads in the form's words.
+fn field_label(field: &str) -> String {
+    let known = match field {
+        "recorded_on" | "occurred_on" | "due_on" => "Date",
+        "open_cases" => "Open cases held",
+        "hours_worked" => "Hours worked",
+        "contracted_hours" => "Contracted hours",
+        "body" => "What happened",
+        "from" => "Date it runs from",
+        "starts_at" => "Time",
+        "type" => "Type",
+        "opened_on" => "Opened on",
+        "closed_on" => "Closed on",
+        "assigned_to" => "Rep working the case",
+        "workload_factors" => "Workload factors",
+        "membership_number" => "Membership number",
+        "fte" => "FTE",
+        "employer_id" => "Employer",
+        "branch_id" => "Branch",
+        "region_id" => "Region",
+        "user_id" => "User",
+        "display_name" => "Name shown",
+        "equality_consent" => "Consent to equality data",
+        "safe_caseload" => "Safe caseload",
+        "q" => "Search",
+        "form" => "The form",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_owned();
+    }
+    let words = field.replace('_', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Every field's problem, by the field's label: "Date: 31/02/2026 is not a date; …".
+fn in_form_words(fields: &crate::error::FieldErrors) -> String {
+    fields
+        .iter()
+        .map(|(field, why)| format!("{}: {why}", field_label(field)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A record as an edit form's starting values: every field as the text an input would send
@@ -117,6 +169,20 @@ pub(crate) fn pager<T>(
         context.insert("next", &link(page.page + 1));
     }
     context.insert("pages", &pages);
+    // " — page 2 of 7" under the list's count; past the end, a link back to the last page.
+    let position = if page.page > pages {
+        context.insert("previous", &link(pages));
+        format!(
+            " — there {} only {pages} page{}",
+            if pages == 1 { "is" } else { "are" },
+            if pages == 1 { "" } else { "s" }
+        )
+    } else if pages > 1 {
+        format!(" — page {} of {pages}", page.page)
+    } else {
+        String::new()
+    };
+    context.insert("position", &position);
 }
 
 /// What became of a submitted form.

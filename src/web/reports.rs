@@ -8,6 +8,7 @@ use serde_json::json;
 
 use super::layout;
 use super::page::{FormProblem, PageError, render, render_status};
+use crate::access::ReportScope;
 use crate::casework::reference_service;
 use crate::http::CurrentUser;
 use crate::http::params::optional;
@@ -20,13 +21,29 @@ use crate::reports::{chart, service};
 use crate::state::AppState;
 
 /// Regions and branches to choose a scope from.
+/// Only the areas the user may choose are offered.
 async fn scope_choices(
     state: &web::Data<AppState>,
+    user: &CurrentUser,
     context: &mut tera::Context,
 ) -> Result<(), PageError> {
-    let (regions, branches, _) = reference_service::all(state).await?;
+    let (regions, branches, employers) = reference_service::all(state).await?;
+    let caller = user.actor.scope;
+    let regions: Vec<_> = regions
+        .into_iter()
+        .filter(|r| ReportScope::Region(r.id).open_to(caller, None))
+        .collect();
+    let branches: Vec<_> = branches
+        .into_iter()
+        .filter(|b| ReportScope::Branch(b.id).open_to(caller, Some(b.region_id)))
+        .collect();
+    context.insert(
+        "national_allowed",
+        &ReportScope::National.open_to(caller, None),
+    );
     context.insert("regions", &regions);
     context.insert("branches", &branches);
+    context.insert("employers", &employers);
     Ok(())
 }
 
@@ -38,7 +55,7 @@ pub(crate) async fn dashboard_page(
 ) -> Result<HttpResponse, PageError> {
     let get = |k: &str| query.get(k).cloned();
     let mut context = layout::context(&state, &user, "/dashboard");
-    scope_choices(&state, &mut context).await?;
+    scope_choices(&state, &user, &mut context).await?;
     context.insert("values", &*query);
     let parsed = dashboard_scope(&user, &get).and_then(|scope| Ok((scope, period(&get)?)));
     let ((scope, narrowing), (from, to)) = match parsed {
@@ -118,7 +135,7 @@ pub(crate) async fn evidence_page(
 ) -> Result<HttpResponse, PageError> {
     let get = |k: &str| query.get(k).cloned();
     let mut context = layout::context(&state, &user, "/evidence");
-    scope_choices(&state, &mut context).await?;
+    scope_choices(&state, &user, &mut context).await?;
     let parsed =
         evidence_scope(&user, &get).and_then(|scope| Ok((scope, evidence_period(&get, true)?)));
     let (scope, period) = match parsed {

@@ -36,7 +36,21 @@ fn case(method: Method, path: impl Into<String>, body: Value, expect: [u16; 5]) 
 /// Routes anyone may call without a token.
 const PUBLIC: &[&str] = &["/api/v1/auth/token"];
 
-fn routes(w: &World, deadline: i64) -> Vec<Case> {
+/// Records the matrix acts on, made before it runs.
+struct Made {
+    deadline: i64,
+    /// A workload record of the Wigan member.
+    record: i64,
+    /// A timeline entry on the Wigan case written by the Wigan officer.
+    event: i64,
+}
+
+fn routes(w: &World, made: &Made) -> Vec<Case> {
+    let Made {
+        deadline,
+        record,
+        event,
+    } = made;
     let get = Method::GET;
     let post = Method::POST;
     let patch = Method::PATCH;
@@ -200,6 +214,32 @@ fn routes(w: &World, deadline: i64) -> Vec<Case> {
             json!({"recorded_on": "2026-06-01", "open_cases": 12, "source": "member_report"}),
             [201, 403, 201, 404, 403],
         ),
+        // Corrections: by those who may write the member; a mistaken record deleted (this one
+        // does not exist, so those allowed get 404 and the rest 403 or 404 as for any record).
+        case(
+            patch.clone(),
+            format!("/api/v1/members/{}/workload/{record}", w.wigan_member),
+            json!({"note": "Matrix correction"}),
+            [200, 403, 200, 404, 403],
+        ),
+        case(
+            Method::DELETE,
+            format!("/api/v1/members/{}/workload/999999", w.wigan_member),
+            json!(null),
+            [404, 403, 404, 404, 403],
+        ),
+        case(
+            get.clone(),
+            "/api/v1/workload/export",
+            json!(null),
+            [200, 200, 200, 200, 403],
+        ),
+        case(
+            get.clone(),
+            "/api/v1/cases/export",
+            json!(null),
+            [200, 200, 200, 200, 403],
+        ),
         case(
             get.clone(),
             "/api/v1/members/export",
@@ -249,6 +289,13 @@ fn routes(w: &World, deadline: i64) -> Vec<Case> {
             format!("/api/v1/cases/{}/events", w.wigan_case),
             json!({"occurred_on": "2026-06-02", "kind": "note", "body": "Matrix note"}),
             [201, 403, 201, 404, 403],
+        ),
+        // A timeline entry is corrected by its author only (here the Wigan officer).
+        case(
+            patch.clone(),
+            format!("/api/v1/cases/{}/events/{event}", w.wigan_case),
+            json!({"body": "Matrix correction"}),
+            [403, 403, 200, 404, 403],
         ),
         case(
             get.clone(),
@@ -324,7 +371,12 @@ async fn every_registered_api_route_has_rows_in_the_matrix() {
     let app = TestApp::new().await;
     let app_routes = caseload::api::route_table();
     assert!(app_routes.len() > 30, "the route table lists the API");
-    let world_free: Vec<(Method, String)> = routes(&World::build(&app), 1)
+    let made = Made {
+        deadline: 1,
+        record: 1,
+        event: 1,
+    };
+    let world_free: Vec<(Method, String)> = routes(&World::build(&app), &made)
         .into_iter()
         .map(|c| (c.method, c.path))
         .collect();
@@ -362,8 +414,39 @@ async fn every_api_route_answers_each_role_as_the_rules_say() {
         .json()["id"]
         .as_i64()
         .expect("a deadline id");
+    let record = app
+        .call(
+            TestRequest::post()
+                .uri(&format!("/api/v1/members/{}/workload", world.wigan_member))
+                .insert_header(("authorization", format!("Bearer {}", tokens[0])))
+                .set_json(
+                    json!({"recorded_on": "2026-05-01", "open_cases": 9, "source": "supervision"}),
+                ),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("a workload record id");
+    let event = app
+        .call(
+            TestRequest::post()
+                .uri(&format!("/api/v1/cases/{}/events", world.wigan_case))
+                .insert_header(("authorization", format!("Bearer {}", tokens[2])))
+                .set_json(
+                    json!({"occurred_on": "2026-05-02", "kind": "note", "body": "First words"}),
+                ),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("a timeline entry id");
+    let made = Made {
+        deadline,
+        record,
+        event,
+    };
     let mut failures = Vec::new();
-    for route in routes(&world, deadline) {
+    for route in routes(&world, &made) {
         let body = (!route.body.is_null()).then_some(&route.body);
         // Without a token: 401, whatever the route, but for signing in.
         let anonymous = send(&app, &route, body, None, 0).await;

@@ -134,7 +134,12 @@ async fn the_audit_page_searches_the_trail() {
     let html = crate::common::page(&app, "/admin/audit?entity=member&action=read", &session)
         .await
         .text();
-    assert!(html.contains("1 entries"), "{html}");
+    assert!(
+        html.contains("1 entry<"),
+        "one entry, in the singular: {html}"
+    );
+    let who = format!("<td>wgn.officer display ({})</td>", world.wigan_officer);
+    assert!(html.contains(&who), "the user is shown by name: {html}");
     let bad = crate::common::page(&app, "/admin/audit?from=yesterday", &session).await;
     assert_eq!(bad.status, 400);
 }

@@ -19,8 +19,8 @@ use crate::db::DbConn;
 use crate::db::schema::{members, workload_records};
 use crate::error::AppError;
 use crate::models::{
-    EmployerId, MemberId, NewWorkloadRecord, UpdateWorkloadRecord, UserId, WorkloadRecord,
-    WorkloadRecordId, WorkloadSource,
+    EmployerId, MemberId, NewWorkloadRecord, UserId, WorkloadRecord, WorkloadRecordId,
+    WorkloadSource,
 };
 
 /// A record is the same record when its member, date and source are.
@@ -226,7 +226,7 @@ fn plan(
 ) -> Result<
     (
         Vec<NewWorkloadRecord>,
-        Vec<(WorkloadRecordId, MemberId, UpdateWorkloadRecord)>,
+        Vec<(WorkloadRecordId, MemberId, NewWorkloadRecord)>,
     ),
     AppError,
 > {
@@ -253,14 +253,13 @@ fn plan(
         if same {
             report.unchanged += 1;
         } else {
-            let changes = UpdateWorkloadRecord {
-                open_cases: Some(record.open_cases),
-                hours_worked: Some(record.hours_worked),
-                contracted_hours: Some(record.contracted_hours),
-                note: Some(record.note),
-                ..Default::default()
+            // The FTE and employer at the time stay as first recorded.
+            let changes = NewWorkloadRecord {
+                fte: old.fte.unwrap_or(record.fte),
+                employer_id: old.employer_id.unwrap_or(record.employer_id),
+                ..record
             };
-            to_update.push((old.id, record.member_id, changes));
+            to_update.push((old.id, changes.member_id, changes));
         }
     }
     Ok((to_insert, to_update))
@@ -269,7 +268,7 @@ fn plan(
 fn write(
     conn: &mut DbConn,
     to_insert: Vec<NewWorkloadRecord>,
-    to_update: Vec<(WorkloadRecordId, MemberId, UpdateWorkloadRecord)>,
+    to_update: Vec<(WorkloadRecordId, MemberId, NewWorkloadRecord)>,
     progress: &dyn Progress,
 ) -> Result<(), AppError> {
     progress.start("writing", (to_insert.len() + to_update.len()) as u64);
@@ -278,7 +277,7 @@ fn write(
         progress.advance(chunk.len() as u64);
     }
     for (id, _, changes) in to_update {
-        WorkloadRecord::update(conn, id, &changes)?;
+        WorkloadRecord::replace(conn, id, &changes)?;
         progress.advance(1);
     }
     Ok(())

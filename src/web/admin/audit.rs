@@ -10,7 +10,7 @@ use crate::models::{AuditEntry, AuditFilter};
 use crate::state::AppState;
 use crate::text::non_empty;
 use crate::web::layout;
-use crate::web::page::{FormProblem, PageError, render, render_status};
+use crate::web::page::{FormProblem, PageError, pager, render, render_status};
 
 #[get("/admin/audit")]
 pub async fn search(
@@ -30,6 +30,19 @@ pub async fn search(
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let mut context = layout::context(&state, &user, "/admin/audit");
+    let everyone = crate::paging::Paging::new(1, crate::paging::MAX_PER_PAGE)?;
+    let people: Vec<_> = accounts::list(&state, user.actor, everyone)
+        .await?
+        .items
+        .iter()
+        .map(|u| {
+            serde_json::json!({
+                "value": u.id.0.to_string(),
+                "label": format!("{} ({})", u.display_name, u.username),
+            })
+        })
+        .collect();
+    context.insert("users", &people);
     let parsed = (|| {
         let paging = paging(get("page"), get("per_page"))?;
         let filter = AuditFilter {
@@ -53,8 +66,23 @@ pub async fn search(
             return render_status("admin/audit.html", &context, problem.status);
         }
     };
-    let page = accounts::audit_log(&state, user.actor, filter, paging).await?;
+    let (page, names) = accounts::audit_log(&state, user.actor, filter, paging).await?;
+    let rows: Vec<_> = page
+        .items
+        .iter()
+        .map(|e| {
+            let who = e.user_id.map(|id| {
+                names
+                    .get(&id.0)
+                    .map_or_else(|| format!("user {id}"), |name| format!("{name} ({id})"))
+            });
+            serde_json::json!({"entry": e, "who": who})
+        })
+        .collect();
+    let query: std::collections::HashMap<String, String> = query.iter().cloned().collect();
+    pager(&mut context, "/admin/audit", &query, &page);
     context.insert("values", &values);
     context.insert("page", &page);
+    context.insert("rows", &rows);
     render("admin/audit.html", &context)
 }

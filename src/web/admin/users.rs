@@ -24,7 +24,22 @@ async fn context(state: &AppState, user: &CurrentUser) -> Result<Context, PageEr
     let users = accounts::list(state, user.actor, everyone).await?.items;
     let (regions, branches, _) = reference_service::all(state).await?;
     let mut context = layout::context(state, user, PAGE);
-    context.insert("users", &users);
+    let scope_of = |u: &crate::models::User| -> String {
+        let branch = u
+            .branch_id
+            .and_then(|id| branches.iter().find(|b| b.id == id))
+            .map(|b| b.name.clone());
+        let region = u
+            .region_id
+            .and_then(|id| regions.iter().find(|r| r.id == id))
+            .map(|r| format!("{} region", r.name));
+        branch.or(region).unwrap_or_else(|| "—".into())
+    };
+    let rows: Vec<_> = users
+        .iter()
+        .map(|u| serde_json::json!({"user": u, "scope": scope_of(u)}))
+        .collect();
+    context.insert("users", &rows);
     context.insert("regions", &regions);
     context.insert("branches", &branches);
     context.insert(

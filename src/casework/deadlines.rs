@@ -1,0 +1,214 @@
+//! A case's hearings and deadlines: added by hand or computed by the rules, changed, marked
+//! done and undone; each keeps who added it and who last changed it.
+
+use chrono::{Datelike, NaiveDate, NaiveTime, Utc};
+use serde::Deserialize;
+
+use super::dates;
+use crate::access::Actor;
+use crate::audit::{self, Event};
+use crate::db::DbConn;
+use crate::error::{AppError, FieldErrors};
+use crate::models::*;
+use crate::validate::double_option;
+
+pub const NOTE_MAX: usize = 500;
+pub const PLACE_MAX: usize = 200;
+
+/// A deadline by hand (`due_on`), or computed by the rules from a date (`from`): the
+/// tribunal limitation date, or the end of the appeal window. A hearing may have a start time
+/// (`HH:MM`) and a place.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineInput {
+    pub kind: DeadlineKind,
+    pub due_on: Option<NaiveDate>,
+    pub from: Option<NaiveDate>,
+    pub note: Option<String>,
+    pub starts_at: Option<String>,
+    pub place: Option<String>,
+}
+
+/// A change to a deadline: any of its fields, `null` clearing the optional ones.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineChanges {
+    pub kind: Option<DeadlineKind>,
+    pub due_on: Option<NaiveDate>,
+    pub done: Option<bool>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub note: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub starts_at: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    pub place: Option<Option<String>>,
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// Trimmed text, `None` when blank, a problem when longer than `max`.
+fn text(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> Option<String> {
+    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+        errors.insert(field.into(), format!("must be at most {max} characters"));
+    }
+    value
+}
+
+/// A start time as `HH:MM`, 24-hour.
+fn time(errors: &mut FieldErrors, value: Option<String>) -> Option<String> {
+    let value = value
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())?;
+    match NaiveTime::parse_from_str(&value, "%H:%M") {
+        Ok(at) => Some(at.format("%H:%M").to_string()),
+        Err(_) => {
+            errors.insert(
+                "starts_at".into(),
+                format!("{value} is not a time of day (HH:MM, 24-hour)"),
+            );
+            None
+        }
+    }
+}
+
+fn check_due(errors: &mut FieldErrors, due_on: NaiveDate) {
+    if due_on.year() < 1990 || due_on > today() + chrono::Days::new(3 * 366) {
+        errors.insert(
+            "due_on".into(),
+            "must be within three years from today and in 1990 or later".into(),
+        );
+    }
+}
+
+/// The due date given, or computed by the rules from `from`.
+fn due_date(
+    conn: &mut DbConn,
+    kind: DeadlineKind,
+    due_on: Option<NaiveDate>,
+    from: Option<NaiveDate>,
+) -> Result<NaiveDate, AppError> {
+    match (due_on, from, kind) {
+        (Some(_), Some(_), _) => Err(AppError::invalid(
+            "from",
+            "give either the date or the date it runs from, not both",
+        )),
+        (Some(due), None, _) => Ok(due),
+        (None, Some(from), DeadlineKind::Tribunal) => dates::tribunal_limitation(from)
+            .ok_or_else(|| AppError::invalid("from", "is out of range")),
+        (None, Some(from), DeadlineKind::Appeal) => {
+            let days = Settings::load(conn)?.appeal_working_days;
+            let (first, last) = dates::bank_holiday_years();
+            if from.year() < first {
+                return Err(AppError::invalid(
+                    "from",
+                    format!("bank holidays are known from {first}"),
+                ));
+            }
+            dates::appeal_deadline(from, days as u32).ok_or_else(|| {
+                AppError::invalid("from", format!("bank holidays are known up to {last}"))
+            })
+        }
+        (None, Some(_), _) => Err(AppError::invalid(
+            "from",
+            "only tribunal and appeal deadlines are computed; give the date",
+        )),
+        (None, None, _) => Err(AppError::invalid("due_on", "is required")),
+    }
+}
+
+pub(crate) fn add_deadline(
+    conn: &mut DbConn,
+    actor: Actor,
+    id: CaseId,
+    input: DeadlineInput,
+) -> Result<Deadline, AppError> {
+    actor.writable_case(conn, id)?;
+    let due_on = due_date(conn, input.kind, input.due_on, input.from)?;
+    let mut errors = FieldErrors::new();
+    check_due(&mut errors, due_on);
+    let new = NewDeadline {
+        case_id: id,
+        kind: input.kind,
+        due_on,
+        note: text(&mut errors, "note", input.note, NOTE_MAX),
+        starts_at: time(&mut errors, input.starts_at),
+        place: text(&mut errors, "place", input.place, PLACE_MAX),
+        created_by: Some(actor.id),
+    };
+    if !errors.is_empty() {
+        return Err(AppError::unprocessable(errors));
+    }
+    let deadline = Deadline::create(conn, &new)?;
+    audit::record(
+        conn,
+        Event::new(Some(actor.id), "create", "deadline")
+            .id(deadline.id.0)
+            .detail(format!("case={id}")),
+    )?;
+    Ok(deadline)
+}
+
+/// Changes a deadline; `case`, when given, must be the deadline's case (the page's address
+/// names both).
+pub(crate) fn change_deadline(
+    conn: &mut DbConn,
+    actor: Actor,
+    case: Option<CaseId>,
+    id: DeadlineId,
+    changes: DeadlineChanges,
+) -> Result<Deadline, AppError> {
+    let deadline = Deadline::find(conn, id)?
+        .filter(|d| case.is_none_or(|case| case == d.case_id))
+        .ok_or(AppError::NotFound)?;
+    actor.writable_case(conn, deadline.case_id)?;
+    let mut errors = FieldErrors::new();
+    let mut update = UpdateDeadline::by(actor.id);
+    let mut changed = Vec::new();
+    if let Some(kind) = changes.kind {
+        update.kind = Some(kind);
+        changed.push("kind");
+    }
+    if let Some(due_on) = changes.due_on {
+        check_due(&mut errors, due_on);
+        update.due_on = Some(due_on);
+        changed.push("due_on");
+    }
+    if let Some(done) = changes.done {
+        update.done = Some(done);
+        changed.push(if done { "done" } else { "not done" });
+    }
+    if let Some(note) = changes.note {
+        update.note = Some(text(&mut errors, "note", note, NOTE_MAX));
+        changed.push("note");
+    }
+    if let Some(starts_at) = changes.starts_at {
+        update.starts_at = Some(time(&mut errors, starts_at));
+        changed.push("starts_at");
+    }
+    if let Some(place) = changes.place {
+        update.place = Some(text(&mut errors, "place", place, PLACE_MAX));
+        changed.push("place");
+    }
+    if !errors.is_empty() {
+        return Err(AppError::unprocessable(errors));
+    }
+    if changed.is_empty() {
+        return Ok(deadline);
+    }
+    let deadline = Deadline::update(conn, id, &update)?;
+    audit::record(
+        conn,
+        Event::new(Some(actor.id), "update", "deadline")
+            .id(id.0)
+            .detail(format!("case={} {}", deadline.case_id, changed.join(","))),
+    )?;
+    Ok(deadline)
+}

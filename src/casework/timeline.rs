@@ -1,0 +1,132 @@
+//! A case's timeline: entries added by hand, and corrections by their author that keep what was
+//! first written.
+
+use chrono::{Datelike, NaiveDate, Utc};
+use serde::Deserialize;
+
+use crate::access::Actor;
+use crate::audit::{self, Event};
+use crate::db::DbConn;
+use crate::error::{AppError, FieldErrors};
+use crate::models::*;
+
+pub const EVENT_MAX: usize = 10_000;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventInput {
+    pub occurred_on: NaiveDate,
+    pub kind: EventKind,
+    pub body: String,
+}
+
+/// A correction of an entry: a new date, new text, or both.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventCorrection {
+    pub occurred_on: Option<NaiveDate>,
+    pub body: Option<String>,
+}
+
+/// Every problem with an entry's date and text, at once; the text trimmed.
+fn checked(occurred_on: NaiveDate, body: &str) -> Result<String, AppError> {
+    let mut errors = FieldErrors::new();
+    let today = Utc::now().date_naive();
+    if occurred_on > today + chrono::Days::new(366) || occurred_on.year() < 1990 {
+        errors.insert(
+            "occurred_on".into(),
+            "must be within a year from today and in 1990 or later".into(),
+        );
+    }
+    let body = body.trim().to_owned();
+    if body.is_empty() {
+        errors.insert("body".into(), "is required".into());
+    } else if body.chars().count() > EVENT_MAX {
+        errors.insert(
+            "body".into(),
+            format!("must be at most {EVENT_MAX} characters"),
+        );
+    }
+    if errors.is_empty() {
+        Ok(body)
+    } else {
+        Err(AppError::unprocessable(errors))
+    }
+}
+
+fn written_by_the_workflow(kind: EventKind) -> bool {
+    matches!(kind, EventKind::StageChange | EventKind::Outcome)
+}
+
+pub(crate) fn add_event(
+    conn: &mut DbConn,
+    actor: Actor,
+    id: CaseId,
+    input: EventInput,
+) -> Result<CaseEvent, AppError> {
+    actor.writable_case(conn, id)?;
+    if written_by_the_workflow(input.kind) {
+        return Err(AppError::invalid(
+            "kind",
+            "stage changes and outcomes are recorded by changing the case",
+        ));
+    }
+    let body = checked(input.occurred_on, &input.body)?;
+    let event = CaseEvent::create(
+        conn,
+        &NewCaseEvent {
+            case_id: id,
+            occurred_on: input.occurred_on,
+            kind: input.kind,
+            body,
+            author_id: Some(actor.id),
+        },
+    )?;
+    audit::record(
+        conn,
+        Event::new(Some(actor.id), "create", "case_event")
+            .id(event.id.0)
+            .detail(format!("case={id}")),
+    )?;
+    Ok(event)
+}
+
+/// Corrects an entry of case `id`. Only its author may, and only entries written by hand (a
+/// stage change or outcome is mended by changing the case); the earlier version is kept.
+pub(crate) fn correct_event(
+    conn: &mut DbConn,
+    actor: Actor,
+    id: CaseId,
+    event: CaseEventId,
+    correction: EventCorrection,
+) -> Result<CaseEvent, AppError> {
+    actor.writable_case(conn, id)?;
+    let found = CaseEvent::find(conn, event)?
+        .filter(|e| e.case_id == id)
+        .ok_or(AppError::NotFound)?;
+    if found.author_id != Some(actor.id) {
+        return Err(AppError::Forbidden);
+    }
+    if written_by_the_workflow(found.kind) {
+        return Err(AppError::invalid(
+            "kind",
+            "stage changes and outcomes are corrected by changing the case",
+        ));
+    }
+    let occurred_on = correction.occurred_on.unwrap_or(found.occurred_on);
+    let body = checked(
+        occurred_on,
+        correction.body.as_deref().unwrap_or(&found.body),
+    )?;
+    if occurred_on == found.occurred_on && body == found.body {
+        return Ok(found);
+    }
+    let corrected = CaseEvent::correct(conn, &found, occurred_on, &body, actor.id)?;
+    audit::record(
+        conn,
+        Event::new(Some(actor.id), "update", "case_event")
+            .id(event.0)
+            .detail(format!("case={id} corrected")),
+    )?;
+    Ok(corrected)
+}
