@@ -75,7 +75,25 @@ async function checkAccessibility(page, name) {
   );
 }
 
+// No page may scroll sideways: the document is no wider than the viewport (wide tables scroll
+// inside their own box).
+async function assertFits(page, name) {
+  // Against the viewport asked for: a phone browser widens its layout viewport to fit the page.
+  const viewport = page.viewportSize().width;
+  const { scrollWidth, widest } = await page.evaluate((limit) => {
+    const over = [...document.querySelectorAll('body *')]
+      .filter((e) => e.getBoundingClientRect().right > limit + 1)
+      .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${[...e.classList].join('.')}`);
+    return { scrollWidth: document.documentElement.scrollWidth, widest: over.slice(0, 5) };
+  }, viewport);
+  assert.ok(
+    scrollWidth <= viewport,
+    `${name} is ${scrollWidth}px wide in a ${viewport}px viewport (too wide: ${widest.join(', ')})`,
+  );
+}
+
 async function shoot(page, name) {
+  await assertFits(page, name);
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
@@ -217,6 +235,46 @@ try {
   }
   assert.ok(suppressed, 'some branch summary shows a small count as <5');
   step('a delegate asks for whole months of evidence and downloads it as Markdown');
+
+  // The officer corrects a mistyped workload record and a timeline entry, then prints the case.
+  await page.goto(`${base}/members?q=journey+tester`);
+  await page.getByRole('link', { name: 'Tester, Journey' }).click();
+  await page.getByRole('link', { name: 'Correct' }).first().click();
+  await page.getByLabel('Open cases held').fill('17');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save correction' }).click()]);
+  assert.ok((await page.getByRole('table', { name: 'Workload records' }).innerText()).includes('17'), 'the corrected figure is shown');
+  await page.getByRole('link', { name: reference }).click();
+  await page.locator('#body').fill('Spoke to the membr about the referral.');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Add entry' }).click()]);
+  await page.getByRole('link', { name: 'Correct' }).last().click();
+  await page.locator('#body').fill('Spoke to the member about the referral.');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save correction' }).click()]);
+  const timeline = await page.locator('.timeline').innerText();
+  assert.ok(timeline.includes('Spoke to the member') && timeline.includes('Corrected by'), 'the correction and its author are shown');
+  await page.getByRole('link', { name: 'Printable summary' }).click();
+  assert.equal(await page.locator('form').count(), 0, 'the printable summary has no forms');
+  await shoot(page, 'case-print');
+  step('an officer corrects a workload record and a timeline entry, and prints the case');
+
+  // On a phone (390 px) no page scrolls sideways, and the navigation folds behind a menu.
+  {
+    const phone = await signIn(browser, passwords, 'admin', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const p = phone.page;
+    assert.ok(!(await p.getByRole('link', { name: 'Members' }).isVisible()), 'the navigation is folded');
+    await p.getByText('Menu', { exact: true }).click();
+    assert.ok(await p.getByRole('link', { name: 'Members' }).isVisible(), 'the menu opens');
+    const caseLink = await page.url();
+    for (const [path, name] of [
+      ['/', 'home'], ['/members', 'members'], ['/cases', 'cases'], [new URL(caseLink).pathname.replace('/print', ''), 'case'],
+      ['/dashboard', 'dashboard'], ['/evidence', 'evidence'], ['/admin/users', 'users'], ['/admin/audit', 'audit'],
+      ['/import', 'import'], ['/account', 'account'],
+    ]) {
+      await p.goto(`${base}${path}`);
+      await shoot(p, `phone-${name}`);
+    }
+    await phone.context.close();
+    step('every main page fits a 390 px phone screen without scrolling sideways');
+  }
 
   // Delegates are not shown casework.
   const response = await delegate.page.goto(`${base}/members`);

@@ -99,12 +99,33 @@ pub(crate) fn feed(deadlines: &[(Deadline, String)], now: NaiveDateTime, host: &
             &format!("UID:deadline-{}@{}", deadline.id, text(host)),
         );
         push_line(&mut out, &format!("DTSTAMP:{stamp}"));
-        push_line(
-            &mut out,
-            &format!("DTSTART;VALUE=DATE:{}", date(deadline.due_on)),
-        );
-        if let Some(next) = deadline.due_on.succ_opt() {
-            push_line(&mut out, &format!("DTEND;VALUE=DATE:{}", date(next)));
+        let starts = deadline
+            .starts_at
+            .as_deref()
+            .and_then(|at| chrono::NaiveTime::parse_from_str(at, "%H:%M").ok())
+            .map(|at| deadline.due_on.and_time(at));
+        match starts {
+            // A hearing at a time: an hour in the calendar, in local (floating) time.
+            Some(start) => {
+                let end = start + chrono::Duration::hours(1);
+                push_line(
+                    &mut out,
+                    &format!("DTSTART:{}", start.format("%Y%m%dT%H%M%S")),
+                );
+                push_line(&mut out, &format!("DTEND:{}", end.format("%Y%m%dT%H%M%S")));
+            }
+            None => {
+                push_line(
+                    &mut out,
+                    &format!("DTSTART;VALUE=DATE:{}", date(deadline.due_on)),
+                );
+                if let Some(next) = deadline.due_on.succ_opt() {
+                    push_line(&mut out, &format!("DTEND;VALUE=DATE:{}", date(next)));
+                }
+            }
+        }
+        if let Some(place) = &deadline.place {
+            push_line(&mut out, &format!("LOCATION:{}", text(place)));
         }
         push_line(
             &mut out,

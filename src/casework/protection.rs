@@ -5,7 +5,9 @@ use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::audit::{self, Event};
-use crate::db::schema::{audit_log, case_events, cases, deadlines, members, workload_records};
+use crate::db::schema::{
+    audit_log, case_event_revisions, case_events, cases, deadlines, members, workload_records,
+};
 use crate::db::{Backend, DbConn};
 use crate::error::AppError;
 use crate::models::*;
@@ -43,6 +45,17 @@ pub fn retention(conn: &mut DbConn, today: NaiveDate, apply: bool) -> Result<usi
         diesel::update(case_events::table.filter(case_events::case_id.eq_any(chunk)))
             .set(case_events::body.eq(""))
             .execute(conn)?;
+        // The earlier versions of corrected entries go with the text they held.
+        diesel::delete(
+            case_event_revisions::table.filter(
+                case_event_revisions::event_id.eq_any(
+                    case_events::table
+                        .filter(case_events::case_id.eq_any(chunk))
+                        .select(case_events::id),
+                ),
+            ),
+        )
+        .execute(conn)?;
         diesel::update(deadlines::table.filter(deadlines::case_id.eq_any(chunk)))
             .set(deadlines::note.eq(None::<String>))
             .execute(conn)?;
@@ -70,8 +83,12 @@ pub fn export_member(conn: &mut DbConn, id: MemberId) -> Result<Value, AppError>
     for case in their_cases {
         let factors = Case::factors(conn, case.id)?;
         let events = CaseEvent::for_case(conn, case.id)?;
+        let earlier = CaseEventRevision::for_case(conn, case.id)?;
         let due = Deadline::for_case(conn, case.id)?;
-        case_json.push(json!({"case": case, "workload_factors": factors, "timeline": events, "deadlines": due}));
+        case_json.push(
+            json!({"case": case, "workload_factors": factors, "timeline": events,
+                              "timeline_earlier_versions": earlier, "deadlines": due}),
+        );
     }
     let accesses: Vec<AuditEntry> = audit_log::table
         .filter(audit_log::entity.eq("member"))
@@ -127,6 +144,22 @@ pub fn erase_member(conn: &mut DbConn, id: MemberId) -> Result<(), AppError> {
     diesel::update(case_events::table.filter(case_events::case_id.eq_any(their_cases)))
         .set(case_events::body.eq(""))
         .execute(conn)?;
+    diesel::delete(
+        case_event_revisions::table.filter(
+            case_event_revisions::event_id.eq_any(
+                case_events::table
+                    .filter(
+                        case_events::case_id.eq_any(
+                            cases::table
+                                .filter(cases::member_id.eq(id))
+                                .select(cases::id),
+                        ),
+                    )
+                    .select(case_events::id),
+            ),
+        ),
+    )
+    .execute(conn)?;
     diesel::update(
         deadlines::table.filter(
             deadlines::case_id.eq_any(

@@ -323,8 +323,13 @@ pub async fn show(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     let mut context = detail_context(&state, &user, CaseId(id.into_inner())).await?;
-    if query.contains_key("saved") {
-        context.insert("notice", "Saved.");
+    match query.get("saved").map(String::as_str) {
+        Some("closed") => context.insert(
+            "notice",
+            "Case closed. Its open hearings and deadlines were closed with it: the timeline lists them.",
+        ),
+        Some(_) => context.insert("notice", "Saved."),
+        None => {}
     }
     render("cases/show.html", &context)
 }
@@ -340,6 +345,9 @@ async fn change<T>(
     anchor: &str,
 ) -> Result<HttpResponse, PageError> {
     match submit(state, user, form, work).await? {
+        Submitted::Done(_) if form.get("status") == Some("closed") => {
+            Ok(see_other(&format!("/cases/{id}?saved=closed#timeline")))
+        }
         Submitted::Done(_) => Ok(see_other(&format!("/cases/{id}?saved=1#{anchor}"))),
         Submitted::Refused(problem) => {
             let mut context = detail_context(state, user, id).await?;

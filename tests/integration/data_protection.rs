@@ -149,6 +149,29 @@ async fn a_subject_access_export_holds_everything_about_the_member() {
 async fn erasure_removes_identity_and_keeps_anonymous_counts() {
     let app = TestApp::new().await;
     let world = World::build(&app);
+    // A corrected timeline entry: both its texts must go with the member's identity.
+    let officer = app.token("wgn.officer").await;
+    let events = format!("/api/v1/cases/{}/events", world.wigan_case);
+    let entry = app
+        .send_json(
+            actix_web::http::Method::POST,
+            &events,
+            Some(&officer),
+            &serde_json::json!({"occurred_on": "2026-06-01", "kind": "note", "body": "Ada said X"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let corrected = app
+        .send_json(
+            actix_web::http::Method::PATCH,
+            &format!("{events}/{entry}"),
+            Some(&officer),
+            &serde_json::json!({"body": "Ada said Y"}),
+        )
+        .await;
+    assert_eq!(corrected.status, 200, "{}", corrected.text());
     let mut conn = app.state.db.get().unwrap();
     let period = MonthPeriod {
         from: "2026-01-01".parse().unwrap(),
@@ -179,6 +202,14 @@ async fn erasure_removes_identity_and_keeps_anonymous_counts() {
         .first(&mut conn)
         .unwrap();
     assert_eq!(summary, None);
+    let earlier: i64 = caseload::db::schema::case_event_revisions::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(
+        earlier, 0,
+        "no earlier version of a timeline entry survives"
+    );
     let after = serde_json::to_value(
         evidence::build(&mut conn, None, ReportScope::National, period, &settings).unwrap(),
     )

@@ -11,6 +11,7 @@ mod auth;
 mod bad_input;
 mod cases;
 mod concurrency;
+mod corrections;
 mod data_protection;
 mod database_url;
 mod deadline_rules;
