@@ -42,23 +42,7 @@ pub fn retention(conn: &mut DbConn, today: NaiveDate, apply: bool) -> Result<usi
                 cases::anonymised_at.eq(now),
             ))
             .execute(conn)?;
-        diesel::update(case_events::table.filter(case_events::case_id.eq_any(chunk)))
-            .set(case_events::body.eq(""))
-            .execute(conn)?;
-        // The earlier versions of corrected entries go with the text they held.
-        diesel::delete(
-            case_event_revisions::table.filter(
-                case_event_revisions::event_id.eq_any(
-                    case_events::table
-                        .filter(case_events::case_id.eq_any(chunk))
-                        .select(case_events::id),
-                ),
-            ),
-        )
-        .execute(conn)?;
-        diesel::update(deadlines::table.filter(deadlines::case_id.eq_any(chunk)))
-            .set(deadlines::note.eq(None::<String>))
-            .execute(conn)?;
+        clear_case_text(conn, chunk)?;
     }
     audit::record(
         conn,
@@ -66,6 +50,28 @@ pub fn retention(conn: &mut DbConn, today: NaiveDate, apply: bool) -> Result<usi
             .detail(format!("anonymised={} closed_before={cutoff}", due.len())),
     )?;
     Ok(due.len())
+}
+
+/// Removes what was written on these cases: timeline text (with the earlier versions of
+/// corrected entries) and deadline notes. What happened when stays, for the counts.
+fn clear_case_text(conn: &mut DbConn, ids: &[CaseId]) -> Result<(), AppError> {
+    diesel::update(case_events::table.filter(case_events::case_id.eq_any(ids)))
+        .set(case_events::body.eq(""))
+        .execute(conn)?;
+    diesel::delete(
+        case_event_revisions::table.filter(
+            case_event_revisions::event_id.eq_any(
+                case_events::table
+                    .filter(case_events::case_id.eq_any(ids))
+                    .select(case_events::id),
+            ),
+        ),
+    )
+    .execute(conn)?;
+    diesel::update(deadlines::table.filter(deadlines::case_id.eq_any(ids)))
+        .set(deadlines::note.eq(None::<String>))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Everything held about a member, as JSON: a subject access request.
@@ -138,39 +144,13 @@ pub fn erase_member(conn: &mut DbConn, id: MemberId) -> Result<(), AppError> {
     diesel::update(workload_records::table.filter(workload_records::member_id.eq(id)))
         .set(workload_records::note.eq(None::<String>))
         .execute(conn)?;
-    let their_cases = cases::table
+    let their_cases: Vec<CaseId> = cases::table
         .filter(cases::member_id.eq(id))
-        .select(cases::id);
-    diesel::update(case_events::table.filter(case_events::case_id.eq_any(their_cases)))
-        .set(case_events::body.eq(""))
-        .execute(conn)?;
-    diesel::delete(
-        case_event_revisions::table.filter(
-            case_event_revisions::event_id.eq_any(
-                case_events::table
-                    .filter(
-                        case_events::case_id.eq_any(
-                            cases::table
-                                .filter(cases::member_id.eq(id))
-                                .select(cases::id),
-                        ),
-                    )
-                    .select(case_events::id),
-            ),
-        ),
-    )
-    .execute(conn)?;
-    diesel::update(
-        deadlines::table.filter(
-            deadlines::case_id.eq_any(
-                cases::table
-                    .filter(cases::member_id.eq(id))
-                    .select(cases::id),
-            ),
-        ),
-    )
-    .set(deadlines::note.eq(None::<String>))
-    .execute(conn)?;
+        .select(cases::id)
+        .load(conn)?;
+    for chunk in their_cases.chunks(500) {
+        clear_case_text(conn, chunk)?;
+    }
     diesel::update(cases::table.filter(cases::member_id.eq(id)))
         .set(cases::summary.eq(None::<String>))
         .execute(conn)?;

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, get, post, web};
 use serde_json::json;
 use tera::Context;
 
-use super::cases::{CaseRows, choices, detail_context, detail_page, form};
+use super::cases::{CaseRows, choices, detail_context, detail_page, form, ticked_factors};
 use super::layout;
 use super::page::{PageError, Submitted, form_values, render, render_status, see_other, submit};
 use crate::casework::case_service;
@@ -72,14 +72,7 @@ fn details_changes(form: &FormData) -> Result<CaseChanges, AppError> {
             AppError::invalid("assigned_to", "choose a rep from the list")
         })?)),
     };
-    let factors = form
-        .all("workload_factors")
-        .into_iter()
-        .map(|f| {
-            f.parse()
-                .map_err(|_| AppError::invalid("workload_factors", "choose from the list"))
-        })
-        .collect::<Result<Vec<WorkloadFactor>, _>>()?;
+    let factors = ticked_factors(form)?;
     Ok(CaseChanges {
         case_type: Some(fields.case_type),
         workload_factor: Some(!factors.is_empty()),

@@ -143,6 +143,17 @@ pub async fn new(
     render("cases/new.html", &context)
 }
 
+/// The workload factors ticked on a case form.
+pub(super) fn ticked_factors(form: &FormData) -> Result<Vec<WorkloadFactor>, AppError> {
+    form.all("workload_factors")
+        .into_iter()
+        .map(|f| {
+            f.parse()
+                .map_err(|_| AppError::invalid("workload_factors", "choose from the list"))
+        })
+        .collect()
+}
+
 /// Reads the new-case form (all but the member, who is named by membership number).
 fn case_input(form: &FormData) -> Result<impl FnOnce(MemberId) -> CaseInput + use<>, AppError> {
     #[derive(serde::Deserialize)]
@@ -153,14 +164,7 @@ fn case_input(form: &FormData) -> Result<impl FnOnce(MemberId) -> CaseInput + us
         summary: Option<String>,
     }
     let fields: Fields = form.parse_only(&["type", "opened_on", "summary"])?;
-    let factors = form
-        .all("workload_factors")
-        .into_iter()
-        .map(|f| {
-            f.parse()
-                .map_err(|_| AppError::invalid("workload_factors", "choose from the list"))
-        })
-        .collect::<Result<Vec<WorkloadFactor>, _>>()?;
+    let factors = ticked_factors(form)?;
     let workload_factor = form.get("workload_factor").is_some() || !factors.is_empty();
     Ok(move |member_id| CaseInput {
         member_id,
