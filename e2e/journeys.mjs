@@ -244,10 +244,10 @@ try {
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save correction' }).click()]);
   assert.ok((await page.getByRole('table', { name: 'Workload records' }).innerText()).includes('17'), 'the corrected figure is shown');
   await page.getByRole('link', { name: reference }).click();
-  await page.locator('#body').fill('Spoke to the membr about the referral.');
+  await page.locator('#text').fill('Spoke to the membr about the referral.');
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Add entry' }).click()]);
   await page.getByRole('link', { name: 'Correct' }).last().click();
-  await page.locator('#body').fill('Spoke to the member about the referral.');
+  await page.locator('#text').fill('Spoke to the member about the referral.');
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save correction' }).click()]);
   const timeline = await page.locator('.timeline').innerText();
   assert.ok(timeline.includes('Spoke to the member') && timeline.includes('Corrected by'), 'the correction and its author are shown');

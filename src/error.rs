@@ -118,12 +118,12 @@ impl AppError {
 }
 
 /// `{"error": {"code", "message", "fields"}}`, the shape of every API error.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody<'a> {
     pub error: ErrorDetail<'a>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail<'a> {
     pub code: &'static str,
     pub message: String,

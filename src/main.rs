@@ -42,6 +42,9 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Print the API's OpenAPI document (as `/api/openapi.json` serves it), e.g. to refresh
+    /// `docs/openapi.json`.
+    Openapi,
     /// Import a CSV file (all rows or none).
     Import {
         #[command(subcommand)]
@@ -95,6 +98,10 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { demo, server, auth } => serve(cli.database, server, auth, demo),
         Command::Migrate => open_database(&cli.database).map(|_| ()),
+        Command::Openapi => {
+            print!("{}", caseload::api::doc::document_json());
+            Ok(())
+        }
         Command::Import { what } => cli_import::run(&open_database(&cli.database)?, what),
         Command::Evidence(args) => cli_evidence::run(&open_database(&cli.database)?, args),
         Command::Retention { apply } => {

@@ -43,7 +43,7 @@ impl Default for Paging {
 }
 
 /// `{"items": [...], "total": N, "page": P, "per_page": S}`.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ListPage<T> {
     pub items: Vec<T>,
     pub total: i64,

@@ -335,7 +335,7 @@ pub fn seed(
                             EventKind::Hearing,
                             EventKind::Note,
                         ][e % 5],
-                        body: "Synthetic timeline entry.".into(),
+                        text: "Synthetic timeline entry.".into(),
                         author_id: None,
                     });
                 }

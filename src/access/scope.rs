@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::error::AppError;
 use crate::models::{BranchId, RegionId, Role, User};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Scope {
     /// An administrator: everything.

@@ -20,7 +20,7 @@ use crate::paging::{ListPage, Paging};
 use crate::state::AppState;
 use crate::validate;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
     pub username: String,
@@ -37,7 +37,7 @@ fn active_by_default() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChanges {
     pub display_name: Option<String>,

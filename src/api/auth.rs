@@ -1,8 +1,9 @@
 //! Sign-in for API clients, the caller's own account.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::access::Scope;
 use crate::accounts;
@@ -12,13 +13,48 @@ use crate::http::json::JsonBody;
 use crate::models::{Role, UserId};
 use crate::state::AppState;
 
-#[derive(Deserialize)]
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(token)
+        .service(logout)
+        .service(me)
+        .service(change_password)
+        .service(rotate_calendar)
+        .service(revoke_calendar);
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"username": "wgn.officer", "password": "correct horse battery staple"}))]
 pub struct Credentials {
+    #[schema(max_length = 200)]
     pub username: String,
+    #[schema(max_length = 1024)]
     pub password: String,
 }
 
+/// A bearer token for the API.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Token {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Sign in: a bearer token for the other routes.
+///
+/// Five wrong passwords for one username, or more than the per-address setting from one
+/// address, within 15 minutes answer 429 with `Retry-After`.
+#[utoipa::path(
+    tag = "auth",
+    request_body = Credentials,
+    responses(
+        (status = 200, description = "Signed in", body = Token),
+        (status = 401, description = "Wrong username or password", body = crate::error::ErrorBody),
+        (status = 422, description = "A field is missing or too long", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many failed attempts; retry after `Retry-After` seconds", body = crate::error::ErrorBody),
+    ),
+)]
+#[post("/auth/token")]
 pub(crate) async fn token(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -34,13 +70,15 @@ pub(crate) async fn token(
         crate::auth::surface::Surface::Api,
     )
     .await?;
-    Ok(HttpResponse::Ok().json(json!({
-        "token": session.token,
-        "expires_at": session.expires_at,
-    })))
+    Ok(HttpResponse::Ok().json(Token {
+        token: session.token,
+        expires_at: session.expires_at,
+    }))
 }
 
-/// Ends every session of the caller (tokens issued before now answer 401).
+/// Sign out: ends every session of the caller (tokens issued before now answer 401).
+#[utoipa::path(tag = "auth", responses((status = 204, description = "Signed out")))]
+#[post("/auth/logout")]
 pub(crate) async fn logout(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -49,7 +87,7 @@ pub(crate) async fn logout(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Me {
     pub id: UserId,
     pub username: String,
@@ -74,6 +112,9 @@ fn me_of(state: &AppState, req: &HttpRequest, user: &crate::models::User, scope:
     }
 }
 
+/// The caller: who they are, their role and scope, their calendar address.
+#[utoipa::path(tag = "auth", responses((status = 200, description = "The caller", body = Me)))]
+#[get("/me")]
 pub(crate) async fn me(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -82,7 +123,9 @@ pub(crate) async fn me(
     HttpResponse::Ok().json(me_of(&state, &req, &user.user, user.actor.scope))
 }
 
-/// Issues a new secret calendar URL (revoking any earlier one).
+/// Issues a new secret calendar address (revoking any earlier one).
+#[utoipa::path(tag = "auth", responses((status = 200, description = "The caller with the new address", body = Me)))]
+#[post("/me/calendar")]
 pub(crate) async fn rotate_calendar(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -92,7 +135,9 @@ pub(crate) async fn rotate_calendar(
     Ok(HttpResponse::Ok().json(me_of(&state, &req, &updated, user.actor.scope)))
 }
 
-/// Revokes the calendar URL.
+/// Revokes the calendar address.
+#[utoipa::path(tag = "auth", responses((status = 200, description = "The caller without an address", body = Me)))]
+#[delete("/me/calendar")]
 pub(crate) async fn revoke_calendar(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -102,13 +147,25 @@ pub(crate) async fn revoke_calendar(
     Ok(HttpResponse::Ok().json(me_of(&state, &req, &updated, user.actor.scope)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     pub current_password: String,
+    /// 12 characters or more.
+    #[schema(min_length = 12, max_length = 1024)]
     pub new_password: String,
 }
 
+/// Changes the caller's password; every other session ends.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordChange,
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 422, description = "The current password is wrong or the new one too weak", body = crate::error::ErrorBody),
+    ),
+)]
+#[post("/me/password")]
 pub(crate) async fn change_password(
     state: web::Data<AppState>,
     user: CurrentUser,

@@ -3,16 +3,15 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::Method;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, patch, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::routes::Routes;
-
-use crate::casework::case_service;
-use crate::casework::cases::{CaseChanges, CaseInput};
+use super::params::{CaseListParams, PageParams, UpcomingParams};
+use crate::casework::case_service::{self, DeadlineView};
+use crate::casework::cases::{CaseChanges, CaseInput, CaseView};
 use crate::casework::deadlines::{DeadlineChanges, DeadlineInput};
 use crate::casework::timeline::{EventCorrection, EventInput};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody};
 use crate::http::json::JsonBody;
 use crate::http::params::optional;
 use crate::http::{CurrentUser, csv_download, filters};
@@ -20,22 +19,33 @@ use crate::models::*;
 use crate::paging::ListPage;
 use crate::state::AppState;
 
-pub(crate) fn routes(routes: Routes) -> Routes {
-    routes
-        .add(Method::GET, "/cases/export", export)
-        .add(Method::GET, "/cases", list)
-        .add(Method::POST, "/cases", create)
-        .add(Method::GET, "/cases/{id}", show)
-        .add(Method::PATCH, "/cases/{id}", update)
-        .add(Method::GET, "/cases/{id}/events", events)
-        .add(Method::POST, "/cases/{id}/events", add_event)
-        .add(Method::PATCH, "/cases/{id}/events/{event}", correct_event)
-        .add(Method::GET, "/cases/{id}/deadlines", case_deadlines)
-        .add(Method::POST, "/cases/{id}/deadlines", add_deadline)
-        .add(Method::GET, "/deadlines", upcoming)
-        .add(Method::PATCH, "/deadlines/{id}", update_deadline)
+/// Fixed paths before `/cases/{id}`, so that `export` is never read as an id.
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(export)
+        .service(list)
+        .service(create)
+        .service(show)
+        .service(update)
+        .service(events)
+        .service(add_event)
+        .service(correct_event)
+        .service(case_deadlines)
+        .service(add_deadline)
+        .service(upcoming)
+        .service(update_deadline);
 }
 
+/// Cases in the caller's scope, filtered, a page at a time, each with its member's name and
+/// next open deadline.
+#[utoipa::path(
+    tag = "cases",
+    params(CaseListParams, PageParams),
+    responses(
+        (status = 200, description = "A page of cases", body = ListPage<CaseListItem>),
+        (status = 403, description = "Delegates see no cases", body = ErrorBody),
+    ),
+)]
+#[get("/cases")]
 async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -46,7 +56,16 @@ async fn list(
     Ok(HttpResponse::Ok().json(page))
 }
 
-/// The filtered case list as CSV (the list's own filters; no paging).
+/// The filtered case list as CSV: every page, the list's columns.
+#[utoipa::path(
+    tag = "cases",
+    params(CaseListParams),
+    responses(
+        (status = 200, description = "The cases", content_type = "text/csv", body = String),
+        (status = 403, description = "Delegates see no cases", body = ErrorBody),
+    ),
+)]
+#[get("/cases/export")]
 async fn export(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -57,6 +76,16 @@ async fn export(
     Ok(csv_download("cases.csv", csv))
 }
 
+/// One case in the caller's scope, with its workload factors.
+#[utoipa::path(
+    tag = "cases",
+    responses(
+        (status = 200, description = "The case", body = CaseView),
+        (status = 403, description = "Delegates see no cases", body = ErrorBody),
+        (status = 404, description = "No such case in the caller's scope", body = ErrorBody),
+    ),
+)]
+#[get("/cases/{id}")]
 async fn show(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -66,6 +95,17 @@ async fn show(
     Ok(HttpResponse::Ok().json(case))
 }
 
+/// Opens a case for a member; its reference is the branch code, the year and the next number.
+#[utoipa::path(
+    tag = "cases",
+    request_body = CaseInput,
+    responses(
+        (status = 201, description = "Opened", body = CaseView),
+        (status = 403, description = "Only administrators, officers and organisers open cases", body = ErrorBody),
+        (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
+    ),
+)]
+#[post("/cases")]
 async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -75,6 +115,20 @@ async fn create(
     Ok(HttpResponse::Created().json(case))
 }
 
+/// Changes a case: its stage, closing (with an outcome) or reopening, its details, referral to
+/// the region. Each stage change, outcome and referral is written to the timeline; closing
+/// closes the case's open deadlines.
+#[utoipa::path(
+    tag = "cases",
+    request_body = CaseChanges,
+    responses(
+        (status = 200, description = "Changed", body = CaseView),
+        (status = 403, description = "In sight but not the caller's to work", body = ErrorBody),
+        (status = 404, description = "No such case in the caller's scope", body = ErrorBody),
+        (status = 422, description = "A change the workflow refuses; `fields` names it", body = ErrorBody),
+    ),
+)]
+#[patch("/cases/{id}")]
 async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -86,6 +140,16 @@ async fn update(
     Ok(HttpResponse::Ok().json(case))
 }
 
+/// A case's timeline, oldest first.
+#[utoipa::path(
+    tag = "cases",
+    responses(
+        (status = 200, description = "The timeline, as one page", body = ListPage<CaseEvent>),
+        (status = 403, description = "Delegates see no cases", body = ErrorBody),
+        (status = 404, description = "No such case in the caller's scope", body = ErrorBody),
+    ),
+)]
+#[get("/cases/{id}/events")]
 async fn events(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -95,6 +159,18 @@ async fn events(
     Ok(HttpResponse::Ok().json(ListPage::whole(items)))
 }
 
+/// Adds a timeline entry (a note, meeting, hearing or letter) written by the caller.
+#[utoipa::path(
+    tag = "cases",
+    request_body = EventInput,
+    responses(
+        (status = 201, description = "Added", body = CaseEvent),
+        (status = 403, description = "In sight but not the caller's to work", body = ErrorBody),
+        (status = 404, description = "No such case in the caller's scope", body = ErrorBody),
+        (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
+    ),
+)]
+#[post("/cases/{id}/events")]
 async fn add_event(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -106,26 +182,18 @@ async fn add_event(
     Ok(HttpResponse::Created().json(event))
 }
 
-async fn case_deadlines(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let items = case_service::deadlines(&state, user.actor, CaseId(id.into_inner())).await?;
-    Ok(HttpResponse::Ok().json(ListPage::whole(items)))
-}
-
-async fn add_deadline(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-    body: JsonBody<DeadlineInput>,
-) -> Result<HttpResponse, AppError> {
-    let id = CaseId(id.into_inner());
-    let deadline = case_service::add_deadline(&state, user.actor, id, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(deadline))
-}
-
+/// Corrects a timeline entry: its author only. The earlier text is kept and shown.
+#[utoipa::path(
+    tag = "cases",
+    request_body = EventCorrection,
+    responses(
+        (status = 200, description = "Corrected", body = CaseEvent),
+        (status = 403, description = "Not the entry's author, or not the caller's case to work", body = ErrorBody),
+        (status = 404, description = "No such entry on a case in the caller's scope", body = ErrorBody),
+        (status = 422, description = "A field is invalid, or the entry is a stage change or outcome", body = ErrorBody),
+    ),
+)]
+#[patch("/cases/{id}/events/{event}")]
 async fn correct_event(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -144,21 +212,59 @@ async fn correct_event(
     Ok(HttpResponse::Ok().json(event))
 }
 
-async fn update_deadline(
+/// A case's hearings and deadlines, soonest first.
+#[utoipa::path(
+    tag = "cases",
+    responses(
+        (status = 200, description = "The deadlines, as one page", body = ListPage<DeadlineView>),
+        (status = 403, description = "Delegates see no cases", body = ErrorBody),
+        (status = 404, description = "No such case in the caller's scope", body = ErrorBody),
+    ),
+)]
+#[get("/cases/{id}/deadlines")]
+async fn case_deadlines(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
-    body: JsonBody<DeadlineChanges>,
 ) -> Result<HttpResponse, AppError> {
-    let id = DeadlineId(id.into_inner());
-    let deadline =
-        case_service::change_deadline(&state, user.actor, None, id, body.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(deadline))
+    let items = case_service::deadlines(&state, user.actor, CaseId(id.into_inner())).await?;
+    Ok(HttpResponse::Ok().json(ListPage::whole(items)))
 }
 
-/// Largest `within_days` accepted.
-const WITHIN_MAX: u64 = 366;
+/// Adds a hearing or deadline: a date, or for a tribunal or appeal deadline the date it runs
+/// from (`from`), computed by the rules.
+#[utoipa::path(
+    tag = "cases",
+    request_body = DeadlineInput,
+    responses(
+        (status = 201, description = "Added", body = DeadlineView),
+        (status = 403, description = "In sight but not the caller's to work", body = ErrorBody),
+        (status = 404, description = "No such case in the caller's scope", body = ErrorBody),
+        (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
+    ),
+)]
+#[post("/cases/{id}/deadlines")]
+async fn add_deadline(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: JsonBody<DeadlineInput>,
+) -> Result<HttpResponse, AppError> {
+    let id = CaseId(id.into_inner());
+    let deadline = case_service::add_deadline(&state, user.actor, id, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(deadline))
+}
 
+/// Open deadlines in the caller's scope: overdue ones and those due within `within_days`.
+#[utoipa::path(
+    tag = "cases",
+    params(UpcomingParams),
+    responses(
+        (status = 200, description = "The deadlines, soonest first, as one page", body = ListPage<DeadlineView>),
+        (status = 403, description = "Delegates see no cases", body = ErrorBody),
+    ),
+)]
+#[get("/deadlines")]
 async fn upcoming(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -175,4 +281,32 @@ async fn upcoming(
     let mine = optional::<bool>("mine", query.get("mine").map(String::as_str))?.unwrap_or(false);
     let items = case_service::upcoming(&state, user.actor, within, mine).await?;
     Ok(HttpResponse::Ok().json(ListPage::whole(items)))
+}
+
+/// Largest `within_days` accepted.
+const WITHIN_MAX: u64 = 366;
+
+/// Changes a deadline: its kind, date, a hearing's time and place, the note, or whether it is
+/// done; `null` clears an optional field.
+#[utoipa::path(
+    tag = "cases",
+    request_body = DeadlineChanges,
+    responses(
+        (status = 200, description = "Changed", body = DeadlineView),
+        (status = 403, description = "In sight but not the caller's to work", body = ErrorBody),
+        (status = 404, description = "No such deadline on a case in the caller's scope", body = ErrorBody),
+        (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
+    ),
+)]
+#[patch("/deadlines/{id}")]
+async fn update_deadline(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    body: JsonBody<DeadlineChanges>,
+) -> Result<HttpResponse, AppError> {
+    let id = DeadlineId(id.into_inner());
+    let deadline =
+        case_service::change_deadline(&state, user.actor, None, id, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(deadline))
 }

@@ -11,6 +11,7 @@ use actix_web::http::header::CONTENT_TYPE;
 use actix_web::web::Bytes;
 use actix_web::{FromRequest, HttpRequest};
 
+use crate::casework::import::IMPORT_LIMIT_BYTES;
 use crate::error::AppError;
 
 /// Media types taken as CSV.
@@ -44,7 +45,20 @@ impl FromRequest for CsvBody {
                 .into())
             });
         }
-        let bytes = Bytes::from_request(req, payload);
-        Box::pin(async move { Ok(CsvBody(bytes.await?)) })
+        // Its own limit, larger than a JSON body's: a branch's whole membership in one file.
+        let mut stream = payload.take();
+        Box::pin(async move {
+            use futures_util::StreamExt as _;
+            let mut body = actix_web::web::BytesMut::new();
+            while let Some(chunk) = stream.next().await {
+                let chunk =
+                    chunk.map_err(|_| AppError::bad_field("body", "the file could not be read"))?;
+                if body.len() + chunk.len() > IMPORT_LIMIT_BYTES {
+                    return Err(AppError::PayloadTooLarge.into());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(CsvBody(body.freeze()))
+        })
     }
 }

@@ -3,55 +3,50 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::Method;
-use actix_web::{HttpResponse, web};
-
-use super::routes::Routes;
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use serde::Serialize;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::csv_body::CsvBody;
-use crate::casework::import::{IMPORT_LIMIT_BYTES, ImportOptions, ImportReport};
+use super::params::{ImportParams, MemberListParams, PageParams};
+use crate::casework::import::{ImportOptions, ImportReport};
 use crate::casework::member_fields::MemberFields;
 use crate::casework::member_service::{self, ImportKind};
 use crate::casework::workload::{WorkloadChanges, WorkloadInput};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody};
 use crate::http::json::JsonBody;
 use crate::http::params::optional;
 use crate::http::{CurrentUser, csv_download, filters};
-use crate::models::{MemberId, UpdateMember, WorkloadRecordId};
+use crate::models::{Member, MemberId, UpdateMember, WorkloadRecord, WorkloadRecordId};
+use crate::paging::ListPage;
 use crate::state::AppState;
 
-pub(crate) fn routes(routes: Routes) -> Routes {
-    routes
-        .add(Method::GET, "/members/export", export)
-        .add(Method::POST, "/members/import", import_members)
-        .data(
-            "/members/import",
-            web::PayloadConfig::new(IMPORT_LIMIT_BYTES),
-        )
-        .add(Method::GET, "/workload/export", export_workload)
-        .add(Method::POST, "/workload/import", import_workload)
-        .data(
-            "/workload/import",
-            web::PayloadConfig::new(IMPORT_LIMIT_BYTES),
-        )
-        .add(Method::GET, "/members", list)
-        .add(Method::POST, "/members", create)
-        .add(Method::GET, "/members/{id}", show)
-        .add(Method::PATCH, "/members/{id}", update)
-        .add(Method::GET, "/members/{id}/workload", workload_list)
-        .add(Method::POST, "/members/{id}/workload", workload_add)
-        .add(
-            Method::PATCH,
-            "/members/{id}/workload/{record}",
-            workload_change,
-        )
-        .add(
-            Method::DELETE,
-            "/members/{id}/workload/{record}",
-            workload_delete,
-        )
+/// Fixed paths before `/members/{id}`, so that `export` is never read as an id.
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(export)
+        .service(import_members)
+        .service(import_workload)
+        .service(export_workload)
+        .service(list)
+        .service(create)
+        .service(show)
+        .service(update)
+        .service(workload_list)
+        .service(workload_add)
+        .service(workload_change)
+        .service(workload_delete);
 }
 
+/// Members in the caller's scope, filtered, a page at a time.
+#[utoipa::path(
+    tag = "members",
+    params(MemberListParams, PageParams),
+    responses(
+        (status = 200, description = "A page of members", body = ListPage<Member>),
+        (status = 403, description = "Delegates see no members", body = ErrorBody),
+    ),
+)]
+#[get("/members")]
 async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -62,6 +57,16 @@ async fn list(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// One member in the caller's scope.
+#[utoipa::path(
+    tag = "members",
+    responses(
+        (status = 200, description = "The member", body = Member),
+        (status = 403, description = "Delegates see no members", body = ErrorBody),
+        (status = 404, description = "No such member in the caller's scope", body = ErrorBody),
+    ),
+)]
+#[get("/members/{id}")]
 async fn show(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -72,6 +77,18 @@ async fn show(
     Ok(HttpResponse::Ok().json(member))
 }
 
+/// Adds a member (administrators anywhere, officers in their branch).
+#[utoipa::path(
+    tag = "members",
+    request_body = MemberFields,
+    responses(
+        (status = 201, description = "Created", body = Member),
+        (status = 403, description = "Only administrators and officers add members", body = ErrorBody),
+        (status = 409, description = "The membership number is taken", body = ErrorBody),
+        (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
+    ),
+)]
+#[post("/members")]
 async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -81,6 +98,19 @@ async fn create(
     Ok(HttpResponse::Created().json(member))
 }
 
+/// Changes a member; `null` clears an optional field.
+#[utoipa::path(
+    tag = "members",
+    request_body = UpdateMember,
+    responses(
+        (status = 200, description = "Changed", body = Member),
+        (status = 403, description = "Only administrators and officers change members", body = ErrorBody),
+        (status = 404, description = "No such member in the caller's scope", body = ErrorBody),
+        (status = 409, description = "The membership number is taken", body = ErrorBody),
+        (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
+    ),
+)]
+#[patch("/members/{id}")]
 async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -92,6 +122,39 @@ async fn update(
     Ok(HttpResponse::Ok().json(member))
 }
 
+/// A workload record with the caseload per FTE it gives.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WorkloadItem {
+    #[serde(flatten)]
+    pub record: WorkloadRecord,
+    /// Open cases ÷ the FTE at the time, to two places.
+    pub caseload_per_fte: f64,
+}
+
+/// A member's workload records, oldest first, measured against their safe caseload.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct WorkloadHistory {
+    pub items: Vec<WorkloadItem>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    /// The threshold for the member's employer.
+    pub safe_caseload: f64,
+    /// Whether the latest record is above it.
+    pub above_safe_caseload: bool,
+    pub latest_per_fte: Option<f64>,
+}
+
+/// A member's workload records, oldest first.
+#[utoipa::path(
+    tag = "members",
+    responses(
+        (status = 200, description = "The records", body = WorkloadHistory),
+        (status = 403, description = "Delegates see no members", body = ErrorBody),
+        (status = 404, description = "No such member in the caller's scope", body = ErrorBody),
+    ),
+)]
+#[get("/members/{id}/workload")]
 async fn workload_list(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -100,26 +163,38 @@ async fn workload_list(
     let id = MemberId(id.into_inner());
     let history = member_service::workload(&state, user.actor, id).await?;
     let total = history.points.len() as i64;
-    let items: Vec<_> = history
+    let items = history
         .points
-        .iter()
-        .map(|p| {
-            let mut item = serde_json::to_value(&p.record).unwrap_or_default();
-            item["caseload_per_fte"] = serde_json::json!(p.caseload_per_fte);
-            item
+        .into_iter()
+        .map(|p| WorkloadItem {
+            record: p.record,
+            caseload_per_fte: p.caseload_per_fte,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "items": items,
-        "total": total,
-        "page": 1,
-        "per_page": total.max(1),
-        "safe_caseload": history.safe_caseload,
-        "above_safe_caseload": history.above_safe_caseload,
-        "latest_per_fte": history.latest_per_fte,
-    })))
+    Ok(HttpResponse::Ok().json(WorkloadHistory {
+        items,
+        total,
+        page: 1,
+        per_page: total.max(1),
+        safe_caseload: history.safe_caseload,
+        above_safe_caseload: history.above_safe_caseload,
+        latest_per_fte: history.latest_per_fte,
+    }))
 }
 
+/// Adds a workload record; the FTE and employer default to the member's present ones.
+#[utoipa::path(
+    tag = "members",
+    request_body = WorkloadInput,
+    responses(
+        (status = 201, description = "Created", body = WorkloadRecord),
+        (status = 403, description = "Only administrators and officers record workload", body = ErrorBody),
+        (status = 404, description = "No such member in the caller's scope", body = ErrorBody),
+        (status = 409, description = "The member already has a record of that source on that date", body = ErrorBody),
+        (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
+    ),
+)]
+#[post("/members/{id}/workload")]
 async fn workload_add(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -131,6 +206,19 @@ async fn workload_add(
     Ok(HttpResponse::Created().json(record))
 }
 
+/// Corrects a workload record; `null` clears an optional field. Dashboards follow at once.
+#[utoipa::path(
+    tag = "members",
+    request_body = WorkloadChanges,
+    responses(
+        (status = 200, description = "Corrected", body = WorkloadRecord),
+        (status = 403, description = "Only administrators and officers correct workload", body = ErrorBody),
+        (status = 404, description = "No such record of this member in the caller's scope", body = ErrorBody),
+        (status = 409, description = "The member already has a record of that source on that date", body = ErrorBody),
+        (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
+    ),
+)]
+#[patch("/members/{id}/workload/{record}")]
 async fn workload_change(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -144,6 +232,16 @@ async fn workload_change(
     Ok(HttpResponse::Ok().json(record))
 }
 
+/// Deletes a workload record made in error.
+#[utoipa::path(
+    tag = "members",
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Only administrators and officers delete workload", body = ErrorBody),
+        (status = 404, description = "No such record of this member in the caller's scope", body = ErrorBody),
+    ),
+)]
+#[delete("/members/{id}/workload/{record}")]
 async fn workload_delete(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -155,7 +253,16 @@ async fn workload_delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// The workload records of the members the filters pick (the member list's own filters).
+/// The workload records of the members the filters pick, as CSV (the member list's filters).
+#[utoipa::path(
+    tag = "members",
+    params(MemberListParams),
+    responses(
+        (status = 200, description = "The records", content_type = "text/csv", body = String),
+        (status = 403, description = "Delegates see no members", body = ErrorBody),
+    ),
+)]
+#[get("/workload/export")]
 async fn export_workload(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -175,33 +282,48 @@ fn import_options(query: &HashMap<String, String>) -> Result<ImportOptions, AppE
     })
 }
 
+/// A refused import: the error naming each row at fault, and the full report.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RefusedImport<'a> {
+    pub error: crate::error::ErrorDetail<'a>,
+    pub report: ImportReport,
+}
+
 /// 200 with the report, or 422 with the report when any row is refused (nothing written).
 pub(crate) fn import_answer(report: ImportReport) -> HttpResponse {
     if !report.is_refused() {
         return HttpResponse::Ok().json(report);
     }
-    let fields: serde_json::Map<String, serde_json::Value> = report
+    let fields: crate::error::FieldErrors = report
         .errors
         .iter()
         .take(100)
-        .map(|e| {
-            (
-                format!("line {}: {}", e.line, e.column),
-                e.message.clone().into(),
-            )
-        })
+        .map(|e| (format!("line {}: {}", e.line, e.column), e.message.clone()))
         .collect();
     let count = report.errors.len();
-    HttpResponse::UnprocessableEntity().json(serde_json::json!({
-        "error": {
-            "code": "invalid_rows",
-            "message": format!("{count} problem(s) in the file; nothing was written"),
-            "fields": fields,
+    HttpResponse::UnprocessableEntity().json(RefusedImport {
+        error: crate::error::ErrorDetail {
+            code: "invalid_rows",
+            message: format!("{count} problem(s) in the file; nothing was written"),
+            fields: Some(&fields),
         },
-        "report": report,
-    }))
+        report,
+    })
 }
 
+/// Imports members from a CSV file (`text/csv`, up to 32 MB): every row or none.
+#[utoipa::path(
+    tag = "members",
+    params(ImportParams),
+    request_body(content = String, content_type = "text/csv",
+                 description = "membership_number,first_name,last_name,email,phone,employer,job_role,team,fte,start_date,left_on,branch_code (header row first)"),
+    responses(
+        (status = 200, description = "Imported (or checked, with `dry_run`)", body = ImportReport),
+        (status = 403, description = "Only administrators and officers import", body = ErrorBody),
+        (status = 422, description = "Rows refused; nothing was written", body = RefusedImport),
+    ),
+)]
+#[post("/members/import")]
 async fn import_members(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -214,6 +336,19 @@ async fn import_members(
     Ok(import_answer(report))
 }
 
+/// Imports workload records from a CSV file (`text/csv`, up to 32 MB): every row or none.
+#[utoipa::path(
+    tag = "members",
+    params(ImportParams),
+    request_body(content = String, content_type = "text/csv",
+                 description = "membership_number,recorded_on,open_cases,hours_worked,contracted_hours,source,note,fte (header row first)"),
+    responses(
+        (status = 200, description = "Imported (or checked, with `dry_run`)", body = ImportReport),
+        (status = 403, description = "Only administrators and officers import", body = ErrorBody),
+        (status = 422, description = "Rows refused; nothing was written", body = RefusedImport),
+    ),
+)]
+#[post("/workload/import")]
 async fn import_workload(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -226,6 +361,15 @@ async fn import_workload(
     Ok(import_answer(report))
 }
 
+/// Every member in the caller's scope as CSV, in the import's columns.
+#[utoipa::path(
+    tag = "members",
+    responses(
+        (status = 200, description = "The members", content_type = "text/csv", body = String),
+        (status = 403, description = "Only administrators and officers export", body = ErrorBody),
+    ),
+)]
+#[get("/members/export")]
 async fn export(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
     let csv = member_service::export(&state, user.actor).await?;
     Ok(csv_download("members.csv", csv))

@@ -1,9 +1,14 @@
-//! The JSON API under `/api`. Every error here answers `{"error": {...}}`.
+//! The JSON API under `/api`. Every error here answers `{"error": {...}}`. The routes of
+//! `/api/v1` are registered through `utoipa_actix_web`, which takes each handler's
+//! `#[utoipa::path]` description as it registers it: the OpenAPI document (`doc`) is the table
+//! of what the server answers, served at `/api/openapi.json` and explored at `/api/docs`.
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::{HttpRequest, error::JsonPayloadError, error::QueryPayloadError, web};
-
-use routes::Routes;
+use actix_web::{
+    HttpRequest, HttpResponse, error::JsonPayloadError, error::QueryPayloadError, web,
+};
 
 use crate::auth::surface::Surface;
 use crate::error::AppError;
@@ -11,59 +16,67 @@ use crate::error::AppError;
 pub mod auth;
 pub mod cases;
 pub mod csv_body;
+pub mod doc;
+pub mod explorer;
 pub mod members;
+pub mod params;
 pub mod reference;
 pub mod reports;
-pub mod routes;
 pub mod users;
 
 /// Largest JSON body accepted; CSV imports set their own limit.
 pub const JSON_LIMIT_BYTES: usize = 256 * 1024;
 
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
+    cfg.service(v1()).service(
         web::scope("/api")
             .app_data(Surface::Api)
-            .app_data(json_config())
-            .app_data(query_config())
-            .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
-            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
-            .service(
-                v1().register(web::scope("/v1"))
-                    .default_service(web::to(not_found)),
-            )
+            .service(web::resource("/openapi.json").get(explorer::openapi_json))
+            .service(web::resource("/docs").get(explorer::to_docs))
+            .service(web::resource("/docs/{tail:.*}").get(explorer::docs))
             .default_service(web::to(not_found)),
     );
 }
 
-/// `/api/v1`: every route of the API, declared once.
-fn v1() -> Routes {
-    let routes = Routes::default()
-        .add(Method::POST, "/auth/token", auth::token)
-        .add(Method::POST, "/auth/logout", auth::logout)
-        .add(Method::GET, "/me", auth::me)
-        .add(Method::POST, "/me/password", auth::change_password)
-        .add(Method::POST, "/me/calendar", auth::rotate_calendar)
-        .add(Method::DELETE, "/me/calendar", auth::revoke_calendar)
-        .add(Method::GET, "/dashboard", reports::get_dashboard)
-        .add(Method::GET, "/evidence", reports::get_evidence)
-        .add(Method::GET, "/users", users::list)
-        .add(Method::POST, "/users", users::create)
-        .add(Method::GET, "/users/{id}", users::show)
-        .add(Method::PATCH, "/users/{id}", users::update);
-    reference::routes(cases::routes(members::routes(routes)))
+/// `/api/v1`: every route of the API, each registered with its description.
+pub(crate) fn v1() -> utoipa_actix_web::scope::Scope<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    utoipa_actix_web::scope("/api/v1")
+        .app_data(Surface::Api)
+        .app_data(json_config())
+        .app_data(query_config())
+        .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
+        .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+        .configure(auth::routes)
+        .configure(members::routes)
+        .configure(cases::routes)
+        .configure(reports::routes)
+        .configure(reference::routes)
+        .configure(users::routes)
+        .default_service(web::to(not_found))
 }
 
-/// Every API route as (method, full path pattern), from the same declarations the server
-/// registers.
+/// Every API route as (method, full path pattern), read from the document the server
+/// registered its routes with.
 pub fn route_table() -> Vec<(Method, String)> {
-    v1().table()
-        .iter()
-        .map(|(method, path)| (method.clone(), format!("/api/v1{path}")))
-        .collect()
+    let mut document = doc::document().clone();
+    let mut table = Vec::new();
+    for (path, item) in document.paths.paths.iter_mut() {
+        for (method, _) in doc::operations_mut(item) {
+            table.push((method, path.clone()));
+        }
+    }
+    table
 }
 
-async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+async fn not_found() -> Result<HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
 

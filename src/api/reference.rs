@@ -1,66 +1,147 @@
 //! `/regions`, `/branches`, `/employers`: read by anyone signed in, written by administrators.
+//! One macro writes the four routes of each, so the three behave (and are described) alike.
 
-use actix_web::http::Method;
-use actix_web::{HttpResponse, web};
-
-use super::routes::Routes;
+use actix_web::{HttpResponse, get, patch, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::casework::reference_service;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody};
 use crate::http::CurrentUser;
 use crate::http::json::JsonBody;
-use crate::models::{Branch, Employer, Reference, Region};
+use crate::models::{
+    Branch, Employer, NewBranch, NewEmployer, NewRegion, Reference, Region, UpdateBranch,
+    UpdateEmployer, UpdateRegion,
+};
 use crate::paging::ListPage;
 use crate::state::AppState;
 
-pub(crate) fn routes(routes: Routes) -> Routes {
-    let routes = resource::<Region>(routes, "/regions");
-    let routes = resource::<Branch>(routes, "/branches");
-    resource::<Employer>(routes, "/employers")
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.configure(regions::routes)
+        .configure(branches::routes)
+        .configure(employers::routes);
 }
 
-fn resource<R: Reference>(routes: Routes, path: &str) -> Routes {
-    let item = format!("{path}/{{id}}");
-    routes
-        .add(Method::GET, path, list::<R>)
-        .add(Method::POST, path, create::<R>)
-        .add(Method::GET, &item, show::<R>)
-        .add(Method::PATCH, &item, update::<R>)
+macro_rules! reference_routes {
+    ($module:ident, $kind:ty, $new:ty, $update:ty, $list:literal, $item:literal, $what:literal) => {
+        mod $module {
+            use super::*;
+
+            pub(crate) fn routes(cfg: &mut ServiceConfig) {
+                cfg.service(list)
+                    .service(create)
+                    .service(show)
+                    .service(update);
+            }
+
+            #[doc = concat!("Every ", $what, ".")]
+            #[utoipa::path(
+                tag = "reference",
+                responses((status = 200, description = "All of them, as one page", body = ListPage<$kind>)),
+            )]
+            #[get($list)]
+            pub(crate) async fn list(
+                state: web::Data<AppState>,
+                _user: CurrentUser,
+            ) -> Result<HttpResponse, AppError> {
+                let items = reference_service::list::<$kind>(&state).await?;
+                Ok(HttpResponse::Ok().json(ListPage::whole(items)))
+            }
+
+            #[doc = concat!("One ", $what, ".")]
+            #[utoipa::path(
+                tag = "reference",
+                responses(
+                    (status = 200, description = "Found", body = $kind),
+                    (status = 404, description = "No such record", body = ErrorBody),
+                ),
+            )]
+            #[get($item)]
+            pub(crate) async fn show(
+                state: web::Data<AppState>,
+                _user: CurrentUser,
+                id: web::Path<i64>,
+            ) -> Result<HttpResponse, AppError> {
+                let id = <$kind as Reference>::Id::from(id.into_inner());
+                let item = reference_service::find::<$kind>(&state, id).await?;
+                Ok(HttpResponse::Ok().json(item))
+            }
+
+            #[doc = concat!("Adds a ", $what, " (administrators).")]
+            #[utoipa::path(
+                tag = "reference",
+                request_body = $new,
+                responses(
+                    (status = 201, description = "Created", body = $kind),
+                    (status = 403, description = "Administrators only", body = ErrorBody),
+                    (status = 409, description = "The name or code is taken", body = ErrorBody),
+                    (status = 422, description = "A field is invalid", body = ErrorBody),
+                ),
+            )]
+            #[post($list)]
+            pub(crate) async fn create(
+                state: web::Data<AppState>,
+                user: CurrentUser,
+                body: JsonBody<$new>,
+            ) -> Result<HttpResponse, AppError> {
+                let created =
+                    reference_service::create::<$kind>(&state, user.actor, body.into_inner())
+                        .await?;
+                Ok(HttpResponse::Created().json(created))
+            }
+
+            #[doc = concat!("Changes a ", $what, " (administrators).")]
+            #[utoipa::path(
+                tag = "reference",
+                request_body = $update,
+                responses(
+                    (status = 200, description = "Changed", body = $kind),
+                    (status = 403, description = "Administrators only", body = ErrorBody),
+                    (status = 404, description = "No such record", body = ErrorBody),
+                    (status = 409, description = "The name or code is taken", body = ErrorBody),
+                    (status = 422, description = "A field is invalid", body = ErrorBody),
+                ),
+            )]
+            #[patch($item)]
+            pub(crate) async fn update(
+                state: web::Data<AppState>,
+                user: CurrentUser,
+                id: web::Path<i64>,
+                body: JsonBody<$update>,
+            ) -> Result<HttpResponse, AppError> {
+                let id = <$kind as Reference>::Id::from(id.into_inner());
+                let updated =
+                    reference_service::update::<$kind>(&state, user.actor, id, body.into_inner())
+                        .await?;
+                Ok(HttpResponse::Ok().json(updated))
+            }
+        }
+    };
 }
 
-async fn list<R: Reference>(
-    state: web::Data<AppState>,
-    _user: CurrentUser,
-) -> Result<HttpResponse, AppError> {
-    let items = reference_service::list::<R>(&state).await?;
-    Ok(HttpResponse::Ok().json(ListPage::whole(items)))
-}
-
-async fn show<R: Reference>(
-    state: web::Data<AppState>,
-    _user: CurrentUser,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let item = reference_service::find::<R>(&state, R::Id::from(id.into_inner())).await?;
-    Ok(HttpResponse::Ok().json(item))
-}
-
-async fn create<R: Reference>(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    body: JsonBody<R::New>,
-) -> Result<HttpResponse, AppError> {
-    let created = reference_service::create::<R>(&state, user.actor, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(created))
-}
-
-async fn update<R: Reference>(
-    state: web::Data<AppState>,
-    user: CurrentUser,
-    id: web::Path<i64>,
-    body: JsonBody<R::Update>,
-) -> Result<HttpResponse, AppError> {
-    let id = R::Id::from(id.into_inner());
-    let updated = reference_service::update::<R>(&state, user.actor, id, body.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(updated))
-}
+reference_routes!(
+    regions,
+    Region,
+    NewRegion,
+    UpdateRegion,
+    "/regions",
+    "/regions/{id}",
+    "region"
+);
+reference_routes!(
+    branches,
+    Branch,
+    NewBranch,
+    UpdateBranch,
+    "/branches",
+    "/branches/{id}",
+    "branch"
+);
+reference_routes!(
+    employers,
+    Employer,
+    NewEmployer,
+    UpdateEmployer,
+    "/employers",
+    "/employers/{id}",
+    "employer"
+);

@@ -2,16 +2,36 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, get, patch, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::params::PageParams;
 use crate::accounts::users::{self as accounts, UserChanges, UserInput};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorBody};
 use crate::http::CurrentUser;
 use crate::http::json::JsonBody;
 use crate::http::params::paging;
-use crate::models::UserId;
+use crate::models::{User, UserId};
+use crate::paging::ListPage;
 use crate::state::AppState;
 
+pub(crate) fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list)
+        .service(create)
+        .service(show)
+        .service(update);
+}
+
+/// Every user account, by username.
+#[utoipa::path(
+    tag = "users",
+    params(PageParams),
+    responses(
+        (status = 200, description = "A page of users", body = ListPage<User>),
+        (status = 403, description = "Administrators only", body = ErrorBody),
+    ),
+)]
+#[get("/users")]
 pub(crate) async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -24,6 +44,16 @@ pub(crate) async fn list(
     Ok(HttpResponse::Ok().json(page))
 }
 
+/// One user account.
+#[utoipa::path(
+    tag = "users",
+    responses(
+        (status = 200, description = "The user", body = User),
+        (status = 403, description = "Administrators only", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+    ),
+)]
+#[get("/users/{id}")]
 pub async fn show(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -33,6 +63,18 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(found))
 }
 
+/// Adds a user: a role and the scope it needs (an officer's branch, an organiser's region).
+#[utoipa::path(
+    tag = "users",
+    request_body = UserInput,
+    responses(
+        (status = 201, description = "Created", body = User),
+        (status = 403, description = "Administrators only", body = ErrorBody),
+        (status = 409, description = "The username is taken", body = ErrorBody),
+        (status = 422, description = "A field is invalid", body = ErrorBody),
+    ),
+)]
+#[post("/users")]
 pub(crate) async fn create(
     state: web::Data<AppState>,
     user: CurrentUser,
@@ -42,6 +84,20 @@ pub(crate) async fn create(
     Ok(HttpResponse::Created().json(created))
 }
 
+/// Changes a user: name, role, scope, a password reset, or deactivation (which ends their
+/// sessions).
+#[utoipa::path(
+    tag = "users",
+    request_body = UserChanges,
+    responses(
+        (status = 200, description = "Changed", body = User),
+        (status = 403, description = "Administrators only", body = ErrorBody),
+        (status = 404, description = "No such user", body = ErrorBody),
+        (status = 409, description = "The change would leave no active administrator", body = ErrorBody),
+        (status = 422, description = "A field is invalid", body = ErrorBody),
+    ),
+)]
+#[patch("/users/{id}")]
 pub(crate) async fn update(
     state: web::Data<AppState>,
     user: CurrentUser,

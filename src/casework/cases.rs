@@ -17,7 +17,7 @@ pub const SUMMARY_MAX: usize = 10_000;
 pub const EVENT_MAX: usize = 10_000;
 
 /// A case with what is held beside it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseView {
     #[serde(flatten)]
     pub case: Case,
@@ -32,7 +32,7 @@ pub(crate) fn view(conn: &mut DbConn, case: Case) -> Result<CaseView, AppError> 
     })
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseInput {
     pub member_id: MemberId,
@@ -51,7 +51,7 @@ pub struct CaseInput {
     pub referred_to_region: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CaseChanges {
     #[serde(rename = "type")]
@@ -142,7 +142,7 @@ fn timeline(
     case: CaseId,
     actor: UserId,
     kind: EventKind,
-    body: String,
+    text: String,
 ) -> Result<(), AppError> {
     CaseEvent::create(
         conn,
@@ -150,7 +150,7 @@ fn timeline(
             case_id: case,
             occurred_on: today(),
             kind,
-            body,
+            text,
             author_id: Some(actor),
         },
     )?;

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// One problem in an imported file: where it is and what is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowError {
     pub line: u64,
     pub column: String,

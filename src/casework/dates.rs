@@ -72,7 +72,7 @@ pub fn appeal_deadline(from: NaiveDate, working_days: u32) -> Option<NaiveDate> 
 }
 
 /// How urgent an open deadline is on `today`: warnings at 28, 14 and 7 days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     Overdue,

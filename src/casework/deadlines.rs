@@ -18,7 +18,7 @@ pub const PLACE_MAX: usize = 200;
 /// A deadline by hand (`due_on`), or computed by the rules from a date (`from`): the
 /// tribunal limitation date, or the end of the appeal window. A hearing may have a start time
 /// (`HH:MM`) and a place.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineInput {
     pub kind: DeadlineKind,
@@ -30,7 +30,7 @@ pub struct DeadlineInput {
 }
 
 /// A change to a deadline: any of its fields, `null` clearing the optional ones.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineChanges {
     pub kind: Option<DeadlineKind>,

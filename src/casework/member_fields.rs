@@ -15,7 +15,7 @@ pub const FTE_MAX: f64 = 1.5;
 pub const MEMBER_FIELD_MAX: usize = 100;
 
 /// A member as given: every field, where they belong included.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberFields {
     /// Required for administrators; an officer's members are in the officer's branch.

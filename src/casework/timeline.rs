@@ -12,24 +12,27 @@ use crate::models::*;
 
 pub const EVENT_MAX: usize = 10_000;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventInput {
     pub occurred_on: NaiveDate,
     pub kind: EventKind,
-    pub body: String,
+    /// What happened (confidential), at most 10,000 characters.
+    #[schema(min_length = 1, max_length = 10000)]
+    pub text: String,
 }
 
 /// A correction of an entry: a new date, new text, or both.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventCorrection {
     pub occurred_on: Option<NaiveDate>,
-    pub body: Option<String>,
+    #[schema(min_length = 1, max_length = 10000)]
+    pub text: Option<String>,
 }
 
 /// Every problem with an entry's date and text, at once; the text trimmed.
-fn checked(occurred_on: NaiveDate, body: &str) -> Result<String, AppError> {
+fn checked(occurred_on: NaiveDate, text: &str) -> Result<String, AppError> {
     let mut errors = FieldErrors::new();
     let today = Utc::now().date_naive();
     if occurred_on > today + chrono::Days::new(366) || occurred_on.year() < 1990 {
@@ -38,17 +41,17 @@ fn checked(occurred_on: NaiveDate, body: &str) -> Result<String, AppError> {
             "must be within a year from today and in 1990 or later".into(),
         );
     }
-    let body = body.trim().to_owned();
-    if body.is_empty() {
-        errors.insert("body".into(), "is required".into());
-    } else if body.chars().count() > EVENT_MAX {
+    let text = text.trim().to_owned();
+    if text.is_empty() {
+        errors.insert("text".into(), "is required".into());
+    } else if text.chars().count() > EVENT_MAX {
         errors.insert(
-            "body".into(),
+            "text".into(),
             format!("must be at most {EVENT_MAX} characters"),
         );
     }
     if errors.is_empty() {
-        Ok(body)
+        Ok(text)
     } else {
         Err(AppError::unprocessable(errors))
     }
@@ -71,14 +74,14 @@ pub(crate) fn add_event(
             "stage changes and outcomes are recorded by changing the case",
         ));
     }
-    let body = checked(input.occurred_on, &input.body)?;
+    let text = checked(input.occurred_on, &input.text)?;
     let event = CaseEvent::create(
         conn,
         &NewCaseEvent {
             case_id: id,
             occurred_on: input.occurred_on,
             kind: input.kind,
-            body,
+            text,
             author_id: Some(actor.id),
         },
     )?;
@@ -114,14 +117,14 @@ pub(crate) fn correct_event(
         ));
     }
     let occurred_on = correction.occurred_on.unwrap_or(found.occurred_on);
-    let body = checked(
+    let text = checked(
         occurred_on,
-        correction.body.as_deref().unwrap_or(&found.body),
+        correction.text.as_deref().unwrap_or(&found.text),
     )?;
-    if occurred_on == found.occurred_on && body == found.body {
+    if occurred_on == found.occurred_on && text == found.text {
         return Ok(found);
     }
-    let corrected = CaseEvent::correct(conn, &found, occurred_on, &body, actor.id)?;
+    let corrected = CaseEvent::correct(conn, &found, occurred_on, &text, actor.id)?;
     audit::record(
         conn,
         Event::new(Some(actor.id), "update", "case_event")

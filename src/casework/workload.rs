@@ -21,7 +21,7 @@ pub const OPEN_CASES_MAX: i64 = 150;
 pub const HOURS_MAX: f64 = 168.0;
 pub const NOTE_MAX: usize = 2000;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkloadInput {
     pub recorded_on: NaiveDate,
@@ -40,7 +40,7 @@ pub struct WorkloadInput {
 }
 
 /// A correction of a workload record: any of its fields, `null` clearing the optional ones.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkloadChanges {
     pub recorded_on: Option<NaiveDate>,
@@ -283,7 +283,7 @@ pub(crate) fn threshold(conn: &mut DbConn, employer: EmployerId) -> Result<f64, 
 }
 
 /// A member's workload over time, measured against their threshold.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseloadHistory {
     pub safe_caseload: f64,
     /// Whether the latest record is above the safe caseload.
@@ -292,7 +292,7 @@ pub struct CaseloadHistory {
     pub points: Vec<CaseloadPoint>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseloadPoint {
     pub recorded_on: NaiveDate,
     pub caseload_per_fte: f64,

@@ -170,11 +170,11 @@ pub(crate) fn generate(
                 }));
             }
             let mut day = opened_on;
-            let event = |kind, on: NaiveDate, body: String| NewCaseEvent {
+            let event = |kind, on: NaiveDate, text: String| NewCaseEvent {
                 case_id: case.id,
                 occurred_on: on,
                 kind,
-                body,
+                text,
                 author_id: assigned_to,
             };
             events.push(event(

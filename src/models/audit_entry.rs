@@ -9,7 +9,7 @@ use crate::paging::Paging;
 
 /// One line of the append-only audit trail (triggers refuse UPDATE and DELETE). `detail`
 /// never holds a name or free text: ids and field names only.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = audit_log)]
 pub struct AuditEntry {
     pub id: AuditEntryId,

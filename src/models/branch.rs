@@ -8,7 +8,7 @@ use crate::db::schema::branches;
 use crate::error::AppError;
 use crate::validate;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = branches)]
 pub struct Branch {
     pub id: BranchId,
@@ -19,7 +19,7 @@ pub struct Branch {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Insertable, Deserialize)]
+#[derive(Debug, Clone, Insertable, Deserialize, utoipa::ToSchema)]
 #[diesel(table_name = branches)]
 #[serde(deny_unknown_fields)]
 pub struct NewBranch {
@@ -28,7 +28,7 @@ pub struct NewBranch {
     pub code: String,
 }
 
-#[derive(Debug, Clone, Default, AsChangeset, Deserialize)]
+#[derive(Debug, Clone, Default, AsChangeset, Deserialize, utoipa::ToSchema)]
 #[diesel(table_name = branches)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateBranch {

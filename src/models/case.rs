@@ -12,7 +12,7 @@ use crate::paging::Paging;
 
 /// A representation case. `branch_id` is the member's branch when the case was opened and
 /// stays after retention cuts the member link, so scoping and counts keep working.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = cases)]
 pub struct Case {
     pub id: CaseId,
@@ -223,7 +223,7 @@ impl Case {
 }
 
 /// A case as lists show it: with its member's name and its next open deadline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CaseListItem {
     #[serde(flatten)]
     pub case: Case,

@@ -8,14 +8,16 @@ use crate::db::DbConn;
 use crate::db::schema::{case_event_revisions, case_events};
 
 /// An entry on a case's timeline. `body` is confidential: never logged, never in evidence.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = case_events)]
 pub struct CaseEvent {
     pub id: CaseEventId,
     pub case_id: CaseId,
     pub occurred_on: NaiveDate,
     pub kind: EventKind,
-    pub body: String,
+    /// What happened, in the rep's words (confidential).
+    #[diesel(column_name = body)]
+    pub text: String,
     pub author_id: Option<UserId>,
     pub created_at: NaiveDateTime,
 }
@@ -26,7 +28,8 @@ pub struct NewCaseEvent {
     pub case_id: CaseId,
     pub occurred_on: NaiveDate,
     pub kind: EventKind,
-    pub body: String,
+    #[diesel(column_name = body)]
+    pub text: String,
     pub author_id: Option<UserId>,
 }
 
@@ -50,14 +53,15 @@ impl CaseEvent {
 
 /// An earlier version of a timeline entry, kept when its author corrected it: the date and text
 /// as they were, who replaced them and when.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = case_event_revisions)]
 pub struct CaseEventRevision {
     #[serde(skip)]
     pub id: i64,
     pub event_id: CaseEventId,
     pub occurred_on: NaiveDate,
-    pub body: String,
+    #[diesel(column_name = body)]
+    pub text: String,
     pub revised_by: Option<UserId>,
     pub revised_at: NaiveDateTime,
 }
@@ -76,14 +80,14 @@ impl CaseEvent {
         conn: &mut DbConn,
         event: &CaseEvent,
         occurred_on: NaiveDate,
-        body: &str,
+        text: &str,
         by: UserId,
     ) -> QueryResult<CaseEvent> {
         diesel::insert_into(case_event_revisions::table)
             .values((
                 case_event_revisions::event_id.eq(event.id),
                 case_event_revisions::occurred_on.eq(event.occurred_on),
-                case_event_revisions::body.eq(&event.body),
+                case_event_revisions::body.eq(&event.text),
                 case_event_revisions::revised_by.eq(by),
                 case_event_revisions::revised_at.eq(chrono::Utc::now().naive_utc()),
             ))
@@ -91,7 +95,7 @@ impl CaseEvent {
         diesel::update(case_events::table.find(event.id))
             .set((
                 case_events::occurred_on.eq(occurred_on),
-                case_events::body.eq(body),
+                case_events::body.eq(text),
             ))
             .returning(<CaseEvent as Selectable<crate::db::Sql>>::construct_selection())
             .get_result(conn)

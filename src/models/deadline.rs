@@ -12,7 +12,7 @@ use crate::db::{DbConn, Sql};
 pub type DeadlineRows =
     diesel::dsl::IntoBoxed<'static, diesel::dsl::InnerJoin<deadlines::table, cases::table>, Sql>;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = deadlines)]
 pub struct Deadline {
     pub id: DeadlineId,

@@ -8,7 +8,7 @@ use crate::db::schema::employers;
 use crate::error::AppError;
 use crate::validate;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = employers)]
 pub struct Employer {
     pub id: EmployerId,
@@ -18,7 +18,7 @@ pub struct Employer {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Insertable, Deserialize)]
+#[derive(Debug, Clone, Insertable, Deserialize, utoipa::ToSchema)]
 #[diesel(table_name = employers)]
 #[serde(deny_unknown_fields)]
 pub struct NewEmployer {
@@ -26,7 +26,7 @@ pub struct NewEmployer {
     pub safe_caseload_override: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, AsChangeset, Deserialize)]
+#[derive(Debug, Clone, Default, AsChangeset, Deserialize, utoipa::ToSchema)]
 #[diesel(table_name = employers)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEmployer {

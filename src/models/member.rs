@@ -9,7 +9,7 @@ use crate::db::{DbConn, Sql};
 use crate::paging::Paging;
 use crate::validate::double_option;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = members)]
 pub struct Member {
     pub id: MemberId,
@@ -60,7 +60,7 @@ pub struct NewMember {
 
 /// A change to a member, and the API's PATCH body: a field left out is kept, `null` clears an
 /// optional one. The search text and the time of the change are set by the application.
-#[derive(Debug, Clone, Default, AsChangeset, Deserialize)]
+#[derive(Debug, Clone, Default, AsChangeset, Deserialize, utoipa::ToSchema)]
 #[diesel(table_name = members)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMember {

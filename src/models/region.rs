@@ -8,7 +8,7 @@ use crate::db::schema::regions;
 use crate::error::AppError;
 use crate::validate;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = regions)]
 pub struct Region {
     pub id: RegionId,
@@ -16,14 +16,14 @@ pub struct Region {
     pub created_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Insertable, Deserialize)]
+#[derive(Debug, Clone, Insertable, Deserialize, utoipa::ToSchema)]
 #[diesel(table_name = regions)]
 #[serde(deny_unknown_fields)]
 pub struct NewRegion {
     pub name: String,
 }
 
-#[derive(Debug, Clone, Default, AsChangeset, Deserialize)]
+#[derive(Debug, Clone, Default, AsChangeset, Deserialize, utoipa::ToSchema)]
 #[diesel(table_name = regions)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRegion {

@@ -8,7 +8,7 @@ use crate::error::AppError;
 
 /// A named value an administrator can change (thresholds, windows, retention), so that no
 /// rule carries a literal in code. Defaults are inserted by the first migration.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = settings)]
 pub struct Setting {
     pub key: String,
@@ -17,7 +17,7 @@ pub struct Setting {
 }
 
 /// The settings, typed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Settings {
     /// Open cases per FTE above which a member is above the safe caseload.
     pub safe_caseload: f64,

@@ -20,7 +20,7 @@ use crate::models::{Branch, Employer, Settings};
 /// "Recent" workload: a record within this many days before the end of the period.
 pub const RECENT_DAYS: u64 = 90;
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct GroupRow {
     pub id: i64,
     pub name: String,
@@ -39,7 +39,7 @@ pub struct GroupRow {
     pub cases_opened_workload: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MonthRow {
     pub month: String,
     pub opened_by_type: BTreeMap<String, i64>,
@@ -47,7 +47,7 @@ pub struct MonthRow {
     pub median_caseload_per_fte: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Dashboard {
     pub scope: ReportScope,
     pub scope_name: String,

@@ -10,7 +10,7 @@ use crate::error::AppError;
 /// The longest period asked for.
 pub const MAX_MONTHS: u32 = 120;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MonthPeriod {
     pub from: NaiveDate,
     pub to: NaiveDate,

@@ -99,6 +99,17 @@ pub fn mantel_haenszel(strata: &[TwoByTwo]) -> Option<RelativeRisk> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct TwoPlaces(i64);
 
+impl utoipa::PartialSchema for TwoPlaces {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::Number)
+            .description(Some("A ratio given to exactly two decimal places"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TwoPlaces {}
+
 impl TwoPlaces {
     pub fn round(value: f64) -> Self {
         Self((value * 100.0).round() as i64)
@@ -124,7 +135,7 @@ impl serde::Serialize for TwoPlaces {
 }
 
 /// A relative risk as published: from published counts, to two decimal places.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct PublishedRisk {
     pub ratio: TwoPlaces,
     pub lower: TwoPlaces,
@@ -143,7 +154,7 @@ impl From<RelativeRisk> for PublishedRisk {
 
 /// A 2×2 table: cases and group sizes in the exposed (above the safe caseload) and unexposed
 /// (at or below) groups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct TwoByTwo {
     pub exposed_cases: i64,
     pub exposed_total: i64,
@@ -151,7 +162,7 @@ pub struct TwoByTwo {
     pub unexposed_total: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct RelativeRisk {
     pub ratio: f64,
     pub lower: f64,

@@ -164,7 +164,7 @@ pub(crate) async fn correct_event(
     let (id, form) = (CaseId(id), self::form(form));
     let work = async {
         let mut correction: EventCorrection = form.parse_only(&["occurred_on"])?;
-        correction.body = Some(form.get("body").unwrap_or_default().to_owned());
+        correction.text = Some(form.get("text").unwrap_or_default().to_owned());
         case_service::correct_event(&state, user.actor, id, CaseEventId(event), correction).await
     };
     match submit(&state, &user, &form, work).await? {

@@ -231,7 +231,7 @@ fn timeline_rows(detail: &case_service::CaseDetail, user: &CurrentUser) -> Vec<s
                 .map(|r| {
                     json!({
                         "occurred_on": r.occurred_on,
-                        "body": r.body,
+                        "text": r.text,
                         "replaced": who_when(&detail.people, r.revised_by, r.revised_at),
                     })
                 })
@@ -395,7 +395,7 @@ pub(crate) async fn add_event(
 ) -> Result<HttpResponse, PageError> {
     let (id, form) = (CaseId(id.into_inner()), self::form(form));
     let work = async {
-        let input: EventInput = form.parse_only(&["occurred_on", "kind", "body"])?;
+        let input: EventInput = form.parse_only(&["occurred_on", "kind", "text"])?;
         case_service::add_event(&state, user.actor, id, input).await
     };
     change(&state, &user, id, &form, work, "timeline").await

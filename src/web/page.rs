@@ -80,7 +80,7 @@ fn field_label(field: &str) -> String {
         "open_cases" => "Open cases held",
         "hours_worked" => "Hours worked",
         "contracted_hours" => "Contracted hours",
-        "body" => "What happened",
+        "text" => "What happened",
         "from" => "Date it runs from",
         "starts_at" => "Time",
         "type" => "Type",

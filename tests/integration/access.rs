@@ -287,14 +287,14 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
         case(
             post.clone(),
             format!("/api/v1/cases/{}/events", w.wigan_case),
-            json!({"occurred_on": "2026-06-02", "kind": "note", "body": "Matrix note"}),
+            json!({"occurred_on": "2026-06-02", "kind": "note", "text": "Matrix note"}),
             [201, 403, 201, 404, 403],
         ),
         // A timeline entry is corrected by its author only (here the Wigan officer).
         case(
             patch.clone(),
             format!("/api/v1/cases/{}/events/{event}", w.wigan_case),
-            json!({"body": "Matrix correction"}),
+            json!({"text": "Matrix correction"}),
             [403, 403, 200, 404, 403],
         ),
         case(
@@ -433,7 +433,7 @@ async fn every_api_route_answers_each_role_as_the_rules_say() {
                 .uri(&format!("/api/v1/cases/{}/events", world.wigan_case))
                 .insert_header(("authorization", format!("Bearer {}", tokens[2])))
                 .set_json(
-                    json!({"occurred_on": "2026-05-02", "kind": "note", "body": "First words"}),
+                    json!({"occurred_on": "2026-05-02", "kind": "note", "text": "First words"}),
                 ),
         )
         .await

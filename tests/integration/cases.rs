@@ -157,7 +157,7 @@ async fn the_workflow_moves_forward_closes_with_an_outcome_and_reopens() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["body"].as_str().unwrap())
+        .map(|e| e["text"].as_str().unwrap())
         .collect();
     assert_eq!(
         bodies,
@@ -187,14 +187,14 @@ async fn timeline_entries_and_deadlines_by_hand_and_by_rule() {
         .unwrap();
     let events = format!("/api/v1/cases/{id}/events");
     let note = app.send_json(Method::POST, &events, Some(&officer),
-        &json!({"occurred_on": "2026-02-10", "kind": "meeting", "body": "Met the member; investigation meeting set."})).await;
+        &json!({"occurred_on": "2026-02-10", "kind": "meeting", "text": "Met the member; investigation meeting set."})).await;
     assert_eq!(note.status, 201);
     let forged = app
         .send_json(
             Method::POST,
             &events,
             Some(&officer),
-            &json!({"occurred_on": "2026-02-10", "kind": "outcome", "body": "Dismissed"}),
+            &json!({"occurred_on": "2026-02-10", "kind": "outcome", "text": "Dismissed"}),
         )
         .await;
     assert_eq!(forged.status, 422);
@@ -203,10 +203,10 @@ async fn timeline_entries_and_deadlines_by_hand_and_by_rule() {
             Method::POST,
             &events,
             Some(&officer),
-            &json!({"occurred_on": "2026-02-10", "kind": "note", "body": "  "}),
+            &json!({"occurred_on": "2026-02-10", "kind": "note", "text": "  "}),
         )
         .await;
-    assert!(empty.json()["error"]["fields"]["body"].is_string());
+    assert!(empty.json()["error"]["fields"]["text"].is_string());
 
     let deadlines = format!("/api/v1/cases/{id}/deadlines");
     let tribunal = app
@@ -607,7 +607,7 @@ async fn closing_a_case_closes_its_open_deadlines_and_lists_them() {
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|e| e["body"].as_str())
+        .filter_map(|e| e["text"].as_str())
         .find(|b| b.starts_with("Closed with the case:"))
         .expect("the closed deadlines are listed on the timeline")
         .to_owned();

@@ -25,7 +25,7 @@ async fn sixty_four_concurrent_writers_all_succeed() {
             let id = case.json()["id"].as_i64().unwrap();
             let event = app
                 .send_json(Method::POST, &format!("/api/v1/cases/{id}/events"), Some(&officer),
-                    &json!({"occurred_on": "2026-02-03", "kind": "note", "body": format!("writer {i}")}))
+                    &json!({"occurred_on": "2026-02-03", "kind": "note", "text": format!("writer {i}")}))
                 .await;
             assert_eq!(event.status, 201, "writer {i}: {}", event.text());
             let record = app

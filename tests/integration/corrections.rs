@@ -127,7 +127,7 @@ async fn only_the_author_corrects_a_timeline_entry_and_the_first_text_stays_visi
             Method::POST,
             &events,
             Some(&officer),
-            &json!({"occurred_on": today(), "kind": "meeting", "body": "Met the manger on Tuesday"}),
+            &json!({"occurred_on": today(), "kind": "meeting", "text": "Met the manger on Tuesday"}),
         )
         .await
         .json()["id"]
@@ -139,7 +139,7 @@ async fn only_the_author_corrects_a_timeline_entry_and_the_first_text_stays_visi
             Method::PATCH,
             &format!("{events}/{entry}"),
             Some(&admin),
-            &json!({"body": "Rewritten by someone else"}),
+            &json!({"text": "Rewritten by someone else"}),
         )
         .await;
     assert_eq!(not_theirs.status, 403, "{}", not_theirs.text());
@@ -149,11 +149,11 @@ async fn only_the_author_corrects_a_timeline_entry_and_the_first_text_stays_visi
             Method::PATCH,
             &format!("{events}/{entry}"),
             Some(&officer),
-            &json!({"body": "Met the manager on Tuesday"}),
+            &json!({"text": "Met the manager on Tuesday"}),
         )
         .await;
     assert_eq!(corrected.status, 200, "{}", corrected.text());
-    assert_eq!(corrected.json()["body"], "Met the manager on Tuesday");
+    assert_eq!(corrected.json()["text"], "Met the manager on Tuesday");
 
     let session = browser_sign_in(&app, "wgn.officer").await;
     let html = page(&app, &format!("/cases/{}", world.wigan_case), &session)
@@ -192,7 +192,7 @@ async fn only_the_author_corrects_a_timeline_entry_and_the_first_text_stays_visi
             Method::PATCH,
             &format!("{events}/{change}"),
             Some(&officer),
-            &json!({"body": "Stage: nothing happened"}),
+            &json!({"text": "Stage: nothing happened"}),
         )
         .await;
     assert_eq!(refused.status, 422, "{}", refused.text());
@@ -389,7 +389,7 @@ async fn case_lists_show_member_and_next_deadline_find_words_and_export_what_the
         Method::POST,
         &format!("/api/v1/cases/{}/events", world.wigan_case),
         Some(&token),
-        &json!({"occurred_on": today(), "kind": "note", "body": "Occupational health referral agreed"}),
+        &json!({"occurred_on": today(), "kind": "note", "text": "Occupational health referral agreed"}),
     )
     .await;
     let list = app.get_as("/api/v1/cases", &token).await.json();

@@ -28,7 +28,7 @@ fn close_long_ago(conn: &mut caseload::db::DbConn, id: CaseId, opened: &str, clo
             case_id: id,
             occurred_on: opened.parse().unwrap(),
             kind: EventKind::Note,
-            body: "Private details from long ago".into(),
+            text: "Private details from long ago".into(),
             author_id: None,
         })
         .execute(conn)
@@ -157,7 +157,7 @@ async fn erasure_removes_identity_and_keeps_anonymous_counts() {
             actix_web::http::Method::POST,
             &events,
             Some(&officer),
-            &serde_json::json!({"occurred_on": "2026-06-01", "kind": "note", "body": "Ada said X"}),
+            &serde_json::json!({"occurred_on": "2026-06-01", "kind": "note", "text": "Ada said X"}),
         )
         .await
         .json()["id"]
@@ -168,7 +168,7 @@ async fn erasure_removes_identity_and_keeps_anonymous_counts() {
             actix_web::http::Method::PATCH,
             &format!("{events}/{entry}"),
             Some(&officer),
-            &serde_json::json!({"body": "Ada said Y"}),
+            &serde_json::json!({"text": "Ada said Y"}),
         )
         .await;
     assert_eq!(corrected.status, 200, "{}", corrected.text());

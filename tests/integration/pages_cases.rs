@@ -296,7 +296,7 @@ async fn a_rep_undoes_a_done_deadline_and_withdraws_a_referral() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|e| e["body"] == "Referral to the region withdrawn"),
+            .any(|e| e["text"] == "Referral to the region withdrawn"),
         "the withdrawal is on the timeline"
     );
 }
@@ -317,7 +317,7 @@ async fn a_long_note_in_any_script_is_accepted_up_to_its_limit_and_kept_beyond_i
             ("csrf_token".to_owned(), csrf.clone()),
             ("occurred_on".to_owned(), "2026-06-01".to_owned()),
             ("kind".to_owned(), "note".to_owned()),
-            ("body".to_owned(), body.to_owned()),
+            ("text".to_owned(), body.to_owned()),
         ]
     };
     let send = |body: String| {
@@ -338,7 +338,7 @@ async fn a_long_note_in_any_script_is_accepted_up_to_its_limit_and_kept_beyond_i
     let html = refused.text();
     assert!(html.contains(&note(10_001)), "the text is kept");
     assert!(
-        html.contains("id=\"body-error\""),
+        html.contains("id=\"text-error\""),
         "and the problem said by the field"
     );
 }

@@ -66,7 +66,7 @@ pub struct ImportOptions {
     pub create_employers: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub dry_run: bool,
     pub rows: usize,

@@ -21,7 +21,7 @@ use crate::error::AppError;
 use crate::models::{Employer, Settings};
 
 /// A table as published: every cell already perturbed and formatted.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Table {
     pub title: String,
     pub columns: Vec<String>,
@@ -30,13 +30,13 @@ pub struct Table {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Row {
     pub label: String,
     pub cells: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Evidence {
     pub scope: ReportScope,
     pub scope_name: String,
@@ -62,7 +62,7 @@ pub struct Evidence {
 }
 
 /// One outcome's relative risks.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RiskSummary {
     /// `disciplinary`, `ill_health` or `disciplinary_or_ill_health`.
     pub outcome: &'static str,
