@@ -276,6 +276,27 @@ try {
     step('every main page fits a 390 px phone screen without scrolling sideways');
   }
 
+  // The API explorer works with the network cut off: nothing is asked of another origin.
+  {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const elsewhere = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(base)) return route.continue();
+      elsewhere.push(url);
+      return route.abort();
+    });
+    const docs = await context.newPage();
+    await docs.goto(`${base}/api/docs`);
+    await docs.locator('.opblock').first().waitFor();
+    const operations = await docs.locator('.opblock').count();
+    assert.ok(operations > 40, `the explorer lists the operations (${operations})`);
+    assert.deepEqual(elsewhere, [], 'the explorer asks nothing of another origin');
+    await docs.screenshot({ path: join(shots, 'api-docs.png') });
+    await context.close();
+    step('the API explorer renders every operation with no network beyond the server');
+  }
+
   // Delegates are not shown casework.
   const response = await delegate.page.goto(`${base}/members`);
   assert.equal(response.status(), 403);

@@ -21,6 +21,7 @@ pub mod seed;
 pub mod state;
 pub mod telemetry;
 pub mod text;
+pub mod timestamps;
 pub mod validate;
 pub mod web;
 

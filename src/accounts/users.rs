@@ -23,8 +23,11 @@ use crate::validate;
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserInput {
+    #[schema(pattern = "^[A-Za-z0-9._@-]{3,100}$", example = "wgn.officer")]
     pub username: String,
+    #[schema(min_length = 12, max_length = 1024)]
     pub password: String,
+    #[schema(max_length = 200)]
     pub display_name: Option<String>,
     pub role: Role,
     pub branch_id: Option<BranchId>,
@@ -40,8 +43,10 @@ fn active_by_default() -> bool {
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserChanges {
+    #[schema(max_length = 200)]
     pub display_name: Option<String>,
     /// A new password set by an administrator (a reset).
+    #[schema(min_length = 12, max_length = 1024)]
     pub password: Option<String>,
     pub role: Option<Role>,
     #[serde(default, deserialize_with = "validate::double_option")]

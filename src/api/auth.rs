@@ -163,6 +163,7 @@ pub struct PasswordChange {
     responses(
         (status = 204, description = "Changed"),
         (status = 422, description = "The current password is wrong or the new one too weak", body = crate::error::ErrorBody),
+        (status = 429, description = "Too many wrong current passwords; retry after `Retry-After` seconds", body = crate::error::ErrorBody),
     ),
 )]
 #[post("/me/password")]

@@ -1,12 +1,11 @@
 //! Cases in the caller's scope, their timelines and deadlines, as JSON. The reads and writes
 //! (with their audit entries) are `casework::case_service`.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, get, patch, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::params::{CaseListParams, PageParams, UpcomingParams};
+use super::query::ApiQuery;
 use crate::casework::case_service::{self, DeadlineView};
 use crate::casework::cases::{CaseChanges, CaseInput, CaseView};
 use crate::casework::deadlines::{DeadlineChanges, DeadlineInput};
@@ -49,9 +48,9 @@ pub(crate) fn routes(cfg: &mut ServiceConfig) {
 async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<HashMap<String, String>>,
+    query: ApiQuery,
 ) -> Result<HttpResponse, AppError> {
-    let (filter, paging) = filters::cases(|k| query.get(k).cloned())?;
+    let (filter, paging) = filters::cases(|k| query.get(k))?;
     let page = case_service::list(&state, user.actor, filter, paging).await?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -69,9 +68,9 @@ async fn list(
 async fn export(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<HashMap<String, String>>,
+    query: ApiQuery,
 ) -> Result<HttpResponse, AppError> {
-    let (filter, _) = filters::cases(|k| query.get(k).cloned())?;
+    let (filter, _) = filters::cases(|k| query.get(k))?;
     let csv = case_service::export(&state, user.actor, filter).await?;
     Ok(csv_download("cases.csv", csv))
 }
@@ -268,17 +267,16 @@ async fn add_deadline(
 async fn upcoming(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<HashMap<String, String>>,
+    query: ApiQuery,
 ) -> Result<HttpResponse, AppError> {
-    let within =
-        optional::<i64>("within_days", query.get("within_days").map(String::as_str))?.unwrap_or(14);
+    let within = optional::<i64>("within_days", query.get("within_days").as_deref())?.unwrap_or(14);
     let within = u64::try_from(within)
         .ok()
         .filter(|days| *days <= WITHIN_MAX)
         .ok_or_else(|| {
             AppError::bad_field("within_days", format!("must be from 0 to {WITHIN_MAX}"))
         })?;
-    let mine = optional::<bool>("mine", query.get("mine").map(String::as_str))?.unwrap_or(false);
+    let mine = optional::<bool>("mine", query.get("mine").as_deref())?.unwrap_or(false);
     let items = case_service::upcoming(&state, user.actor, within, mine).await?;
     Ok(HttpResponse::Ok().json(ListPage::whole(items)))
 }

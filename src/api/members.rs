@@ -1,14 +1,13 @@
 //! Members in the caller's scope, their workload records, CSV import and export, as JSON. The
 //! reads and writes (with their audit entries) are `casework::member_service`.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::csv_body::CsvBody;
 use super::params::{ImportParams, MemberListParams, PageParams};
+use super::query::ApiQuery;
 use crate::casework::import::{ImportOptions, ImportReport};
 use crate::casework::member_fields::MemberFields;
 use crate::casework::member_service::{self, ImportKind};
@@ -50,9 +49,9 @@ pub(crate) fn routes(cfg: &mut ServiceConfig) {
 async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<HashMap<String, String>>,
+    query: ApiQuery,
 ) -> Result<HttpResponse, AppError> {
-    let (filter, paging) = filters::members(|k| query.get(k).cloned())?;
+    let (filter, paging) = filters::members(|k| query.get(k))?;
     let page = member_service::list(&state, user.actor, filter, paging).await?;
     Ok(HttpResponse::Ok().json(page))
 }
@@ -266,18 +265,18 @@ async fn workload_delete(
 async fn export_workload(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<HashMap<String, String>>,
+    query: ApiQuery,
 ) -> Result<HttpResponse, AppError> {
-    let (filter, _) = filters::members(|k| query.get(k).cloned())?;
+    let (filter, _) = filters::members(|k| query.get(k))?;
     let csv = member_service::export_workload(&state, user.actor, filter).await?;
     Ok(csv_download("workload.csv", csv))
 }
 
-fn import_options(query: &HashMap<String, String>) -> Result<ImportOptions, AppError> {
-    let get = |k: &str| query.get(k).map(String::as_str);
+fn import_options(query: &ApiQuery) -> Result<ImportOptions, AppError> {
+    let get = |k: &str| query.get(k);
     Ok(ImportOptions {
-        dry_run: optional::<bool>("dry_run", get("dry_run"))?.unwrap_or(false),
-        create_employers: optional::<bool>("create_employers", get("create_employers"))?
+        dry_run: optional::<bool>("dry_run", get("dry_run").as_deref())?.unwrap_or(false),
+        create_employers: optional::<bool>("create_employers", get("create_employers").as_deref())?
             .unwrap_or(false),
     })
 }
@@ -327,7 +326,7 @@ pub(crate) fn import_answer(report: ImportReport) -> HttpResponse {
 async fn import_members(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<HashMap<String, String>>,
+    query: ApiQuery,
     CsvBody(body): CsvBody,
 ) -> Result<HttpResponse, AppError> {
     let options = import_options(&query)?;
@@ -352,7 +351,7 @@ async fn import_members(
 async fn import_workload(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<HashMap<String, String>>,
+    query: ApiQuery,
     CsvBody(body): CsvBody,
 ) -> Result<HttpResponse, AppError> {
     let options = import_options(&query)?;

@@ -20,6 +20,7 @@ pub mod doc;
 pub mod explorer;
 pub mod members;
 pub mod params;
+pub mod query;
 pub mod reference;
 pub mod reports;
 pub mod users;
@@ -53,27 +54,67 @@ pub(crate) fn v1() -> utoipa_actix_web::scope::Scope<
         .app_data(json_config())
         .app_data(query_config())
         .app_data(web::PayloadConfig::new(JSON_LIMIT_BYTES))
-        .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+        // `/members/export` read as `/members/{id}` with another method: not an id, so
+        // the path's own routes decide (405 with the methods it takes).
+        .app_data(web::PathConfig::default().error_handler(|_, req| not_routed_error(req).into()))
         .configure(auth::routes)
         .configure(members::routes)
         .configure(cases::routes)
         .configure(reports::routes)
         .configure(reference::routes)
         .configure(users::routes)
-        .default_service(web::to(not_found))
+        .default_service(web::to(not_routed))
+}
+
+/// A request no route took: 405 with `Allow` when its path is an API route's with other
+/// methods, else 404.
+async fn not_routed(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    Err(not_routed_error(&req))
+}
+
+fn not_routed_error(req: &HttpRequest) -> AppError {
+    let path = req.path();
+    let allowed: Vec<String> = routes_described()
+        .iter()
+        .filter(|(_, pattern)| fits(pattern, path))
+        .map(|(method, _)| method.to_string())
+        .collect();
+    if allowed.is_empty() || allowed.iter().any(|m| m == req.method().as_str()) {
+        AppError::NotFound
+    } else {
+        AppError::MethodNotAllowed(allowed.join(", "))
+    }
+}
+
+/// Whether a concrete path fits a route pattern like `/api/v1/cases/{id}` (every parameter of
+/// the API is a record id, so a `{…}` segment takes whole numbers only).
+pub(crate) fn fits(pattern: &str, path: &str) -> bool {
+    let pattern: Vec<&str> = pattern.split('/').collect();
+    let path: Vec<&str> = path.split('/').collect();
+    pattern.len() == path.len()
+        && pattern.iter().zip(&path).all(|(p, q)| {
+            p == q || (p.starts_with('{') && p.ends_with('}') && q.parse::<i64>().is_ok())
+        })
 }
 
 /// Every API route as (method, full path pattern), read from the document the server
 /// registered its routes with.
 pub fn route_table() -> Vec<(Method, String)> {
-    let mut document = doc::document().clone();
-    let mut table = Vec::new();
-    for (path, item) in document.paths.paths.iter_mut() {
-        for (method, _) in doc::operations_mut(item) {
-            table.push((method, path.clone()));
+    routes_described().to_vec()
+}
+
+fn routes_described() -> &'static [(Method, String)] {
+    static TABLE: std::sync::OnceLock<Vec<(Method, String)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut document = doc::document().clone();
+        let mut table = Vec::new();
+        for (path, item) in document.paths.paths.iter_mut() {
+            for (method, _) in doc::operations_mut(item) {
+                table.push((method, path.clone()));
+            }
         }
-    }
-    table
+        table
+    })
 }
 
 async fn not_found() -> Result<HttpResponse, AppError> {

@@ -1,7 +1,8 @@
 //! The query parameters of the API's routes, as the OpenAPI document describes them. The
 //! handlers read them one by one through `http::filters` and `http::params`, so that each error
-//! names its parameter; a test sends a wrong value of each typed parameter and expects the 400
-//! to name it, so this description and the reading cannot drift apart.
+//! names its parameter (a blank one too: `api::query`); a test sends a wrong value of each
+//! typed parameter and expects the 400 to name it, so this description and the reading cannot
+//! drift apart.
 
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -26,13 +27,15 @@ pub struct PageParams {
 #[into_params(parameter_in = Query)]
 pub struct MemberListParams {
     /// Part of a name or membership number, any case; `%` and `_` are literal.
-    #[param(max_length = 200)]
+    #[param(min_length = 1, max_length = 200)]
     pub q: Option<String>,
     pub branch_id: Option<BranchId>,
     pub employer_id: Option<EmployerId>,
     /// The member's team, exactly.
+    #[param(min_length = 1)]
     pub team: Option<String>,
     /// The member's job role, exactly.
+    #[param(min_length = 1)]
     pub job_role: Option<String>,
 }
 
@@ -59,7 +62,7 @@ pub struct CaseListParams {
     /// Referred to the region (an organiser's queue) or not.
     pub referred: Option<bool>,
     /// Part of a reference, a member's name or number, or words of the summary or timeline.
-    #[param(max_length = 200)]
+    #[param(min_length = 1, max_length = 200)]
     pub q: Option<String>,
     /// Order: newest opened first (default), oldest first, or by reference.
     #[param(pattern = "^(-opened_on|opened_on|reference)$")]
@@ -94,7 +97,7 @@ pub struct DashboardParams {
     /// One branch (within the caller's areas).
     pub branch_id: Option<BranchId>,
     /// One region (within the caller's areas).
-    pub region_id: Option<i64>,
+    pub region_id: Option<crate::models::RegionId>,
     /// Only the staff of this employer.
     pub employer_id: Option<EmployerId>,
     /// First day (default: a year before `to`).
@@ -110,10 +113,10 @@ pub struct EvidenceParams {
     /// `national`, `region:{id}` or `branch:{id}` (default: the caller's widest).
     #[param(pattern = "^(national|region:[0-9]+|branch:[0-9]+)$")]
     pub scope: Option<String>,
-    /// First month, `YYYY-MM` (or a date in it).
-    pub from: Option<String>,
-    /// Last month, included, `YYYY-MM` (or a date in it).
-    pub to: Option<String>,
+    /// The first day of the first month (default: twelve whole months before `to`).
+    pub from: Option<NaiveDate>,
+    /// The last day of the last month (default: the end of last month).
+    pub to: Option<NaiveDate>,
     /// `json` (default), `csv` or `markdown`.
     #[param(pattern = "^(json|csv|markdown)$")]
     pub format: Option<String>,

@@ -1,11 +1,10 @@
 //! `/dashboard` and `/evidence`, as JSON (evidence also as CSV and Markdown).
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, get, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::params::{DashboardParams, EvidenceParams};
+use super::query::ApiQuery;
 use crate::error::{AppError, ErrorBody};
 use crate::http::CurrentUser;
 use crate::http::params::optional;
@@ -36,9 +35,9 @@ pub(crate) fn routes(cfg: &mut ServiceConfig) {
 pub(crate) async fn get_dashboard(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<HashMap<String, String>>,
+    query: ApiQuery,
 ) -> Result<HttpResponse, AppError> {
-    let get = |k: &str| query.get(k).cloned();
+    let get = |k: &str| query.get(k);
     let (scope, narrowing) = dashboard_scope(&user, &get)?;
     let (from, to) = period(&get)?;
     let board = reports::service::dashboard(&state, user.actor, scope, narrowing, from, to).await?;
@@ -56,16 +55,16 @@ pub(crate) async fn get_dashboard(
         (status = 403, description = "Not the caller's area, or not a delegate or administrator", body = ErrorBody),
         (status = 404, description = "No such region or branch", body = ErrorBody),
         (status = 422, description = "The area has too few members for evidence of its own", body = ErrorBody),
-        (status = 429, description = "Too many summaries of this area today", body = ErrorBody),
+        (status = 429, description = "The caller's daily allowance of summaries is used up", body = ErrorBody),
     ),
 )]
 #[get("/evidence")]
 pub(crate) async fn get_evidence(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<HashMap<String, String>>,
+    query: ApiQuery,
 ) -> Result<HttpResponse, AppError> {
-    let get = |k: &str| query.get(k).cloned();
+    let get = |k: &str| query.get(k);
     let scope = evidence_scope(&user, &get)?;
     let period = evidence_period(&get, false)?;
     let format = optional::<Format>("format", get("format").as_deref())?.unwrap_or(Format::Json);

@@ -1,11 +1,10 @@
 //! Users, for administrators.
 
-use std::collections::HashMap;
-
 use actix_web::{HttpResponse, get, patch, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::params::PageParams;
+use super::query::ApiQuery;
 use crate::accounts::users::{self as accounts, UserChanges, UserInput};
 use crate::error::{AppError, ErrorBody};
 use crate::http::CurrentUser;
@@ -35,11 +34,13 @@ pub(crate) fn routes(cfg: &mut ServiceConfig) {
 pub(crate) async fn list(
     state: web::Data<AppState>,
     user: CurrentUser,
-    query: web::Query<HashMap<String, String>>,
+    query: ApiQuery,
 ) -> Result<HttpResponse, AppError> {
     user.require_admin()?;
-    let get = |k: &str| query.get(k).map(String::as_str);
-    let paging = paging(get("page"), get("per_page"))?;
+    let paging = paging(
+        query.get("page").as_deref(),
+        query.get("per_page").as_deref(),
+    )?;
     let page = accounts::list(&state, user.actor, paging).await?;
     Ok(HttpResponse::Ok().json(page))
 }

@@ -40,6 +40,7 @@ pub struct CaseInput {
     pub case_type: CaseType,
     pub opened_on: NaiveDate,
     pub stage: Option<Stage>,
+    #[schema(max_length = 10000)]
     pub summary: Option<String>,
     /// Defaults to the officer or organiser opening the case.
     pub assigned_to: Option<UserId>,
@@ -67,6 +68,7 @@ pub struct CaseChanges {
     pub assigned_to: Option<Option<UserId>>,
     pub referred_to_region: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(max_length = 10000)]
     pub summary: Option<Option<String>>,
 }
 

@@ -24,8 +24,11 @@ pub struct DeadlineInput {
     pub kind: DeadlineKind,
     pub due_on: Option<NaiveDate>,
     pub from: Option<NaiveDate>,
+    #[schema(max_length = 500)]
     pub note: Option<String>,
+    #[schema(pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9])?$", example = "14:30")]
     pub starts_at: Option<String>,
+    #[schema(max_length = 200, example = "Town Hall, committee room B")]
     pub place: Option<String>,
 }
 
@@ -37,10 +40,13 @@ pub struct DeadlineChanges {
     pub due_on: Option<NaiveDate>,
     pub done: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(max_length = 500)]
     pub note: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9])?$", example = "14:30")]
     pub starts_at: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(max_length = 200, example = "Town Hall, committee room B")]
     pub place: Option<Option<String>>,
 }
 

@@ -162,24 +162,28 @@ pub(crate) fn workload_csv(
         "source",
         "note",
     ])?;
-    for m in &members {
-        for r in WorkloadRecord::for_member(conn, m.id)? {
-            let fte = r.fte.unwrap_or(m.fte);
-            writer.row([
-                m.membership_number.as_str(),
-                &m.first_name,
-                &m.last_name,
-                &r.recorded_on.to_string(),
-                &r.open_cases.to_string(),
-                &fte.to_string(),
-                &format!("{:.2}", r.caseload_per_fte(fte)),
-                &r.hours_worked.map(|h| h.to_string()).unwrap_or_default(),
-                &r.contracted_hours
-                    .map(|h| h.to_string())
-                    .unwrap_or_default(),
-                r.source.as_str(),
-                r.note.as_deref().unwrap_or_default(),
-            ])?;
+    for chunk in members.chunks(500) {
+        let ids: Vec<_> = chunk.iter().map(|m| m.id).collect();
+        let records = WorkloadRecord::for_members(conn, &ids)?;
+        for m in chunk {
+            for r in records.iter().filter(|r| r.member_id == m.id) {
+                let fte = r.fte.unwrap_or(m.fte);
+                writer.row([
+                    m.membership_number.as_str(),
+                    &m.first_name,
+                    &m.last_name,
+                    &r.recorded_on.to_string(),
+                    &r.open_cases.to_string(),
+                    &fte.to_string(),
+                    &format!("{:.2}", r.caseload_per_fte(fte)),
+                    &r.hours_worked.map(|h| h.to_string()).unwrap_or_default(),
+                    &r.contracted_hours
+                        .map(|h| h.to_string())
+                        .unwrap_or_default(),
+                    r.source.as_str(),
+                    r.note.as_deref().unwrap_or_default(),
+                ])?;
+            }
         }
     }
     Ok((writer.finish()?, members.iter().map(|m| m.id.0).collect()))

@@ -12,6 +12,13 @@ use crate::models::{
 };
 
 pub const FTE_MAX: f64 = 1.5;
+/// The smallest FTE taken (a few minutes a week): a caseload is divided by it.
+pub const FTE_MIN: f64 = 0.01;
+
+/// Whether an FTE is one a caseload can be measured against.
+pub(crate) fn fte_allowed(fte: f64) -> bool {
+    fte.is_finite() && (FTE_MIN..=FTE_MAX).contains(&fte)
+}
 pub const MEMBER_FIELD_MAX: usize = 100;
 
 /// A member as given: every field, where they belong included.
@@ -22,13 +29,21 @@ pub struct MemberFields {
     #[serde(default)]
     pub branch_id: Option<BranchId>,
     pub employer_id: EmployerId,
+    #[schema(pattern = "^[A-Za-z0-9/-]{1,40}$", example = "W0042")]
     pub membership_number: String,
+    #[schema(min_length = 1, max_length = 100, example = "Ada")]
     pub first_name: String,
+    #[schema(min_length = 1, max_length = 100, example = "Okafor")]
     pub last_name: String,
+    #[schema(max_length = 254)]
     pub email: Option<String>,
+    #[schema(pattern = "^([0-9 +()-]{6,30})?$")]
     pub phone: Option<String>,
+    #[schema(min_length = 1, max_length = 100, example = "Social worker")]
     pub job_role: String,
+    #[schema(max_length = 100)]
     pub team: Option<String>,
+    #[schema(minimum = 0.01, maximum = 1.5, example = 1.0)]
     pub fte: f64,
     pub start_date: Option<NaiveDate>,
     /// When the member left the union or the employer.
@@ -105,11 +120,8 @@ impl MemberFields {
                 );
             }
         }
-        if !(self.fte.is_finite() && self.fte > 0.0 && self.fte <= FTE_MAX) {
-            errors.insert(
-                "fte".into(),
-                format!("must be more than 0 and at most {FTE_MAX}"),
-            );
+        if !fte_allowed(self.fte) {
+            errors.insert("fte".into(), format!("must be from {FTE_MIN} to {FTE_MAX}"));
         }
         if let Some(start) = self.start_date {
             let latest = Utc::now().date_naive().year() + 1;

@@ -26,13 +26,18 @@ pub const NOTE_MAX: usize = 2000;
 pub struct WorkloadInput {
     pub recorded_on: NaiveDate,
     /// Read wide so that an absurd number is refused by name, not by overflow.
+    #[schema(minimum = 0, maximum = 150, example = 18)]
     pub open_cases: i64,
+    #[schema(minimum = 0, maximum = 168)]
     pub hours_worked: Option<f64>,
+    #[schema(exclusive_minimum = 0, maximum = 168)]
     pub contracted_hours: Option<f64>,
     pub source: WorkloadSource,
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
     /// The member's FTE when the record was taken; the member's present FTE when not given.
     #[serde(default)]
+    #[schema(minimum = 0.01, maximum = 1.5)]
     pub fte: Option<f64>,
     /// The member's employer when the record was taken; the present one when not given.
     #[serde(default)]
@@ -44,14 +49,19 @@ pub struct WorkloadInput {
 #[serde(deny_unknown_fields)]
 pub struct WorkloadChanges {
     pub recorded_on: Option<NaiveDate>,
+    #[schema(minimum = 0, maximum = 150, example = 18)]
     pub open_cases: Option<i64>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(minimum = 0, maximum = 168)]
     pub hours_worked: Option<Option<f64>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(exclusive_minimum = 0, maximum = 168)]
     pub contracted_hours: Option<Option<f64>>,
     pub source: Option<WorkloadSource>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(max_length = 2000)]
     pub note: Option<Option<String>>,
+    #[schema(minimum = 0.01, maximum = 1.5)]
     pub fte: Option<f64>,
     pub employer_id: Option<EmployerId>,
 }
@@ -124,14 +134,9 @@ impl WorkloadInput {
             errors.insert("recorded_on".into(), why);
         }
         let fte = self.fte.unwrap_or(member.fte);
-        if !(fte.is_finite() && fte > 0.0 && fte <= crate::casework::member_fields::FTE_MAX) {
-            errors.insert(
-                "fte".into(),
-                format!(
-                    "must be more than 0 and at most {}",
-                    crate::casework::member_fields::FTE_MAX
-                ),
-            );
+        if !crate::casework::member_fields::fte_allowed(fte) {
+            use crate::casework::member_fields::{FTE_MAX, FTE_MIN};
+            errors.insert("fte".into(), format!("must be from {FTE_MIN} to {FTE_MAX}"));
         }
         if !(0..=OPEN_CASES_MAX).contains(&self.open_cases) {
             errors.insert(

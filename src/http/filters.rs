@@ -3,11 +3,25 @@
 
 use chrono::NaiveDate;
 
-use super::params::{optional, paging};
+use super::params::{optional, optional_id, paging};
 use crate::error::AppError;
 use crate::models::{CaseFilter, CaseStatus, CaseType, MemberFilter, Stage};
 use crate::paging::Paging;
 use crate::text::non_empty;
+
+/// Longest search text.
+pub const SEARCH_MAX: usize = 200;
+
+/// The search text, trimmed; blank is none, longer than [`SEARCH_MAX`] a 400.
+fn search(text: Option<String>) -> Result<Option<String>, AppError> {
+    match non_empty(text) {
+        Some(q) if q.chars().count() > SEARCH_MAX => Err(AppError::bad_field(
+            "q",
+            format!("must be at most {SEARCH_MAX} characters"),
+        )),
+        q => Ok(q),
+    }
+}
 
 /// The case list's filters and page.
 pub(crate) fn cases(
@@ -18,15 +32,14 @@ pub(crate) fn cases(
         case_type: optional::<CaseType>("type", param("type").as_deref())?,
         status: optional::<CaseStatus>("status", param("status").as_deref())?,
         stage: optional::<Stage>("stage", param("stage").as_deref())?,
-        branch_id: optional::<i64>("branch_id", param("branch_id").as_deref())?.map(Into::into),
-        member_id: optional::<i64>("member_id", param("member_id").as_deref())?.map(Into::into),
-        assigned_to: optional::<i64>("assigned_to", param("assigned_to").as_deref())?
-            .map(Into::into),
+        branch_id: optional_id("branch_id", param("branch_id").as_deref())?,
+        member_id: optional_id("member_id", param("member_id").as_deref())?,
+        assigned_to: optional_id("assigned_to", param("assigned_to").as_deref())?,
         opened_from: optional::<NaiveDate>("opened_from", param("opened_from").as_deref())?,
         opened_to: optional::<NaiveDate>("opened_to", param("opened_to").as_deref())?,
         workload_factor: optional::<bool>("workload_factor", param("workload_factor").as_deref())?,
         referred: optional::<bool>("referred", param("referred").as_deref())?,
-        q: non_empty(param("q")),
+        q: search(param("q"))?,
         sort: optional("sort", param("sort").as_deref())?.unwrap_or_default(),
     };
     let paging = paging(param("page").as_deref(), param("per_page").as_deref())?;
@@ -38,9 +51,9 @@ pub(crate) fn members(
     get: impl Fn(&str) -> Option<String>,
 ) -> Result<(MemberFilter, Paging), AppError> {
     let filter = MemberFilter {
-        q: non_empty(get("q")),
-        branch_id: optional::<i64>("branch_id", get("branch_id").as_deref())?.map(Into::into),
-        employer_id: optional::<i64>("employer_id", get("employer_id").as_deref())?.map(Into::into),
+        q: search(get("q"))?,
+        branch_id: optional_id("branch_id", get("branch_id").as_deref())?,
+        employer_id: optional_id("employer_id", get("employer_id").as_deref())?,
         team: non_empty(get("team")),
         job_role: non_empty(get("job_role")),
     };

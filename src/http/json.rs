@@ -52,14 +52,27 @@ fn payload_error(error: &actix_web::Error) -> AppError {
 }
 
 /// Parses JSON, naming the field in any error: a wrong type by its path, a missing field by
-/// its name.
+/// its name. A number with no fraction is a whole number wherever one is expected (`69.0` is
+/// 69, as JSON Schema's `integer` says).
 pub fn from_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    use serde::Deserialize as _;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    let mut value = serde_json::Value::deserialize(&mut deserializer).map_err(|error| {
+        let message = error.to_string();
+        AppError::bad_field(
+            "body",
+            plain(message.split(" at line ").next().unwrap_or(&message)),
+        )
+    })?;
+    // One JSON value and nothing after it: `{"done":false}{"done":true}` is not one body.
+    deserializer
+        .end()
+        .map_err(|_| AppError::bad_field("body", "unexpected data after the JSON value"))?;
+    whole_numbers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
-        let inner = error.into_inner();
-        let message = inner.to_string();
-        let message = plain(message.split(" at line ").next().unwrap_or(&message));
+        let message = error.into_inner().to_string();
+        let message = plain(&message);
         let field = if let Some(missing) = message.strip_prefix("missing field `") {
             missing.trim_end_matches('`').to_owned()
         } else if path == "." || path.is_empty() {
@@ -68,12 +81,26 @@ pub fn from_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             path
         };
         AppError::bad_field(&field, message)
-    })?;
-    // One JSON value and nothing after it: `{"done":false}{"done":true}` is not one body.
-    deserializer
-        .end()
-        .map_err(|_| AppError::bad_field("body", "unexpected data after the JSON value"))?;
-    Ok(value)
+    })
+}
+
+/// Writes every number without a fraction (within the exactly representable range) as an
+/// integer, so that a field of whole numbers takes `69.0`; a field of decimals takes either.
+fn whole_numbers(value: &mut serde_json::Value) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(x) = n.as_f64()
+                && x.fract() == 0.0
+                && x.abs() <= EXACT
+            {
+                *value = serde_json::Value::from(x as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
 }
 
 /// A deserialiser's message in the client's terms: the names of our Rust types and their

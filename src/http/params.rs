@@ -27,3 +27,14 @@ pub(crate) fn paging(page: Option<&str>, per_page: Option<&str>) -> Result<Pagin
         optional::<i64>("per_page", per_page)?.unwrap_or(DEFAULT_PER_PAGE),
     )
 }
+
+/// Parses an optional record id: a whole number from 1.
+pub fn optional_id<T: From<i64>>(field: &str, value: Option<&str>) -> Result<Option<T>, AppError> {
+    match optional::<i64>(field, value)? {
+        Some(id) if id < 1 => Err(AppError::bad_field(
+            field,
+            "must be an id (a whole number from 1)",
+        )),
+        id => Ok(id.map(T::from)),
+    }
+}

@@ -6,7 +6,7 @@ use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use chrono::{Months, NaiveDate, Utc};
 
 use super::CurrentUser;
-use super::params::optional;
+use super::params::{optional, optional_id};
 use crate::access::{ReportScope, Scope};
 use crate::error::AppError;
 use crate::reports::evidence::Evidence;
@@ -45,9 +45,9 @@ pub(crate) fn dashboard_scope(
     if matches!(user.actor.scope, Scope::Evidence { .. }) {
         return Err(AppError::Forbidden);
     }
-    let branch = optional::<i64>("branch_id", get("branch_id").as_deref())?;
-    let region = optional::<i64>("region_id", get("region_id").as_deref())?;
-    let employer = optional::<i64>("employer_id", get("employer_id").as_deref())?;
+    let branch: Option<i64> = optional_id("branch_id", get("branch_id").as_deref())?;
+    let region: Option<i64> = optional_id("region_id", get("region_id").as_deref())?;
+    let employer: Option<i64> = optional_id("employer_id", get("employer_id").as_deref())?;
     let scope = match (branch, region) {
         (Some(b), _) => ReportScope::Branch(b.into()),
         (None, Some(r)) => ReportScope::Region(r.into()),

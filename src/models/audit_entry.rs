@@ -13,6 +13,7 @@ use crate::paging::Paging;
 #[diesel(table_name = audit_log)]
 pub struct AuditEntry {
     pub id: AuditEntryId,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub at: NaiveDateTime,
     pub user_id: Option<UserId>,
     pub action: String,

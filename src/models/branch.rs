@@ -16,6 +16,7 @@ pub struct Branch {
     pub name: String,
     /// Short upper-case code that prefixes case references, e.g. `LDS`.
     pub code: String,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -24,7 +25,9 @@ pub struct Branch {
 #[serde(deny_unknown_fields)]
 pub struct NewBranch {
     pub region_id: RegionId,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
+    #[schema(pattern = "^[A-Za-z0-9]{2,10}$", example = "WGN")]
     pub code: String,
 }
 
@@ -33,7 +36,9 @@ pub struct NewBranch {
 #[serde(deny_unknown_fields)]
 pub struct UpdateBranch {
     pub region_id: Option<RegionId>,
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
+    #[schema(pattern = "^[A-Za-z0-9]{2,10}$", example = "WGN")]
     pub code: Option<String>,
 }
 

@@ -30,8 +30,11 @@ pub struct Case {
     pub assigned_to: Option<UserId>,
     pub referred_to_region: bool,
     pub summary: Option<String>,
+    #[serde(serialize_with = "crate::timestamps::utc_opt")]
     pub anonymised_at: Option<NaiveDateTime>,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub updated_at: NaiveDateTime,
     /// The member's employer when the case was opened.
     pub employer_id: Option<EmployerId>,

@@ -19,6 +19,7 @@ pub struct CaseEvent {
     #[diesel(column_name = body)]
     pub text: String,
     pub author_id: Option<UserId>,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -63,6 +64,7 @@ pub struct CaseEventRevision {
     #[diesel(column_name = body)]
     pub text: String,
     pub revised_by: Option<UserId>,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub revised_at: NaiveDateTime,
 }
 

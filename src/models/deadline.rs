@@ -21,6 +21,7 @@ pub struct Deadline {
     pub due_on: NaiveDate,
     pub done: bool,
     pub note: Option<String>,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
     /// A hearing's start time, `HH:MM` (24-hour), and its place.
     pub starts_at: Option<String>,
@@ -28,6 +29,7 @@ pub struct Deadline {
     /// Who added it; who last changed it, and when.
     pub created_by: Option<UserId>,
     pub updated_by: Option<UserId>,
+    #[serde(serialize_with = "crate::timestamps::utc_opt")]
     pub updated_at: Option<NaiveDateTime>,
 }
 

@@ -15,6 +15,7 @@ pub struct Employer {
     pub name: String,
     /// Replaces the `safe_caseload` setting for this employer's staff when set.
     pub safe_caseload_override: Option<f64>,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -22,6 +23,7 @@ pub struct Employer {
 #[diesel(table_name = employers)]
 #[serde(deny_unknown_fields)]
 pub struct NewEmployer {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub safe_caseload_override: Option<f64>,
 }
@@ -30,6 +32,7 @@ pub struct NewEmployer {
 #[diesel(table_name = employers)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateEmployer {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
     /// `Some(None)` clears the override.
     #[serde(default, deserialize_with = "crate::validate::double_option")]

@@ -32,7 +32,9 @@ pub struct Member {
     pub ethnic_group: Option<EthnicGroup>,
     #[serde(skip)]
     pub search_text: String,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -66,15 +68,22 @@ pub struct NewMember {
 pub struct UpdateMember {
     pub branch_id: Option<BranchId>,
     pub employer_id: Option<EmployerId>,
+    #[schema(min_length = 1, max_length = 100, example = "Ada")]
     pub first_name: Option<String>,
+    #[schema(min_length = 1, max_length = 100, example = "Okafor")]
     pub last_name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(max_length = 254)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(pattern = "^([0-9 +()-]{6,30})?$")]
     pub phone: Option<Option<String>>,
+    #[schema(min_length = 1, max_length = 100, example = "Social worker")]
     pub job_role: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(max_length = 100)]
     pub team: Option<Option<String>>,
+    #[schema(minimum = 0.01, maximum = 1.5, example = 1.0)]
     pub fte: Option<f64>,
     #[serde(default, deserialize_with = "double_option")]
     pub start_date: Option<Option<NaiveDate>>,

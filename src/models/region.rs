@@ -13,6 +13,7 @@ use crate::validate;
 pub struct Region {
     pub id: RegionId,
     pub name: String,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -20,6 +21,7 @@ pub struct Region {
 #[diesel(table_name = regions)]
 #[serde(deny_unknown_fields)]
 pub struct NewRegion {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: String,
 }
 
@@ -27,6 +29,7 @@ pub struct NewRegion {
 #[diesel(table_name = regions)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRegion {
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
 }
 

@@ -13,6 +13,7 @@ use crate::error::AppError;
 pub struct Setting {
     pub key: String,
     pub value: String,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub updated_at: NaiveDateTime,
 }
 

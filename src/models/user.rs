@@ -27,7 +27,9 @@ pub struct User {
     pub token_version: i32,
     #[serde(skip)]
     pub calendar_token: Option<String>,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub updated_at: NaiveDateTime,
 }
 

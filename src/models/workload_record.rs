@@ -20,6 +20,7 @@ pub struct WorkloadRecord {
     pub source: WorkloadSource,
     pub note: Option<String>,
     pub created_by: Option<UserId>,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
     /// The member's FTE and employer when the record was taken (set on every record).
     pub fte: Option<f64>,
@@ -50,6 +51,22 @@ impl WorkloadRecord {
         workload_records::table
             .filter(workload_records::member_id.eq(member))
             .order((workload_records::recorded_on, workload_records::id))
+            .select(WorkloadRecord::as_select())
+            .load(conn)
+    }
+
+    /// The records of these members, oldest first per member (for exports).
+    pub(crate) fn for_members(
+        conn: &mut DbConn,
+        members: &[MemberId],
+    ) -> QueryResult<Vec<WorkloadRecord>> {
+        workload_records::table
+            .filter(workload_records::member_id.eq_any(members))
+            .order((
+                workload_records::member_id,
+                workload_records::recorded_on,
+                workload_records::id,
+            ))
             .select(WorkloadRecord::as_select())
             .load(conn)
     }

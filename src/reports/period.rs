@@ -45,7 +45,7 @@ fn read(field: &str, text: &str, months: bool, last: bool) -> Result<NaiveDate, 
     } else {
         "a date (YYYY-MM-DD)"
     };
-    Err(AppError::invalid(
+    Err(AppError::bad_field(
         field,
         format!("{text:?} is not {expected}"),
     ))

@@ -252,19 +252,20 @@ async fn periods_are_whole_calendar_months_of_at_least_the_minimum() {
     let world = crowd::crowded(&app);
     let admin = app.token("admin").await;
     let scope = format!("scope=branch:{}", world.wigan);
-    for (query, field) in [
-        ("from=2026-01-02&to=2026-06-30", "from"),
-        ("from=2026-01-01&to=2026-06-29", "to"),
-        ("from=2026-01-01&to=2026-02-28", "from"),
-        ("from=2026-06-01&to=2026-01-31", "from"),
-        ("from=2026-01&to=2026-06", "from"),
-        ("from=2026-01-01&to=2026-02-30", "to"),
-        ("from=2016-01-01&to=2026-06-30", "from"),
+    // A value that is no date is unreadable (400); a date against the rules is refused (422).
+    for (query, field, status) in [
+        ("from=2026-01-02&to=2026-06-30", "from", 422),
+        ("from=2026-01-01&to=2026-06-29", "to", 422),
+        ("from=2026-01-01&to=2026-02-28", "from", 422),
+        ("from=2026-06-01&to=2026-01-31", "from", 422),
+        ("from=2026-01&to=2026-06", "from", 400),
+        ("from=2026-01-01&to=2026-02-30", "to", 400),
+        ("from=2016-01-01&to=2026-06-30", "from", 422),
     ] {
         let response = app
             .get_as(&format!("/api/v1/evidence?{scope}&{query}"), &admin)
             .await;
-        assert_eq!(response.status, 422, "{query}: {}", response.text());
+        assert_eq!(response.status, status, "{query}: {}", response.text());
         assert!(
             response.json()["error"]["fields"][field].is_string(),
             "{query} names {field}: {}",

@@ -12,6 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &[
         "error",
         "text",
+        "timestamps",
         "validate",
         "csv_writer",
         "telemetry",
@@ -184,4 +185,39 @@ fn the_reference_scanner_sees_grouped_and_plain_imports() {
     );
     let names: Vec<&str> = found.iter().map(String::as_str).collect();
     assert_eq!(names, ["db", "error", "models", "web"]);
+}
+
+/// Every route under `/api/v1` is registered through `utoipa_actix_web` from a handler with its
+/// `#[utoipa::path]` description, never as a bare actix route, so the OpenAPI document is the
+/// whole table of what the API answers.
+#[test]
+fn api_routes_are_registered_only_with_their_description() {
+    let api = src_dir().join("api");
+    let mut files = Vec::new();
+    sources(&api, &mut files);
+    let bare = [
+        "web::resource(",
+        ".route(",
+        "web::method(",
+        "web::get(",
+        "web::post(",
+    ];
+    let mut wrong = Vec::new();
+    for file in &files {
+        let text = fs::read_to_string(file).expect("read");
+        let checked: &str = if file.ends_with("mod.rs") {
+            // Only `v1()` registers `/api/v1`; the rest of mod.rs serves the document itself.
+            let start = text.find("fn v1()").expect("api::v1");
+            let end = start + text[start..].find("\n}\n").expect("end of v1");
+            &text[start..end]
+        } else {
+            &text
+        };
+        for pattern in bare {
+            if checked.contains(pattern) {
+                wrong.push(format!("{}: {pattern}", file.display()));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "bare routes in the API: {wrong:?}");
 }

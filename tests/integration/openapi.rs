@@ -1,0 +1,192 @@
+//! The API's contract: the OpenAPI document is served, equals the committed copy, describes
+//! every route the server answers (and nothing it does not), and its parameters are the ones
+//! the handlers read; the offline explorer is served under its own, still strict, policy.
+
+use actix_web::http::Method;
+use actix_web::test::TestRequest;
+use serde_json::{Value, json};
+
+use crate::common::TestApp;
+use crate::fixtures::World;
+
+const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+fn concrete(pattern: &str) -> String {
+    pattern
+        .split('/')
+        .map(|s| if s.starts_with('{') { "1" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[actix_rt::test]
+async fn the_served_document_is_openapi_3_and_the_committed_copy() {
+    let app = TestApp::new().await;
+    let served = app.get("/api/openapi.json").await;
+    assert_eq!(served.status, 200, "no sign-in needed");
+    let document = served.json();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3."));
+    assert_eq!(
+        document["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    let committed = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/openapi.json"),
+    )
+    .expect("docs/openapi.json");
+    assert!(
+        committed == served.text(),
+        "docs/openapi.json differs from what the server generates; refresh it with \
+         `cargo run -- openapi > docs/openapi.json` and commit it"
+    );
+}
+
+#[actix_rt::test]
+async fn every_documented_operation_is_answered_and_no_other_method_is() {
+    let app = TestApp::new().await;
+    World::build(&app);
+    let admin = app.token("admin").await;
+    let table = caseload::api::route_table();
+    assert!(table.len() > 40, "{table:?}");
+    let public = caseload::api::doc::PUBLIC;
+    let mut wrong = Vec::new();
+    let mut paths: Vec<&String> = table.iter().map(|(_, p)| p).collect();
+    paths.sort();
+    paths.dedup();
+    for pattern in paths {
+        let path = concrete(pattern);
+        let documented: Vec<&Method> = table
+            .iter()
+            .filter(|(_, p)| p == pattern)
+            .map(|(m, _)| m)
+            .collect();
+        for name in METHODS {
+            let method = Method::from_bytes(name.as_bytes()).unwrap();
+            let bare = TestRequest::default().method(method.clone()).uri(&path);
+            let answer = if documented.contains(&&method) {
+                app.call(bare).await
+            } else {
+                let bearer = ("authorization", format!("Bearer {admin}"));
+                app.call(bare.insert_header(bearer)).await
+            };
+            let status = answer.status.as_u16();
+            if documented.contains(&&method) {
+                // A described route is registered: without a token it asks for one.
+                let expected = if public.contains(&pattern.as_str()) {
+                    400
+                } else {
+                    401
+                };
+                if status != expected {
+                    wrong.push(format!("{name} {pattern}: {status}, expected {expected}"));
+                }
+            } else {
+                // Any other method on the path (asked with a token, so that no sign-in check
+                // answers first): 405, saying which it takes.
+                let allow = answer.header("allow").unwrap_or_default().to_owned();
+                let listed = documented.iter().all(|m| allow.contains(m.as_str()));
+                if status != 405 || !listed {
+                    wrong.push(format!("{name} {pattern}: {status} allow={allow:?}"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let unknown = app.get("/api/v1/no-such-thing").await;
+    assert_eq!(unknown.status, 404);
+}
+
+/// Each typed query parameter the document gives is one the handler reads: a wrong value is a
+/// 400 naming it, and so is a blank one.
+#[actix_rt::test]
+async fn every_documented_query_parameter_is_read_and_checked() {
+    let app = TestApp::new().await;
+    World::build(&app);
+    let admin = app.token("admin").await;
+    let document = app.get("/api/openapi.json").await.json();
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for (path, item) in document["paths"].as_object().unwrap() {
+        let Some(parameters) = item["get"]["parameters"].as_array() else {
+            continue;
+        };
+        for parameter in parameters.iter().filter(|p| p["in"] == "query") {
+            let name = parameter["name"].as_str().unwrap();
+            let schema = &parameter["schema"];
+            let typed = schema["type"] != json!("string")
+                && schema["type"] != json!(["string", "null"])
+                || schema.get("format").is_some()
+                || schema.get("pattern").is_some()
+                || schema.get("$ref").is_some()
+                || schema.get("oneOf").is_some();
+            let mut values = vec![""];
+            if typed {
+                values.push("not-a-valid-value!");
+            }
+            for value in values {
+                let uri = format!("{}?{name}={value}", concrete(path));
+                let answer = app.get_as(&uri, &admin).await;
+                checked += 1;
+                let named = answer.json()["error"]["fields"][name].is_string();
+                if answer.status != 400 || !named {
+                    wrong.push(format!("{uri}: {} {}", answer.status, answer.text()));
+                }
+            }
+        }
+    }
+    assert!(checked > 40, "{checked} parameters checked");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[actix_rt::test]
+async fn a_whole_number_written_with_a_point_is_a_whole_number() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let token = app.token("wgn.officer").await;
+    let made = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/members/{}/workload", world.wigan_member),
+            Some(&token),
+            &json!({"recorded_on": "2026-06-01", "open_cases": 12.0, "source": "supervision"}),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.text());
+    assert_eq!(made.json()["open_cases"], 12);
+    let fraction = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/members/{}/workload", world.wigan_member),
+            Some(&token),
+            &json!({"recorded_on": "2026-06-02", "open_cases": 12.5, "source": "supervision"}),
+        )
+        .await;
+    assert_eq!(fraction.status, 400);
+    assert!(fraction.json()["error"]["fields"]["open_cases"].is_string());
+}
+
+#[actix_rt::test]
+async fn the_explorer_is_served_from_the_binary_under_its_own_strict_policy() {
+    let app = TestApp::new().await;
+    let moved = app.get("/api/docs").await;
+    assert_eq!(moved.status, 301);
+    assert_eq!(moved.header("location"), Some("/api/docs/"));
+    let page = app.get("/api/docs/").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("swagger-ui"), "{}", page.text());
+    let policy = page.header("content-security-policy").unwrap().to_owned();
+    assert!(policy.contains("script-src 'self';"), "{policy}");
+    assert!(
+        !policy.contains("http"),
+        "nothing from another origin: {policy}"
+    );
+    let initializer = app.get("/api/docs/swagger-initializer.js").await.text();
+    assert!(initializer.contains("/api/openapi.json"), "{initializer}");
+    let bundle = app.get("/api/docs/swagger-ui-bundle.js").await;
+    assert_eq!(bundle.status, 200);
+    // Every other page keeps the policy with no inline style at all.
+    let login = app.get("/login").await;
+    let strict = login.header("content-security-policy").unwrap();
+    assert!(!strict.contains("unsafe-inline"), "{strict}");
+    let _: Value = app.get("/api/openapi.json").await.json();
+}
