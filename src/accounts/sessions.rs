@@ -30,7 +30,7 @@ pub(crate) async fn sign_in(
     purpose: surface::Surface,
 ) -> Result<Session, AppError> {
     let keys = LoginThrottle::keys(username, client);
-    state.throttle.begin(&keys)?;
+    throttle_begin(state, &keys).await?;
     let username = username.trim().to_owned();
     let password = password.to_owned();
     let found = state
@@ -46,7 +46,7 @@ pub(crate) async fn sign_in(
         .await?;
     match found {
         (Some(user), true) => {
-            state.throttle.succeeded(&keys);
+            throttle_succeeded(state, keys).await?;
             state
                 .audit
                 .read(Event::new(Some(user.id), "sign_in", "user").id(user.id.0));
@@ -92,15 +92,30 @@ pub(crate) async fn change_own_password(
     new: String,
 ) -> Result<(), AppError> {
     let keys = LoginThrottle::keys(&account.username, None);
-    state.throttle.begin(&keys)?;
-    let result = state
+    throttle_begin(state, &keys).await?;
+    state
         .db
         .write(move |conn| change_password(conn, &account, &current, &new))
-        .await;
-    if result.is_ok() {
-        state.throttle.succeeded(&keys);
-    }
-    result
+        .await?;
+    throttle_succeeded(state, keys).await
+}
+
+/// Counts an attempt against the throttle (shared by every process on the database).
+async fn throttle_begin(state: &AppState, keys: &[String]) -> Result<(), AppError> {
+    let (throttle, keys) = (state.throttle.clone(), keys.to_vec());
+    state
+        .db
+        .write(move |conn| throttle.begin(conn, &keys))
+        .await
+}
+
+/// Forgives the attempt that succeeded.
+async fn throttle_succeeded(state: &AppState, keys: Vec<String>) -> Result<(), AppError> {
+    let throttle = state.throttle.clone();
+    state
+        .db
+        .write(move |conn| throttle.succeeded(conn, &keys))
+        .await
 }
 
 /// Changes the caller's own password after checking the current one; other sessions end.

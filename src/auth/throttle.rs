@@ -1,51 +1,41 @@
 //! Sign-in throttling: after too many failures for one username, or many more from one client
 //! address, within a window, further attempts answer 429 until the oldest failure leaves the
-//! window.
+//! window. The failures are kept in the database (`login_failures`), so that every process
+//! serving one database throttles alike; each check and count is one write transaction, so
+//! parallel attempts queue and none slips past the limit.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::login_failures;
 use crate::error::AppError;
 
+#[derive(Debug, Clone)]
 pub struct LoginThrottle {
-    limit: usize,
-    address_limit: usize,
+    limit: i64,
+    address_limit: i64,
     window: Duration,
-    max_keys: usize,
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
 /// The kinds of key: failures per username and per client address.
 const USERNAME: &str = "user";
 const ADDRESS: &str = "addr";
 
-/// Beyond this many tracked keys, expired ones are swept on the next failure.
-const SWEEP_ABOVE: usize = 10_000;
-/// Most keys ever tracked: past it (after a sweep), the keys whose last failure is oldest are
-/// forgotten first. Keys are fixed-size hashes, so memory stays bounded (a few MB).
-const MAX_KEYS: usize = 50_000;
-
 impl LoginThrottle {
     pub fn new(limit: usize, window: Duration) -> Self {
         Self {
-            limit,
-            address_limit: limit,
+            limit: limit as i64,
+            address_limit: limit as i64,
             window,
-            max_keys: MAX_KEYS,
-            failures: Mutex::new(HashMap::new()),
         }
     }
 
     /// The same, allowing `limit` failures from one address (several people share one).
     pub fn per_address(mut self, limit: usize) -> Self {
-        self.address_limit = limit.max(1);
-        self
-    }
-
-    /// The same, tracking at most `max_keys` keys.
-    pub fn with_max_keys(mut self, max_keys: usize) -> Self {
-        self.max_keys = max_keys.max(4);
+        self.address_limit = limit.max(1) as i64;
         self
     }
 
@@ -64,84 +54,76 @@ impl LoginThrottle {
         keys
     }
 
-    /// Counts an attempt against every key before the password is checked, so that parallel
-    /// attempts cannot slip past the limit; 429 with the seconds to wait when a key is full.
-    pub fn begin(&self, keys: &[String]) -> Result<(), AppError> {
-        let now = Instant::now();
-        let mut failures = self.lock();
-        if failures.len() > SWEEP_ABOVE {
-            failures.retain(|_, times| {
-                expire(times, now, self.window);
-                !times.is_empty()
-            });
-        }
-        if failures.len() >= self.max_keys {
-            let mut last: Vec<(Instant, String)> = failures
-                .iter()
-                .filter_map(|(k, t)| t.back().map(|at| (*at, k.clone())))
-                .collect();
-            last.sort_unstable();
-            for (_, key) in last
-                .into_iter()
-                .take(failures.len() - self.max_keys * 3 / 4)
-            {
-                failures.remove(&key);
-            }
-        }
-        let mut wait = Duration::ZERO;
+    fn window_start(&self, now: NaiveDateTime) -> NaiveDateTime {
+        now - chrono::Duration::from_std(self.window).unwrap_or(chrono::Duration::minutes(15))
+    }
+
+    /// Counts an attempt against every key before the password is checked (call inside a
+    /// write transaction), so that parallel attempts cannot slip past the limit; 429 with the
+    /// seconds to wait when a key is full. Failures older than the window are forgotten here.
+    pub fn begin(&self, conn: &mut DbConn, keys: &[String]) -> Result<(), AppError> {
+        let now = Utc::now().naive_utc();
+        let start = self.window_start(now);
+        diesel::delete(login_failures::table.filter(login_failures::at.le(start))).execute(conn)?;
+        let mut wait = chrono::Duration::zero();
         for key in keys {
-            if let Some(times) = failures.get_mut(key) {
-                expire(times, now, self.window);
-                let limit = if key.starts_with(ADDRESS) {
-                    self.address_limit
-                } else {
-                    self.limit
-                };
-                if times.len() >= limit
-                    && let Some(oldest) = times.front()
-                {
-                    wait = wait.max(self.window.saturating_sub(now - *oldest));
-                }
+            let (count, oldest): (i64, Option<NaiveDateTime>) = login_failures::table
+                .filter(login_failures::key.eq(key))
+                .select((
+                    diesel::dsl::count_star(),
+                    diesel::dsl::min(login_failures::at),
+                ))
+                .first(conn)?;
+            let limit = if key.starts_with(ADDRESS) {
+                self.address_limit
+            } else {
+                self.limit
+            };
+            if count >= limit
+                && let Some(oldest) = oldest
+            {
+                wait = wait.max(oldest - start);
             }
         }
-        if !wait.is_zero() {
+        if wait > chrono::Duration::zero() {
             return Err(AppError::TooManyRequests {
-                retry_after_secs: wait.as_secs().max(1),
+                retry_after_secs: wait.num_seconds().max(1) as u64,
                 message: "too many attempts; try again later".into(),
             });
         }
-        for key in keys {
-            failures.entry(key.clone()).or_default().push_back(now);
-        }
+        let rows: Vec<_> = keys
+            .iter()
+            .map(|key| (login_failures::key.eq(key), login_failures::at.eq(now)))
+            .collect();
+        crate::db_run!(conn, {
+            diesel::insert_into(login_failures::table)
+                .values(&rows)
+                .execute(conn)
+        })?;
         Ok(())
     }
 
     /// A successful sign-in: the username's failures are forgiven, and the attempt no longer
     /// counts against the address.
-    pub(crate) fn succeeded(&self, keys: &[String]) {
-        let mut failures = self.lock();
+    pub fn succeeded(&self, conn: &mut DbConn, keys: &[String]) -> Result<(), AppError> {
         if let Some(username) = keys.first() {
-            failures.remove(username);
+            diesel::delete(login_failures::table.filter(login_failures::key.eq(username)))
+                .execute(conn)?;
         }
         for key in keys.iter().skip(1) {
-            if let Some(times) = failures.get_mut(key) {
-                times.pop_back();
+            let latest: Option<i64> = login_failures::table
+                .filter(login_failures::key.eq(key))
+                .select(diesel::dsl::max(login_failures::id))
+                .first(conn)?;
+            if let Some(id) = latest {
+                diesel::delete(login_failures::table.find(id)).execute(conn)?;
             }
         }
+        Ok(())
     }
 
-    /// How many keys are tracked (for tests of the bound).
-    pub fn tracked(&self) -> usize {
-        self.lock().len()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<Instant>>> {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-fn expire(times: &mut VecDeque<Instant>, now: Instant, window: Duration) {
-    while times.front().is_some_and(|t| now - *t >= window) {
-        times.pop_front();
+    /// How many failures are kept (for tests that they are forgotten).
+    pub fn tracked(conn: &mut DbConn) -> Result<i64, AppError> {
+        Ok(login_failures::table.count().get_result(conn)?)
     }
 }

@@ -121,6 +121,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_failures (id) {
+        id -> Int8,
+        key -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     members (id) {
         id -> Int8,
         branch_id -> Int8,
@@ -254,6 +262,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     deadlines,
     employers,
     evidence_requests,
+    login_failures,
     members,
     regions,
     settings,
