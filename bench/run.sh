@@ -23,9 +23,11 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 is needed: apt-get install -y s
 features=()
 [ "$backend" = postgres ] && features=(--features postgres)
 if [ "$smoke" = 1 ]; then
-  cargo build -q "${features[@]}"; bin=target/debug/caseload
+  cargo build -q "${features[@]}" --bin caseload --example ceiling
+  bin=target/debug/caseload ceiling=target/debug/examples/ceiling
 else
-  cargo build -q --release "${features[@]}"; bin=target/release/caseload
+  cargo build -q --release "${features[@]}" --bin caseload --example ceiling
+  bin=target/release/caseload ceiling=target/release/examples/ceiling
 fi
 
 work=$(mktemp -d)
@@ -95,6 +97,14 @@ measure() {
 }
 
 before_cases=$(curl -sf "$base/api/v1/cases?per_page=1" -H "authorization: Bearer $admin" | python3 -c 'import sys,json; print(json.load(sys.stdin)["total"])')
+# The ceiling first: the same token check and the same row by id from the same database, with
+# nothing else (examples/ceiling.rs), under the same wrk settings.
+cport=$((port + 1)); cbase="http://127.0.0.1:$cport"
+"$ceiling" "127.0.0.1:$cport" > "$work/ceiling.log" 2>&1 &
+ceiling_pid=$!
+for _ in $(seq 1 100); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$cbase/api/v1/cases/$case_id" -H "Authorization: Bearer $officer")" = 200 ] && break; sleep 0.1; done
+measure "ceiling: same token, same row by id (no audit)" 32 "$cbase/api/v1/cases/$case_id" -H "Authorization: Bearer $officer"
+kill "$ceiling_pid" 2>/dev/null || true
 measure "GET /api/v1/cases/{id} (audited)" 32 "$base/api/v1/cases/$case_id" -H "Authorization: Bearer $officer"
 measure "case list page, officer, 50 rows, filtered" 32 "$base/cases?status=open&per_page=50" -H "Cookie: caseload_session=$session"
 measure "POST /api/v1/cases" 32 "$base/api/v1/cases" -s "$work/create.lua"
@@ -159,6 +169,9 @@ while IFS=$'\t' read -r name took sql statements; do
   printf '%-46s %12.1f %14s %8s\n' "$name" "$took" "$sql ($statements)" "$(echo "scale=2; $took / $sql" | bc)"
 done < "$work/direct.tsv"
 echo
+ceiling_rps=$(awk -F'\t' '$1 ~ /^ceiling/ {print $3}' "$results")
+read_rps=$(awk -F'\t' '$1 ~ /audited/ {print $3}' "$results")
+printf '%-46s %s%%\n' "audited read as a share of the ceiling" "$(echo "scale=0; 100 * $read_rps / $ceiling_rps" | bc)"
 printf '%-46s %s\n' "cases created (rows present afterwards)" "$((after_cases - before_cases))"
 printf '%-46s %.1f s\n' "seed $scale" "$seed_seconds"
 printf '%-46s %.1f s\n' "import $rows members from CSV" "$import_seconds"

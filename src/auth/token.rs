@@ -93,7 +93,7 @@ impl TokenKeys {
     }
 
     /// Checks signature, algorithm, issuer and expiry. Anything wrong is a plain 401.
-    pub(crate) fn decode(&self, token: &str) -> Result<Claims, AppError> {
+    pub fn decode(&self, token: &str) -> Result<Claims, AppError> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|data| data.claims)
             .map_err(|_| AppError::Unauthorized)
