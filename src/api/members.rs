@@ -327,12 +327,9 @@ async fn import_members(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: ApiQuery,
-    CsvBody(body): CsvBody,
+    body: CsvBody,
 ) -> Result<HttpResponse, AppError> {
-    let options = import_options(&query)?;
-    let kind = ImportKind::Members;
-    let report = member_service::import(&state, user.actor, kind, body.to_vec(), options).await?;
-    Ok(import_answer(report))
+    import(&state, user, &query, body, ImportKind::Members).await
 }
 
 /// Imports workload records from a CSV file (`text/csv`, up to 32 MB): every row or none.
@@ -352,11 +349,21 @@ async fn import_workload(
     state: web::Data<AppState>,
     user: CurrentUser,
     query: ApiQuery,
-    CsvBody(body): CsvBody,
+    body: CsvBody,
 ) -> Result<HttpResponse, AppError> {
-    let options = import_options(&query)?;
-    let kind = ImportKind::Workload;
-    let report = member_service::import(&state, user.actor, kind, body.to_vec(), options).await?;
+    import(&state, user, &query, body, ImportKind::Workload).await
+}
+
+/// Either import: its options, every row or none, the report.
+async fn import(
+    state: &AppState,
+    user: CurrentUser,
+    query: &ApiQuery,
+    CsvBody(body): CsvBody,
+    kind: ImportKind,
+) -> Result<HttpResponse, AppError> {
+    let options = import_options(query)?;
+    let report = member_service::import(state, user.actor, kind, body.to_vec(), options).await?;
     Ok(import_answer(report))
 }
 
