@@ -12,7 +12,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 
 use crate::db::schema::audit_log;
-use crate::db::{Database, DbConn, write_transaction};
+use crate::db::{Database, DbConn};
 use crate::error::AppError;
 use crate::models::{NewAuditEntry, UserId};
 
@@ -168,7 +168,7 @@ fn write_batch(db: &Database, batch: &mut Vec<NewAuditEntry>) {
     for attempt in 1..=ATTEMPTS {
         let result = db
             .get()
-            .and_then(|mut conn| write_transaction(&mut conn, |conn| insert_many(conn, batch)));
+            .and_then(|mut conn| db.write_with(&mut conn, |conn| insert_many(conn, batch)));
         match result {
             Ok(()) => {
                 batch.clear();

@@ -27,6 +27,11 @@ impl r2d2::HandleError<ConnectError> for TracingErrorHandler {
 pub struct Database {
     pool: Pool,
     backend: Backend,
+    /// SQLite has one write lock per database, and a writer that finds it taken sleeps in
+    /// SQLite's busy handler (backing off to 100 ms a nap) rather than being woken when it
+    /// frees: under load a few writers wait hundreds of milliseconds. This process's writers
+    /// queue here instead, woken as soon as the one before them commits.
+    write_gate: std::sync::Arc<std::sync::Mutex<()>>,
 }
 
 impl Database {
@@ -42,7 +47,11 @@ impl Database {
             .connection_timeout(timeout)
             .error_handler(Box::new(TracingErrorHandler))
             .build_unchecked(manager);
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            write_gate: Default::default(),
+        })
     }
 
     /// Applies pending migrations; returns the versions applied.
@@ -88,7 +97,20 @@ impl Database {
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
-        self.run(move |conn| write_transaction(conn, f)).await
+        let db = self.clone();
+        self.run(move |conn| db.write_with(conn, f)).await
+    }
+
+    /// Runs `f` in one write transaction on `conn`, in turn with this process's other writers
+    /// on SQLite (see `write_gate`).
+    pub fn write_with<T, E, F>(&self, conn: &mut DbConn, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        let _turn = (self.backend == Backend::Sqlite)
+            .then(|| self.write_gate.lock().unwrap_or_else(|p| p.into_inner()));
+        write_transaction(conn, f)
     }
 }
 
