@@ -249,15 +249,20 @@ impl CaseListItem {
             .map(|(id, first, last)| (id, format!("{first} {last}")))
             .collect();
         let case_ids: Vec<CaseId> = cases.iter().map(|c| c.id).collect();
-        let next: HashMap<CaseId, NaiveDate> = deadlines::table
+        // By the case index (a case has a few deadlines); filtering `done` in SQL would lead the
+        // planner to the (done, due_on) index and every open deadline in the database.
+        let mut next: HashMap<CaseId, NaiveDate> = HashMap::new();
+        for (id, due, done) in deadlines::table
             .filter(deadlines::case_id.eq_any(case_ids))
-            .filter(deadlines::done.eq(false))
-            .group_by(deadlines::case_id)
-            .select((deadlines::case_id, diesel::dsl::min(deadlines::due_on)))
-            .load::<(CaseId, Option<NaiveDate>)>(conn)?
-            .into_iter()
-            .filter_map(|(id, due)| due.map(|due| (id, due)))
-            .collect();
+            .select((deadlines::case_id, deadlines::due_on, deadlines::done))
+            .load::<(CaseId, NaiveDate, bool)>(conn)?
+        {
+            if !done {
+                next.entry(id)
+                    .and_modify(|soonest| *soonest = (*soonest).min(due))
+                    .or_insert(due);
+            }
+        }
         Ok(cases
             .into_iter()
             .map(|case| CaseListItem {
