@@ -222,6 +222,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_monthly (dimension, month, value, branch_id, employer_id) {
+        dimension -> Text,
+        month -> Text,
+        value -> Text,
+        branch_id -> Int8,
+        employer_id -> Int8,
+        cases -> Int8,
+        key_sum -> Int8,
+    }
+}
+
+diesel::table! {
     workload_monthly (branch_id, employer_id, month, bucket) {
         branch_id -> Int8,
         employer_id -> Int8,
@@ -252,6 +264,7 @@ diesel::joinable!(workload_records -> members (member_id));
 diesel::joinable!(workload_records -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    case_monthly,
     audit_log,
     branches,
     case_event_revisions,

@@ -8,7 +8,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
 use super::queries;
-use super::queries::Flag;
+use super::queries::{Dimension, Flag};
 use super::scope::Narrowing;
 use super::sql::Area;
 use super::stats;
@@ -75,7 +75,8 @@ struct Counts {
     latest: Vec<queries::LatestGroup>,
     open: Vec<queries::GroupCount>,
     opened: Vec<queries::GroupCount>,
-    opened_by_day: Vec<queries::OpenedDay>,
+    /// Cases opened by month and type.
+    opened_by_type: Vec<queries::Opened>,
     monthly: Vec<queries::LabelCount>,
 }
 
@@ -189,7 +190,7 @@ fn load(
 ) -> Result<Counts, AppError> {
     let area = Area { scope, narrowing };
     let recent_from = to.checked_sub_days(Days::new(RECENT_DAYS)).unwrap_or(to);
-    let ((members, open, opened), (latest, opened_by_day, monthly)) = side_by_side(
+    let ((members, open, opened), (latest, opened_by_type, monthly)) = side_by_side(
         conn,
         spare,
         |conn| {
@@ -202,7 +203,7 @@ fn load(
         |conn| {
             Ok((
                 queries::latest(conn, &area, to, recent_from, Flag::None, false)?,
-                queries::opened_by_day(conn, &area, from, to)?,
+                queries::opened(conn, &area, from, to, &[Dimension::Type])?,
                 queries::monthly_caseload(conn, &area, from, to)?,
             ))
         },
@@ -212,7 +213,7 @@ fn load(
         latest,
         open,
         opened,
-        opened_by_day,
+        opened_by_type,
         monthly,
     })
 }
@@ -249,10 +250,10 @@ fn by_month(counts: &Counts, from: NaiveDate, to: NaiveDate) -> Vec<MonthRow> {
         );
         month = m.checked_add_months(chrono::Months::new(1));
     }
-    for day in &counts.opened_by_day {
-        if let Some(row) = months.get_mut(day.month()) {
-            row.opened += day.n;
-            *row.opened_by_type.entry(day.case_type.clone()).or_default() += day.n;
+    for count in &counts.opened_by_type {
+        if let Some(row) = months.get_mut(count.month.as_str()) {
+            row.opened += count.n;
+            *row.opened_by_type.entry(count.value.clone()).or_default() += count.n;
         }
     }
     let mut monthly: HashMap<&str, Vec<(i64, i64)>> = HashMap::new();

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Double, Text};
 
+use super::period::split_months;
 use super::sql::{Area, Arg, Sql, between};
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -83,28 +84,71 @@ pub struct LabelCount {
     pub key_sum: i64,
 }
 
-/// Cases opened on one day, by type, workload as a factor and stage now reached.
+/// What a count of cases opened is counted under (each case once under each dimension).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dimension {
+    /// The case type.
+    Type,
+    /// The stage the case has reached.
+    Stage,
+    /// Whether workload was a factor: `yes` or `no`.
+    Workload,
+    /// Each workload factor named, while workload is a factor.
+    Factor,
+}
+
+impl Dimension {
+    pub(crate) const ALL: &'static [Dimension] = &[
+        Dimension::Type,
+        Dimension::Stage,
+        Dimension::Workload,
+        Dimension::Factor,
+    ];
+
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Dimension::Type => "type",
+            Dimension::Stage => "stage",
+            Dimension::Workload => "workload",
+            Dimension::Factor => "factor",
+        }
+    }
+
+    /// The value of a case under this dimension, as SQL over the cases `c` (and their factors
+    /// `f` for [`Dimension::Factor`]), with the grouping column it needs.
+    fn of_case(self) -> (&'static str, &'static str) {
+        match self {
+            Dimension::Type => ("c.case_type", "c.case_type"),
+            Dimension::Stage => ("c.stage", "c.stage"),
+            Dimension::Workload => (
+                "CASE WHEN c.workload_factor THEN 'yes' ELSE 'no' END",
+                "c.workload_factor",
+            ),
+            Dimension::Factor => ("f.factor", "f.factor"),
+        }
+    }
+}
+
+/// Cases opened in one month counted under one value of one dimension, with the sum of their
+/// record keys.
 #[derive(Debug, Clone, QueryableByName)]
-pub struct OpenedDay {
+pub struct Opened {
+    /// `YYYY-MM`.
     #[diesel(sql_type = Text)]
-    pub day: String,
+    pub month: String,
     #[diesel(sql_type = Text)]
-    pub case_type: String,
-    #[diesel(sql_type = BigInt)]
-    pub workload_factor: i64,
+    pub dimension: String,
     #[diesel(sql_type = Text)]
-    pub stage: String,
+    pub value: String,
     #[diesel(sql_type = BigInt)]
     pub n: i64,
-    /// The sum of the cases' record keys.
     #[diesel(sql_type = BigInt)]
     pub key_sum: i64,
 }
 
-impl OpenedDay {
-    /// `YYYY-MM` of the day.
-    pub(crate) fn month(&self) -> &str {
-        self.day.get(..7).unwrap_or(&self.day)
+impl Opened {
+    pub(crate) fn is(&self, dimension: Dimension) -> bool {
+        self.dimension == dimension.as_str()
     }
 }
 
@@ -248,46 +292,121 @@ pub(crate) fn open_cases(
     .load(conn)
 }
 
-/// Cases opened in the period by branch and employer, and of those with workload a factor.
+/// Cases opened in the period by branch and employer, and of those with workload a factor:
+/// whole months from `case_monthly`, the days either side from the cases.
 pub(crate) fn opened_by_group(
     conn: &mut DbConn,
     area: &Area,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<GroupCount>, AppError> {
-    Sql::build(
-        "SELECT c.branch_id AS branch, COALESCE(c.employer_id, 0) AS employer, '' AS label, \
-                COUNT(*) AS n, \
-                CAST(SUM(CASE WHEN c.workload_factor THEN 1 ELSE 0 END) AS BIGINT) AS w \
-         FROM cases c WHERE {} AND {} \
-         GROUP BY c.branch_id, c.employer_id",
-        &[
-            Arg::Sql(&between("c.opened_on", from, to)),
-            Arg::Sql(&area.on("c")),
-        ],
-    )
-    .load(conn)
+    let split = split_months(from, to);
+    let mut rows: Vec<GroupCount> = match &split.months {
+        Some((first, last)) => Sql::build(
+            "SELECT s.branch_id AS branch, s.employer_id AS employer, '' AS label, \
+                    CAST(SUM(s.cases) AS BIGINT) AS n, \
+                    CAST(SUM(CASE WHEN s.value = 'yes' THEN s.cases ELSE 0 END) AS BIGINT) AS w \
+             FROM case_monthly s \
+             WHERE s.dimension = 'workload' AND s.month >= {} AND s.month <= {} AND {} \
+             GROUP BY s.branch_id, s.employer_id",
+            &[Arg::Str(first), Arg::Str(last), Arg::Sql(&area.on("s"))],
+        )
+        .load(conn)?,
+        None => Vec::new(),
+    };
+    for (from, to) in split.days {
+        rows.extend(
+            Sql::build(
+                "SELECT c.branch_id AS branch, COALESCE(c.employer_id, 0) AS employer, \
+                        '' AS label, COUNT(*) AS n, \
+                        CAST(SUM(CASE WHEN c.workload_factor THEN 1 ELSE 0 END) AS BIGINT) AS w \
+                 FROM cases c WHERE {} AND {} \
+                 GROUP BY c.branch_id, c.employer_id",
+                &[
+                    Arg::Sql(&between("c.opened_on", from, to)),
+                    Arg::Sql(&area.on("c")),
+                ],
+            )
+            .load::<GroupCount>(conn)?,
+        );
+    }
+    Ok(rows)
 }
 
-/// Cases opened in the period by day, type, workload as a factor and stage now reached.
-pub(crate) fn opened_by_day(
+/// Cases opened in the period by month under each of `dimensions`: whole months from
+/// `case_monthly`, the days either side from the cases (and their factors).
+pub(crate) fn opened(
     conn: &mut DbConn,
     area: &Area,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<OpenedDay>, AppError> {
-    Sql::build(
-        "SELECT CAST(c.opened_on AS TEXT) AS day, c.case_type AS case_type, \
-                CAST(CASE WHEN c.workload_factor THEN 1 ELSE 0 END AS BIGINT) AS workload_factor, \
-                c.stage AS stage, COUNT(*) AS n, CAST(SUM(c.record_key) AS BIGINT) AS key_sum \
-         FROM cases c WHERE {} AND {} \
-         GROUP BY c.opened_on, c.case_type, c.workload_factor, c.stage",
+    dimensions: &[Dimension],
+) -> Result<Vec<Opened>, AppError> {
+    let split = split_months(from, to);
+    let mut rows: Vec<Opened> = Vec::new();
+    if let Some((first, last)) = &split.months {
+        let names = dimensions
+            .iter()
+            .map(|d| Sql::build("{}", &[Arg::Str(d.as_str())]))
+            .reduce(|list, next| Sql::build("{}, {}", &[Arg::Sql(&list), Arg::Sql(&next)]))
+            .unwrap_or_else(|| Sql::raw("''"));
+        rows = Sql::build(
+            "SELECT s.month AS month, s.dimension AS dimension, s.value AS value, \
+                    CAST(SUM(s.cases) AS BIGINT) AS n, CAST(SUM(s.key_sum) AS BIGINT) AS key_sum \
+             FROM case_monthly s \
+             WHERE s.dimension IN ({}) AND s.month >= {} AND s.month <= {} AND {} \
+             GROUP BY s.dimension, s.month, s.value",
+            &[
+                Arg::Sql(&names),
+                Arg::Str(first),
+                Arg::Str(last),
+                Arg::Sql(&area.on("s")),
+            ],
+        )
+        .load(conn)?;
+    }
+    for (from, to) in split.days {
+        for dimension in dimensions {
+            rows.extend(opened_on_days(conn, area, from, to, *dimension)?);
+        }
+    }
+    Ok(rows)
+}
+
+/// Cases opened between two days under one dimension, read from the cases, by month.
+fn opened_on_days(
+    conn: &mut DbConn,
+    area: &Area,
+    from: NaiveDate,
+    to: NaiveDate,
+    dimension: Dimension,
+) -> Result<Vec<Opened>, AppError> {
+    let (value, group) = dimension.of_case();
+    let (join, only) = match dimension {
+        Dimension::Factor => (
+            "JOIN case_workload_factors f ON f.case_id = c.id",
+            "c.workload_factor AND ",
+        ),
+        _ => ("", ""),
+    };
+    let mut rows: Vec<Opened> = Sql::build(
+        &format!(
+            "SELECT CAST(c.opened_on AS TEXT) AS month, {{}} AS dimension, {value} AS value, \
+                    COUNT(*) AS n, CAST(SUM(c.record_key) AS BIGINT) AS key_sum \
+             FROM cases c {join} WHERE {only}{{}} AND {{}} \
+             GROUP BY c.opened_on, {group}"
+        ),
         &[
+            Arg::Str(dimension.as_str()),
             Arg::Sql(&between("c.opened_on", from, to)),
             Arg::Sql(&area.on("c")),
         ],
     )
-    .load(conn)
+    .load(conn)?;
+    for row in &mut rows {
+        row.month.truncate(7);
+    }
+    Ok(rows)
 }
 
 /// Cases closed in the period by outcome.
@@ -304,26 +423,6 @@ pub(crate) fn closed_by_outcome(
          GROUP BY c.closed_on, c.outcome",
         &[
             Arg::Sql(&between("c.closed_on", from, to)),
-            Arg::Sql(&area.on("c")),
-        ],
-    )
-    .load(conn)
-}
-
-/// The workload factors named on cases opened in the period.
-pub(crate) fn factors(
-    conn: &mut DbConn,
-    area: &Area,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<LabelCount>, AppError> {
-    Sql::build(
-        "SELECT CAST(0 AS BIGINT) AS key, f.factor AS label, COUNT(*) AS n, \
-                CAST(SUM(c.record_key) AS BIGINT) AS key_sum \
-         FROM cases c JOIN case_workload_factors f ON f.case_id = c.id \
-         WHERE c.workload_factor AND {} AND {} GROUP BY f.factor",
-        &[
-            Arg::Sql(&between("c.opened_on", from, to)),
             Arg::Sql(&area.on("c")),
         ],
     )

@@ -1,7 +1,8 @@
-//! The report summaries (`workload_latest`, `workload_monthly`) are kept by triggers on every
-//! write. A bulk load of a new database (`caseload seed`) pauses them and rebuilds both from the
-//! records at the end, which is several times faster than keeping them row by row; a load that
-//! stopped half-way leaves them paused, and the next start rebuilds them before serving.
+//! The report summaries (`workload_latest`, `workload_monthly`, `case_monthly`) are kept by
+//! triggers on every write. A bulk load of a new database (`caseload seed`) pauses them and
+//! rebuilds them from the records at the end, which is several times faster than keeping them
+//! row by row; a load that stopped half-way leaves them paused, and the next start rebuilds
+//! them before serving.
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -10,9 +11,11 @@ use crate::db::DbConn;
 use crate::db::schema::summaries_paused;
 use crate::error::AppError;
 
-/// The summaries recomputed from the records. `bucket` is the backend's expression for
-/// caseload per FTE in tenths, rounded half up, exactly as the triggers compute it.
-fn rebuild_sql(month: &str, bucket: &str) -> String {
+/// The summaries recomputed from the records. `month(column)` is the backend's expression for
+/// a date's `YYYY-MM`; `bucket` its expression for caseload per FTE in tenths, rounded half up,
+/// exactly as the triggers compute them.
+fn rebuild_sql(month: fn(&str) -> String, bucket: &str) -> String {
+    let (recorded, opened) = (month("w.recorded_on"), month("c.opened_on"));
     format!(
         "DELETE FROM workload_latest;
          INSERT INTO workload_latest (member_id, workload_id, recorded_on, open_cases, branch_id, employer_id, fte)
@@ -22,9 +25,21 @@ fn rebuild_sql(month: &str, bucket: &str) -> String {
              ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1);
          DELETE FROM workload_monthly;
          INSERT INTO workload_monthly (branch_id, employer_id, month, bucket, records)
-         SELECT m.branch_id, w.employer_id, {month}, {bucket}, COUNT(*)
+         SELECT m.branch_id, w.employer_id, {recorded}, {bucket}, COUNT(*)
          FROM workload_records w JOIN members m ON m.id = w.member_id
          GROUP BY 1, 2, 3, 4;
+         DELETE FROM case_monthly;
+         INSERT INTO case_monthly (dimension, month, value, branch_id, employer_id, cases, key_sum)
+         SELECT d.dimension, {opened}, d.value, c.branch_id, COALESCE(c.employer_id, 0),
+                COUNT(*), SUM(c.record_key)
+         FROM cases c JOIN (
+             SELECT id, 'type' AS dimension, case_type AS value FROM cases
+             UNION ALL SELECT id, 'stage', stage FROM cases
+             UNION ALL SELECT id, 'workload', CASE WHEN workload_factor THEN 'yes' ELSE 'no' END FROM cases
+             UNION ALL SELECT f.case_id, 'factor', f.factor FROM case_workload_factors f
+                       JOIN cases x ON x.id = f.case_id WHERE x.workload_factor
+         ) d ON d.id = c.id
+         GROUP BY 1, 2, 3, 4, 5;
          DELETE FROM summaries_paused;"
     )
 }
@@ -42,17 +57,17 @@ pub fn paused(conn: &mut DbConn) -> Result<bool, AppError> {
     Ok(rows > 0)
 }
 
-/// Recomputes both summaries from the records and starts the triggers again, in one
+/// Recomputes the summaries from the records and starts the triggers again, in one
 /// transaction.
 pub(crate) fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
     let sql = match conn {
         DbConn::Sqlite(_) => rebuild_sql(
-            "strftime('%Y-%m', w.recorded_on)",
+            |date| format!("strftime('%Y-%m', {date})"),
             "CAST(ROUND(w.open_cases * 10.0 / w.fte) AS BIGINT)",
         ),
         #[cfg(feature = "postgres")]
         DbConn::Pg(_) => rebuild_sql(
-            "to_char(w.recorded_on, 'YYYY-MM')",
+            |date| format!("to_char({date}, 'YYYY-MM')"),
             "CAST(FLOOR(w.open_cases * 10.0 / w.fte + 0.5) AS BIGINT)",
         ),
     };

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use actix_web::http::Method;
 use caseload::db::DbConn;
 use caseload::db::schema::{
-    employers, members, workload_latest, workload_monthly, workload_records,
+    case_monthly, case_workload_factors, cases, employers, members, workload_latest,
+    workload_monthly, workload_records,
 };
 use caseload::models::*;
 use caseload::reports::summaries;
@@ -285,4 +286,220 @@ async fn reports_are_the_same_on_one_connection_or_two() {
         serde_json::to_value(&paired).unwrap()
     );
     assert!(alone.total.members > 0 && alone.total.median_caseload_per_fte.is_some());
+}
+
+type CaseMonthly = BTreeMap<(String, String, String, i64, i64), (i64, i64)>;
+
+/// Cases opened per month under each dimension, worked out here from the cases and factors.
+fn cases_expected(conn: &mut DbConn) -> CaseMonthly {
+    type Row = (i64, i64, Option<i64>, String, String, bool, NaiveDate, i32);
+    let rows: Vec<Row> = cases::table
+        .select((
+            cases::id,
+            cases::branch_id,
+            cases::employer_id,
+            cases::case_type,
+            cases::stage,
+            cases::workload_factor,
+            cases::opened_on,
+            cases::record_key,
+        ))
+        .load(conn)
+        .unwrap();
+    let factors: Vec<(i64, String)> = case_workload_factors::table
+        .select((
+            case_workload_factors::case_id,
+            case_workload_factors::factor,
+        ))
+        .load(conn)
+        .unwrap();
+    let mut out = CaseMonthly::new();
+    for (id, branch, employer, case_type, stage, workload, opened, key) in rows {
+        let month = opened.format("%Y-%m").to_string();
+        let mut values = vec![
+            ("type", case_type),
+            ("stage", stage),
+            ("workload", if workload { "yes" } else { "no" }.to_owned()),
+        ];
+        if workload {
+            values.extend(
+                factors
+                    .iter()
+                    .filter(|(case, _)| *case == id)
+                    .map(|(_, f)| ("factor", f.clone())),
+            );
+        }
+        for (dimension, value) in values {
+            let key_of = (
+                dimension.to_owned(),
+                month.clone(),
+                value,
+                branch,
+                employer.unwrap_or(0),
+            );
+            let entry = out.entry(key_of).or_default();
+            entry.0 += 1;
+            entry.1 += i64::from(key);
+        }
+    }
+    out
+}
+
+fn cases_summary(conn: &mut DbConn) -> CaseMonthly {
+    case_monthly::table
+        .filter(case_monthly::cases.ne(0))
+        .load::<(String, String, String, i64, i64, i64, i64)>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|(d, month, value, branch, employer, n, keys)| {
+            ((d, month, value, branch, employer), (n, keys))
+        })
+        .collect()
+}
+
+#[actix_rt::test]
+async fn case_counts_follow_every_write_to_cases_and_their_factors() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let admin = app.token("admin").await;
+    let mut conn = app.state.db.get().unwrap();
+    assert_eq!(cases_summary(&mut conn), cases_expected(&mut conn));
+
+    // Opened through the API, with and without workload factors, in two months.
+    let mut opened = Vec::new();
+    for (member, day, workload, factors) in [
+        (
+            world.wigan_member,
+            "2026-01-31",
+            true,
+            json!(["high_caseload", "vacancies"]),
+        ),
+        (world.wigan_member, "2026-02-01", false, json!([])),
+        (
+            world.leeds_member,
+            "2026-02-14",
+            true,
+            json!(["admin_burden"]),
+        ),
+    ] {
+        let body = json!({"member_id": member, "type": "disciplinary", "opened_on": day,
+                          "workload_factor": workload, "workload_factors": factors});
+        let response = app
+            .send_json(Method::POST, "/api/v1/cases", Some(&admin), &body)
+            .await;
+        assert_eq!(response.status, 201, "{}", response.text());
+        opened.push(response.json()["id"].as_i64().unwrap());
+    }
+    assert_eq!(cases_summary(&mut conn), cases_expected(&mut conn));
+
+    // Edited: type, stage, factors named, workload no longer a factor, closed.
+    let patch = |id: i64, body: serde_json::Value| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            let response = app
+                .send_json(
+                    Method::PATCH,
+                    &format!("/api/v1/cases/{id}"),
+                    Some(&admin),
+                    &body,
+                )
+                .await;
+            assert_eq!(response.status, 200, "{}", response.text());
+        }
+    };
+    patch(opened[0], json!({"type": "ill_health", "stage": "hearing"})).await;
+    patch(
+        opened[0],
+        json!({"workload_factors": ["lack_of_supervision"]}),
+    )
+    .await;
+    patch(opened[2], json!({"workload_factor": false})).await;
+    patch(
+        opened[1],
+        json!({"workload_factor": true, "workload_factors": ["other"]}),
+    )
+    .await;
+    patch(
+        opened[1],
+        json!({"status": "closed", "outcome": "withdrawn", "closed_on": "2026-03-01"}),
+    )
+    .await;
+    assert_eq!(cases_summary(&mut conn), cases_expected(&mut conn));
+
+    // Straight to the tables: a new opening date, a move of branch and employer, a new key,
+    // and a case removed with its factors.
+    diesel::update(cases::table.find(opened[0]))
+        .set((
+            cases::opened_on.eq(NaiveDate::from_ymd_opt(2025, 12, 20).unwrap()),
+            cases::branch_id.eq(world.bury),
+            cases::employer_id.eq(None::<i64>),
+            cases::record_key.eq(4000),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(cases_summary(&mut conn), cases_expected(&mut conn));
+    diesel::delete(cases::table.find(opened[0]))
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(cases_summary(&mut conn), cases_expected(&mut conn));
+
+    // A bulk load pauses the triggers; the rebuild gives the same counts.
+    summaries::pause(&mut conn).unwrap();
+    diesel::update(cases::table.find(opened[2]))
+        .set(cases::stage.eq("appeal"))
+        .execute(&mut conn)
+        .unwrap();
+    assert_ne!(cases_summary(&mut conn), cases_expected(&mut conn));
+    summaries::resume_if_paused(&mut conn).unwrap();
+    assert_eq!(cases_summary(&mut conn), cases_expected(&mut conn));
+}
+
+#[actix_rt::test]
+async fn dashboard_case_counts_match_the_cases_whatever_days_the_period_starts_and_ends_on() {
+    use caseload::access::ReportScope;
+    use caseload::reports::dashboard;
+    use caseload::reports::scope::Narrowing;
+    let scope = ReportScope::National;
+    let app = TestApp::new().await;
+    let mut conn = app.state.db.get().unwrap();
+    caseload::demo::load(&mut conn).unwrap().unwrap();
+    let opened: Vec<NaiveDate> = cases::table
+        .select(cases::opened_on)
+        .load(&mut conn)
+        .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    // Whole months, a month's middle to another's, within one month, and a leap day.
+    for (from, to) in [
+        (today - chrono::Days::new(365), today),
+        (
+            today - chrono::Days::new(200),
+            today - chrono::Days::new(17),
+        ),
+        (today - chrono::Days::new(40), today - chrono::Days::new(30)),
+        (
+            NaiveDate::from_ymd_opt(2024, 2, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 1, 31).unwrap(),
+        ),
+    ] {
+        let board = dashboard::build(&mut conn, None, scope, Narrowing::default(), from, to)
+            .map(|board| serde_json::to_value(board).unwrap())
+            .unwrap();
+        let expected = opened.iter().filter(|d| **d >= from && **d <= to).count() as i64;
+        assert_eq!(board["total"]["cases_opened"], expected, "{from} to {to}");
+        let by_month: i64 = board["months"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["opened"].as_i64().unwrap())
+            .sum();
+        assert_eq!(by_month, expected, "{from} to {to}: months");
+        let by_branch: i64 = board["branches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["cases_opened"].as_i64().unwrap())
+            .sum();
+        assert_eq!(by_branch, expected, "{from} to {to}: branches");
+    }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::disclosure::{Cell, Disclosure};
 use super::period::MonthPeriod;
-use super::queries::{self, LabelCount, OpenedDay};
+use super::queries::{self, LabelCount, Opened};
 use super::stats::PublishedRisk;
 use crate::access::ReportScope;
 use crate::db::DbConn;
@@ -108,8 +108,8 @@ pub fn admit(
 }
 
 /// Cells by label, each the sum of the rows that carry the label.
-fn cells_by<T>(
-    rows: &[T],
+fn cells_by<'a, T: 'a>(
+    rows: impl IntoIterator<Item = &'a T>,
     label: impl Fn(&T) -> &str,
     cell: impl Fn(&T) -> Cell,
 ) -> BTreeMap<String, Cell> {
@@ -120,7 +120,7 @@ fn cells_by<T>(
     map
 }
 
-fn day_cell(d: &OpenedDay) -> Cell {
+fn opened_cell(d: &Opened) -> Cell {
     Cell::new(d.n, d.key_sum)
 }
 

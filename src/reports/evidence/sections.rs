@@ -4,15 +4,15 @@
 use chrono::Days;
 
 use super::{
-    Facts, RiskSummary, Row, Table, cell_of, cells_by, change_text, count_table, day_cell,
-    label_cell, labels, whole,
+    Facts, RiskSummary, Row, Table, cell_of, cells_by, change_text, count_table, label_cell,
+    labels, opened_cell, whole,
 };
 use crate::db::{DbConn, side_by_side};
 use crate::error::AppError;
 use crate::models::{AgeBand, CaseType, EthnicGroup, Outcome, Stage, WorkloadFactor};
 use crate::reports::disclosure::{Cell, Published, percent_text};
 use crate::reports::queries::{
-    self, Equality, Flag, LabelCount, LatestGroup, OpenedDay, RiskGroup,
+    self, Dimension, Equality, Flag, LabelCount, LatestGroup, Opened, RiskGroup,
 };
 use crate::reports::sql::Area;
 use crate::reports::stats;
@@ -26,13 +26,25 @@ pub(super) struct Sections {
 
 /// Every count the sections read, each with the sum of its records' keys.
 pub(super) struct Counts {
-    days: Vec<OpenedDay>,
-    days_before: Vec<OpenedDay>,
+    /// Cases opened in the period and in the one before, under every dimension.
+    opened: Vec<Opened>,
+    opened_before: Vec<Opened>,
     outcomes: Vec<LabelCount>,
-    factors: Vec<LabelCount>,
     at_end: Vec<LatestGroup>,
     at_risk: Vec<RiskGroup>,
     joiners: Vec<LabelCount>,
+}
+
+impl Counts {
+    /// The period's counts of cases opened under one dimension.
+    fn opened(&self, dimension: Dimension) -> impl Iterator<Item = &Opened> {
+        self.opened.iter().filter(move |d| d.is(dimension))
+    }
+
+    /// Every case opened in the period, once (the sum over its types).
+    fn total_opened(&self) -> Cell {
+        self.opened(Dimension::Type).map(opened_cell).sum()
+    }
 }
 
 /// Case counts on one connection; members' caseloads at the end of the period (all, and those
@@ -51,15 +63,14 @@ pub(super) fn load(
     let window_from = from
         .checked_sub_days(Days::new(facts.lookback_days.max(0) as u64))
         .unwrap_or(from);
-    let ((days, days_before, outcomes, factors), (at_end, at_risk, joiners)) = side_by_side(
+    let ((opened, opened_before, outcomes), (at_end, at_risk, joiners)) = side_by_side(
         conn,
         spare,
         |conn| {
             Ok((
-                queries::opened_by_day(conn, &area, from, to)?,
-                queries::opened_by_day(conn, &area, previous.from, previous.to)?,
+                queries::opened(conn, &area, from, to, Dimension::ALL)?,
+                queries::opened(conn, &area, previous.from, previous.to, &[Dimension::Type])?,
                 queries::closed_by_outcome(conn, &area, from, to)?,
-                queries::factors(conn, &area, from, to)?,
             ))
         },
         |conn| {
@@ -71,10 +82,9 @@ pub(super) fn load(
         },
     )?;
     Ok(Counts {
-        days,
-        days_before,
+        opened,
+        opened_before,
         outcomes,
-        factors,
         at_end,
         at_risk,
         joiners,
@@ -87,10 +97,22 @@ pub(super) fn cases_by_type(facts: &Facts, counts: &Counts, phrase: &str, out: &
     let (from, to) = (facts.period.from, facts.period.to);
     let previous = facts.period.previous();
     let types = labels(CaseType::ALL, CaseType::as_str, CaseType::label);
-    let now = cells_by(&counts.days, |d| &d.case_type, day_cell);
-    let before = cells_by(&counts.days_before, |d| &d.case_type, day_cell);
-    let total_now: Cell = counts.days.iter().map(day_cell).sum();
-    let total_before: Cell = counts.days_before.iter().map(day_cell).sum();
+    let now = cells_by(counts.opened(Dimension::Type), |d| &d.value, opened_cell);
+    let before = cells_by(
+        counts
+            .opened_before
+            .iter()
+            .filter(|d| d.is(Dimension::Type)),
+        |d| &d.value,
+        opened_cell,
+    );
+    let total_now = counts.total_opened();
+    let total_before: Cell = counts
+        .opened_before
+        .iter()
+        .filter(|d| d.is(Dimension::Type))
+        .map(opened_cell)
+        .sum();
     let comparison = |now: Cell, before: Cell| {
         let (now, before) = (rules.publish(now), rules.publish(before));
         vec![
@@ -143,8 +165,8 @@ pub(super) fn stage_and_outcome(facts: &Facts, counts: &Counts, out: &mut Sectio
         rules,
         "Cases opened in the period, by stage reached",
         &labels(Stage::ALL, Stage::as_str, Stage::label),
-        &cells_by(&counts.days, |d| &d.stage, day_cell),
-        Some(counts.days.iter().map(day_cell).sum()),
+        &cells_by(counts.opened(Dimension::Stage), |d| &d.value, opened_cell),
+        Some(counts.total_opened()),
         None,
     ));
     out.tables.push(count_table(
@@ -161,14 +183,14 @@ pub(super) fn stage_and_outcome(facts: &Facts, counts: &Counts, out: &mut Sectio
 pub(super) fn workload_factor(facts: &Facts, counts: &Counts, out: &mut Sections) {
     let rules = facts.rules;
     let cases = |factor: bool| -> Cell {
+        let value = if factor { "yes" } else { "no" };
         counts
-            .days
-            .iter()
-            .filter(|d| (d.workload_factor == 1) == factor)
-            .map(day_cell)
+            .opened(Dimension::Workload)
+            .filter(|d| d.value == value)
+            .map(opened_cell)
             .sum()
     };
-    let shown_now = rules.publish(counts.days.iter().map(day_cell).sum());
+    let shown_now = rules.publish(counts.total_opened());
     let (with_p, without_p) = (rules.publish(cases(true)), rules.publish(cases(false)));
     let share = rules.share(with_p, shown_now);
     out.tables.push(Table {
@@ -206,7 +228,7 @@ pub(super) fn workload_factor(facts: &Facts, counts: &Counts, out: &mut Sections
             WorkloadFactor::as_str,
             WorkloadFactor::label,
         ),
-        &cells_by(&counts.factors, |f| &f.label, label_cell),
+        &cells_by(counts.opened(Dimension::Factor), |f| &f.value, opened_cell),
         None,
         Some("A case may name several factors, so these do not add up to the cases.".into()),
     ));
