@@ -5,8 +5,10 @@
 //!
 //! Workload comes from two summaries the database keeps on every write (migration
 //! `report_summaries`): `workload_latest`, each member's latest record, and `workload_monthly`,
-//! records per month by caseload bucket. Every value is a bound parameter (`reports::sql`), and
-//! each query applies the report's [`Area`] to its own tables.
+//! records per month by caseload bucket. Cases opened come from a third, `case_monthly`, for
+//! the whole months of a period, and from the cases for the days either side. Every value is a
+//! bound parameter (`reports::sql`), and each query applies the report's [`Area`] to its own
+//! tables.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;

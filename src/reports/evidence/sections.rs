@@ -47,8 +47,8 @@ impl Counts {
     }
 }
 
-/// Case counts on one connection; members' caseloads at the end of the period (all, and those
-/// with a case in it), members at risk at its start and joiners on the other.
+/// Case counts and members at risk at the start of the period on one connection; members'
+/// caseloads at its end (all, and those with a case in it) and joiners on the other.
 pub(super) fn load(
     conn: &mut DbConn,
     spare: Option<&mut DbConn>,
@@ -63,7 +63,9 @@ pub(super) fn load(
     let window_from = from
         .checked_sub_days(Days::new(facts.lookback_days.max(0) as u64))
         .unwrap_or(from);
-    let ((opened, opened_before, outcomes), (at_end, at_risk, joiners)) = side_by_side(
+    // The two lookups of each member's record on a date (the end of the period; its start, for
+    // the risks) take most of the time: one on each connection.
+    let ((opened, opened_before, outcomes, at_risk), (at_end, joiners)) = side_by_side(
         conn,
         spare,
         |conn| {
@@ -71,12 +73,12 @@ pub(super) fn load(
                 queries::opened(conn, &area, from, to, Dimension::ALL)?,
                 queries::opened(conn, &area, previous.from, previous.to, &[Dimension::Type])?,
                 queries::closed_by_outcome(conn, &area, from, to)?,
+                queries::at_risk(conn, &area, from, to, window_from)?,
             ))
         },
         |conn| {
             Ok((
                 queries::latest(conn, &area, to, recent_from, represented, true)?,
-                queries::at_risk(conn, &area, from, to, window_from)?,
                 queries::joiners(conn, &area, from, to)?,
             ))
         },
