@@ -52,6 +52,9 @@ pub fn build_app(
     App::new()
         .app_data(state)
         .wrap(actix_web::middleware::from_fn(
+            http::session_check::check_once,
+        ))
+        .wrap(actix_web::middleware::from_fn(
             http::refusals::audit_not_found,
         ))
         .wrap(Compress::default())

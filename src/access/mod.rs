@@ -24,14 +24,6 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub(crate) fn of(user: &User) -> Result<Self, AppError> {
-        Ok(Self {
-            id: user.id,
-            role: user.role,
-            scope: Scope::of(user)?,
-        })
-    }
-
     /// The casework records the actor may read; 403 for delegates.
     pub(crate) fn records(&self) -> Result<RecordScope, AppError> {
         self.scope.records()

@@ -22,18 +22,26 @@ pub enum Scope {
 impl Scope {
     /// The scope a user's role and scope columns give (the database checks they agree).
     pub(crate) fn of(user: &User) -> Result<Self, AppError> {
-        let broken = || AppError::Internal(format!("user {} has no scope for its role", user.id));
-        Ok(match user.role {
+        Self::from_parts(user.role, user.branch_id, user.region_id).ok_or_else(|| {
+            AppError::Internal(format!("user {} has no scope for its role", user.id))
+        })
+    }
+
+    /// The scope of a role with its branch and region; `None` when the role needs one it lacks.
+    pub(crate) fn from_parts(
+        role: Role,
+        branch_id: Option<BranchId>,
+        region_id: Option<RegionId>,
+    ) -> Option<Self> {
+        Some(match role {
             Role::Admin => Scope::All,
             Role::Organiser => Scope::Region {
-                region_id: user.region_id.ok_or_else(broken)?,
+                region_id: region_id?,
             },
             Role::Officer => Scope::Branch {
-                branch_id: user.branch_id.ok_or_else(broken)?,
+                branch_id: branch_id?,
             },
-            Role::Delegate => Scope::Evidence {
-                region_id: user.region_id,
-            },
+            Role::Delegate => Scope::Evidence { region_id },
         })
     }
 

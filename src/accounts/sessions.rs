@@ -1,16 +1,18 @@
 //! Signing in and out: sessions, password changes, the first administrator, the calendar
 //! feed's secret address. Every outcome is audited.
 
+use std::sync::{Arc, OnceLock};
+
 use chrono::{DateTime, Utc};
 use diesel::OptionalExtension;
 
-use crate::access::Actor;
+use crate::access::{Actor, Scope};
 use crate::audit::{self, Event};
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::{password, surface};
-use crate::db::DbConn;
+use crate::db::{DbConn, first_use};
 use crate::error::AppError;
-use crate::models::{NewUser, Role, UpdateUser, User, UserId};
+use crate::models::{BranchId, NewUser, RegionId, Role, UpdateUser, User, UserId};
 use crate::state::AppState;
 
 /// A fresh session.
@@ -201,13 +203,17 @@ pub(crate) fn set_calendar(conn: &mut DbConn, id: UserId, on: bool) -> Result<Us
     Ok(user)
 }
 
-/// The user and what they may do, from a bearer token or session cookie: checked against the
-/// database on every request, so that revocation is immediate.
-pub(crate) async fn authenticate(
+/// What a bearer token or session cookie says the caller may do, and the check that the
+/// database still agrees, to run first on the request's first connection (`db::first_use`):
+/// the user exists and is active, the token's version is theirs (signing out, a new password,
+/// deactivation or a change of role or scope bumps it: see `revoke_sessions`), and the role
+/// and scope are theirs. The check puts the user's row in `account` when it passes.
+pub(crate) fn claimed(
     state: &AppState,
     token: Option<String>,
     surface: surface::Surface,
-) -> Result<(User, Actor), AppError> {
+    account: Arc<OnceLock<User>>,
+) -> Result<(Actor, first_use::Check), AppError> {
     let token = token.ok_or(AppError::Unauthorized)?;
     let claims = state.keys.decode(&token)?;
     // An API token is not a page session, nor the other way round.
@@ -215,16 +221,25 @@ pub(crate) async fn authenticate(
         return Err(AppError::Unauthorized);
     }
     let id = claims.user_id()?;
-    let user = state
-        .db
-        .run(move |conn| Ok(User::find(conn, id).optional()?))
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    if !user.active || user.token_version != claims.ver {
-        return Err(AppError::Unauthorized);
-    }
-    let actor = Actor::of(&user)?;
-    Ok((user, actor))
+    let (role, ver) = (claims.role, claims.ver);
+    let (branch, region) = (claims.branch.map(BranchId), claims.region.map(RegionId));
+    let scope = Scope::from_parts(role, branch, region).ok_or(AppError::Unauthorized)?;
+    let check: first_use::Check = Box::new(move |conn| {
+        let user = User::find(conn, id)
+            .optional()?
+            .ok_or(AppError::Unauthorized)?;
+        let current = user.active
+            && user.token_version == ver
+            && user.role == role
+            && user.branch_id == branch
+            && user.region_id == region;
+        if !current {
+            return Err(AppError::Unauthorized);
+        }
+        let _ = account.set(user);
+        Ok(())
+    });
+    Ok((Actor { id, role, scope }, check))
 }
 
 /// Audits a signed-in request that ended in 404 (see `http::refusals`): `detail` holds the

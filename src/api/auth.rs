@@ -119,8 +119,9 @@ pub(crate) async fn me(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: CurrentUser,
-) -> HttpResponse {
-    HttpResponse::Ok().json(me_of(&state, &req, &user.user, user.actor.scope))
+) -> Result<HttpResponse, AppError> {
+    let account = user.account(&state).await?;
+    Ok(HttpResponse::Ok().json(me_of(&state, &req, account, user.actor.scope)))
 }
 
 /// Issues a new secret calendar address (revoking any earlier one).
@@ -175,7 +176,7 @@ pub(crate) async fn change_password(
     let change = body.into_inner();
     accounts::change_own_password(
         &state,
-        user.user,
+        user.account(&state).await?.clone(),
         change.current_password,
         change.new_password,
     )

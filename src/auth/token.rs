@@ -1,4 +1,7 @@
-//! Session tokens: HS256 JWTs carrying the user's id, role and token version.
+//! Session tokens: HS256 JWTs carrying the user's id, role, scope and token version. The role
+//! and scope in a token are what the caller may do until the database says otherwise: every
+//! request checks the token version, activity, role and scope against the user's row (the
+//! first thing on its first connection), and changing any of them revokes the user's tokens.
 
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
@@ -20,6 +23,11 @@ pub struct Claims {
     /// The user's id.
     pub sub: String,
     pub role: Role,
+    /// The officer's branch, the organiser's (or delegate's) region, when issued.
+    #[serde(default)]
+    pub branch: Option<i64>,
+    #[serde(default)]
+    pub region: Option<i64>,
     pub iss: String,
     pub iat: i64,
     pub exp: i64,
@@ -81,6 +89,8 @@ impl TokenKeys {
         let claims = Claims {
             sub: user.id.to_string(),
             role: user.role,
+            branch: user.branch_id.map(|b| b.0),
+            region: user.region_id.map(|r| r.0),
             iss: ISSUER.into(),
             iat: now.timestamp(),
             exp: expires_at.timestamp(),

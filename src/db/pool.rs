@@ -76,15 +76,20 @@ impl Database {
         self.pool.try_get()
     }
 
-    /// Runs blocking database work on the blocking thread pool.
+    /// Runs blocking database work on the blocking thread pool, after the request's pending
+    /// session check if there is one (`first_use`), on the same connection.
     pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, AppError>
     where
         F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
         T: Send + 'static,
     {
         let db = self.clone();
+        let first = super::first_use::take();
         web::block(move || {
             let mut conn = db.get()?;
+            if let Some(check) = first {
+                check(&mut conn)?;
+            }
             f(&mut conn)
         })
         .await

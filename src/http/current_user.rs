@@ -1,8 +1,12 @@
 //! `CurrentUser`: the signed-in caller, from a bearer token (API) or the session cookie
 //! (pages), checked against the database on every request so that revocation is immediate.
+//! The check runs first on the request's first connection, in the same trip to the blocking
+//! pool as the work (`db::first_use`); a request that does no database work has it run before
+//! its answer leaves (`http::session_check`).
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
@@ -12,6 +16,7 @@ use super::PageError;
 use crate::access::{Actor, RecordScope};
 use crate::accounts;
 use crate::auth::surface::Surface;
+use crate::db::first_use;
 use crate::error::AppError;
 use crate::models::{Role, User, UserId};
 use crate::state::AppState;
@@ -20,20 +25,30 @@ pub const SESSION_COOKIE: &str = "caseload_session";
 
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
-    pub user: User,
     /// What the caller may see and do; every service call takes it.
     pub actor: Actor,
+    /// The caller's own row, once the session check has read it.
+    account: Arc<OnceLock<User>>,
     /// The session token when signed in through the browser; its HMAC is the CSRF token.
     session: Option<String>,
 }
 
 impl CurrentUser {
     pub(crate) fn id(&self) -> UserId {
-        self.user.id
+        self.actor.id
     }
 
     pub(crate) fn role(&self) -> Role {
-        self.user.role
+        self.actor.role
+    }
+
+    /// The caller's own row as the session check read it (checking now if no database work
+    /// has run yet in this request).
+    pub(crate) async fn account(&self, state: &AppState) -> Result<&User, AppError> {
+        if self.account.get().is_none() {
+            state.db.run(|_| Ok(())).await?;
+        }
+        self.account.get().ok_or(AppError::Unauthorized)
     }
 
     pub(crate) fn require_admin(&self) -> Result<(), AppError> {
@@ -86,20 +101,31 @@ impl FromRequest for CurrentUser {
         let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
+            let account = Arc::new(OnceLock::new());
             let result = match surface {
-                Some(surface) => accounts::authenticate(&state, token.clone(), surface).await,
+                Some(surface) => {
+                    accounts::claimed(&state, token.clone(), surface, Arc::clone(&account))
+                }
                 None => Err(AppError::Unauthorized),
             };
-            if let Ok((user, _)) = &result {
-                req.extensions_mut()
-                    .insert(super::refusals::Caller(user.id));
-            }
-            match result {
-                Ok((user, actor)) => Ok(CurrentUser {
-                    user,
-                    actor,
-                    session: if api { None } else { token },
-                }),
+            let checked = match result {
+                Ok((actor, check)) => match first_use::set(check) {
+                    Ok(()) => Ok(actor),
+                    // Outside a request's scope (never in the app): check at once.
+                    Err(check) => state.db.run(check).await.map(|()| actor),
+                },
+                Err(error) => Err(error),
+            };
+            match checked {
+                Ok(actor) => {
+                    req.extensions_mut()
+                        .insert(super::refusals::Caller(actor.id));
+                    Ok(CurrentUser {
+                        actor,
+                        account,
+                        session: if api { None } else { token },
+                    })
+                }
                 Err(error) if api => Err(error.into()),
                 Err(error) => Err(PageError(error).into()),
             }

@@ -1,5 +1,5 @@
 //! What the JSON API and the pages share between HTTP and the services: the signed-in caller
-//! (`CurrentUser`), the Origin check, audited 404s, request bodies and parameters read so that
+//! (`CurrentUser`) and its session check, the Origin check, audited 404s, request bodies and parameters read so that
 //! errors name the field, list filters, and the error page.
 
 pub mod current_user;
@@ -11,6 +11,7 @@ pub mod page_error;
 pub mod params;
 pub mod refusals;
 pub mod report_params;
+pub mod session_check;
 pub mod templates;
 
 pub use current_user::{CurrentUser, SESSION_COOKIE};

@@ -16,7 +16,7 @@ pub async fn show(
     user: CurrentUser,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
-    let mut context = layout::context(&state, &user, "/account");
+    let mut context = layout::context(&state, &user, "/account").await?;
     if query.iter().any(|(k, v)| k == "notice" && v == "calendar") {
         context.insert(
             "notice",
@@ -26,7 +26,8 @@ pub async fn show(
     context.insert(
         "calendar_url",
         &user
-            .user
+            .account(&state)
+            .await?
             .calendar_token
             .as_deref()
             .map(|t| state.calendar_url(t, &req)),
@@ -58,13 +59,15 @@ pub(crate) async fn change_password(
     user.check_csrf(&state, form.csrf())?;
     let current = form.get("current_password").unwrap_or_default().to_owned();
     let new = form.get("new_password").unwrap_or_default().to_owned();
-    let result = accounts::change_own_password(&state, user.user.clone(), current, new).await;
+    let result =
+        accounts::change_own_password(&state, user.account(&state).await?.clone(), current, new)
+            .await;
     match result {
         // The change revoked this session too: sign in again with the new password.
         Ok(()) => Ok(see_other("/login")),
         Err(error) => {
             let problem = FormProblem::from_error(error)?;
-            let mut context = layout::context(&state, &user, "/account");
+            let mut context = layout::context(&state, &user, "/account").await?;
             problem.show(&mut context, &form.values());
             render_status("account.html", &context, problem.status)
         }

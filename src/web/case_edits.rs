@@ -27,7 +27,7 @@ async fn details_context(
 ) -> Result<(Context, CaseView), PageError> {
     let view = case_service::show(state, user.actor, id).await?;
     let reps = case_service::assignees(state, user.actor, id).await?;
-    let mut context = layout::context(state, user, "/cases");
+    let mut context = layout::context(state, user, "/cases").await?;
     choices(&mut context);
     context.insert(
         "reps",

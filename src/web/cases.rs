@@ -79,19 +79,24 @@ pub(crate) async fn list(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     user.records()?;
-    let mut context = layout::context(&state, &user, "/cases");
+    // The cases first: their trip to the database carries the session check, and the layout
+    // then reads the caller's row it left.
+    let page = match filters::cases(|k| query.get(k).cloned()) {
+        Ok((filter, paging)) => Ok(case_service::list(&state, user.actor, filter, paging).await?),
+        Err(error) => Err(error),
+    };
+    let mut context = layout::context(&state, &user, "/cases").await?;
     choices(&mut context);
     context.insert("values", &*query);
     context.insert("can_open", &user.member_writer().is_ok());
-    let (filter, paging) = match filters::cases(|k| query.get(k).cloned()) {
-        Ok(parsed) => parsed,
+    let page = match page {
+        Ok(page) => page,
         Err(error) => {
             let problem = FormProblem::from_error(error)?;
             problem.show(&mut context, &*query);
             return render_status("cases/list.html", &context, problem.status);
         }
     };
-    let page = case_service::list(&state, user.actor, filter, paging).await?;
     pager(&mut context, "/cases", &query, &page);
     context.insert("csv_link", &csv_link("/cases/export.csv", &query));
     context.insert("page", &page);
@@ -129,7 +134,7 @@ pub async fn new(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     user.member_writer()?;
-    let mut context = layout::context(&state, &user, "/cases");
+    let mut context = layout::context(&state, &user, "/cases").await?;
     choices(&mut context);
     let mut values = serde_json::Map::new();
     values.insert(
@@ -195,7 +200,7 @@ pub(crate) async fn create(
     match submit(&state, &user, &form, work).await? {
         Submitted::Done(view) => Ok(see_other(&format!("/cases/{}?saved=1", view.case.id))),
         Submitted::Refused(problem) => {
-            let mut context = layout::context(&state, &user, "/cases");
+            let mut context = layout::context(&state, &user, "/cases").await?;
             choices(&mut context);
             problem.show(&mut context, &form.values());
             context.insert("ticked", &form.all("workload_factors"));
@@ -293,7 +298,7 @@ pub(super) async fn detail_page(
         })
         .collect();
     let can_work = user.actor.may_work(&view.case);
-    let mut context = layout::context(state, user, "/cases");
+    let mut context = layout::context(state, user, "/cases").await?;
     choices(&mut context);
     context.insert(
         "labels",

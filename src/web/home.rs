@@ -9,6 +9,7 @@ use super::layout;
 use super::page::{PageError, deadline_row, render};
 use crate::access::Scope;
 use crate::casework::case_service;
+use crate::error::AppError;
 use crate::http::CurrentUser;
 use crate::state::AppState;
 
@@ -23,7 +24,12 @@ pub(crate) async fn index(
     let Some(user) = user else {
         return render("index.html", &Context::new());
     };
-    let mut context = layout::context(&state, &user, "/");
+    // A session ended elsewhere (signed out, revoked) sees the public page, as one with no
+    // session does.
+    let mut context = match layout::context(&state, &user, "/").await {
+        Err(AppError::Unauthorized) => return render("index.html", &Context::new()),
+        context => context?,
+    };
     context.insert("scope", &user.actor.scope);
     if user.records().is_ok() {
         let until = Utc::now().date_naive() + Days::new(FORTNIGHT);

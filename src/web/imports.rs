@@ -19,7 +19,7 @@ pub(crate) async fn form(
     user: CurrentUser,
 ) -> Result<HttpResponse, PageError> {
     user.member_writer()?;
-    let mut context = layout::context(&state, &user, "/import");
+    let mut context = layout::context(&state, &user, "/import").await?;
     context.insert("columns_members", &import::MEMBER_COLUMNS.join(", "));
     context.insert("columns_workload", &import::WORKLOAD_COLUMNS.join(", "));
     render("members/import.html", &context)
@@ -70,7 +70,7 @@ pub(crate) async fn upload_file(
     user.member_writer()?;
     let parts = read_upload(payload).await?;
     user.check_csrf(&state, &parts.csrf_token)?;
-    let mut context = layout::context(&state, &user, "/import");
+    let mut context = layout::context(&state, &user, "/import").await?;
     context.insert("columns_members", &import::MEMBER_COLUMNS.join(", "));
     context.insert("columns_workload", &import::WORKLOAD_COLUMNS.join(", "));
     if parts.file.is_empty() {

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use tera::Context;
 
+use crate::error::AppError;
 use crate::http::CurrentUser;
 use crate::models::Role;
 use crate::state::AppState;
@@ -50,13 +51,20 @@ fn navigation(role: Role, current: &str) -> Vec<NavItem> {
         .collect()
 }
 
-pub(crate) fn context(state: &AppState, user: &CurrentUser, current: &str) -> Context {
+/// What every page's layout shows: the caller, the navigation, the CSRF token. Called after the
+/// page's own database work, it reads the caller's row that work's session check left.
+pub(crate) async fn context(
+    state: &AppState,
+    user: &CurrentUser,
+    current: &str,
+) -> Result<Context, AppError> {
+    let account = user.account(state).await?;
     let mut context = Context::new();
     context.insert(
         "me",
         &serde_json::json!({
-            "username": user.user.username,
-            "display_name": user.user.display_name,
+            "username": account.username,
+            "display_name": account.display_name,
             "role": user.role().label(),
             "is_admin": user.role() == Role::Admin,
         }),
@@ -66,5 +74,5 @@ pub(crate) fn context(state: &AppState, user: &CurrentUser, current: &str) -> Co
     // Forms read these; a refused form replaces them (see `FormProblem::show`).
     context.insert("errors", &serde_json::Map::new());
     context.insert("values", &serde_json::Map::new());
-    context
+    Ok(context)
 }

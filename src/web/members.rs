@@ -56,7 +56,7 @@ pub(crate) async fn list(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     user.records()?;
-    let mut context = layout::context(&state, &user, "/members");
+    let mut context = layout::context(&state, &user, "/members").await?;
     choices(&state, &mut context).await?;
     context.insert("values", &*query);
     context.insert("can_edit", &user.member_writer().is_ok());
@@ -93,7 +93,7 @@ pub(crate) async fn export_workload(
 #[get("/members/new")]
 pub async fn new(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, PageError> {
     user.member_writer()?;
-    let mut context = layout::context(&state, &user, "/members");
+    let mut context = layout::context(&state, &user, "/members").await?;
     choices(&state, &mut context).await?;
     render("members/form.html", &context)
 }
@@ -114,7 +114,7 @@ pub(crate) async fn create(
     match submit(&state, &user, &form, work).await? {
         Submitted::Done(member) => Ok(see_other(&format!("/members/{}?saved=1", member.id))),
         Submitted::Refused(problem) => {
-            let mut context = layout::context(&state, &user, "/members");
+            let mut context = layout::context(&state, &user, "/members").await?;
             choices(&state, &mut context).await?;
             problem.show(&mut context, &form.values());
             render_status("members/form.html", &context, problem.status)
@@ -135,7 +135,7 @@ async fn detail_context(
         branch,
         employer,
     } = member_service::detail(state, user.actor, id).await?;
-    let mut context = layout::context(state, user, "/members");
+    let mut context = layout::context(state, user, "/members").await?;
     let points: Vec<_> = history
         .points
         .iter()
@@ -184,7 +184,7 @@ pub(crate) async fn edit(
     user.member_writer()?;
     let id = MemberId(id.into_inner());
     let member = member_service::show(&state, user.actor, id, Some("edit form")).await?;
-    let mut context = layout::context(&state, &user, "/members");
+    let mut context = layout::context(&state, &user, "/members").await?;
     choices(&state, &mut context).await?;
     context.insert("values", &form_values(&member));
     context.insert("member", &member);
@@ -210,7 +210,7 @@ pub(crate) async fn update(
         Submitted::Done(_) => Ok(see_other(&format!("/members/{id}?saved=1"))),
         Submitted::Refused(problem) => {
             let member = member_service::show(&state, user.actor, id, Some("edit form")).await?;
-            let mut context = layout::context(&state, &user, "/members");
+            let mut context = layout::context(&state, &user, "/members").await?;
             choices(&state, &mut context).await?;
             context.insert("member", &member);
             problem.show(&mut context, &form.values());
@@ -260,7 +260,7 @@ async fn workload_context(
         .map(|p| p.record)
         .find(|r| r.id == record)
         .ok_or(PageError(crate::error::AppError::NotFound))?;
-    let mut context = layout::context(state, user, "/members");
+    let mut context = layout::context(state, user, "/members").await?;
     choices(state, &mut context).await?;
     context.insert("member", &member);
     context.insert("record", &record);

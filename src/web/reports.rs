@@ -54,7 +54,7 @@ pub(crate) async fn dashboard_page(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     let get = |k: &str| query.get(k).cloned();
-    let mut context = layout::context(&state, &user, "/dashboard");
+    let mut context = layout::context(&state, &user, "/dashboard").await?;
     scope_choices(&state, &user, &mut context).await?;
     context.insert("values", &*query);
     let parsed = dashboard_scope(&user, &get).and_then(|scope| Ok((scope, period(&get)?)));
@@ -134,7 +134,7 @@ pub(crate) async fn evidence_page(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     let get = |k: &str| query.get(k).cloned();
-    let mut context = layout::context(&state, &user, "/evidence");
+    let mut context = layout::context(&state, &user, "/evidence").await?;
     scope_choices(&state, &user, &mut context).await?;
     let parsed =
         evidence_scope(&user, &get).and_then(|scope| Ok((scope, evidence_period(&get, true)?)));

@@ -159,6 +159,8 @@ fn claims_for(app_user: i64, exp_offset_secs: i64) -> Claims {
     Claims {
         sub: app_user.to_string(),
         role: caseload::models::Role::Admin,
+        branch: None,
+        region: None,
         iss: "caseload".into(),
         iat: now,
         exp: now + exp_offset_secs,
@@ -362,6 +364,68 @@ async fn deactivation_revokes_and_blocks_sign_in() {
             .status,
         401
     );
+}
+
+#[actix_rt::test]
+async fn a_revoked_session_is_refused_even_where_the_answer_needs_no_data() {
+    let app = TestApp::new().await;
+    World::build(&app);
+    let delegate = app.token("delegate").await;
+    // A delegate's role alone refuses the case list (403) before any database work.
+    assert_eq!(app.get_as("/api/v1/cases", &delegate).await.status, 403);
+    let out = app
+        .send_json(
+            Method::POST,
+            "/api/v1/auth/logout",
+            Some(&delegate),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(out.status, 204);
+    assert_eq!(
+        app.get_as("/api/v1/cases", &delegate).await.status,
+        401,
+        "the session check still runs when the handler read nothing"
+    );
+    let officer = app.token("wgn.officer").await;
+    let problem = app
+        .send_json(Method::POST, "/api/v1/cases", Some(&officer), &json!({}))
+        .await;
+    assert_eq!(problem.status, 400, "{}", problem.text());
+    app.send_json(
+        Method::POST,
+        "/api/v1/auth/logout",
+        Some(&officer),
+        &json!({}),
+    )
+    .await;
+    let after = app
+        .send_json(Method::POST, "/api/v1/cases", Some(&officer), &json!({}))
+        .await;
+    assert_eq!(after.status, 401, "{}", after.text());
+}
+
+#[actix_rt::test]
+async fn a_token_whose_role_or_scope_no_longer_matches_the_user_is_refused() {
+    use caseload::db::schema::users;
+    use diesel::prelude::*;
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    assert_eq!(app.get_as("/api/v1/cases", &officer).await.status, 200);
+    // Changed behind the application's back (no token version bump): the token's claims no
+    // longer describe the user, and the database has the last word.
+    let mut conn = app.state.db.get().unwrap();
+    diesel::update(users::table.find(world.wigan_officer))
+        .set(users::branch_id.eq(world.bury))
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(app.get_as("/api/v1/cases", &officer).await.status, 401);
+    assert_eq!(app.get_as("/api/v1/me", &officer).await.status, 401);
+    let fresh = app.token("wgn.officer").await;
+    let me = app.get_as("/api/v1/me", &fresh).await;
+    assert_eq!(me.status, 200);
+    assert_eq!(me.json()["scope"]["branch_id"], world.bury.0);
 }
 
 #[actix_rt::test]

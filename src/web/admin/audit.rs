@@ -29,7 +29,7 @@ pub async fn search(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let mut context = layout::context(&state, &user, "/admin/audit");
+    let mut context = layout::context(&state, &user, "/admin/audit").await?;
     let everyone = crate::paging::Paging::new(1, crate::paging::MAX_PER_PAGE)?;
     let people: Vec<_> = accounts::list(&state, user.actor, everyone)
         .await?

@@ -61,7 +61,7 @@ async fn context<R: AdminPage>(
 ) -> Result<Context, PageError> {
     let items = reference_service::list::<R>(state).await?;
     let regions = reference_service::list::<Region>(state).await?;
-    let mut context = layout::context(state, user, R::PATH);
+    let mut context = layout::context(state, user, R::PATH).await?;
     context.insert("items", &items);
     context.insert("regions", &regions);
     context.insert("path", R::PATH);

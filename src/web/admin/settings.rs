@@ -24,7 +24,7 @@ async fn context(state: &AppState, user: &CurrentUser) -> Result<tera::Context, 
             json!({"key": key, "label": label, "low": low, "high": high, "value": value})
         })
         .collect();
-    let mut context = layout::context(state, user, "/admin/settings");
+    let mut context = layout::context(state, user, "/admin/settings").await?;
     context.insert("settings", &rows);
     Ok(context)
 }

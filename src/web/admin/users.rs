@@ -23,7 +23,7 @@ async fn context(state: &AppState, user: &CurrentUser) -> Result<Context, PageEr
     let everyone = Paging::new(1, crate::paging::MAX_PER_PAGE)?;
     let users = accounts::list(state, user.actor, everyone).await?.items;
     let (regions, branches, _) = reference_service::all(state).await?;
-    let mut context = layout::context(state, user, PAGE);
+    let mut context = layout::context(state, user, PAGE).await?;
     let scope_of = |u: &crate::models::User| -> String {
         let branch = u
             .branch_id
