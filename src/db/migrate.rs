@@ -29,3 +29,22 @@ pub fn revert_all(conn: &mut DbConn) -> Result<Vec<String>, BoxError> {
     };
     Ok(reverted.iter().map(ToString::to_string).collect())
 }
+
+/// Reverts the newest applied migration; returns its version (`None` when none is applied).
+/// Used by the test of an upgrade over existing records.
+pub fn revert_last(conn: &mut DbConn) -> Result<Option<String>, BoxError> {
+    let applied = match conn {
+        DbConn::Sqlite(c) => c.applied_migrations()?,
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => c.applied_migrations()?,
+    };
+    if applied.is_empty() {
+        return Ok(None);
+    }
+    let reverted = match conn {
+        DbConn::Sqlite(c) => c.revert_last_migration(SQLITE)?,
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(c) => c.revert_last_migration(POSTGRES)?,
+    };
+    Ok(Some(reverted.to_string()))
+}

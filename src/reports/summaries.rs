@@ -2,7 +2,9 @@
 //! triggers on every write. A bulk load of a new database (`caseload seed`) pauses them and
 //! rebuilds them from the records at the end, which is several times faster than keeping them
 //! row by row; a load that stopped half-way leaves them paused, and the next start rebuilds
-//! them before serving.
+//! them before serving. A migration that adds a summary pauses them too when the database
+//! already holds records, so that this rebuild is the one place the summaries are computed
+//! from scratch.
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -77,10 +79,14 @@ pub(crate) fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
     })
 }
 
-/// Rebuilds the summaries if a bulk load stopped before it could (called at start-up).
+/// Rebuilds the summaries if they are paused: a bulk load stopped before it could, or a
+/// migration that adds a summary to a database holding records left them to this (called at
+/// start-up, after the migrations).
 pub fn resume_if_paused(conn: &mut DbConn) -> Result<(), AppError> {
     if paused(conn)? {
-        tracing::warn!("report summaries were paused by an unfinished bulk load: rebuilding");
+        tracing::warn!(
+            "report summaries are paused (a bulk load stopped half-way, or an upgrade added one): rebuilding"
+        );
         rebuild(conn)?;
     }
     Ok(())

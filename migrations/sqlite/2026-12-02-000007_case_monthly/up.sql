@@ -17,17 +17,10 @@ CREATE TABLE case_monthly (
 );
 CREATE INDEX case_monthly_branch ON case_monthly (branch_id, dimension, month);
 
-INSERT INTO case_monthly (dimension, month, value, branch_id, employer_id, cases, key_sum)
-SELECT d.dimension, strftime('%Y-%m', c.opened_on), d.value, c.branch_id, COALESCE(c.employer_id, 0),
-       COUNT(*), SUM(c.record_key)
-FROM cases c JOIN (
-    SELECT id, 'type' AS dimension, case_type AS value FROM cases
-    UNION ALL SELECT id, 'stage', stage FROM cases
-    UNION ALL SELECT id, 'workload', CASE WHEN workload_factor THEN 'yes' ELSE 'no' END FROM cases
-    UNION ALL SELECT f.case_id, 'factor', f.factor FROM case_workload_factors f
-              JOIN cases x ON x.id = f.case_id WHERE x.workload_factor
-) d ON d.id = c.id
-GROUP BY 1, 2, 3, 4, 5;
+-- A database that already holds cases has its summaries rebuilt from the records before the
+-- server next serves (`reports::summaries::resume_if_paused`, the one rebuild there is): they
+-- are paused until then, so no write in between half-counts.
+INSERT INTO summaries_paused (since) SELECT CURRENT_TIMESTAMP WHERE EXISTS (SELECT 1 FROM cases);
 
 CREATE TRIGGER cases_monthly_insert AFTER INSERT ON cases
 WHEN NOT EXISTS (SELECT 1 FROM summaries_paused)
