@@ -29,8 +29,11 @@ for base in "$a" "$b"; do
   "$bin" serve --bind "${base#http://}" >>"$work/server.log" 2>&1 &
   servers="$servers $!"
 done
+# A debug build starting on a busy machine can take a while: wait up to a minute for each,
+# and say so (with the servers' log) rather than fail later on an empty answer.
 for base in "$a" "$b"; do
-  for _ in $(seq 1 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+  for _ in $(seq 1 600); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+  curl -sf "$base/healthz" >/dev/null || { tail -n 20 "$work/server.log" >&2; fail "$base did not start"; }
 done
 
 token() { # username, server
