@@ -33,7 +33,7 @@ done
 # and say so (with the servers' log) rather than fail later on an empty answer.
 for base in "$a" "$b"; do
   for _ in $(seq 1 600); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
-  curl -sf "$base/healthz" >/dev/null || { tail -n 20 "$work/server.log" >&2; fail "$base did not start"; }
+  curl -sf "$base/healthz" >/dev/null || { head -n 30 "$work/server.log" >&2; fail "$base did not start"; }
 done
 
 token() { # username, server
@@ -89,7 +89,14 @@ q() { psql "$DATABASE_URL" -tAc "$1"; }
   || fail "workload_latest does not hold every member with a record"
 [ "$(q "SELECT count(*) FROM workload_latest l JOIN workload_records r ON r.id = l.workload_id AND r.open_cases = l.open_cases")" = "$(q 'SELECT count(*) FROM workload_latest')" ] \
   || fail "workload_latest holds a figure its record does not"
-echo "summaries: workload_monthly and workload_latest agree with the rows"
+# case_monthly: every case once under its type, stage and workload flag, in its month.
+for dim in type stage workload; do
+  [ "$(q 'SELECT count(*) FROM cases')" = "$(q "SELECT coalesce(sum(cases), 0) FROM case_monthly WHERE dimension = '$dim'")" ] \
+    || fail "case_monthly does not count every case under $dim"
+done
+[ "$(q "SELECT count(*) FROM (SELECT to_char(opened_on, 'YYYY-MM'), branch_id, case_type, count(*), sum(record_key) FROM cases GROUP BY 1, 2, 3 EXCEPT SELECT month, branch_id, value, sum(cases), sum(key_sum) FROM case_monthly WHERE dimension = 'type' AND cases <> 0 GROUP BY 1, 2, 3) x")" = 0 ] \
+  || fail "case_monthly's counts by month, branch and type differ from the cases"
+echo "summaries: workload_monthly, workload_latest and case_monthly agree with the rows"
 
 # Throttling holds across processes: five wrong passwords, alternating, then the right one.
 for i in 1 2 3 4 5; do

@@ -32,20 +32,43 @@ fn checked(secret: Vec<u8>, source: &str) -> Result<Vec<u8>, String> {
     }
 }
 
+/// Writes a new secret beside `path` and links it into place, so that `path` never holds a
+/// partly written secret, and two processes starting at once on a new installation agree:
+/// the one whose link comes second reads the first one's secret instead of failing.
 fn generate(path: &Path) -> Result<Vec<u8>, String> {
     let mut bytes = [0u8; 48];
     rand::rng().fill_bytes(&mut bytes);
     let secret = crate::text::hex(&bytes);
+    let mut draft = path.as_os_str().to_owned();
+    draft.push(format!(
+        ".new-{}-{}",
+        std::process::id(),
+        rand::rng().next_u32()
+    ));
+    let draft = std::path::PathBuf::from(draft);
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|e| format!("creating {}: {e}", path.display()))?;
-    file.write_all(secret.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|e| format!("writing {}: {e}", path.display()))?;
-    tracing::info!(path = %path.display(), "generated a new token secret");
-    Ok(secret.into_bytes())
+    let written = options
+        .open(&draft)
+        .and_then(|mut file| {
+            file.write_all(secret.as_bytes())?;
+            file.sync_all()
+        })
+        .map_err(|e| format!("creating {}: {e}", path.display()));
+    let linked = written.and_then(|()| match fs::hard_link(&draft, path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(format!("creating {}: {e}", path.display())),
+    });
+    let _ = fs::remove_file(&draft);
+    if linked? {
+        tracing::info!(path = %path.display(), "generated a new token secret");
+        Ok(secret.into_bytes())
+    } else {
+        let text =
+            fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        checked(text.trim().as_bytes().to_vec(), &path.display().to_string())
+    }
 }

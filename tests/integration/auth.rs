@@ -526,6 +526,36 @@ fn a_generated_secret_is_private_and_kept_across_restarts() {
     }
 }
 
+#[test]
+fn servers_starting_together_on_a_new_installation_share_one_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = caseload::config::AuthConfig {
+        jwt_secret_file: dir.path().join("caseload.secret"),
+        ..Default::default()
+    };
+    let start = std::sync::Barrier::new(8);
+    let secrets: Vec<Vec<u8>> = std::thread::scope(|s| {
+        let starts: Vec<_> = (0..8)
+            .map(|_| {
+                s.spawn(|| {
+                    start.wait();
+                    caseload::auth::secret::load(&config)
+                })
+            })
+            .collect();
+        starts
+            .into_iter()
+            .map(|t| t.join().unwrap().expect("every start succeeds"))
+            .collect()
+    });
+    assert!(
+        secrets.iter().all(|s| *s == secrets[0]),
+        "one secret for all"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "no drafts left beside the secret");
+}
+
 #[actix_rt::test]
 async fn the_first_start_creates_one_admin_with_a_printed_password() {
     let app = TestApp::new().await;
