@@ -96,6 +96,15 @@ impl Database {
         .map_err(|e| AppError::Internal(format!("blocking task failed: {e}")))?
     }
 
+    /// Runs the request's pending session check (`first_use`) in a trip of its own, for a
+    /// request whose work did not take a connection; nothing when none is pending.
+    pub(crate) async fn run_pending_check(&self) -> Result<(), AppError> {
+        if super::first_use::pending() {
+            self.run(|_| Ok(())).await?;
+        }
+        Ok(())
+    }
+
     /// Like [`Database::run`], inside one write transaction.
     pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, AppError>
     where

@@ -46,7 +46,7 @@ impl CurrentUser {
     /// has run yet in this request).
     pub(crate) async fn account(&self, state: &AppState) -> Result<&User, AppError> {
         if self.account.get().is_none() {
-            state.db.run(|_| Ok(())).await?;
+            state.db.run_pending_check().await?;
         }
         self.account.get().ok_or(AppError::Unauthorized)
     }

@@ -30,7 +30,7 @@ pub(crate) async fn check_once<B: MessageBody>(
             .app_data::<web::Data<AppState>>()
             .cloned()
             .ok_or_else(|| actix_web::error::ErrorInternalServerError("no app state"))?;
-        match state.db.run(|_| Ok(())).await {
+        match state.db.run_pending_check().await {
             Ok(()) => Ok(response.map_into_left_body()),
             Err(error) => {
                 let answer = match Surface::of(response.request()) {
