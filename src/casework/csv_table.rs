@@ -47,6 +47,59 @@ pub struct Table {
     pub unreadable: Vec<RowError>,
 }
 
+/// Lines as a spreadsheet user counts them (LF, CRLF or a lone CR each end one), found
+/// from a record's byte offset: the reader's own line count is off for CRLF files.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    breaks: Vec<u64>,
+}
+
+impl<'a> Lines<'a> {
+    fn of(bytes: &'a [u8]) -> Self {
+        let breaks = bytes
+            .iter()
+            .enumerate()
+            .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+            .map(|(i, _)| i as u64)
+            .collect();
+        Lines { bytes, breaks }
+    }
+
+    /// A record's position can be the end of the line break before it (the LF of a CRLF):
+    /// its line is the one its first character is on.
+    fn at(&self, position: Option<&csv::Position>) -> u64 {
+        position.map_or(0, |p| {
+            let mut start = p.byte() as usize;
+            while matches!(self.bytes.get(start), Some(b'\r' | b'\n')) {
+                start += 1;
+            }
+            self.breaks.partition_point(|b| *b < start as u64) as u64 + 1
+        })
+    }
+}
+
+/// A record's fields as text; a field that is not UTF-8 is named in `errors` and read as
+/// empty.
+fn texts(
+    record: &csv::ByteRecord,
+    headers: &[String],
+    line: u64,
+    errors: &mut Vec<RowError>,
+) -> Vec<String> {
+    record
+        .iter()
+        .enumerate()
+        .map(|(i, field)| match std::str::from_utf8(field) {
+            Ok(text) => text.to_owned(),
+            Err(_) => {
+                let column = headers.get(i).map_or("", String::as_str);
+                errors.push(RowError::new(line, column, "is not valid UTF-8 text"));
+                String::new()
+            }
+        })
+        .collect()
+}
+
 impl Table {
     /// Reads a file whose first line names the columns (any order, any case). A UTF-8 byte
     /// order mark, CRLF line ends, quoted fields and blank lines are accepted. `required`
@@ -58,25 +111,7 @@ impl Table {
         allowed: &[&str],
     ) -> Result<Table, Vec<RowError>> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        // Lines as a spreadsheet user counts them (LF, CRLF or a lone CR each end one), from
-        // a record's byte offset: the reader's own line count is off for CRLF files.
-        let breaks: Vec<u64> = bytes
-            .iter()
-            .enumerate()
-            .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
-            .map(|(i, _)| i as u64)
-            .collect();
-        // A record's position can be the end of the line break before it (the LF of a CRLF):
-        // its line is the one its first character is on.
-        let line_at = |position: Option<&csv::Position>| {
-            position.map_or(0, |p| {
-                let mut start = p.byte() as usize;
-                while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
-                    start += 1;
-                }
-                breaks.partition_point(|b| *b < start as u64) as u64 + 1
-            })
-        };
+        let lines = Lines::of(bytes);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -100,26 +135,16 @@ impl Table {
             let record = match record {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = line_at(e.position());
+                    let line = lines.at(e.position());
                     errors.push(RowError::new(line, "", format!("unreadable: {e}")));
                     continue;
                 }
             };
-            let line = line_at(record.position());
+            let line = lines.at(record.position());
             if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                 continue;
             }
-            let mut fields = Vec::with_capacity(record.len());
-            for (i, field) in record.iter().enumerate() {
-                match std::str::from_utf8(field) {
-                    Ok(text) => fields.push(text.to_owned()),
-                    Err(_) => {
-                        let column = headers.get(i).map_or("", String::as_str);
-                        errors.push(RowError::new(line, column, "is not valid UTF-8 text"));
-                        fields.push(String::new());
-                    }
-                }
-            }
+            let fields = texts(&record, &headers, line, &mut errors);
             if fields.len() != headers.len() {
                 errors.push(RowError::new(
                     line,

@@ -73,185 +73,281 @@ fn case_type(rng: &mut StdRng, above: bool) -> CaseType {
     }
 }
 
+/// What the demo's cases depend on besides the members.
+pub(crate) struct Setting {
+    pub safe: f64,
+    /// The demo officer and their branch: its cases are assigned to them.
+    pub officer: Option<(BranchId, UserId)>,
+    pub today: NaiveDate,
+}
+
+/// A member's monthly caseload per FTE over the demo's months (NaN outside membership).
+pub(crate) struct History {
+    pub member: MemberId,
+    pub branch: BranchId,
+    pub employer: EmployerId,
+    pub per_month: Vec<f64>,
+}
+
+/// How a case will go, drawn before it is written.
+struct Plan {
+    opened_on: NaiveDate,
+    case_type: CaseType,
+    above: bool,
+    workload: bool,
+    /// The stages after referral it reaches.
+    path: &'static [Stage],
+    closed: Option<(NaiveDate, Outcome)>,
+}
+
+impl Plan {
+    fn draw(rng: &mut StdRng, month: NaiveDate, above: bool, today: NaiveDate) -> Plan {
+        let opened_on = (month + Days::new(rng.random_range(0..25))).min(today);
+        let case_type = case_type(rng, above);
+        let workload = rng.random_bool(if above { 0.7 } else { 0.2 });
+        let age = (today - opened_on).num_days();
+        let closes = age > 120 && rng.random_bool(0.9) || age > 45 && rng.random_bool(0.3);
+        let path: &'static [Stage] = match rng.random_range(0..4) {
+            0 => &[Stage::Investigation],
+            1 => &[Stage::Investigation, Stage::Hearing],
+            2 => &[Stage::Investigation, Stage::Hearing, Stage::Appeal],
+            _ => &[Stage::Hearing],
+        };
+        let closed = closes.then(|| {
+            let on = (opened_on + Days::new(rng.random_range(20..120))).min(today);
+            (on, outcome_for(rng, case_type))
+        });
+        Plan {
+            opened_on,
+            case_type,
+            above,
+            workload,
+            path,
+            closed,
+        }
+    }
+
+    /// The furthest stage before any closing.
+    fn stage(&self) -> Stage {
+        *self.path.last().unwrap_or(&Stage::Referral)
+    }
+}
+
+/// Rows written together once every case is open.
+#[derive(Default)]
+struct Rows {
+    events: Vec<NewCaseEvent>,
+    due: Vec<NewDeadline>,
+    factors: Vec<CaseWorkloadFactor>,
+}
+
 /// Returns how many cases were made.
 pub(crate) fn generate(
     conn: &mut DbConn,
     rng: &mut StdRng,
-    histories: &[(MemberId, BranchId, EmployerId, Vec<f64>)],
+    histories: &[History],
     months: &[NaiveDate],
-    safe: f64,
-    officer: Option<(BranchId, UserId)>,
-    today: NaiveDate,
+    setting: &Setting,
 ) -> Result<usize, AppError> {
     let branches: Vec<Branch> = Branch::list(conn)?;
     let mut made = 0;
-    let mut events = Vec::new();
-    let mut due = Vec::new();
-    let mut factors = Vec::new();
-    for (member, branch_id, employer_id, per_month) in histories {
+    let mut rows = Rows::default();
+    for history in histories {
         let branch = branches
             .iter()
-            .find(|b| b.id == *branch_id)
+            .find(|b| b.id == history.branch)
             .ok_or(AppError::NotFound)?;
-        for (month, caseload) in months.iter().zip(per_month) {
+        let assigned_to = setting
+            .officer
+            .filter(|(b, _)| *b == history.branch)
+            .map(|(_, o)| o);
+        for (month, caseload) in months.iter().zip(&history.per_month) {
             if caseload.is_nan() {
                 continue;
             }
-            let above = *caseload > safe;
+            let above = *caseload > setting.safe;
             if !rng.random_bool(MONTHLY_RATE + if above { EXTRA_ABOVE } else { 0.0 }) {
                 continue;
             }
-            let opened_on = (*month + Days::new(rng.random_range(0..25))).min(today);
-            let case_type = case_type(rng, above);
-            let workload = rng.random_bool(if above { 0.7 } else { 0.2 });
-            let age = (today - opened_on).num_days();
-            let closes = age > 120 && rng.random_bool(0.9) || age > 45 && rng.random_bool(0.3);
-            let path: &[Stage] = match rng.random_range(0..4) {
-                0 => &[Stage::Investigation],
-                1 => &[Stage::Investigation, Stage::Hearing],
-                2 => &[Stage::Investigation, Stage::Hearing, Stage::Appeal],
-                _ => &[Stage::Hearing],
-            };
-            let stage = if closes {
-                Stage::Closed
-            } else {
-                *path.last().unwrap_or(&Stage::Referral)
-            };
-            let closed_on =
-                closes.then(|| (opened_on + Days::new(rng.random_range(20..120))).min(today));
-            let outcome = closes.then(|| outcome_for(rng, case_type));
-            let assigned_to = officer.filter(|(b, _)| b == branch_id).map(|(_, o)| o);
-            let reference = next_reference(conn, branch, opened_on.year())?;
-            let case = Case::create(
-                conn,
-                &NewCase {
-                    record_key: crate::models::RecordKey::random(),
-                    reference,
-                    member_id: Some(*member),
-                    branch_id: *branch_id,
-                    employer_id: Some(*employer_id),
-                    case_type,
-                    stage: if closes {
-                        *path.last().unwrap_or(&Stage::Referral)
-                    } else {
-                        stage
-                    },
-                    status: CaseStatus::Open,
-                    opened_on,
-                    workload_factor: workload,
-                    assigned_to,
-                    referred_to_region: rng.random_bool(0.08),
-                    summary: Some("Demo case: invented for illustration.".into()),
-                },
-            )?;
-            if let (Some(closed_on), Some(outcome)) = (closed_on, outcome) {
-                diesel::update(cases::table.find(case.id))
-                    .set((
-                        cases::status.eq(CaseStatus::Closed),
-                        cases::stage.eq(Stage::Closed),
-                        cases::closed_on.eq(closed_on),
-                        cases::outcome.eq(outcome),
-                    ))
-                    .execute(conn)?;
-            }
+            let plan = Plan::draw(rng, *month, above, setting.today);
+            let case = open(conn, rng, &plan, branch, history, assigned_to)?;
             made += 1;
-            if workload {
-                let mut named: Vec<WorkloadFactor> = (0..rng.random_range(1..4))
-                    .map(|_| WorkloadFactor::ALL[rng.random_range(0..WorkloadFactor::ALL.len())])
-                    .collect();
-                if above && !named.contains(&WorkloadFactor::HighCaseload) {
-                    named.push(WorkloadFactor::HighCaseload);
-                }
-                named.sort();
-                named.dedup();
-                factors.extend(named.into_iter().map(|factor| CaseWorkloadFactor {
-                    case_id: case.id,
-                    factor,
-                }));
-            }
-            let mut day = opened_on;
-            let event = |kind, on: NaiveDate, text: String| NewCaseEvent {
-                case_id: case.id,
-                occurred_on: on,
-                kind,
-                text,
-                author_id: assigned_to,
-            };
-            events.push(event(
-                EventKind::StageChange,
-                opened_on,
-                "Case opened at Referral".into(),
-            ));
-            events.push(event(
-                EventKind::Meeting,
-                (opened_on + Days::new(3)).min(today),
-                "First meeting with the member.".into(),
-            ));
-            let mut previous = Stage::Referral;
-            for step in path {
-                day = (day + Days::new(rng.random_range(7..30))).min(closed_on.unwrap_or(today));
-                events.push(event(
-                    EventKind::StageChange,
-                    day,
-                    format!("Stage: {} → {}", previous.label(), step.label()),
-                ));
-                previous = *step;
-            }
-            if let (Some(closed_on), Some(outcome)) = (closed_on, outcome) {
-                events.push(event(
-                    EventKind::Outcome,
-                    closed_on,
-                    format!("Outcome: {}", outcome.label()),
-                ));
-                events.push(event(
-                    EventKind::StageChange,
-                    closed_on,
-                    format!("Stage: {} → Closed", previous.label()),
-                ));
-                if matches!(outcome, Outcome::Dismissal)
-                    && let Some(limit) = dates::tribunal_limitation(closed_on)
-                {
-                    due.push(NewDeadline {
-                        case_id: case.id,
-                        kind: DeadlineKind::Tribunal,
-                        due_on: limit,
-                        note: None,
-                        starts_at: None,
-                        place: None,
-                        created_by: assigned_to,
-                    });
-                }
-            } else if stage == Stage::Hearing || rng.random_bool(0.3) {
-                let hearing = today + Days::new(rng.random_range(1..40));
-                due.push(NewDeadline {
-                    case_id: case.id,
-                    kind: DeadlineKind::Hearing,
-                    due_on: hearing,
-                    note: None,
-                    starts_at: Some(
-                        ["09:30", "10:00", "13:30", "14:00"][rng.random_range(0..4)].into(),
-                    ),
-                    place: Some(
-                        [
-                            "Civic Centre, meeting room 2",
-                            "Town Hall, committee room B",
-                            "Video call",
-                        ][rng.random_range(0..3)]
-                        .into(),
-                    ),
-                    created_by: assigned_to,
-                });
-            }
+            rows.factors.extend(factors(rng, &plan, case.id));
+            let author = assigned_to;
+            rows.events
+                .extend(timeline(rng, &plan, setting.today, case.id, author));
+            rows.due
+                .extend(next_deadline(rng, &plan, setting.today, case.id, author));
         }
     }
-    for chunk in events.chunks(1000) {
+    save(conn, &rows)?;
+    Ok(made)
+}
+
+fn open(
+    conn: &mut DbConn,
+    rng: &mut StdRng,
+    plan: &Plan,
+    branch: &Branch,
+    history: &History,
+    assigned_to: Option<UserId>,
+) -> Result<Case, AppError> {
+    let reference = next_reference(conn, branch, plan.opened_on.year())?;
+    let case = Case::create(
+        conn,
+        &NewCase {
+            record_key: RecordKey::random(),
+            reference,
+            member_id: Some(history.member),
+            branch_id: history.branch,
+            employer_id: Some(history.employer),
+            case_type: plan.case_type,
+            stage: plan.stage(),
+            status: CaseStatus::Open,
+            opened_on: plan.opened_on,
+            workload_factor: plan.workload,
+            assigned_to,
+            referred_to_region: rng.random_bool(0.08),
+            summary: Some("Demo case: invented for illustration.".into()),
+        },
+    )?;
+    if let Some((closed_on, outcome)) = plan.closed {
+        diesel::update(cases::table.find(case.id))
+            .set((
+                cases::status.eq(CaseStatus::Closed),
+                cases::stage.eq(Stage::Closed),
+                cases::closed_on.eq(closed_on),
+                cases::outcome.eq(outcome),
+            ))
+            .execute(conn)?;
+    }
+    Ok(case)
+}
+
+/// One to three factors for a case opened for its workload, always high caseload above
+/// the safe caseload.
+fn factors(rng: &mut StdRng, plan: &Plan, case_id: CaseId) -> Vec<CaseWorkloadFactor> {
+    if !plan.workload {
+        return Vec::new();
+    }
+    let mut named: Vec<WorkloadFactor> = (0..rng.random_range(1..4))
+        .map(|_| WorkloadFactor::ALL[rng.random_range(0..WorkloadFactor::ALL.len())])
+        .collect();
+    if plan.above && !named.contains(&WorkloadFactor::HighCaseload) {
+        named.push(WorkloadFactor::HighCaseload);
+    }
+    named.sort();
+    named.dedup();
+    named
+        .into_iter()
+        .map(|factor| CaseWorkloadFactor { case_id, factor })
+        .collect()
+}
+
+/// Opening, a first meeting, each stage change along the path, and the outcome.
+fn timeline(
+    rng: &mut StdRng,
+    plan: &Plan,
+    today: NaiveDate,
+    case_id: CaseId,
+    author_id: Option<UserId>,
+) -> Vec<NewCaseEvent> {
+    let event = |kind, occurred_on, text: String| NewCaseEvent {
+        case_id,
+        occurred_on,
+        kind,
+        text,
+        author_id,
+    };
+    let opened_on = plan.opened_on;
+    let mut events = vec![
+        event(
+            EventKind::StageChange,
+            opened_on,
+            "Case opened at Referral".into(),
+        ),
+        event(
+            EventKind::Meeting,
+            (opened_on + Days::new(3)).min(today),
+            "First meeting with the member.".into(),
+        ),
+    ];
+    let last_day = plan.closed.map_or(today, |(on, _)| on);
+    let mut day = opened_on;
+    let mut previous = Stage::Referral;
+    for step in plan.path {
+        day = (day + Days::new(rng.random_range(7..30))).min(last_day);
+        events.push(event(
+            EventKind::StageChange,
+            day,
+            format!("Stage: {} → {}", previous.label(), step.label()),
+        ));
+        previous = *step;
+    }
+    if let Some((closed_on, outcome)) = plan.closed {
+        events.push(event(
+            EventKind::Outcome,
+            closed_on,
+            format!("Outcome: {}", outcome.label()),
+        ));
+        events.push(event(
+            EventKind::StageChange,
+            closed_on,
+            format!("Stage: {} → Closed", previous.label()),
+        ));
+    }
+    events
+}
+
+/// A tribunal limit after a dismissal; a hearing ahead for most open cases.
+fn next_deadline(
+    rng: &mut StdRng,
+    plan: &Plan,
+    today: NaiveDate,
+    case_id: CaseId,
+    created_by: Option<UserId>,
+) -> Option<NewDeadline> {
+    let deadline = |kind, due_on, starts_at: Option<&str>, place: Option<&str>| NewDeadline {
+        case_id,
+        kind,
+        due_on,
+        note: None,
+        starts_at: starts_at.map(Into::into),
+        place: place.map(Into::into),
+        created_by,
+    };
+    match plan.closed {
+        Some((closed_on, Outcome::Dismissal)) => dates::tribunal_limitation(closed_on)
+            .map(|limit| deadline(DeadlineKind::Tribunal, limit, None, None)),
+        Some(_) => None,
+        None if plan.stage() == Stage::Hearing || rng.random_bool(0.3) => {
+            let hearing = today + Days::new(rng.random_range(1..40));
+            let starts_at = ["09:30", "10:00", "13:30", "14:00"][rng.random_range(0..4)];
+            let place = [
+                "Civic Centre, meeting room 2",
+                "Town Hall, committee room B",
+                "Video call",
+            ][rng.random_range(0..3)];
+            Some(deadline(
+                DeadlineKind::Hearing,
+                hearing,
+                Some(starts_at),
+                Some(place),
+            ))
+        }
+        None => None,
+    }
+}
+
+fn save(conn: &mut DbConn, rows: &Rows) -> Result<(), AppError> {
+    for chunk in rows.events.chunks(1000) {
         crate::db_run!(conn, {
             diesel::insert_into(case_events::table)
                 .values(chunk)
                 .execute(conn)
         })?;
     }
-    for chunk in due.chunks(1000) {
+    for chunk in rows.due.chunks(1000) {
         crate::db_run!(conn, {
             diesel::insert_into(deadlines::table)
                 .values(chunk)
@@ -269,12 +365,12 @@ pub(crate) fn generate(
         )
         .set(deadlines::done.eq(true))
         .execute(conn)?;
-    for chunk in factors.chunks(1000) {
+    for chunk in rows.factors.chunks(1000) {
         crate::db_run!(conn, {
             diesel::insert_into(case_workload_factors::table)
                 .values(chunk)
                 .execute(conn)
         })?;
     }
-    Ok(made)
+    Ok(())
 }

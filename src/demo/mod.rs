@@ -145,10 +145,47 @@ fn weighted<'a>(rng: &mut StdRng, items: &'a [(&'a str, f64)]) -> &'a str {
     items[0].0
 }
 
+/// A demo branch as written: its id, its council, its code and its pressure.
+struct DemoBranch {
+    id: BranchId,
+    employer: EmployerId,
+    code: &'static str,
+    pressure: f64,
+}
+
 fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError> {
     let mut rng = StdRng::seed_from_u64(SEED);
+    let (north_west, branches) = places(conn)?;
+    let months: Vec<NaiveDate> = (0..MONTHS)
+        .rev()
+        .filter_map(|back| today.checked_sub_months(Months::new(back)))
+        .filter_map(|d| NaiveDate::from_ymd_opt(d.year(), d.month(), 5.min(today.day()).max(1)))
+        .collect();
+    let wigan = branches[3].id;
+    let (logins, officer) = users(conn, north_west, wigan)?;
+    let mut histories = Vec::new();
+    let mut serial = 0;
+    for branch in &branches {
+        histories.extend(members_of(conn, &mut rng, branch, &months, &mut serial)?);
+    }
+    let setting = cases::Setting {
+        safe: Settings::load(conn)?.safe_caseload,
+        officer: officer.map(|o| (wigan, o)),
+        today,
+    };
+    let made = cases::generate(conn, &mut rng, &histories, &months, &setting)?;
+    tracing::info!(cases = made, "demo cases loaded");
+    crate::audit::record(
+        conn,
+        crate::audit::Event::new(None, "create", "demo").detail("demo data loaded"),
+    )?;
+    Ok(logins)
+}
+
+/// The regions, branches and councils; returns the first region's id with the branches.
+fn places(conn: &mut DbConn) -> Result<(RegionId, Vec<DemoBranch>), AppError> {
     let mut regions: Vec<Region> = Vec::new();
-    let mut branch_ids = Vec::new();
+    let mut branches = Vec::new();
     for (region_name, branch_name, code, employer_name, pressure) in BRANCHES {
         let region = match regions.iter().find(|r| r.name == *region_name) {
             Some(r) => r.clone(),
@@ -178,22 +215,28 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
                 safe_caseload_override: None,
             },
         )?;
-        branch_ids.push((branch.id, employer.id, *code, *pressure));
+        branches.push(DemoBranch {
+            id: branch.id,
+            employer: employer.id,
+            code,
+            pressure: *pressure,
+        });
     }
+    Ok((regions[0].id, branches))
+}
 
-    let months: Vec<NaiveDate> = (0..MONTHS)
-        .rev()
-        .filter_map(|back| today.checked_sub_months(Months::new(back)))
-        .filter_map(|d| NaiveDate::from_ymd_opt(d.year(), d.month(), 5.min(today.day()).max(1)))
-        .collect();
-    let north_west = regions[0].id;
-    let (wigan, ..) = branch_ids[3];
+/// One user per role with a random password each; returns them with the officer's id.
+fn users(
+    conn: &mut DbConn,
+    region: RegionId,
+    branch: BranchId,
+) -> Result<(Vec<DemoLogin>, Option<UserId>), AppError> {
     let mut logins = Vec::new();
-    let mut logins_officer = None;
+    let mut officer = None;
     for (username, role, branch_id, region_id) in [
         ("admin", Role::Admin, None, None),
-        ("organiser", Role::Organiser, None, Some(north_west)),
-        ("officer", Role::Officer, Some(wigan), None),
+        ("organiser", Role::Organiser, None, Some(region)),
+        ("officer", Role::Officer, Some(branch), None),
         ("delegate", Role::Delegate, None, None),
     ] {
         let password = password::random_password();
@@ -210,7 +253,7 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
             },
         )?;
         if role == Role::Officer {
-            logins_officer = Some(user.id);
+            officer = Some(user.id);
         }
         logins.push(DemoLogin {
             username: username.into(),
@@ -218,117 +261,149 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
             password,
         });
     }
+    Ok((logins, officer))
+}
 
-    let mut serial = 0;
-    let mut histories = Vec::new();
-    for (branch, employer, code, pressure) in &branch_ids {
-        let mut new_members = Vec::new();
-        let mut profiles = Vec::new();
-        for _ in 0..MEMBERS_PER_BRANCH {
-            serial += 1;
-            let first = *pick(&mut rng, FIRST);
-            let last = *pick(&mut rng, LAST);
-            let (team, busy) = *pick(&mut rng, TEAMS);
-            let fte = *pick(&mut rng, &[1.0, 1.0, 1.0, 1.0, 0.8, 0.6, 0.5]);
-            let number = format!("{code}{:05}", 10000 + serial);
-            let consent = rng.random_bool(0.6);
-            let base = rng.random_range(8.5..14.0) * if busy { *pressure } else { 1.0 };
-            // Most joined long ago; some during the demo's months; a few have left.
-            let start_date =
-                NaiveDate::from_ymd_opt(rng.random_range(1996..2026), rng.random_range(1..13), 1);
-            let left_on = rng
-                .random_bool(0.03)
-                .then(|| months[rng.random_range(6..months.len())] + Days::new(26))
-                .filter(|left| start_date.is_none_or(|start| *left >= start));
-            profiles.push((base, fte, start_date, left_on));
-            new_members.push(NewMember {
-                record_key: crate::models::RecordKey::random(),
-                search_text: member::search_text(first, last, &number),
-                branch_id: *branch,
-                employer_id: *employer,
-                membership_number: number,
-                first_name: first.into(),
-                last_name: last.into(),
-                email: Some(format!(
-                    "{}.{}{serial}@example.org",
-                    first.to_lowercase(),
-                    last.to_lowercase().replace('\'', "")
-                )),
-                phone: Some(format!("07700 900{:03}", serial % 1000)),
-                job_role: weighted(&mut rng, ROLES).into(),
-                team: Some(team.into()),
-                fte,
-                start_date,
-                left_on,
-                equality_consent: consent,
-                age_band: consent.then(|| *pick(&mut rng, AgeBand::ALL)),
-                ethnic_group: consent.then(|| *pick(&mut rng, EthnicGroup::ALL)),
-            });
-        }
-        let ids: Vec<MemberId> = crate::db_run!(conn, {
-            diesel::insert_into(members::table)
-                .values(&new_members)
-                .returning(members::id)
-                .get_results(conn)
-        })?;
-        let mut records = Vec::new();
-        for (id, (base, fte, start, left)) in ids.iter().zip(profiles) {
-            let mut per_month = Vec::with_capacity(months.len());
-            for (i, month) in months.iter().enumerate() {
-                // No workload (and so no case) outside the membership: NaN marks the month.
-                if start.is_some_and(|s| *month < s) || left.is_some_and(|l| *month > l) {
-                    per_month.push(f64::NAN);
-                    continue;
-                }
-                // Pressure creeps up over the period; each month varies a little.
-                let per_fte = base * (1.0 + 0.004 * i as f64) + rng.random_range(-1.5..1.5);
-                let open_cases = (per_fte * fte).round().max(0.0) as i32;
-                per_month.push(f64::from(open_cases) / fte);
-                let contracted = 37.0 * fte;
-                let overtime = ((per_fte - 14.0).max(0.0) * 0.9 + rng.random_range(0.0..3.0)) * fte;
-                records.push(NewWorkloadRecord {
-                    member_id: *id,
-                    recorded_on: *month,
-                    open_cases,
-                    hours_worked: Some(((contracted + overtime) * 2.0).round() / 2.0),
-                    contracted_hours: Some(contracted),
-                    source: if rng.random_bool(0.7) {
-                        WorkloadSource::Supervision
-                    } else {
-                        WorkloadSource::MemberReport
-                    },
-                    note: None,
-                    created_by: None,
-                    fte,
-                    employer_id: *employer,
-                });
-            }
-            histories.push((*id, *branch, *employer, per_month));
-        }
-        for chunk in records.chunks(1000) {
-            crate::db_run!(conn, {
-                diesel::insert_into(workload_records::table)
-                    .values(chunk)
-                    .execute(conn)
-            })?;
-        }
+/// What is drawn for a member besides their fields: caseload per FTE and membership.
+struct Profile {
+    base: f64,
+    fte: f64,
+    start: Option<NaiveDate>,
+    left: Option<NaiveDate>,
+}
+
+/// A branch's members and their monthly workload; returns each member's history.
+fn members_of(
+    conn: &mut DbConn,
+    rng: &mut StdRng,
+    branch: &DemoBranch,
+    months: &[NaiveDate],
+    serial: &mut usize,
+) -> Result<Vec<cases::History>, AppError> {
+    let (new_members, profiles): (Vec<NewMember>, Vec<Profile>) = (0..MEMBERS_PER_BRANCH)
+        .map(|_| {
+            *serial += 1;
+            draw_member(rng, branch, months, *serial)
+        })
+        .unzip();
+    let ids: Vec<MemberId> = crate::db_run!(conn, {
+        diesel::insert_into(members::table)
+            .values(&new_members)
+            .returning(members::id)
+            .get_results(conn)
+    })?;
+    let mut records = Vec::new();
+    let mut histories = Vec::with_capacity(ids.len());
+    for (id, profile) in ids.iter().zip(profiles) {
+        let (history, written) = workload_of(rng, *id, branch, &profile, months);
+        records.extend(written);
+        histories.push(history);
     }
+    for chunk in records.chunks(1000) {
+        crate::db_run!(conn, {
+            diesel::insert_into(workload_records::table)
+                .values(chunk)
+                .execute(conn)
+        })?;
+    }
+    Ok(histories)
+}
 
-    let safe = Settings::load(conn)?.safe_caseload;
-    let officer = logins_officer;
-    let made = cases::generate(
-        conn,
-        &mut rng,
-        &histories,
-        &months,
-        safe,
-        officer.map(|o| (wigan, o)),
-        today,
-    )?;
-    tracing::info!(cases = made, "demo cases loaded");
-    crate::audit::record(
-        conn,
-        crate::audit::Event::new(None, "create", "demo").detail("demo data loaded"),
-    )?;
-    Ok(logins)
+fn draw_member(
+    rng: &mut StdRng,
+    branch: &DemoBranch,
+    months: &[NaiveDate],
+    serial: usize,
+) -> (NewMember, Profile) {
+    let first = *pick(rng, FIRST);
+    let last = *pick(rng, LAST);
+    let (team, busy) = *pick(rng, TEAMS);
+    let fte = *pick(rng, &[1.0, 1.0, 1.0, 1.0, 0.8, 0.6, 0.5]);
+    let number = format!("{}{:05}", branch.code, 10000 + serial);
+    let consent = rng.random_bool(0.6);
+    let base = rng.random_range(8.5..14.0) * if busy { branch.pressure } else { 1.0 };
+    // Most joined long ago; some during the demo's months; a few have left.
+    let start = NaiveDate::from_ymd_opt(rng.random_range(1996..2026), rng.random_range(1..13), 1);
+    let left = rng
+        .random_bool(0.03)
+        .then(|| months[rng.random_range(6..months.len())] + Days::new(26))
+        .filter(|left| start.is_none_or(|start| *left >= start));
+    let member = NewMember {
+        record_key: crate::models::RecordKey::random(),
+        search_text: member::search_text(first, last, &number),
+        branch_id: branch.id,
+        employer_id: branch.employer,
+        membership_number: number,
+        first_name: first.into(),
+        last_name: last.into(),
+        email: Some(format!(
+            "{}.{}{serial}@example.org",
+            first.to_lowercase(),
+            last.to_lowercase().replace('\'', "")
+        )),
+        phone: Some(format!("07700 900{:03}", serial % 1000)),
+        job_role: weighted(rng, ROLES).into(),
+        team: Some(team.into()),
+        fte,
+        start_date: start,
+        left_on: left,
+        equality_consent: consent,
+        age_band: consent.then(|| *pick(rng, AgeBand::ALL)),
+        ethnic_group: consent.then(|| *pick(rng, EthnicGroup::ALL)),
+    };
+    let profile = Profile {
+        base,
+        fte,
+        start,
+        left,
+    };
+    (member, profile)
+}
+
+/// A member's monthly records, pressure creeping up over the period; no record (NaN in the
+/// history) outside their membership.
+fn workload_of(
+    rng: &mut StdRng,
+    id: MemberId,
+    branch: &DemoBranch,
+    profile: &Profile,
+    months: &[NaiveDate],
+) -> (cases::History, Vec<NewWorkloadRecord>) {
+    let fte = profile.fte;
+    let mut per_month = Vec::with_capacity(months.len());
+    let mut records = Vec::with_capacity(months.len());
+    for (i, month) in months.iter().enumerate() {
+        if profile.start.is_some_and(|s| *month < s) || profile.left.is_some_and(|l| *month > l) {
+            per_month.push(f64::NAN);
+            continue;
+        }
+        let per_fte = profile.base * (1.0 + 0.004 * i as f64) + rng.random_range(-1.5..1.5);
+        let open_cases = (per_fte * fte).round().max(0.0) as i32;
+        per_month.push(f64::from(open_cases) / fte);
+        let contracted = 37.0 * fte;
+        let overtime = ((per_fte - 14.0).max(0.0) * 0.9 + rng.random_range(0.0..3.0)) * fte;
+        records.push(NewWorkloadRecord {
+            member_id: id,
+            recorded_on: *month,
+            open_cases,
+            hours_worked: Some(((contracted + overtime) * 2.0).round() / 2.0),
+            contracted_hours: Some(contracted),
+            source: if rng.random_bool(0.7) {
+                WorkloadSource::Supervision
+            } else {
+                WorkloadSource::MemberReport
+            },
+            note: None,
+            created_by: None,
+            fte,
+            employer_id: branch.employer,
+        });
+    }
+    let history = cases::History {
+        member: id,
+        branch: branch.id,
+        employer: branch.employer,
+        per_month,
+    };
+    (history, records)
 }

@@ -42,21 +42,16 @@ pub struct UpdateBranch {
     pub code: Option<String>,
 }
 
+crate::models::reference::reference_table!(
+    Branch,
+    BranchId,
+    branches,
+    NewBranch,
+    UpdateBranch,
+    "branch"
+);
+
 impl Branch {
-    pub(crate) fn list(conn: &mut DbConn) -> QueryResult<Vec<Branch>> {
-        branches::table
-            .order(branches::name)
-            .select(Branch::as_select())
-            .load(conn)
-    }
-
-    pub(crate) fn find(conn: &mut DbConn, id: BranchId) -> QueryResult<Branch> {
-        branches::table
-            .find(id)
-            .select(Branch::as_select())
-            .first(conn)
-    }
-
     pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Branch>> {
         branches::table
             .filter(branches::code.eq(code.trim().to_uppercase()))
@@ -64,45 +59,31 @@ impl Branch {
             .first(conn)
             .optional()
     }
-
-    pub(crate) fn create(conn: &mut DbConn, new: &NewBranch) -> QueryResult<Branch> {
-        diesel::insert_into(branches::table)
-            .values(new)
-            .returning(branches::all_columns)
-            .get_result(conn)
-    }
-
-    pub(crate) fn update(
-        conn: &mut DbConn,
-        id: BranchId,
-        changes: &UpdateBranch,
-    ) -> QueryResult<Branch> {
-        diesel::update(branches::table.find(id))
-            .set(changes)
-            .returning(branches::all_columns)
-            .get_result(conn)
-    }
 }
 
-impl NewBranch {
-    pub(crate) fn validated(self) -> Result<Self, AppError> {
-        Ok(Self {
+impl crate::models::reference::Checked for NewBranch {
+    fn checked(self, conn: &mut DbConn) -> Result<Self, AppError> {
+        let checked = Self {
             region_id: self.region_id,
             name: validate::text("name", &self.name, validate::NAME_MAX)?,
             code: validate::branch_code(&self.code)?,
-        })
+        };
+        super::reference::check_region(conn, Some(checked.region_id))?;
+        Ok(checked)
     }
 }
 
-impl UpdateBranch {
-    pub(crate) fn validated(self) -> Result<Self, AppError> {
-        Ok(Self {
+impl crate::models::reference::Checked for UpdateBranch {
+    fn checked(self, conn: &mut DbConn) -> Result<Self, AppError> {
+        let checked = Self {
             region_id: self.region_id,
             name: self
                 .name
                 .map(|n| validate::text("name", &n, validate::NAME_MAX))
                 .transpose()?,
             code: self.code.map(|c| validate::branch_code(&c)).transpose()?,
-        })
+        };
+        super::reference::check_region(conn, checked.region_id)?;
+        Ok(checked)
     }
 }

@@ -39,50 +39,17 @@ pub struct UpdateEmployer {
     pub safe_caseload_override: Option<Option<f64>>,
 }
 
-impl Employer {
-    pub(crate) fn list(conn: &mut DbConn) -> QueryResult<Vec<Employer>> {
-        employers::table
-            .order(employers::name)
-            .select(Employer::as_select())
-            .load(conn)
-    }
+crate::models::reference::reference_table!(
+    Employer,
+    EmployerId,
+    employers,
+    NewEmployer,
+    UpdateEmployer,
+    "employer"
+);
 
-    pub(crate) fn find(conn: &mut DbConn, id: EmployerId) -> QueryResult<Employer> {
-        employers::table
-            .find(id)
-            .select(Employer::as_select())
-            .first(conn)
-    }
-
-    pub fn find_by_name(conn: &mut DbConn, name: &str) -> QueryResult<Option<Employer>> {
-        employers::table
-            .filter(employers::name.eq(name.trim()))
-            .select(Employer::as_select())
-            .first(conn)
-            .optional()
-    }
-
-    pub(crate) fn create(conn: &mut DbConn, new: &NewEmployer) -> QueryResult<Employer> {
-        diesel::insert_into(employers::table)
-            .values(new)
-            .returning(employers::all_columns)
-            .get_result(conn)
-    }
-
-    pub(crate) fn update(
-        conn: &mut DbConn,
-        id: EmployerId,
-        changes: &UpdateEmployer,
-    ) -> QueryResult<Employer> {
-        diesel::update(employers::table.find(id))
-            .set(changes)
-            .returning(employers::all_columns)
-            .get_result(conn)
-    }
-}
-
-impl NewEmployer {
-    pub(crate) fn validated(self) -> Result<Self, AppError> {
+impl crate::models::reference::Checked for NewEmployer {
+    fn checked(self, _conn: &mut DbConn) -> Result<Self, AppError> {
         Ok(Self {
             name: validate::text("name", &self.name, validate::NAME_MAX)?,
             safe_caseload_override: self
@@ -93,8 +60,8 @@ impl NewEmployer {
     }
 }
 
-impl UpdateEmployer {
-    pub(crate) fn validated(self) -> Result<Self, AppError> {
+impl crate::models::reference::Checked for UpdateEmployer {
+    fn checked(self, _conn: &mut DbConn) -> Result<Self, AppError> {
         Ok(Self {
             name: self
                 .name

@@ -5,10 +5,7 @@ use diesel::{OptionalExtension, QueryResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{
-    Branch, Employer, NewBranch, NewEmployer, NewRegion, Region, UpdateBranch, UpdateEmployer,
-    UpdateRegion,
-};
+use super::{Region, RegionId};
 use crate::db::DbConn;
 use crate::error::AppError;
 
@@ -28,7 +25,12 @@ pub trait Reference: Serialize + Sized + Send + 'static {
     fn update(conn: &mut DbConn, id: Self::Id, changes: Self::Update) -> Result<Self, AppError>;
 }
 
-fn check_region(conn: &mut DbConn, id: Option<super::RegionId>) -> Result<(), AppError> {
+/// What a write checks first: the text rules, and for a branch that its region exists.
+pub trait Checked: Sized {
+    fn checked(self, conn: &mut DbConn) -> Result<Self, AppError>;
+}
+
+pub(super) fn check_region(conn: &mut DbConn, id: Option<RegionId>) -> Result<(), AppError> {
     match id {
         Some(id) => match Region::find(conn, id).optional()? {
             Some(_) => Ok(()),
@@ -38,75 +40,78 @@ fn check_region(conn: &mut DbConn, id: Option<super::RegionId>) -> Result<(), Ap
     }
 }
 
-impl Reference for Region {
-    type Id = super::RegionId;
-    type New = NewRegion;
-    type Update = UpdateRegion;
-    const ENTITY: &'static str = "region";
+/// The queries a reference table answers, all alike (ordered by name), and its
+/// [`Reference`] implementation: written once here, stated per table in its own file.
+macro_rules! reference_table {
+    ($entity:ident, $id:ident, $table:ident, $new:ident, $update:ident, $label:literal) => {
+        impl $entity {
+            pub(crate) fn list(conn: &mut $crate::db::DbConn) -> QueryResult<Vec<$entity>> {
+                $table::table
+                    .order($table::name)
+                    .select($entity::as_select())
+                    .load(conn)
+            }
 
-    fn id(&self) -> i64 {
-        self.id.0
-    }
-    fn list(conn: &mut DbConn) -> QueryResult<Vec<Self>> {
-        Region::list(conn)
-    }
-    fn find(conn: &mut DbConn, id: Self::Id) -> QueryResult<Self> {
-        Region::find(conn, id)
-    }
-    fn create(conn: &mut DbConn, new: NewRegion) -> Result<Self, AppError> {
-        Ok(Region::create(conn, &new.validated()?)?)
-    }
-    fn update(conn: &mut DbConn, id: Self::Id, changes: UpdateRegion) -> Result<Self, AppError> {
-        Ok(Region::update(conn, id, &changes.validated()?)?)
-    }
+            pub(crate) fn find(conn: &mut $crate::db::DbConn, id: $id) -> QueryResult<$entity> {
+                $table::table
+                    .find(id)
+                    .select($entity::as_select())
+                    .first(conn)
+            }
+
+            pub(crate) fn create(
+                conn: &mut $crate::db::DbConn,
+                new: &$new,
+            ) -> QueryResult<$entity> {
+                diesel::insert_into($table::table)
+                    .values(new)
+                    .returning($table::all_columns)
+                    .get_result(conn)
+            }
+
+            pub(crate) fn update(
+                conn: &mut $crate::db::DbConn,
+                id: $id,
+                changes: &$update,
+            ) -> QueryResult<$entity> {
+                diesel::update($table::table.find(id))
+                    .set(changes)
+                    .returning($table::all_columns)
+                    .get_result(conn)
+            }
+        }
+
+        impl $crate::models::Reference for $entity {
+            type Id = $id;
+            type New = $new;
+            type Update = $update;
+            const ENTITY: &'static str = $label;
+
+            fn id(&self) -> i64 {
+                self.id.0
+            }
+            fn list(conn: &mut $crate::db::DbConn) -> QueryResult<Vec<Self>> {
+                $entity::list(conn)
+            }
+            fn find(conn: &mut $crate::db::DbConn, id: $id) -> QueryResult<Self> {
+                $entity::find(conn, id)
+            }
+            fn create(
+                conn: &mut $crate::db::DbConn,
+                new: $new,
+            ) -> Result<Self, $crate::error::AppError> {
+                let new = $crate::models::reference::Checked::checked(new, conn)?;
+                Ok($entity::create(conn, &new)?)
+            }
+            fn update(
+                conn: &mut $crate::db::DbConn,
+                id: $id,
+                changes: $update,
+            ) -> Result<Self, $crate::error::AppError> {
+                let changes = $crate::models::reference::Checked::checked(changes, conn)?;
+                Ok($entity::update(conn, id, &changes)?)
+            }
+        }
+    };
 }
-
-impl Reference for Branch {
-    type Id = super::BranchId;
-    type New = NewBranch;
-    type Update = UpdateBranch;
-    const ENTITY: &'static str = "branch";
-
-    fn id(&self) -> i64 {
-        self.id.0
-    }
-    fn list(conn: &mut DbConn) -> QueryResult<Vec<Self>> {
-        Branch::list(conn)
-    }
-    fn find(conn: &mut DbConn, id: Self::Id) -> QueryResult<Self> {
-        Branch::find(conn, id)
-    }
-    fn create(conn: &mut DbConn, new: NewBranch) -> Result<Self, AppError> {
-        let new = new.validated()?;
-        check_region(conn, Some(new.region_id))?;
-        Ok(Branch::create(conn, &new)?)
-    }
-    fn update(conn: &mut DbConn, id: Self::Id, changes: UpdateBranch) -> Result<Self, AppError> {
-        let changes = changes.validated()?;
-        check_region(conn, changes.region_id)?;
-        Ok(Branch::update(conn, id, &changes)?)
-    }
-}
-
-impl Reference for Employer {
-    type Id = super::EmployerId;
-    type New = NewEmployer;
-    type Update = UpdateEmployer;
-    const ENTITY: &'static str = "employer";
-
-    fn id(&self) -> i64 {
-        self.id.0
-    }
-    fn list(conn: &mut DbConn) -> QueryResult<Vec<Self>> {
-        Employer::list(conn)
-    }
-    fn find(conn: &mut DbConn, id: Self::Id) -> QueryResult<Self> {
-        Employer::find(conn, id)
-    }
-    fn create(conn: &mut DbConn, new: NewEmployer) -> Result<Self, AppError> {
-        Ok(Employer::create(conn, &new.validated()?)?)
-    }
-    fn update(conn: &mut DbConn, id: Self::Id, changes: UpdateEmployer) -> Result<Self, AppError> {
-        Ok(Employer::update(conn, id, &changes.validated()?)?)
-    }
-}
+pub(crate) use reference_table;

@@ -33,21 +33,16 @@ pub struct UpdateRegion {
     pub name: Option<String>,
 }
 
+crate::models::reference::reference_table!(
+    Region,
+    RegionId,
+    regions,
+    NewRegion,
+    UpdateRegion,
+    "region"
+);
+
 impl Region {
-    pub(crate) fn list(conn: &mut DbConn) -> QueryResult<Vec<Region>> {
-        regions::table
-            .order(regions::name)
-            .select(Region::as_select())
-            .load(conn)
-    }
-
-    pub(crate) fn find(conn: &mut DbConn, id: RegionId) -> QueryResult<Region> {
-        regions::table
-            .find(id)
-            .select(Region::as_select())
-            .first(conn)
-    }
-
     pub fn find_by_name(conn: &mut DbConn, name: &str) -> QueryResult<Option<Region>> {
         regions::table
             .filter(regions::name.eq(name.trim()))
@@ -55,36 +50,18 @@ impl Region {
             .first(conn)
             .optional()
     }
-
-    pub(crate) fn create(conn: &mut DbConn, new: &NewRegion) -> QueryResult<Region> {
-        diesel::insert_into(regions::table)
-            .values(new)
-            .returning(regions::all_columns)
-            .get_result(conn)
-    }
-
-    pub(crate) fn update(
-        conn: &mut DbConn,
-        id: RegionId,
-        changes: &UpdateRegion,
-    ) -> QueryResult<Region> {
-        diesel::update(regions::table.find(id))
-            .set(changes)
-            .returning(regions::all_columns)
-            .get_result(conn)
-    }
 }
 
-impl NewRegion {
-    pub(crate) fn validated(self) -> Result<Self, AppError> {
+impl crate::models::reference::Checked for NewRegion {
+    fn checked(self, _conn: &mut DbConn) -> Result<Self, AppError> {
         Ok(Self {
             name: validate::text("name", &self.name, validate::NAME_MAX)?,
         })
     }
 }
 
-impl UpdateRegion {
-    pub(crate) fn validated(self) -> Result<Self, AppError> {
+impl crate::models::reference::Checked for UpdateRegion {
+    fn checked(self, _conn: &mut DbConn) -> Result<Self, AppError> {
         Ok(Self {
             name: self
                 .name

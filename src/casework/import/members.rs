@@ -57,43 +57,8 @@ pub fn import_members(
         Ok(table) => table,
         Err(report) => return Ok(report),
     };
-    let lookups = Lookups {
-        branch_by_code: Branch::list(conn)?
-            .into_iter()
-            .map(|b| (b.code.clone(), b))
-            .collect(),
-        employer_by_name: Employer::list(conn)?
-            .into_iter()
-            .map(|e| (e.name.to_lowercase(), e.id))
-            .collect(),
-    };
-    let mut errors = table.unreadable.clone();
-    let mut rows = Vec::with_capacity(table.len());
-    let mut numbers_seen: HashMap<String, u64> = HashMap::new();
-    let mut new_employers = BTreeSet::new();
-    for row in table.rows() {
-        let before = errors.len();
-        let (branch, employer, fields) = check_row(&row, writer, options, &lookups, &mut errors);
-        if let Some(EmployerRef::New(name)) = &employer {
-            new_employers.insert(name.clone());
-        }
-        if let Some(fields) = &fields
-            && let Some(first) = numbers_seen.insert(fields.membership_number.clone(), row.line)
-        {
-            let why = format!("{} is also on line {first}", fields.membership_number);
-            errors.push(RowError::new(row.line, "membership_number", why));
-        }
-        if let (Some(branch), Some(employer), Some(fields), true) =
-            (branch, employer, fields, errors.len() == before)
-        {
-            rows.push(MemberRow {
-                branch,
-                employer,
-                fields,
-            });
-        }
-        progress.advance(1);
-    }
+    let lookups = Lookups::load(conn)?;
+    let (rows, errors, new_employers) = check_rows(&table, writer, options, &lookups, progress);
     let mut report = ImportReport::checked(&table, errors, options);
     report.employers_created = new_employers.len();
     if report.is_refused() {
@@ -123,6 +88,60 @@ pub fn import_members(
     let touched = [("created", created.as_slice()), ("updated", &updated)];
     audit_import(conn, actor, "import", "member", counts, &touched)?;
     Ok(report)
+}
+
+impl Lookups {
+    fn load(conn: &mut DbConn) -> Result<Lookups, AppError> {
+        Ok(Lookups {
+            branch_by_code: Branch::list(conn)?
+                .into_iter()
+                .map(|b| (b.code.clone(), b))
+                .collect(),
+            employer_by_name: Employer::list(conn)?
+                .into_iter()
+                .map(|e| (e.name.to_lowercase(), e.id))
+                .collect(),
+        })
+    }
+}
+
+/// Checks every row: the rows that passed, every problem (the unreadable lines first, a
+/// membership number given twice among them), and the employers the file would create.
+fn check_rows(
+    table: &crate::casework::csv_table::Table,
+    writer: RecordScope,
+    options: ImportOptions,
+    lookups: &Lookups,
+    progress: &dyn Progress,
+) -> (Vec<MemberRow>, Vec<RowError>, BTreeSet<String>) {
+    let mut errors = table.unreadable.clone();
+    let mut rows = Vec::with_capacity(table.len());
+    let mut numbers_seen: HashMap<String, u64> = HashMap::new();
+    let mut new_employers = BTreeSet::new();
+    for row in table.rows() {
+        let before = errors.len();
+        let (branch, employer, fields) = check_row(&row, writer, options, lookups, &mut errors);
+        if let Some(EmployerRef::New(name)) = &employer {
+            new_employers.insert(name.clone());
+        }
+        if let Some(fields) = &fields
+            && let Some(first) = numbers_seen.insert(fields.membership_number.clone(), row.line)
+        {
+            let why = format!("{} is also on line {first}", fields.membership_number);
+            errors.push(RowError::new(row.line, "membership_number", why));
+        }
+        if let (Some(branch), Some(employer), Some(fields), true) =
+            (branch, employer, fields, errors.len() == before)
+        {
+            rows.push(MemberRow {
+                branch,
+                employer,
+                fields,
+            });
+        }
+        progress.advance(1);
+    }
+    (rows, errors, new_employers)
 }
 
 /// Checks one row, adding its problems to `errors`; its branch, employer and fields where
