@@ -102,13 +102,15 @@ const iso = (d) => d.toISOString().slice(0, 10);
 const inDays = (n) => iso(new Date(today.getTime() + n * 86_400_000));
 
 const { server, passwords } = await startServer();
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+let browser;
 
 try {
+  // Launched inside the try, so the server is stopped when the browser cannot start.
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
   // A signed-out visitor is sent to sign in.
   {
     const context = await browser.newContext();
@@ -307,7 +309,7 @@ try {
   }
   console.log(`browser journeys passed (${results.length} steps); screenshots in ${shots}`);
 } finally {
-  await browser.close();
+  await browser?.close();
   server.kill('SIGTERM');
   rmSync(dir, { recursive: true, force: true });
 }
