@@ -11,6 +11,7 @@ use crate::db::DbConn;
 use crate::db::schema::{case_events, case_workload_factors, cases, deadlines};
 use crate::error::AppError;
 use crate::models::*;
+use crate::seed::insert_all;
 
 /// Chance a month brings a member a new case, and the extra chance above the safe caseload.
 const MONTHLY_RATE: f64 = 0.06;
@@ -340,20 +341,8 @@ fn next_deadline(
 }
 
 fn save(conn: &mut DbConn, rows: &Rows) -> Result<(), AppError> {
-    for chunk in rows.events.chunks(1000) {
-        crate::db_run!(conn, {
-            diesel::insert_into(case_events::table)
-                .values(chunk)
-                .execute(conn)
-        })?;
-    }
-    for chunk in rows.due.chunks(1000) {
-        crate::db_run!(conn, {
-            diesel::insert_into(deadlines::table)
-                .values(chunk)
-                .execute(conn)
-        })?;
-    }
+    insert_all!(conn, case_events, &rows.events)?;
+    insert_all!(conn, deadlines, &rows.due)?;
     // A closed case's deadlines were dealt with when it closed, as the app does on closing.
     diesel::update(deadlines::table)
         .filter(
@@ -365,12 +354,6 @@ fn save(conn: &mut DbConn, rows: &Rows) -> Result<(), AppError> {
         )
         .set(deadlines::done.eq(true))
         .execute(conn)?;
-    for chunk in rows.factors.chunks(1000) {
-        crate::db_run!(conn, {
-            diesel::insert_into(case_workload_factors::table)
-                .values(chunk)
-                .execute(conn)
-        })?;
-    }
+    insert_all!(conn, case_workload_factors, &rows.factors)?;
     Ok(())
 }

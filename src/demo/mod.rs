@@ -18,6 +18,7 @@ use crate::error::AppError;
 
 mod cases;
 use crate::models::*;
+use crate::seed::{insert_all, insert_returning_ids};
 
 const SEED: u64 = 2018;
 pub const MEMBERS_PER_BRANCH: usize = 120;
@@ -286,12 +287,7 @@ fn members_of(
             draw_member(rng, branch, months, *serial)
         })
         .unzip();
-    let ids: Vec<MemberId> = crate::db_run!(conn, {
-        diesel::insert_into(members::table)
-            .values(&new_members)
-            .returning(members::id)
-            .get_results(conn)
-    })?;
+    let ids: Vec<MemberId> = insert_returning_ids!(conn, members, &new_members)?;
     let mut records = Vec::new();
     let mut histories = Vec::with_capacity(ids.len());
     for (id, profile) in ids.iter().zip(profiles) {
@@ -299,13 +295,7 @@ fn members_of(
         records.extend(written);
         histories.push(history);
     }
-    for chunk in records.chunks(1000) {
-        crate::db_run!(conn, {
-            diesel::insert_into(workload_records::table)
-                .values(chunk)
-                .execute(conn)
-        })?;
-    }
+    insert_all!(conn, workload_records, &records)?;
     Ok(histories)
 }
 

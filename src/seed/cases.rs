@@ -8,7 +8,7 @@ use diesel::prelude::*;
 use rand::Rng;
 
 use super::people::Person;
-use super::{CHUNK, Places, Run, insert_chunks};
+use super::{CHUNK, Places, Run, insert_all, insert_returning_ids};
 use crate::db::schema::{case_events, case_workload_factors, cases, deadlines};
 use crate::db::{DbConn, write_transaction};
 use crate::error::AppError;
@@ -89,16 +89,7 @@ fn write_batch(
     new_cases: &[NewCase],
     closings: &[Option<NaiveDate>],
 ) -> Result<(), AppError> {
-    let mut ids: Vec<CaseId> = Vec::with_capacity(new_cases.len());
-    for chunk in new_cases.chunks(CHUNK) {
-        let chunk_ids: Vec<CaseId> = crate::db_run!(conn, {
-            diesel::insert_into(cases::table)
-                .values(chunk)
-                .returning(cases::id)
-                .get_results(conn)
-        })?;
-        ids.extend(chunk_ids);
-    }
+    let ids: Vec<CaseId> = insert_returning_ids!(conn, cases, new_cases)?;
     let mut events = Vec::with_capacity(ids.len() * run.size.events_per_case);
     let mut due = Vec::new();
     let mut factors = Vec::new();
@@ -124,27 +115,9 @@ fn write_batch(
             }),
         }
     }
-    insert_chunks(conn, &events, |conn, chunk| {
-        crate::db_run!(conn, {
-            diesel::insert_into(case_events::table)
-                .values(chunk)
-                .execute(conn)
-        })
-    })?;
-    insert_chunks(conn, &due, |conn, chunk| {
-        crate::db_run!(conn, {
-            diesel::insert_into(deadlines::table)
-                .values(chunk)
-                .execute(conn)
-        })
-    })?;
-    insert_chunks(conn, &factors, |conn, chunk| {
-        crate::db_run!(conn, {
-            diesel::insert_into(case_workload_factors::table)
-                .values(chunk)
-                .execute(conn)
-        })
-    })?;
+    insert_all!(conn, case_events, &events)?;
+    insert_all!(conn, deadlines, &due)?;
+    insert_all!(conn, case_workload_factors, &factors)?;
     close_by_date(conn, closing)?;
     run.rows += new_cases.len() + events.len() + due.len() + factors.len();
     Ok(())

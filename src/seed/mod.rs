@@ -67,7 +67,7 @@ impl Scale {
 }
 
 /// Rows per INSERT: under both backends' bound-parameter limits for the widest table.
-const CHUNK: usize = 2_000;
+pub(crate) const CHUNK: usize = 2_000;
 
 /// What was made, and the credentials to benchmark with.
 pub struct Seeded {
@@ -77,16 +77,41 @@ pub struct Seeded {
     pub password: String,
 }
 
-fn insert_chunks<T>(
-    conn: &mut DbConn,
-    rows: &[T],
-    mut insert: impl FnMut(&mut DbConn, &[T]) -> QueryResult<usize>,
-) -> Result<(), AppError> {
-    for chunk in rows.chunks(CHUNK) {
-        insert(conn, chunk)?;
-    }
-    Ok(())
+/// Inserts every row of `$rows` into `$table`, [`CHUNK`] rows per statement.
+macro_rules! insert_all {
+    ($conn:ident, $table:ident, $rows:expr) => {
+        $rows.chunks($crate::seed::CHUNK).try_for_each(
+            |chunk| -> Result<(), $crate::error::AppError> {
+                $crate::db_run!($conn, {
+                    diesel::insert_into($table::table)
+                        .values(chunk)
+                        .execute($conn)
+                })?;
+                Ok(())
+            },
+        )
+    };
 }
+
+/// Inserts every row of `$rows` into `$table`, [`CHUNK`] rows per statement, and gives
+/// their ids in the same order.
+macro_rules! insert_returning_ids {
+    ($conn:ident, $table:ident, $rows:expr) => {
+        $rows
+            .chunks($crate::seed::CHUNK)
+            .map(|chunk| {
+                $crate::db_run!($conn, {
+                    diesel::insert_into($table::table)
+                        .values(chunk)
+                        .returning($table::id)
+                        .get_results($conn)
+                })
+            })
+            .collect::<Result<Vec<Vec<_>>, diesel::result::Error>>()
+            .map(|chunks| chunks.into_iter().flatten().collect::<Vec<_>>())
+    };
+}
+pub(crate) use {insert_all, insert_returning_ids};
 
 /// What one seeding run carries from step to step.
 struct Run {
@@ -165,12 +190,7 @@ fn make_places(conn: &mut DbConn, run: &mut Run) -> Result<Places, AppError> {
             name: format!("Region {:02}", i + 1),
         })
         .collect();
-    let region_ids: Vec<RegionId> = crate::db_run!(conn, {
-        diesel::insert_into(regions::table)
-            .values(&regions)
-            .returning(regions::id)
-            .get_results(conn)
-    })?;
+    let region_ids: Vec<RegionId> = insert_returning_ids!(conn, regions, &regions)?;
     let branches: Vec<NewBranch> = (0..size.branches)
         .map(|i| NewBranch {
             region_id: region_ids[i % region_ids.len()],
@@ -178,24 +198,14 @@ fn make_places(conn: &mut DbConn, run: &mut Run) -> Result<Places, AppError> {
             code: format!("B{:04}", i + 1),
         })
         .collect();
-    let branch_ids: Vec<BranchId> = crate::db_run!(conn, {
-        diesel::insert_into(branches::table)
-            .values(&branches)
-            .returning(branches::id)
-            .get_results(conn)
-    })?;
+    let branch_ids: Vec<BranchId> = insert_returning_ids!(conn, branches, &branches)?;
     let employers: Vec<NewEmployer> = (0..size.branches.div_ceil(5))
         .map(|i| NewEmployer {
             name: format!("Council {:04}", i + 1),
             safe_caseload_override: None,
         })
         .collect();
-    let employer_ids: Vec<EmployerId> = crate::db_run!(conn, {
-        diesel::insert_into(employers::table)
-            .values(&employers)
-            .returning(employers::id)
-            .get_results(conn)
-    })?;
+    let employer_ids: Vec<EmployerId> = insert_returning_ids!(conn, employers, &employers)?;
     run.rows += size.regions + size.branches + employer_ids.len();
     Ok(Places {
         region_ids,
@@ -228,13 +238,7 @@ fn save_counters(
             last_number: *last,
         })
         .collect();
-    insert_chunks(conn, &counters, |conn, chunk| {
-        crate::db_run!(conn, {
-            diesel::insert_into(case_reference_counters::table)
-                .values(chunk)
-                .execute(conn)
-        })
-    })
+    insert_all!(conn, case_reference_counters, &counters)
 }
 
 /// One user per role sharing the password; the organiser has the first region and the

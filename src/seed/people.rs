@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use super::{CHUNK, Places, Run, insert_chunks, month_starts};
+use super::{Places, Run, insert_all, insert_returning_ids, month_starts};
 use crate::db::schema::{members, workload_records};
 use crate::db::{DbConn, write_transaction};
 use crate::error::AppError;
@@ -50,16 +50,7 @@ pub(super) fn load(
     for batch in places.branches.chunks(BRANCHES_PER_BATCH) {
         write_transaction(conn, |conn| {
             let (new_members, profiles) = draw_members(run, places, batch, &mut serial);
-            let mut ids = Vec::with_capacity(new_members.len());
-            for chunk in new_members.chunks(CHUNK) {
-                let chunk_ids: Vec<MemberId> = crate::db_run!(conn, {
-                    diesel::insert_into(members::table)
-                        .values(chunk)
-                        .returning(members::id)
-                        .get_results(conn)
-                })?;
-                ids.extend(chunk_ids);
-            }
+            let ids: Vec<MemberId> = insert_returning_ids!(conn, members, &new_members)?;
             let mut records = Vec::with_capacity(ids.len() * months.len());
             for (id, profile) in ids.iter().zip(&profiles) {
                 people.push(Person {
@@ -70,13 +61,7 @@ pub(super) fn load(
                 });
                 records.extend(monthly_records(&mut run.rng, *id, profile, &months));
             }
-            insert_chunks(conn, &records, |conn, chunk| {
-                crate::db_run!(conn, {
-                    diesel::insert_into(workload_records::table)
-                        .values(chunk)
-                        .execute(conn)
-                })
-            })?;
+            insert_all!(conn, workload_records, &records)?;
             run.rows += new_members.len() + records.len();
             Ok::<_, AppError>(())
         })?;
