@@ -56,19 +56,24 @@ pub(crate) async fn list(
     query: web::Query<HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
     user.records()?;
+    // The members first: their trip to the database carries the session check, and the
+    // layout then reads the caller's row it left.
+    let page = match filters::members(|k| query.get(k).cloned()) {
+        Ok((filter, paging)) => Ok(member_service::list(&state, user.actor, filter, paging).await?),
+        Err(error) => Err(error),
+    };
     let mut context = layout::context(&state, &user, "/members").await?;
     choices(&state, &mut context).await?;
     context.insert("values", &*query);
     context.insert("can_edit", &user.member_writer().is_ok());
-    let (filter, paging) = match filters::members(|k| query.get(k).cloned()) {
-        Ok(parsed) => parsed,
+    let page = match page {
+        Ok(page) => page,
         Err(error) => {
             let problem = FormProblem::from_error(error)?;
             problem.show(&mut context, &*query);
             return render_status("members/list.html", &context, problem.status);
         }
     };
-    let page = member_service::list(&state, user.actor, filter, paging).await?;
     pager(&mut context, "/members", &query, &page);
     context.insert(
         "csv_link",
