@@ -495,32 +495,66 @@ pub(crate) fn members_by(
     .load(conn)
 }
 
-#[derive(Debug, Clone, QueryableByName)]
+/// Members in membership at a period's start with the same exposure record (employer, open
+/// cases, FTE) and the same disciplinary and ill-health cases: open at the start, new in the
+/// period.
+#[derive(Debug, Clone)]
 pub struct RiskGroup {
     /// The employer of the exposure record (the member's own when there is none).
-    #[diesel(sql_type = BigInt)]
     pub employer: i64,
-    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
     pub open_cases: Option<i64>,
-    #[diesel(sql_type = diesel::sql_types::Nullable<Double>)]
     pub fte: Option<f64>,
-    #[diesel(sql_type = BigInt)]
-    pub disciplinary_open: i64,
-    #[diesel(sql_type = BigInt)]
-    pub ill_health_open: i64,
-    #[diesel(sql_type = BigInt)]
-    pub disciplinary_new: i64,
-    #[diesel(sql_type = BigInt)]
-    pub ill_health_new: i64,
-    #[diesel(sql_type = BigInt)]
+    pub disciplinary_open: bool,
+    pub ill_health_open: bool,
+    pub disciplinary_new: bool,
+    pub ill_health_new: bool,
     pub n: i64,
-    #[diesel(sql_type = BigInt)]
     pub key_sum: i64,
 }
 
-/// Members in membership at `start`, by the employer, open cases and FTE of their latest
-/// workload record in the window before it, and whether they had a disciplinary or ill-health
-/// case open at the start or opened in the period.
+/// A [`RiskGroup`] as the database gives it, its four case facts as bits of one number.
+#[derive(QueryableByName)]
+struct RiskRow {
+    #[diesel(sql_type = BigInt)]
+    employer: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+    open_cases: Option<i64>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Double>)]
+    fte: Option<f64>,
+    #[diesel(sql_type = BigInt)]
+    cases: i64,
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+    #[diesel(sql_type = BigInt)]
+    key_sum: i64,
+}
+
+/// The bits of `RiskRow::cases`.
+const DISCIPLINARY_OPEN: i64 = 1;
+const ILL_HEALTH_OPEN: i64 = 2;
+const DISCIPLINARY_NEW: i64 = 4;
+const ILL_HEALTH_NEW: i64 = 8;
+
+impl From<RiskRow> for RiskGroup {
+    fn from(row: RiskRow) -> Self {
+        let has = |bit: i64| row.cases & bit != 0;
+        RiskGroup {
+            employer: row.employer,
+            open_cases: row.open_cases,
+            fte: row.fte,
+            disciplinary_open: has(DISCIPLINARY_OPEN),
+            ill_health_open: has(ILL_HEALTH_OPEN),
+            disciplinary_new: has(DISCIPLINARY_NEW),
+            ill_health_new: has(ILL_HEALTH_NEW),
+            n: row.n,
+            key_sum: row.key_sum,
+        }
+    }
+}
+
+/// Members of the area in membership at `start`, grouped by their exposure record (the latest
+/// on or before `start`, not before `window_from`) and their disciplinary and ill-health cases.
+/// Each member's cases are read once, by one index probe, and summed into bits.
 pub(crate) fn at_risk(
     conn: &mut DbConn,
     area: &Area,
@@ -528,40 +562,40 @@ pub(crate) fn at_risk(
     end: NaiveDate,
     window_from: NaiveDate,
 ) -> Result<Vec<RiskGroup>, AppError> {
-    let open = |t: &str| {
-        Sql::build(
-            "CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id \
-             AND c.case_type = {} AND c.opened_on < {} \
-             AND (c.closed_on IS NULL OR c.closed_on >= {})) THEN 1 ELSE 0 END AS BIGINT)",
-            &[Arg::Str(t), Arg::Day(start), Arg::Day(start)],
-        )
-    };
-    let new = |t: &str| {
-        Sql::build(
-            "CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id \
-             AND c.case_type = {} AND {}) THEN 1 ELSE 0 END AS BIGINT)",
-            &[Arg::Str(t), Arg::Sql(&between("c.opened_on", start, end))],
-        )
-    };
-    let (d, i) = ("disciplinary", "ill_health");
-    Sql::build(
-        "SELECT COALESCE(w.employer_id, m.employer_id) AS employer, \
-                CAST(w.open_cases AS BIGINT) AS open_cases, w.fte AS fte, \
-                {} AS disciplinary_open, {} AS ill_health_open, \
-                {} AS disciplinary_new, {} AS ill_health_new, \
-                COUNT(*) AS n, CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
-         FROM members m LEFT JOIN workload_records w ON w.id = ( \
-             SELECT w2.id FROM workload_records w2 WHERE w2.member_id = m.id \
-             AND w2.recorded_on <= {} AND w2.recorded_on >= {} \
-             ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
-         WHERE {} AND (m.start_date IS NULL OR m.start_date <= {}) \
-           AND (m.left_on IS NULL OR m.left_on >= {}) \
-         GROUP BY 1, 2, 3, 4, 5, 6, 7",
+    let open = "c.opened_on < {} AND (c.closed_on IS NULL OR c.closed_on >= {})";
+    let rows: Vec<RiskRow> = Sql::build(
+        &format!(
+            "SELECT COALESCE(w.employer_id, m.employer_id) AS employer, \
+                    CAST(w.open_cases AS BIGINT) AS open_cases, w.fte AS fte, \
+                    CAST(COALESCE((SELECT \
+                        MAX(CASE WHEN c.case_type = 'disciplinary' AND {open} \
+                            THEN {DISCIPLINARY_OPEN} ELSE 0 END) \
+                      + MAX(CASE WHEN c.case_type = 'ill_health' AND {open} \
+                            THEN {ILL_HEALTH_OPEN} ELSE 0 END) \
+                      + MAX(CASE WHEN c.case_type = 'disciplinary' AND c.opened_on >= {{}} \
+                            THEN {DISCIPLINARY_NEW} ELSE 0 END) \
+                      + MAX(CASE WHEN c.case_type = 'ill_health' AND c.opened_on >= {{}} \
+                            THEN {ILL_HEALTH_NEW} ELSE 0 END) \
+                      FROM cases c WHERE c.member_id = m.id \
+                      AND c.case_type IN ('disciplinary', 'ill_health') AND c.opened_on <= {{}}), \
+                      0) AS BIGINT) AS cases, \
+                    COUNT(*) AS n, CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
+             FROM members m LEFT JOIN workload_records w ON w.id = ( \
+                 SELECT w2.id FROM workload_records w2 WHERE w2.member_id = m.id \
+                 AND w2.recorded_on <= {{}} AND w2.recorded_on >= {{}} \
+                 ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
+             WHERE {{}} AND (m.start_date IS NULL OR m.start_date <= {{}}) \
+               AND (m.left_on IS NULL OR m.left_on >= {{}}) \
+             GROUP BY 1, 2, 3, 4"
+        ),
         &[
-            Arg::Sql(&open(d)),
-            Arg::Sql(&open(i)),
-            Arg::Sql(&new(d)),
-            Arg::Sql(&new(i)),
+            Arg::Day(start),
+            Arg::Day(start),
+            Arg::Day(start),
+            Arg::Day(start),
+            Arg::Day(start),
+            Arg::Day(start),
+            Arg::Day(end),
             Arg::Day(start),
             Arg::Day(window_from),
             Arg::Sql(&area.on("m")),
@@ -569,7 +603,8 @@ pub(crate) fn at_risk(
             Arg::Day(start),
         ],
     )
-    .load(conn)
+    .load(conn)?;
+    Ok(rows.into_iter().map(RiskGroup::from).collect())
 }
 
 /// Members who joined during the period, and whether they had a disciplinary or ill-health

@@ -18,20 +18,20 @@ const OUTCOMES: [RiskOutcome; 3] = [
     RiskOutcome {
         key: "disciplinary",
         label: "disciplinary",
-        open: |g| g.disciplinary_open == 1,
-        new: |g| g.disciplinary_new == 1,
+        open: |g| g.disciplinary_open,
+        new: |g| g.disciplinary_new,
     },
     RiskOutcome {
         key: "ill_health",
         label: "ill-health",
-        open: |g| g.ill_health_open == 1,
-        new: |g| g.ill_health_new == 1,
+        open: |g| g.ill_health_open,
+        new: |g| g.ill_health_new,
     },
     RiskOutcome {
         key: "disciplinary_or_ill_health",
         label: "disciplinary or ill-health",
-        open: |g| g.disciplinary_open == 1 || g.ill_health_open == 1,
-        new: |g| g.disciplinary_new == 1 || g.ill_health_new == 1,
+        open: |g| g.disciplinary_open || g.ill_health_open,
+        new: |g| g.disciplinary_new || g.ill_health_new,
     },
 ];
 
