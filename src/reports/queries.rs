@@ -224,39 +224,96 @@ pub(crate) fn latest(
         ],
     )
     .load(conn)?;
-    groups.extend(
-        Sql::build(
-            &format!(
-                "SELECT branch, employer, CAST(open_cases AS BIGINT) AS open_cases, fte, \
-                        COUNT(*) AS members, \
-                        CAST(SUM(CASE WHEN recorded_on >= {{}} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
-                        CAST(SUM(flag) AS BIGINT) AS flagged, \
-                        CAST(SUM(record_key) AS BIGINT) AS key_sum, \
-                        CAST(SUM(flag * record_key) AS BIGINT) AS flagged_key_sum \
-                 FROM (SELECT l.branch_id AS branch, \
-                              COALESCE(w.employer_id, l.employer_id) AS employer, \
-                              COALESCE(w.fte, l.fte) AS fte, w.open_cases AS open_cases, \
-                              w.recorded_on AS recorded_on, {key} AS record_key, \
-                              CASE WHEN {{}} THEN 1 ELSE 0 END AS flag \
-                       FROM workload_latest l {join} \
-                       JOIN workload_records w ON w.id = ( \
-                           SELECT w2.id FROM workload_records w2 \
-                           WHERE w2.member_id = l.member_id AND w2.recorded_on <= {{}} \
-                           ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
-                       WHERE l.recorded_on > {{}} AND {{}}) x \
-                 GROUP BY branch, employer, open_cases, fte"
-            ),
-            &[
-                Arg::Day(recent_from),
-                Arg::Sql(&flag),
-                Arg::Day(on),
-                Arg::Day(on),
-                Arg::Sql(&condition),
-            ],
-        )
-        .load::<LatestGroup>(conn)?,
-    );
+    // Grouped by the flag too, so that each member's flag is worked out once (summed twice, it
+    // was evaluated twice); the two halves of a group are joined here.
+    let past: Vec<FlaggedGroup> = Sql::build(
+        &format!(
+            "SELECT branch, employer, CAST(open_cases AS BIGINT) AS open_cases, fte, flag, \
+                    COUNT(*) AS members, \
+                    CAST(SUM(CASE WHEN recorded_on >= {{}} THEN 1 ELSE 0 END) AS BIGINT) AS recent, \
+                    CAST(SUM(record_key) AS BIGINT) AS key_sum \
+             FROM (SELECT l.branch_id AS branch, \
+                          COALESCE(w.employer_id, l.employer_id) AS employer, \
+                          COALESCE(w.fte, l.fte) AS fte, w.open_cases AS open_cases, \
+                          w.recorded_on AS recorded_on, {key} AS record_key, \
+                          CAST(CASE WHEN {{}} THEN 1 ELSE 0 END AS BIGINT) AS flag \
+                   FROM workload_latest l {join} \
+                   JOIN workload_records w ON w.id = ( \
+                       SELECT w2.id FROM workload_records w2 \
+                       WHERE w2.member_id = l.member_id AND w2.recorded_on <= {{}} \
+                       ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
+                   WHERE l.recorded_on > {{}} AND {{}}) x \
+             GROUP BY branch, employer, open_cases, fte, flag"
+        ),
+        &[
+            Arg::Day(recent_from),
+            Arg::Sql(&flag),
+            Arg::Day(on),
+            Arg::Day(on),
+            Arg::Sql(&condition),
+        ],
+    )
+    .load(conn)?;
+    groups.extend(join_halves(past));
     Ok(groups)
+}
+
+/// A [`LatestGroup`] split by whether its members are flagged.
+#[derive(QueryableByName)]
+struct FlaggedGroup {
+    #[diesel(sql_type = BigInt)]
+    branch: i64,
+    #[diesel(sql_type = BigInt)]
+    employer: i64,
+    #[diesel(sql_type = BigInt)]
+    open_cases: i64,
+    #[diesel(sql_type = Double)]
+    fte: f64,
+    #[diesel(sql_type = BigInt)]
+    flag: i64,
+    #[diesel(sql_type = BigInt)]
+    members: i64,
+    #[diesel(sql_type = BigInt)]
+    recent: i64,
+    #[diesel(sql_type = BigInt)]
+    key_sum: i64,
+}
+
+/// Joins the flagged and unflagged halves of each group, in the order groups first appear.
+fn join_halves(halves: Vec<FlaggedGroup>) -> Vec<LatestGroup> {
+    let mut groups: Vec<LatestGroup> = Vec::with_capacity(halves.len());
+    let mut index = std::collections::HashMap::new();
+    for half in halves {
+        let key = (
+            half.branch,
+            half.employer,
+            half.open_cases,
+            half.fte.to_bits(),
+        );
+        let at = *index.entry(key).or_insert_with(|| {
+            groups.push(LatestGroup {
+                branch: half.branch,
+                employer: half.employer,
+                open_cases: half.open_cases,
+                fte: half.fte,
+                members: 0,
+                recent: 0,
+                flagged: 0,
+                key_sum: 0,
+                flagged_key_sum: 0,
+            });
+            groups.len() - 1
+        });
+        let group = &mut groups[at];
+        group.members += half.members;
+        group.recent += half.recent;
+        group.key_sum += half.key_sum;
+        if half.flag != 0 {
+            group.flagged += half.members;
+            group.flagged_key_sum += half.key_sum;
+        }
+    }
+    groups
 }
 
 /// Members of the area by branch and employer.

@@ -467,3 +467,71 @@ async fn the_dashboard_counts_cases_open_at_the_end_of_a_past_period() {
         "the disciplinary case opened on 4 May was not open on 31 March: {wigan}"
     );
 }
+
+/// The caseloads at the end of a past period come from each member's record in force then,
+/// whatever they recorded since: the crowded Wigan members are measured on 2025-12-15; a later
+/// record for each of them (2026-08-03, another caseload) sends the summary of 2026-01 to
+/// 2026-06 to look up the record on its last day member by member, and the table must come out
+/// the same, cell for cell. The members represented are those measured with a case opened in
+/// the period, each once however many cases they have.
+#[actix_rt::test]
+async fn caseloads_at_a_past_period_end_read_the_record_in_force_then() {
+    let app = TestApp::new().await;
+    let world = crate::crowd::crowded(&app);
+    let delegate = app.token("delegate").await;
+    let query = format!("scope=branch:{}&from=2026-01-01&to=2026-06-30", world.wigan);
+    const CASELOADS: &str = "Caseload per FTE at the end of the period";
+    let before = evidence(&app, &delegate, &query).await;
+
+    let mut conn = app.state.db.get().unwrap();
+    let measured: Vec<MemberId> = workload_records::table
+        .inner_join(members::table)
+        .filter(members::branch_id.eq(world.wigan))
+        .select(workload_records::member_id)
+        .distinct()
+        .load(&mut conn)
+        .unwrap();
+    let represented = cases::table
+        .filter(cases::member_id.eq_any(&measured))
+        .filter(cases::opened_on.between(d("2026-01-01"), d("2026-06-30")))
+        .select(cases::member_id)
+        .distinct()
+        .load::<Option<MemberId>>(&mut conn)
+        .unwrap()
+        .len() as i64;
+    for member in &measured {
+        diesel::insert_into(workload_records::table)
+            .values(NewWorkloadRecord {
+                member_id: *member,
+                recorded_on: d("2026-08-03"),
+                open_cases: 40,
+                hours_worked: None,
+                contracted_hours: None,
+                source: WorkloadSource::Supervision,
+                note: None,
+                created_by: None,
+                fte: 1.0,
+                employer_id: world.council,
+            })
+            .execute(&mut conn)
+            .unwrap();
+    }
+    drop(conn);
+    let after = evidence(&app, &delegate, &query).await;
+
+    assert_eq!(table(&before, CASELOADS), table(&after, CASELOADS));
+    let shown = cell(
+        table(&after, CASELOADS),
+        "Members represented in the period",
+        0,
+    );
+    assert!(
+        near(shown, represented),
+        "{shown} represented, truth {represented}"
+    );
+    assert!(
+        represented > 20 && represented < measured.len() as i64,
+        "the test needs both kinds: {represented} of {}",
+        measured.len()
+    );
+}
