@@ -499,22 +499,13 @@ async fn caseloads_at_a_past_period_end_read_the_record_in_force_then() {
         .load::<Option<MemberId>>(&mut conn)
         .unwrap()
         .len() as i64;
+    let mut builder = Builder {
+        conn: &mut conn,
+        branch: world.wigan,
+        serial: 0,
+    };
     for member in &measured {
-        diesel::insert_into(workload_records::table)
-            .values(NewWorkloadRecord {
-                member_id: *member,
-                recorded_on: d("2026-08-03"),
-                open_cases: 40,
-                hours_worked: None,
-                contracted_hours: None,
-                source: WorkloadSource::Supervision,
-                note: None,
-                created_by: None,
-                fte: 1.0,
-                employer_id: world.council,
-            })
-            .execute(&mut conn)
-            .unwrap();
+        builder.record(*member, "2026-08-03", 40, 1.0, world.council);
     }
     drop(conn);
     let after = evidence(&app, &delegate, &query).await;
