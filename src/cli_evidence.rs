@@ -1,12 +1,14 @@
-//! `caseload evidence`: prints an evidence summary (Markdown, CSV or JSON) for a scope.
+//! `caseload evidence`: prints an evidence release (Markdown, CSV or JSON) for a scope and a
+//! period of the menu, publishing it first if no request has yet.
 
 use std::io::Write;
 
 use caseload::access::ReportScope;
 use caseload::db::Database;
-use caseload::reports::period::MonthPeriod;
-use caseload::reports::render::Format;
-use caseload::reports::{evidence, render};
+use caseload::models::Settings;
+use caseload::reports::releases::ReleasePeriod;
+use caseload::reports::releases::publish;
+use caseload::reports::render::{self, Format};
 use chrono::Utc;
 
 use crate::cli_error;
@@ -16,50 +18,56 @@ pub struct EvidenceArgs {
     /// national, region:ID or branch:ID
     #[arg(long, default_value = "national")]
     scope: ReportScope,
-    /// First month of the period, YYYY-MM (default: eleven months before --to).
+    /// A period of the menu: 2026-Q1, 2026 or 2025-26 (default: the latest year-long one
+    /// published).
     #[arg(long)]
-    from: Option<String>,
-    /// Last month of the period, YYYY-MM, included (default: last month).
-    #[arg(long)]
-    to: Option<String>,
+    period: Option<ReleasePeriod>,
     /// md, csv or json
     #[arg(long, default_value = "md")]
     format: Format,
 }
 
 pub fn run(db: &Database, args: EvidenceArgs) -> anyhow::Result<()> {
-    let period = MonthPeriod::parse(
-        args.from.as_deref(),
-        args.to.as_deref(),
-        true,
-        Utc::now().date_naive(),
-    )
-    .map_err(cli_error)?;
+    let today = Utc::now().date_naive();
     let mut conn = db.get().map_err(cli_error)?;
-    let settings = evidence::admit(&mut conn, args.scope, period).map_err(cli_error)?;
-    let summary = evidence::build(
+    let period = match args.period {
+        Some(period) => period,
+        None => ReleasePeriod::latest_year(
+            today,
+            Settings::load(&mut conn)
+                .map_err(cli_error)?
+                .evidence_settling_days,
+        ),
+    };
+    let stored = publish::obtain(
         &mut conn,
         db.try_get().as_deref_mut(),
         args.scope,
         period,
-        &settings,
+        today,
+        None,
     )
     .map_err(cli_error)?;
     caseload::audit::record(
         &mut conn,
         caseload::audit::Event::new(None, "read", "evidence").detail(format!(
-            "scope={} from={} to={} format={} (command line)",
+            "scope={} period={period} format={} (command line)",
             args.scope,
-            period.from,
-            period.to,
             args.format.name()
         )),
     )
     .map_err(cli_error)?;
+    if let Some(withdrawn) = &stored.withdrawn {
+        anyhow::bail!(
+            "this release was withdrawn on {}: {}",
+            withdrawn.at.date(),
+            withdrawn.reason
+        );
+    }
     let bytes = match args.format {
-        Format::Markdown => render::markdown(&summary).into_bytes(),
-        Format::Csv => render::csv(&summary).map_err(cli_error)?,
-        Format::Json => serde_json::to_vec_pretty(&summary)?,
+        Format::Markdown => render::markdown(&publish::read(&stored).map_err(cli_error)?).into_bytes(),
+        Format::Csv => render::csv(&publish::read(&stored).map_err(cli_error)?).map_err(cli_error)?,
+        Format::Json => stored.body.into_bytes(),
     };
     std::io::stdout().write_all(&bytes)?;
     Ok(())

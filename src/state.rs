@@ -14,8 +14,27 @@ use crate::error::AppError;
 pub const LOGIN_ATTEMPTS: usize = 5;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
+/// Today's date as the evidence menu reads it: the system's, or a fixed day, so that tests and
+/// drills can publish the releases of a past year without waiting for it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Clock {
+    fixed: Option<chrono::NaiveDate>,
+}
+
+impl Clock {
+    pub fn fixed(day: chrono::NaiveDate) -> Self {
+        Self { fixed: Some(day) }
+    }
+
+    pub fn today(self) -> chrono::NaiveDate {
+        self.fixed
+            .unwrap_or_else(|| chrono::Utc::now().date_naive())
+    }
+}
+
 pub struct AppState {
     pub db: Database,
+    pub clock: Clock,
     pub server: ServerConfig,
     pub keys: TokenKeys,
     pub throttle: LoginThrottle,
@@ -28,6 +47,7 @@ impl AppState {
         Self {
             audit: Arc::new(Auditor::start(db.clone())),
             db,
+            clock: Clock::default(),
             server,
             keys,
             throttle: LoginThrottle::new(LOGIN_ATTEMPTS, LOGIN_WINDOW).per_address(per_address),

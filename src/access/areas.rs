@@ -8,7 +8,7 @@ use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::{Branch, BranchId, Region, RegionId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum ReportScope {
     National,

@@ -106,18 +106,28 @@ pub struct DashboardParams {
     pub to: Option<NaiveDate>,
 }
 
-/// The area, whole months and format of an evidence summary.
+/// The scope, period and format of an evidence release.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct EvidenceParams {
     /// `national`, `region:{id}` or `branch:{id}` (default: the caller's widest).
     #[param(pattern = "^(national|region:[0-9]+|branch:[0-9]+)$")]
     pub scope: Option<String>,
-    /// The first day of the first month (default: twelve whole months before `to`).
-    pub from: Option<NaiveDate>,
-    /// The last day of the last month (default: the end of last month).
-    pub to: Option<NaiveDate>,
-    /// `json` (default), `csv` or `markdown`.
-    #[param(pattern = "^(json|csv|markdown)$")]
+    /// A period of the menu: a calendar quarter (`2026-Q1`, not for a branch), a calendar year
+    /// (`2026`) or a financial year from April to March (`2025-26`); default: the latest
+    /// year-long period published.
+    #[param(pattern = "^[0-9]{4}(-Q[1-4]|-[0-9]{2})?$")]
+    pub period: Option<String>,
+    /// `json` (default), `csv` or `markdown`; without it, the `Accept` header decides.
+    #[param(pattern = "^(json|csv|md|markdown)$")]
     pub format: Option<String>,
+}
+
+/// The scope whose releases are listed.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReleasesParams {
+    /// `national`, `region:{id}` or `branch:{id}` (default: the caller's widest).
+    #[param(pattern = "^(national|region:[0-9]+|branch:[0-9]+)$")]
+    pub scope: Option<String>,
 }

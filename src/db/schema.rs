@@ -111,12 +111,15 @@ diesel::table! {
 }
 
 diesel::table! {
-    evidence_requests (user_id, day, scope, from_on, to_on) {
-        user_id -> Int8,
-        day -> Date,
+    evidence_releases (id) {
+        id -> Int8,
         scope -> Text,
-        from_on -> Date,
-        to_on -> Date,
+        period -> Text,
+        published_at -> Timestamp,
+        body -> Text,
+        withdrawn_at -> Nullable<Timestamp>,
+        withdrawn_by -> Nullable<Int8>,
+        withdrawn_reason -> Nullable<Text>,
     }
 }
 
@@ -274,7 +277,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     deadlines,
     employers,
-    evidence_requests,
+    evidence_releases,
     login_failures,
     members,
     regions,

@@ -9,8 +9,8 @@ use super::CurrentUser;
 use super::params::{optional, optional_id};
 use crate::access::{ReportScope, Scope};
 use crate::error::AppError;
-use crate::reports::evidence::Evidence;
-use crate::reports::period::MonthPeriod;
+use crate::reports::releases::menu::CHOICES;
+use crate::reports::releases::{self, ReleasePeriod, Stored, publish};
 use crate::reports::render::{self, Format};
 use crate::reports::scope::Narrowing;
 
@@ -71,42 +71,52 @@ pub(crate) fn evidence_scope(
         .unwrap_or_else(|| ReportScope::default_for(user.actor.scope)))
 }
 
-/// Evidence in a format, as a download for CSV and Markdown.
-pub(crate) fn evidence_response(e: &Evidence, format: Format) -> Result<HttpResponse, AppError> {
+/// A release in a format: its stored JSON as it is, CSV and Markdown as downloads made from it.
+pub(crate) fn evidence_response(stored: &Stored, format: Format) -> Result<HttpResponse, AppError> {
     let name = format!(
-        "evidence-{}-{}-{}",
-        e.scope.to_string().replace(':', "-"),
-        e.from,
-        e.to
+        "evidence-{}",
+        releases::reference(stored.scope, stored.period)
     );
+    let download = |extension: &str| {
+        (
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.{extension}\""),
+        )
+    };
     Ok(match format {
-        Format::Json => HttpResponse::Ok().json(e),
+        Format::Json => HttpResponse::Ok()
+            .insert_header((CONTENT_TYPE, "application/json"))
+            .body(stored.body.clone()),
         Format::Csv => HttpResponse::Ok()
             .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
-            .insert_header((
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.csv\""),
-            ))
-            .body(render::csv(e)?),
+            .insert_header(download("csv"))
+            .body(render::csv(&publish::read(stored)?)?),
         Format::Markdown => HttpResponse::Ok()
             .insert_header((CONTENT_TYPE, "text/markdown; charset=utf-8"))
-            .insert_header((
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}.md\""),
-            ))
-            .body(render::markdown(e)),
+            .insert_header(download("md"))
+            .body(render::markdown(&publish::read(stored)?)),
     })
 }
 
-/// The evidence period from `from` and `to`: dates in the API, months too on pages.
+/// The release period asked for (`period`), or none for the latest year-long one. `from` and
+/// `to` are refused: evidence is published for the periods of the menu only.
 pub(crate) fn evidence_period(
     get: &dyn Fn(&str) -> Option<String>,
-    months: bool,
-) -> Result<MonthPeriod, AppError> {
-    MonthPeriod::parse(
-        get("from").as_deref(),
-        get("to").as_deref(),
-        months,
-        Utc::now().date_naive(),
-    )
+) -> Result<Option<ReleasePeriod>, AppError> {
+    if get("from").is_some() || get("to").is_some() {
+        return Err(AppError::invalid(
+            "period",
+            format!(
+                "evidence is published for fixed periods, not from and to dates: ask for \
+                 period= {CHOICES}"
+            ),
+        ));
+    }
+    match get("period").as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => text
+            .parse()
+            .map(Some)
+            .map_err(|why: String| AppError::invalid("period", why)),
+    }
 }

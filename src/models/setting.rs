@@ -30,12 +30,13 @@ pub struct Settings {
     pub retention_years: i64,
     /// D: the largest noise added to a published evidence count.
     pub evidence_max_noise: i64,
-    /// The shortest evidence period, in whole months.
-    pub evidence_min_months: i64,
     /// The fewest members a branch or region (or the whole union) needs to be an evidence scope.
     pub evidence_min_scope_members: i64,
-    /// Distinct evidence summaries a user may ask for each day.
-    pub evidence_daily_allowance: i64,
+    /// Days after a period ends before its evidence release is published (for late entries).
+    pub evidence_settling_days: i64,
+    /// The fewest members a row of an equality table, or a line of members beside a risk,
+    /// needs to be shown on its own.
+    pub evidence_min_group: i64,
     /// Days before a period's start within which a workload record gives a member's exposure.
     pub evidence_lookback_days: i64,
 }
@@ -73,22 +74,22 @@ pub const SETTINGS: &[(&str, &str, f64, f64)] = &[
         5.0,
     ),
     (
-        "evidence_min_months",
-        "Shortest evidence period (whole months)",
-        1.0,
-        24.0,
-    ),
-    (
         "evidence_min_scope_members",
         "Fewest members a branch or region needs for its own evidence",
         20.0,
         100000.0,
     ),
     (
-        "evidence_daily_allowance",
-        "Distinct evidence summaries a user may ask for each day",
-        1.0,
-        10000.0,
+        "evidence_settling_days",
+        "Days after a period ends before its evidence is published",
+        0.0,
+        365.0,
+    ),
+    (
+        "evidence_min_group",
+        "Fewest members in a row of an equality table or a line beside a risk",
+        2.0,
+        1000.0,
     ),
     (
         "evidence_lookback_days",
@@ -151,9 +152,9 @@ impl Settings {
             appeal_working_days: number("appeal_working_days")? as i64,
             retention_years: number("retention_years")? as i64,
             evidence_max_noise: number("evidence_max_noise")? as i64,
-            evidence_min_months: number("evidence_min_months")? as i64,
             evidence_min_scope_members: number("evidence_min_scope_members")? as i64,
-            evidence_daily_allowance: number("evidence_daily_allowance")? as i64,
+            evidence_settling_days: number("evidence_settling_days")? as i64,
+            evidence_min_group: number("evidence_min_group")? as i64,
             evidence_lookback_days: number("evidence_lookback_days")? as i64,
         })
     }

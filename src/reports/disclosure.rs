@@ -90,16 +90,35 @@ impl Disclosure {
         (p.0 >= self.k).then_some(p.0)
     }
 
-    /// A share in whole percent of two published counts, both at least k (capped at 100: noise
-    /// can put a part above its whole).
+    /// A share in whole percent of two published counts, both at least k, and the part more
+    /// than k short of the whole: "5 of 6" says that all but one of a group did, which is a
+    /// disclosure about the rest.
     pub fn share(self, part: Published, whole: Published) -> Option<i64> {
         let (part, whole) = (self.usable(part)?, self.usable(whole)?);
-        Some(((part * 200 + whole) / (2 * whole)).min(100))
+        if whole - part < self.k {
+            return None;
+        }
+        Some((part * 200 + whole) / (2 * whole))
+    }
+
+    /// The published value, small or not, for a pooled estimate only (the Mantel–Haenszel
+    /// risk over every employer's stratum): never shown on its own.
+    pub(crate) fn pooled(self, p: Published) -> i64 {
+        p.0
+    }
+
+    /// A count another release published, read back from its text: only a number of at least
+    /// k can be used again (`<k` and `0` say too little, or too much, to work with).
+    pub fn reread(self, text: &str) -> Option<Published> {
+        text.parse::<i64>()
+            .ok()
+            .filter(|n| *n >= self.k)
+            .map(Published)
     }
 
     /// The change in whole percent from `before` to `now`, both published and at least k.
-    pub fn change(self, now: Published, before: Published) -> Option<i64> {
-        let (now, before) = (self.usable(now)?, self.usable(before)?);
+    pub fn change(self, now: Published, before: Option<Published>) -> Option<i64> {
+        let (now, before) = (self.usable(now)?, self.usable(before?)?);
         let tenths = (now - before) * 1000 / before;
         Some((tenths + if tenths >= 0 { 5 } else { -5 }) / 10)
     }

@@ -1,6 +1,5 @@
 //! Aggregation and presentation: dashboards, evidence summaries, disclosure control, charts.
 
-pub mod allowance;
 pub mod chart;
 pub mod dashboard;
 pub mod disclosure;
@@ -8,6 +7,7 @@ pub mod evidence;
 pub mod period;
 pub mod ptable;
 pub mod queries;
+pub mod releases;
 pub mod render;
 pub mod scope;
 pub mod service;

@@ -327,6 +327,22 @@ pub(crate) fn members(conn: &mut DbConn, area: &Area) -> Result<Vec<GroupCount>,
     .load(conn)
 }
 
+#[derive(QueryableByName)]
+struct FirstDay {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+    day: Option<NaiveDate>,
+}
+
+/// The day the area's first case was opened, if it has any: no release before it has a case.
+pub(crate) fn first_case(conn: &mut DbConn, area: &Area) -> Result<Option<NaiveDate>, AppError> {
+    let rows: Vec<FirstDay> = Sql::build(
+        "SELECT MIN(c.opened_on) AS day FROM cases c WHERE {}",
+        &[Arg::Sql(&area.on("c"))],
+    )
+    .load(conn)?;
+    Ok(rows.into_iter().next().and_then(|r| r.day))
+}
+
 /// Cases open at the end of `at` by branch, employer and type.
 pub(crate) fn open_cases(
     conn: &mut DbConn,
@@ -526,8 +542,9 @@ impl Equality {
     }
 }
 
-/// Members who consented to equality monitoring, by the column's value (`label`) and whether
-/// they had a case opened in the period (`key` 1 or 0).
+/// Members who consented to equality monitoring and were in membership at some time in the
+/// period, by the column's value (`label`) and whether they had a disciplinary or ill-health
+/// case opened in it (`key` 1 or 0): the outcome of the risks, over the same membership dates.
 pub(crate) fn members_by(
     conn: &mut DbConn,
     area: &Area,
@@ -538,15 +555,20 @@ pub(crate) fn members_by(
     let column = equality.column();
     Sql::build(
         &format!(
-            "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id AND {{}}) \
+            "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id \
+                    AND c.case_type IN ('disciplinary', 'ill_health') AND {{}}) \
                     THEN 1 ELSE 0 END AS BIGINT) AS key, {column} AS label, COUNT(*) AS n, \
                     CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
              FROM members m WHERE m.equality_consent AND {column} IS NOT NULL AND {{}} \
+               AND (m.start_date IS NULL OR m.start_date <= {{}}) \
+               AND (m.left_on IS NULL OR m.left_on >= {{}}) \
              GROUP BY 1, 2"
         ),
         &[
             Arg::Sql(&between("c.opened_on", from, to)),
             Arg::Sql(&area.on("m")),
+            Arg::Day(to),
+            Arg::Day(from),
         ],
     )
     .load(conn)
@@ -664,8 +686,9 @@ pub(crate) fn at_risk(
     Ok(rows.into_iter().map(RiskGroup::from).collect())
 }
 
-/// Members who joined during the period, and whether they had a disciplinary or ill-health
-/// case opened in it (`key`).
+/// Members who joined during the period (after its first day: a member starting on it is in
+/// the risk), with their new disciplinary and ill-health cases in it as bits of `key`
+/// ([`JOINED_DISCIPLINARY`], [`JOINED_ILL_HEALTH`]), so that each table counts its own outcome.
 pub(crate) fn joiners(
     conn: &mut DbConn,
     area: &Area,
@@ -673,17 +696,26 @@ pub(crate) fn joiners(
     end: NaiveDate,
 ) -> Result<Vec<LabelCount>, AppError> {
     Sql::build(
-        "SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE c.member_id = m.id \
-                AND c.case_type IN ('disciplinary', 'ill_health') AND {}) \
-                THEN 1 ELSE 0 END AS BIGINT) AS key, \
-                '' AS label, COUNT(*) AS n, CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
-         FROM members m WHERE {} AND {} \
-         GROUP BY 1",
+        &format!(
+            "SELECT CAST(COALESCE((SELECT \
+                    MAX(CASE WHEN c.case_type = 'disciplinary' THEN {JOINED_DISCIPLINARY} ELSE 0 END) \
+                  + MAX(CASE WHEN c.case_type = 'ill_health' THEN {JOINED_ILL_HEALTH} ELSE 0 END) \
+                  FROM cases c WHERE c.member_id = m.id \
+                  AND c.case_type IN ('disciplinary', 'ill_health') AND {{}}), 0) AS BIGINT) AS key, \
+                    '' AS label, COUNT(*) AS n, CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
+             FROM members m WHERE {{}} AND m.start_date > {{}} AND m.start_date <= {{}} \
+             GROUP BY 1"
+        ),
         &[
             Arg::Sql(&between("c.opened_on", start, end)),
             Arg::Sql(&area.on("m")),
-            Arg::Sql(&between("m.start_date", start, end)),
+            Arg::Day(start),
+            Arg::Day(end),
         ],
     )
     .load(conn)
 }
+
+/// The bits of a joiner's `key`: a new disciplinary case, a new ill-health case.
+pub(crate) const JOINED_DISCIPLINARY: i64 = 1;
+pub(crate) const JOINED_ILL_HEALTH: i64 = 2;

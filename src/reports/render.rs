@@ -12,16 +12,23 @@ fn cell(text: &str) -> String {
 
 pub fn markdown(e: &Evidence) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Casework and workload evidence: {}", e.scope_name);
     let _ = writeln!(
         out,
-        "\n*{} to {} ({} months). Counts are perturbed by up to ±{} and may not add up; <{} means 1 to {}.*\n",
+        "# Casework and workload evidence: {}, {}",
+        e.scope_name, e.release.period_label
+    );
+    let _ = writeln!(
+        out,
+        "\n*Release `{}`, to cite as: {}. The {} {} to {}. Counts are perturbed by up to ±{} and may not add up; <{} is a published count of 1 to {} (a true count of 1 to {}).*\n",
+        e.release.id,
+        e.release.citation,
+        e.release.period_kind,
         e.from,
         e.to,
-        e.months,
         e.max_noise,
         e.threshold,
-        e.threshold - 1
+        e.threshold - 1,
+        e.threshold - 1 + e.max_noise
     );
     let _ = writeln!(out, "## Findings\n");
     for finding in &e.findings {
@@ -63,15 +70,44 @@ pub fn markdown(e: &Evidence) -> String {
     out
 }
 
-/// One line per published cell: table, row, column, value; then the method, one line each.
+/// The release it is, then one line per published cell (table, row, column, value) with each
+/// table's note, the relative risks, and the method, one line each.
 pub fn csv(e: &Evidence) -> Result<Vec<u8>, AppError> {
     let mut writer = CsvWriter::new();
     writer.row(["table", "row", "column", "value"])?;
+    writer.row(["Release", "Identifier", "", &e.release.id])?;
+    writer.row(["Release", "Citation", "", &e.release.citation])?;
     for table in &e.tables {
         for row in &table.rows {
             for (column, value) in table.columns.iter().zip(&row.cells) {
                 writer.row([table.title.as_str(), &row.label, column, value])?;
             }
+        }
+        if let Some(note) = &table.note {
+            writer.row([table.title.as_str(), "Note", "", note])?;
+        }
+    }
+    for risk in &e.risks {
+        for (kind, value) in [("Crude", risk.crude), ("Stratified by employer", risk.stratified)] {
+            let [ratio, lower, upper] = value.map_or_else(
+                || ["—".to_owned(), "—".to_owned(), "—".to_owned()],
+                |r| [r.ratio.to_string(), r.lower.to_string(), r.upper.to_string()],
+            );
+            for (column, text) in [
+                ("relative risk", ratio),
+                ("95% CI lower", lower),
+                ("95% CI upper", upper),
+            ] {
+                writer.row([
+                    "Relative risks",
+                    &risk.outcome,
+                    &format!("{kind} {column}"),
+                    &text,
+                ])?;
+            }
+        }
+        if let Some(sentence) = &risk.within_employers {
+            writer.row(["Relative risks", &risk.outcome, "Within employers", sentence])?;
         }
     }
     for (i, line) in e.method.iter().enumerate() {
@@ -95,6 +131,31 @@ impl Format {
             Self::Csv => "csv",
             Self::Markdown => "md",
         }
+    }
+}
+
+impl Format {
+    /// The format an `Accept` header prefers, when it names one of ours.
+    pub fn from_accept(accept: &str) -> Option<Self> {
+        let mut best: Option<(f32, Self)> = None;
+        for part in accept.split(',') {
+            let mut pieces = part.split(';');
+            let kind = pieces.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let quality = pieces
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let format = match kind.as_str() {
+                "application/json" => Self::Json,
+                "text/csv" => Self::Csv,
+                "text/markdown" => Self::Markdown,
+                _ => continue,
+            };
+            if quality > 0.0 && best.is_none_or(|(q, _)| quality > q) {
+                best = Some((quality, format));
+            }
+        }
+        best.map(|(_, format)| format)
     }
 }
 

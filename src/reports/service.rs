@@ -1,16 +1,17 @@
-//! Dashboards and evidence for a caller: the area checked against who is asking, the evidence
-//! allowance claimed, and every evidence request audited (refused ones too).
+//! Dashboards and evidence releases for a caller: the area checked against who is asking, and
+//! every evidence request audited (refused ones too).
 
 use chrono::{NaiveDate, Utc};
 
-use super::allowance;
 use super::dashboard::{self, Dashboard};
-use super::evidence::{self, Evidence};
-use super::period::MonthPeriod;
+use super::releases::publish::{self, ReleaseListing};
+use super::releases::{self, ReleasePeriod, Stored};
 use super::scope::Narrowing;
 use crate::access::{Actor, ReportScope};
-use crate::audit::Event;
+use crate::audit::{self, Event};
+use crate::db::write_transaction;
 use crate::error::AppError;
+use crate::models::Settings;
 use crate::state::AppState;
 
 /// Builds a dashboard for a caller, checking the scope is theirs.
@@ -35,44 +36,117 @@ pub(crate) async fn dashboard(
         .await
 }
 
-/// Builds evidence for a caller: the scope must be theirs to see and big enough, the period
-/// whole months and long enough, and the summary within their daily allowance. Audited with
-/// scope, period and format (no ids: nothing identifiable), refused requests too.
+/// The release of a scope for a period (by default the latest year-long one published) for a
+/// caller who may see the scope: as stored, or published now. A withdrawn release answers 410
+/// with its reason. Audited with scope, period and format (nothing identifiable), refused
+/// requests too, so that one user asking for many releases of a small scope shows.
 pub(crate) async fn evidence(
     state: &AppState,
     actor: Actor,
     scope: ReportScope,
-    period: MonthPeriod,
+    period: Option<ReleasePeriod>,
     format: &'static str,
-) -> Result<Evidence, AppError> {
+) -> Result<Stored, AppError> {
     let caller = actor.scope;
     let db = state.db.clone();
+    let today = state.clock.today();
     state
         .read_audited(move |conn, audit| {
-            let detail = format!(
-                "scope={scope} from={} to={} format={format}",
-                period.from, period.to
-            );
+            let mut asked = period;
             let answer = (|| {
                 scope.check_allowed(conn, caller)?;
-                let settings = evidence::admit(conn, scope, period)?;
-                allowance::claim(
+                let period = match period {
+                    Some(period) => period,
+                    None => ReleasePeriod::latest_year(
+                        today,
+                        Settings::load(conn)?.evidence_settling_days,
+                    ),
+                };
+                asked = Some(period);
+                let mut spare = db.try_get();
+                let stored = publish::obtain(
                     conn,
-                    actor.id,
+                    spare.as_deref_mut(),
                     scope,
                     period,
-                    Utc::now().naive_utc(),
-                    settings.evidence_daily_allowance,
+                    today,
+                    Some(actor.id),
                 )?;
-                let mut spare = db.try_get();
-                evidence::build(conn, spare.as_deref_mut(), scope, period, &settings)
+                match &stored.withdrawn {
+                    Some(w) => Err(AppError::Gone(format!(
+                        "the release {} was withdrawn on {}: {}",
+                        releases::reference(scope, period),
+                        w.at.date(),
+                        w.reason
+                    ))),
+                    None => Ok(stored),
+                }
             })();
+            let detail = format!(
+                "scope={scope} period={} format={format}",
+                asked.map_or_else(|| "?".into(), |p| p.to_string())
+            );
             let event = Event::new(Some(actor.id), "read", "evidence");
             audit.read(match &answer {
                 Ok(_) => event.detail(detail),
                 Err(error) => event.detail(format!("{detail} refused={}", error.code())),
             });
             answer
+        })
+        .await
+}
+
+/// The releases of a scope the caller may see: published, available, scheduled and withdrawn.
+pub(crate) async fn releases(
+    state: &AppState,
+    actor: Actor,
+    scope: ReportScope,
+) -> Result<Vec<ReleaseListing>, AppError> {
+    let caller = actor.scope;
+    let today = state.clock.today();
+    state
+        .db
+        .run(move |conn| {
+            scope.check_allowed(conn, caller)?;
+            publish::listing(conn, scope, today)
+        })
+        .await
+}
+
+/// Withdraws a published release (administrators only), with a reason shown in its place.
+pub(crate) async fn withdraw(
+    state: &AppState,
+    actor: Actor,
+    id: String,
+    reason: String,
+) -> Result<(), AppError> {
+    actor.require_admin()?;
+    let (scope, period) = releases::parse_reference(&id)?;
+    let reason = reason.trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > 500 {
+        return Err(AppError::invalid(
+            "reason",
+            "give the reason readers will see, in 1 to 500 characters",
+        ));
+    }
+    state
+        .db
+        .run(move |conn| {
+            write_transaction(conn, |conn| {
+                releases::withdraw(
+                    conn,
+                    scope,
+                    period,
+                    actor.id,
+                    &reason,
+                    Utc::now().naive_utc(),
+                )?;
+                audit::record(
+                    conn,
+                    Event::new(Some(actor.id), "withdraw", "evidence_release")
+                        .detail(format!("release={id}")),
+                )
+            })
         })
         .await
 }

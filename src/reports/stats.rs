@@ -134,8 +134,15 @@ impl serde::Serialize for TwoPlaces {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for TwoPlaces {
+    /// A stored release's ratio read back: the decimal it was written as.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Self::round(f64::deserialize(deserializer)?))
+    }
+}
+
 /// A relative risk as published: from published counts, to two decimal places.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct PublishedRisk {
     pub ratio: TwoPlaces,
     pub lower: TwoPlaces,

@@ -17,6 +17,7 @@ use crate::http::report_params::{
 };
 use crate::models::CaseType;
 use crate::reports::render::Format;
+use crate::reports::releases::publish;
 use crate::reports::{chart, service};
 use crate::state::AppState;
 
@@ -136,28 +137,36 @@ pub(crate) async fn evidence_page(
     let get = |k: &str| query.get(k).cloned();
     let mut context = layout::context(&state, &user, "/evidence").await?;
     scope_choices(&state, &user, &mut context).await?;
-    let parsed =
-        evidence_scope(&user, &get).and_then(|scope| Ok((scope, evidence_period(&get, true)?)));
-    let (scope, period) = match parsed {
-        Ok(parsed) => parsed,
+    context.insert("values", &*query);
+    let scope = match evidence_scope(&user, &get) {
+        Ok(scope) => scope,
         Err(error) => {
             let problem = FormProblem::from_error(error)?;
             problem.show(&mut context, &*query);
             return render_status("reports/evidence.html", &context, problem.status);
         }
     };
-    let month = |d: NaiveDate| d.format("%Y-%m").to_string();
-    context.insert(
-        "values",
-        &json!({"scope": scope.to_string(), "from": month(period.from), "to": month(period.to)}),
-    );
-    // The bare page is the form with its defaults: a summary (and a place in the day's
-    // allowance) only when one is asked for.
-    if query.is_empty() {
+    let listing = match service::releases(&state, user.actor, scope).await {
+        Ok(listing) => listing,
+        Err(error) => {
+            let problem = FormProblem::from_error(error)?;
+            problem.show(&mut context, &*query);
+            return render_status("reports/evidence.html", &context, problem.status);
+        }
+    };
+    context.insert("releases", &listing);
+    context.insert("scope_value", &scope.to_string());
+    // The bare page is the form and the list of releases: a release is read (and published,
+    // if it is the first request) only when one is asked for.
+    if query.get("period").is_none_or(|p| p.trim().is_empty()) {
         return render("reports/evidence.html", &context);
     }
-    let evidence = match service::evidence(&state, user.actor, scope, period, "page").await {
-        Ok(evidence) => evidence,
+    let answer = match evidence_period(&get) {
+        Ok(period) => service::evidence(&state, user.actor, scope, period, "page").await,
+        Err(error) => Err(error),
+    };
+    let stored = match answer {
+        Ok(stored) => stored,
         Err(error) => {
             let problem = FormProblem::from_error(error)?;
             problem.show(&mut context, &*query);
@@ -166,12 +175,11 @@ pub(crate) async fn evidence_page(
     };
     let query_string = serde_urlencoded::to_string([
         ("scope", scope.to_string()),
-        ("from", period.from.to_string()),
-        ("to", period.to.to_string()),
+        ("period", stored.period.to_string()),
     ])
     .unwrap_or_default();
     context.insert("download", &query_string);
-    context.insert("evidence", &evidence);
+    context.insert("evidence", &publish::read(&stored)?);
     render("reports/evidence.html", &context)
 }
 
@@ -185,7 +193,7 @@ pub(crate) async fn evidence_download(
     let get = |k: &str| query.get(k).cloned();
     let format = optional::<Format>("format", Some(format.as_str()))?.unwrap_or(Format::Json);
     let scope = evidence_scope(&user, &get)?;
-    let period = evidence_period(&get, true)?;
-    let evidence = service::evidence(&state, user.actor, scope, period, format.name()).await?;
-    Ok(evidence_response(&evidence, format)?)
+    let period = evidence_period(&get)?;
+    let stored = service::evidence(&state, user.actor, scope, period, format.name()).await?;
+    Ok(evidence_response(&stored, format)?)
 }

@@ -9,11 +9,12 @@ mod sections;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::disclosure::{Cell, Disclosure};
 use super::period::MonthPeriod;
 use super::queries::{self, LabelCount, Opened};
+use super::releases::{self, ReleaseInfo, ReleasePeriod};
 use super::stats::PublishedRisk;
 use crate::access::ReportScope;
 use crate::db::DbConn;
@@ -21,7 +22,7 @@ use crate::error::AppError;
 use crate::models::{Employer, Settings};
 
 /// A table as published: every cell already perturbed and formatted.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Table {
     pub title: String,
     pub columns: Vec<String>,
@@ -30,14 +31,16 @@ pub struct Table {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Row {
     pub label: String,
     pub cells: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+/// An evidence release as published: the same figures for every request, in every format.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Evidence {
+    pub release: ReleaseInfo,
     pub scope: ReportScope,
     pub scope_name: String,
     pub from: NaiveDate,
@@ -62,28 +65,24 @@ pub struct Evidence {
 }
 
 /// One outcome's relative risks.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RiskSummary {
     /// `disciplinary`, `ill_health` or `disciplinary_or_ill_health`.
-    pub outcome: &'static str,
+    pub outcome: String,
     pub crude: Option<PublishedRisk>,
     /// Mantel–Haenszel across employers.
     pub stratified: Option<PublishedRisk>,
-    /// How many employers' strata had all four counts of at least k.
+    /// How many employers' strata the stratified risk pools (every employer with members in
+    /// both groups).
     pub strata_used: usize,
     /// Whether the association holds within employers, in a sentence.
     pub within_employers: Option<String>,
 }
 
-/// Checks that a summary may be made for this scope and period (whole months, long enough; a
-/// scope with enough members) and returns the settings it is made with.
-pub fn admit(
-    conn: &mut DbConn,
-    scope: ReportScope,
-    period: MonthPeriod,
-) -> Result<Settings, AppError> {
+/// Checks that a release may be made for this scope (one with enough members) and returns the
+/// settings it is made with.
+pub fn admit(conn: &mut DbConn, scope: ReportScope) -> Result<Settings, AppError> {
     let settings = Settings::load(conn)?;
-    period.check_length(settings.evidence_min_months)?;
     let members: i64 = queries::members(conn, &super::sql::Area::of(scope))?
         .iter()
         .map(|g| g.n)
@@ -179,36 +178,77 @@ fn whole(value: Option<i64>) -> String {
     value.map_or_else(|| "—".into(), |v| v.to_string())
 }
 
-/// The evidence summary for a request [`admit`] accepted, its queries split over `conn` and
-/// `spare` (when there is one).
+/// The release before this one, which the comparison column reads.
+pub enum Previous {
+    /// Its period ends before the scope's first case: every count was zero.
+    Empty,
+    Release(Box<Evidence>),
+    /// Withdrawn: its figures are not shown again.
+    Withdrawn,
+}
+
+/// What a release is made of: its scope and period, the settings, the release before it and
+/// the day it is published.
+pub struct Request<'a> {
+    pub scope: ReportScope,
+    pub period: ReleasePeriod,
+    pub settings: &'a Settings,
+    pub previous: Previous,
+    pub published_on: NaiveDate,
+}
+
+/// The evidence of a release [`admit`] accepted, its queries split over `conn` and `spare`
+/// (when there is one).
 pub fn build(
     conn: &mut DbConn,
     spare: Option<&mut DbConn>,
-    scope: ReportScope,
-    period: MonthPeriod,
-    settings: &Settings,
+    request: Request,
 ) -> Result<Evidence, AppError> {
+    let Request {
+        scope,
+        period: release_period,
+        settings,
+        previous,
+        published_on,
+    } = request;
+    let period = release_period.months();
     let facts = Facts::new(conn, scope, period, settings)?;
     let counts = sections::load(conn, spare, &facts)?;
     let mut out = sections::Sections::default();
     let phrase = scope.phrase(conn)?;
-    sections::cases_by_type(&facts, &counts, &phrase, &mut out);
+    let before = release_period.previous();
+    sections::cases_by_type(&facts, &counts, &previous, before, &phrase, &mut out);
     sections::stage_and_outcome(&facts, &counts, &mut out);
     sections::workload_factor(&facts, &counts, &mut out);
     sections::caseloads(&facts, &counts, &mut out);
     let risks = sections::risks(&facts, &counts, &mut out);
     sections::equality(conn, &facts, &mut out)?;
     let scope_name = scope.name(conn)?;
-    let previous = period.previous();
+    let label = release_period.label();
     Ok(Evidence {
-        method: method(facts.rules, period, &scope_name, facts.safe),
+        release: ReleaseInfo {
+            id: releases::reference(scope, release_period),
+            citation: format!(
+                "caseload evidence, {}, {label}, published {published_on}",
+                scope_name.to_lowercase()
+            ),
+            period: release_period,
+            period_label: label,
+            period_kind: release_period.kind().into(),
+            published_on,
+            method_version: releases::METHOD_VERSION,
+            min_group: facts.min_group,
+            lookback_days: facts.lookback_days,
+            settling_days: settings.evidence_settling_days,
+        },
+        method: method(facts.rules, release_period, &scope_name, facts.safe),
         scope,
         scope_name,
         from: period.from,
         to: period.to,
         months: period.months(),
-        previous_from: previous.from,
-        previous_to: previous.to,
+        previous_from: before.months().from,
+        previous_to: before.months().to,
         threshold: facts.rules.k,
         max_noise: facts.rules.max_noise,
         safe_caseload: facts.safe,
@@ -231,6 +271,7 @@ pub(crate) struct Facts {
     /// Employers' own safe caseloads, by employer id.
     overrides: HashMap<i64, f64>,
     lookback_days: i64,
+    min_group: i64,
 }
 
 impl Facts {
@@ -254,6 +295,7 @@ impl Facts {
             safe: settings.safe_caseload,
             overrides,
             lookback_days: settings.evidence_lookback_days,
+            min_group: settings.evidence_min_group,
         })
     }
 
@@ -264,32 +306,34 @@ impl Facts {
 }
 
 /// How to read the figures: the same lines in every format.
-fn method(rules: Disclosure, period: MonthPeriod, scope_name: &str, safe: f64) -> Vec<String> {
+fn method(rules: Disclosure, period: ReleasePeriod, scope_name: &str, safe: f64) -> Vec<String> {
     let (k, d) = (rules.k, rules.max_noise);
+    let months = period.months();
     let previous = period.previous();
     vec![
         format!(
-            "Period: the {} whole calendar months {} to {}, compared with the {} months {} to {} before them. Scope: {scope_name}.",
-            period.months(),
-            period.from,
-            period.to,
-            period.months(),
-            previous.from,
-            previous.to
+            "Period: the {} {} ({} to {}), compared with the release for {} before it. Scope: {scope_name}.",
+            period.kind(),
+            period.label(),
+            months.from,
+            months.to,
+            previous.label()
+        ),
+        "This is a release: it was worked out once, when it was first published, and every later request gets exactly these figures. Records added or corrected since appear only in later releases.".into(),
+        format!(
+            "Every count is perturbed: a small amount of noise, at most {d} either way, is added to it. Totals are perturbed on their own, so tables may not add up exactly."
         ),
         format!(
-            "Every count is perturbed: a small amount of noise, at most {d} either way, is added to it, the same every time for the same people or cases, so that figures from different requests cannot be subtracted to reveal anyone. Totals are perturbed on their own, so tables may not add up exactly."
-        ),
-        format!(
-            "<{k} means a count of 1 to {} after perturbation; 0 means none. Shares, changes and risks are worked out from the counts as shown, and only when those are at least {k}.",
-            k - 1
+            "<{k} means a published count of 1 to {}: the true count may be anything from 1 to {} once the noise is allowed for. 0 means none. Shares, changes and risks are worked out from the counts as shown, only when those are at least {k}, and no share is given when it would be within {k} of all of its group.",
+            k - 1,
+            k - 1 + d
         ),
         format!(
             "Caseload per FTE: open cases on a member's latest workload record divided by their full-time equivalent. Above the safe caseload means more than {safe} open cases per FTE (the indicative maximum in Social Work Scotland's Setting the Bar, 2022), or the employer's own threshold where one is set."
         ),
         format!(
-            "Relative risk: members grouped by their latest workload record on or before {}; the risk is the share with a disciplinary or ill-health case opened in the period; 95% confidence interval by the log method.",
-            period.from
+            "Relative risk: members in membership on {} grouped by their latest workload record on or before it; the risk is the share with a new case opened in the period, a risk over people rather than a rate over person-time: a member who left during the period counts for all of it, because days in membership are not counts that perturbation can protect. Leavers without a case make a group's risk look lower by about their share of it. 95% confidence interval by the log method.",
+            months.from
         ),
         "No member is named or can be identified from these figures.".into(),
     ]

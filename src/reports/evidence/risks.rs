@@ -4,7 +4,7 @@
 
 use super::{RiskSummary, Row, Table, label_cell};
 use crate::reports::disclosure::{Cell, Disclosure, Published, percent_text};
-use crate::reports::queries::{LabelCount, RiskGroup};
+use crate::reports::queries::{JOINED_DISCIPLINARY, JOINED_ILL_HEALTH, LabelCount, RiskGroup};
 use crate::reports::stats::{self, PublishedRisk, TwoByTwo};
 
 struct RiskOutcome {
@@ -12,6 +12,8 @@ struct RiskOutcome {
     label: &'static str,
     open: fn(&RiskGroup) -> bool,
     new: fn(&RiskGroup) -> bool,
+    /// The bits of a joiner's cases that are this outcome.
+    joined: i64,
 }
 
 const OUTCOMES: [RiskOutcome; 3] = [
@@ -20,18 +22,21 @@ const OUTCOMES: [RiskOutcome; 3] = [
         label: "disciplinary",
         open: |g| g.disciplinary_open,
         new: |g| g.disciplinary_new,
+        joined: JOINED_DISCIPLINARY,
     },
     RiskOutcome {
         key: "ill_health",
         label: "ill-health",
         open: |g| g.ill_health_open,
         new: |g| g.ill_health_new,
+        joined: JOINED_ILL_HEALTH,
     },
     RiskOutcome {
         key: "disciplinary_or_ill_health",
         label: "disciplinary or ill-health",
         open: |g| g.disciplinary_open || g.ill_health_open,
         new: |g| g.disciplinary_new || g.ill_health_new,
+        joined: JOINED_DISCIPLINARY | JOINED_ILL_HEALTH,
     },
 ];
 
@@ -54,6 +59,17 @@ fn usable_table(rules: Disclosure, cells: [Published; 4]) -> Option<TwoByTwo> {
     })
 }
 
+/// A stratum's 2×2 table from its perturbed counts, whatever their size, for pooling only.
+fn pooled_table(rules: Disclosure, cells: [Published; 4]) -> TwoByTwo {
+    let [a, n1, c, n0] = cells.map(|p| rules.pooled(p));
+    TwoByTwo {
+        exposed_cases: a,
+        exposed_total: n1,
+        unexposed_cases: c,
+        unexposed_total: n0,
+    }
+}
+
 /// What the risk tables are made from.
 pub(super) struct Risks<'a> {
     pub rules: Disclosure,
@@ -64,6 +80,8 @@ pub(super) struct Risks<'a> {
     /// Whether any employer sets its own safe caseload.
     pub overrides: bool,
     pub lookback_days: i64,
+    /// The fewest members a line beside the risk needs to be shown.
+    pub min_group: i64,
 }
 
 impl Risks<'_> {
@@ -128,11 +146,16 @@ impl Risks<'_> {
         let crude = usable_table(rules, crude_cells)
             .and_then(stats::relative_risk)
             .map(PublishedRisk::from);
+        // Mantel–Haenszel copes with sparse strata, so every employer's stratum is pooled, from
+        // its perturbed counts (small ones too: only the pooled estimate is published, and only
+        // beside a crude table whose counts are all shown). Crude and stratified then cover the
+        // same members, and the sentence comparing them compares like with like.
         let strata: Vec<TwoByTwo> = employers
             .iter()
-            .filter_map(|e| usable_table(rules, self.cells(outcome, Some(*e))))
+            .map(|e| pooled_table(rules, self.cells(outcome, Some(*e))))
+            .filter(|t| t.exposed_total > 0 && t.unexposed_total > 0)
             .collect();
-        let stratified = (strata.len() >= 2)
+        let stratified = (crude.is_some() && strata.len() >= 2)
             .then(|| stats::mantel_haenszel(&strata))
             .flatten()
             .map(PublishedRisk::from);
@@ -148,7 +171,7 @@ impl Risks<'_> {
         let joined_with_case: Cell = self
             .joiners
             .iter()
-            .filter(|j| j.key == 1)
+            .filter(|j| j.key & outcome.joined != 0)
             .map(label_cell)
             .sum();
         let threshold = if self.overrides {
@@ -163,40 +186,60 @@ impl Risks<'_> {
                 outcome.label
             ),
             columns: vec!["Members".into(), "With a new case".into(), "Risk".into()],
-            rows: vec![
-                row(
+            rows: [
+                Some(row(
                     format!("Above the safe caseload ({threshold})"),
                     crude_cells[1],
                     crude_cells[0],
-                ),
-                row(
+                )),
+                Some(row(
                     "At or below the safe caseload".into(),
                     crude_cells[3],
                     crude_cells[2],
-                ),
-                row(
+                )),
+                self.line(
                     format!(
                         "Exposure unknown (no workload record in the {lookback_days} days before)"
                     ),
                     self.count(outcome, Exposure::Unknown, None, false),
                     self.count(outcome, Exposure::Unknown, None, true),
+                    &row,
                 ),
-                row(
+                self.line(
                     "Joined during the period (not in the risk)".into(),
                     rules.publish(joined),
                     rules.publish(joined_with_case),
+                    &row,
                 ),
-            ],
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
             note: Some(self.note(outcome, crude, stratified, strata.len())),
         };
         let summary = RiskSummary {
-            outcome: outcome.key,
+            outcome: outcome.key.into(),
             crude,
             stratified,
             strata_used: strata.len(),
             within_employers: within_employers(crude, stratified),
         };
         (table, summary)
+    }
+
+    /// A line of members beside the risk, shown only when it has at least the minimum group
+    /// of members (published).
+    fn line(
+        &self,
+        label: String,
+        members: Published,
+        cases: Published,
+        row: &dyn Fn(String, Published, Published) -> Row,
+    ) -> Option<Row> {
+        self.rules
+            .usable(members)
+            .is_some_and(|n| n >= self.min_group)
+            .then(|| row(label, members, cases))
     }
 
     /// How the table's risks were made, or why they are not shown.
@@ -219,16 +262,20 @@ impl Risks<'_> {
         };
         match stratified {
             Some(s) => note.push_str(&format!(
-                " Stratified by employer (Mantel–Haenszel, {strata} employers with every count at least {k}): {} (95% CI {} to {}).",
+                " Stratified by employer (Mantel–Haenszel over all {strata} employers with members in both groups): {} (95% CI {} to {}).",
                 s.ratio, s.lower, s.upper
             )),
-            None => note.push_str(&format!(
-                " Not stratified by employer: that needs at least two employers with every count at least {k}."
-            )),
+            None => note.push_str(
+                " Not stratified by employer: that needs the crude risk and at least two employers with members in both groups.",
+            ),
         }
         note.push_str(&format!(
             " Members in membership at the start without a {} case already open; exposure from their latest workload record in the {} days before it, with the FTE and employer of that record.",
             outcome.label, self.lookback_days
+        ));
+        note.push_str(&format!(
+            " A line of fewer than {} members beside the risk is not shown.",
+            self.min_group
         ));
         note
     }

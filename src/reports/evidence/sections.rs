@@ -1,10 +1,12 @@
 //! The sections of an evidence summary, one function each: the counts they read, the tables
 //! they publish and the findings they state.
 
+use std::collections::BTreeMap;
+
 use chrono::Days;
 
 use super::{
-    Facts, RiskSummary, Row, Table, cell_of, cells_by, change_text, count_table, label_cell,
+    Facts, Previous, RiskSummary, Row, Table, cell_of, cells_by, change_text, count_table, label_cell,
     labels, opened_cell, whole,
 };
 use crate::db::{DbConn, side_by_side};
@@ -14,6 +16,7 @@ use crate::reports::disclosure::{Cell, Published, percent_text};
 use crate::reports::queries::{
     self, Dimension, Equality, Flag, LabelCount, LatestGroup, Opened, RiskGroup,
 };
+use crate::reports::releases::ReleasePeriod;
 use crate::reports::sql::Area;
 use crate::reports::stats;
 
@@ -26,9 +29,8 @@ pub(super) struct Sections {
 
 /// Every count the sections read, each with the sum of its records' keys.
 pub(super) struct Counts {
-    /// Cases opened in the period and in the one before, under every dimension.
+    /// Cases opened in the period, under every dimension.
     opened: Vec<Opened>,
-    opened_before: Vec<Opened>,
     outcomes: Vec<LabelCount>,
     at_end: Vec<LatestGroup>,
     at_risk: Vec<RiskGroup>,
@@ -54,9 +56,7 @@ pub(super) fn load(
     spare: Option<&mut DbConn>,
     facts: &Facts,
 ) -> Result<Counts, AppError> {
-    let period = facts.period;
-    let (from, to) = (period.from, period.to);
-    let previous = period.previous();
+    let (from, to) = (facts.period.from, facts.period.to);
     let area = Area::of(facts.scope);
     let recent_from = to.checked_sub_days(Days::new(90)).unwrap_or(to);
     let represented = Flag::CaseOpened(from, to);
@@ -65,13 +65,12 @@ pub(super) fn load(
         .unwrap_or(from);
     // The two lookups of each member's record on a date (the end of the period; its start, for
     // the risks) take most of the time: one on each connection.
-    let ((opened, opened_before, outcomes, at_risk), (at_end, joiners)) = side_by_side(
+    let ((opened, outcomes, at_risk), (at_end, joiners)) = side_by_side(
         conn,
         spare,
         |conn| {
             Ok((
                 queries::opened(conn, &area, from, to, Dimension::ALL)?,
-                queries::opened(conn, &area, previous.from, previous.to, &[Dimension::Type])?,
                 queries::closed_by_outcome(conn, &area, from, to)?,
                 queries::at_risk(conn, &area, from, to, window_from)?,
             ))
@@ -85,7 +84,6 @@ pub(super) fn load(
     )?;
     Ok(Counts {
         opened,
-        opened_before,
         outcomes,
         at_end,
         at_risk,
@@ -93,68 +91,93 @@ pub(super) fn load(
     })
 }
 
-/// Cases by type, this period against the previous one, and the sentence that says so.
-pub(super) fn cases_by_type(facts: &Facts, counts: &Counts, phrase: &str, out: &mut Sections) {
+/// The previous release's cases opened by type, as it published them (row label → text).
+fn previously_published(previous: &Previous) -> Option<BTreeMap<String, String>> {
+    match previous {
+        Previous::Empty => None,
+        Previous::Withdrawn => Some(BTreeMap::new()),
+        Previous::Release(e) => Some(
+            e.tables
+                .iter()
+                .find(|t| t.title == BY_TYPE)
+                .map(|t| {
+                    t.rows
+                        .iter()
+                        .filter_map(|r| Some((r.label.clone(), r.cells.first()?.clone())))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+    }
+}
+
+const BY_TYPE: &str = "Cases opened, by type";
+
+/// Cases by type, this period against the previous release as it was published (never counted
+/// again: that would publish the earlier period's counts a second time, with fresh noise if
+/// anything in it had changed), and the sentence that says so.
+pub(super) fn cases_by_type(
+    facts: &Facts,
+    counts: &Counts,
+    previous: &Previous,
+    before: ReleasePeriod,
+    phrase: &str,
+    out: &mut Sections,
+) {
     let rules = facts.rules;
     let (from, to) = (facts.period.from, facts.period.to);
-    let previous = facts.period.previous();
     let types = labels(CaseType::ALL, CaseType::as_str, CaseType::label);
     let now = cells_by(counts.opened(Dimension::Type), |d| &d.value, opened_cell);
-    let before = cells_by(
-        counts
-            .opened_before
-            .iter()
-            .filter(|d| d.is(Dimension::Type)),
-        |d| &d.value,
-        opened_cell,
-    );
-    let total_now = counts.total_opened();
-    let total_before: Cell = counts
-        .opened_before
-        .iter()
-        .filter(|d| d.is(Dimension::Type))
-        .map(opened_cell)
-        .sum();
-    let comparison = |now: Cell, before: Cell| {
-        let (now, before) = (rules.publish(now), rules.publish(before));
+    let published_before = previously_published(previous);
+    let before_text = |label: &str| -> String {
+        match &published_before {
+            None => "0".into(),
+            Some(texts) => texts.get(label).cloned().unwrap_or_else(|| "—".into()),
+        }
+    };
+    let comparison = |label: &str, now: Cell| {
+        let now = rules.publish(now);
+        let before = before_text(label);
         vec![
             rules.text(now),
-            rules.text(before),
-            change_text(rules.change(now, before)),
+            before.clone(),
+            change_text(rules.change(now, rules.reread(&before))),
         ]
     };
     let mut rows: Vec<Row> = types
         .iter()
         .map(|(value, label)| Row {
             label: (*label).into(),
-            cells: comparison(cell_of(&now, value), cell_of(&before, value)),
+            cells: comparison(label, cell_of(&now, value)),
         })
         .collect();
+    let total_now = counts.total_opened();
     rows.push(Row {
         label: "Total".into(),
-        cells: comparison(total_now, total_before),
+        cells: comparison("Total", total_now),
     });
     out.tables.push(Table {
-        title: "Cases opened, by type".into(),
+        title: BY_TYPE.into(),
         columns: vec![
             format!("{from} to {to}"),
-            format!("{} to {}", previous.from, previous.to),
+            format!("{} (release before)", before.label()),
             "Change".into(),
         ],
         rows,
-        note: None,
+        note: matches!(previous, Previous::Withdrawn)
+            .then(|| format!("The release for {} was withdrawn.", before.label())),
     });
-    let (shown_now, shown_before) = (rules.publish(total_now), rules.publish(total_before));
+    let shown_now = rules.publish(total_now);
     let mut sentence = format!(
         "{} representation cases were opened {phrase} between {from} and {to}",
         rules.text(shown_now),
     );
-    if let Some(change) = rules.change(shown_now, shown_before) {
+    if let Some(change) = rules.change(shown_now, rules.reread(&before_text("Total"))) {
         let direction = if change >= 0 { "up" } else { "down" };
         sentence.push_str(&format!(
-            ", {direction} {}% on the previous {} months",
+            ", {direction} {}% on {}",
             change.abs(),
-            facts.period.months()
+            before.label()
         ));
     }
     out.findings.push(format!("{sentence}."));
@@ -310,6 +333,7 @@ pub(super) fn risks(facts: &Facts, counts: &Counts, out: &mut Sections) -> Vec<R
         safe: facts.safe,
         overrides: !facts.overrides.is_empty(),
         lookback_days: facts.lookback_days,
+        min_group: facts.min_group,
     }
     .tables();
     let mut summaries = Vec::new();
@@ -337,8 +361,10 @@ pub(super) fn risks(facts: &Facts, counts: &Counts, out: &mut Sections) -> Vec<R
     summaries
 }
 
-/// Members with a case in the period against membership, by age band and ethnic group, where
-/// consent was given.
+/// Members with a new disciplinary or ill-health case in the period against the members in
+/// membership in it, by age band and ethnic group, where consent was given. A group smaller
+/// than the minimum is merged with the other small ones, and the merged row is shown only when
+/// it reaches the minimum itself.
 pub(super) fn equality(
     conn: &mut DbConn,
     facts: &Facts,
@@ -349,12 +375,12 @@ pub(super) fn equality(
     let (from, to) = (facts.period.from, facts.period.to);
     for (title, equality, labels) in [
         (
-            "Members with a case, by age band",
+            "Members with a new disciplinary or ill-health case, by age band",
             Equality::AgeBand,
             labels(AgeBand::ALL, AgeBand::as_str, AgeBand::label),
         ),
         (
-            "Members with a case, by ethnic group",
+            "Members with a new disciplinary or ill-health case, by ethnic group",
             Equality::EthnicGroup,
             labels(EthnicGroup::ALL, EthnicGroup::as_str, EthnicGroup::label),
         ),
@@ -363,36 +389,58 @@ pub(super) fn equality(
         if rows.iter().all(|r| r.n == 0) {
             continue;
         }
-        let group = |label: &str, with_case: Option<i64>| -> Cell {
+        let group = |values: &[&str], with_case: bool| -> Cell {
             rows.iter()
-                .filter(|r| r.label == label && with_case.is_none_or(|key| r.key == key))
+                .filter(|r| values.contains(&r.label.as_str()) && (!with_case || r.key == 1))
                 .map(label_cell)
                 .sum()
         };
-        let published: Vec<Row> = labels
+        let row = |label: &str, values: &[&str]| {
+            let members = rules.publish(group(values, false));
+            let with_case = rules.publish(group(values, true));
+            Row {
+                label: label.into(),
+                cells: vec![
+                    rules.text(members),
+                    rules.text(with_case),
+                    percent_text(rules.share(with_case, members)),
+                ],
+            }
+        };
+        let big_enough = |values: &[&str]| {
+            rules
+                .usable(rules.publish(group(values, false)))
+                .is_some_and(|n| n >= facts.min_group)
+        };
+        let (shown, small): (Vec<_>, Vec<_>) =
+            labels.iter().partition(|(value, _)| big_enough(&[value]));
+        let mut published: Vec<Row> = shown
             .iter()
-            .map(|(value, label)| {
-                let members = rules.publish(group(value, None));
-                let with_case = rules.publish(group(value, Some(1)));
-                Row {
-                    label: (*label).into(),
-                    cells: vec![
-                        rules.text(members),
-                        rules.text(with_case),
-                        percent_text(rules.share(with_case, members)),
-                    ],
-                }
-            })
+            .map(|(value, label)| row(label, &[value]))
             .collect();
+        let small_values: Vec<&str> = small.iter().map(|(value, _)| *value).collect();
+        let merged_shown = !small_values.is_empty() && big_enough(&small_values);
+        if merged_shown {
+            published.push(row("Smaller groups together", &small_values));
+        }
+        let min = facts.min_group;
         out.tables.push(Table {
             title: title.into(),
             columns: vec![
                 "Members (with consent)".into(),
-                "With a case".into(),
+                "With a new case".into(),
                 "Share".into(),
             ],
             rows: published,
-            note: Some("Only members who consented to equality monitoring.".into()),
+            note: Some(format!(
+                "Only members who consented to equality monitoring and were members at some time \
+                 in the period. Groups of fewer than {min} members are merged{}.",
+                if small_values.is_empty() || merged_shown {
+                    ""
+                } else {
+                    ", and not shown while the merged group is below that too"
+                }
+            )),
         });
     }
     Ok(())
