@@ -50,6 +50,13 @@ impl TestApp {
         Self::build(8, 5, ServerConfig::default()).await
     }
 
+    /// An app whose evidence menu reads `today` as the date (releases of past periods can be
+    /// published without waiting for them).
+    pub async fn on(today: &str) -> Self {
+        let clock = caseload::state::Clock::fixed(today.parse().expect("a date"));
+        Self::build_on(8, 5, ServerConfig::default(), clock).await
+    }
+
     /// An app whose pool holds `size` connections and waits `timeout_secs` for one.
     pub async fn with_pool(size: u32, timeout_secs: u64) -> Self {
         Self::build(size, timeout_secs, ServerConfig::default()).await
@@ -65,6 +72,15 @@ impl TestApp {
     }
 
     async fn build(size: u32, timeout_secs: u64, server: ServerConfig) -> Self {
+        Self::build_on(size, timeout_secs, server, Default::default()).await
+    }
+
+    async fn build_on(
+        size: u32,
+        timeout_secs: u64,
+        server: ServerConfig,
+        clock: caseload::state::Clock,
+    ) -> Self {
         let database = TestDatabase::create();
         let config = DatabaseConfig {
             database_url: database.url.clone(),
@@ -75,8 +91,12 @@ impl TestApp {
             .expect("test database opens");
         db.migrate().expect("migrations apply");
         let keys = TokenKeys::new(TEST_SECRET, 8).expect("test secret is long enough");
-        let state = Data::new(AppState::new(db, server, keys));
-        Self { state, database }
+        let mut state = AppState::new(db, server, keys);
+        state.clock = clock;
+        Self {
+            state: Data::new(state),
+            database,
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -265,6 +285,23 @@ impl TestApp {
     pub fn flush_audit(&self) {
         self.state.audit.flush();
     }
+
+    /// Stops this app's state and starts another on the same database, as a restart would.
+    pub async fn restart(&mut self) {
+        self.state.audit.shutdown();
+        let clock = self.state.clock;
+        let db = Database::connect(
+            caseload::db::DatabaseUrl::parse(&self.database.url).expect("the test database's url"),
+            8,
+            std::time::Duration::from_secs(5),
+        )
+        .expect("the test database opens again");
+        db.migrate().expect("migrations apply");
+        let keys = TokenKeys::new(TEST_SECRET, 8).expect("test secret is long enough");
+        let mut state = AppState::new(db, ServerConfig::default(), keys);
+        state.clock = clock;
+        self.state = Data::new(state);
+    }
 }
 
 // Pages in the browser: signing in through the form, reading and posting with the session.
@@ -329,4 +366,29 @@ pub async fn post_form(
         request = request.insert_header(("origin", origin));
     }
     app.call(request).await
+}
+
+/// The figures of a release worked out from the records as they are now, without storing it
+/// (and with no previous release to compare with): what the store would keep if it were
+/// published now. For tests of the method, not of publication.
+pub fn compute(
+    conn: &mut caseload::db::DbConn,
+    spare: Option<&mut caseload::db::DbConn>,
+    scope: caseload::access::ReportScope,
+    period: caseload::reports::releases::ReleasePeriod,
+) -> caseload::reports::evidence::Evidence {
+    use caseload::reports::evidence::{self, Previous, Request};
+    let settings = caseload::models::Settings::load(conn).unwrap();
+    evidence::build(
+        conn,
+        spare,
+        Request {
+            scope,
+            period,
+            settings: &settings,
+            previous: Previous::Empty,
+            published_on: period.available_on(0),
+        },
+    )
+    .unwrap()
 }

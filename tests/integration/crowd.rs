@@ -139,8 +139,7 @@ pub fn populate(
 }
 
 /// The small world with generated members and cases: Wigan 160 members, Bury 40 (too few for
-/// evidence of its own), Leeds 120; cases in every month of 2025 and 2026. The allowance is
-/// raised so that a test may ask for many summaries.
+/// evidence of its own), Leeds 120; cases in every month of 2025 and 2026.
 pub fn crowded(app: &crate::common::TestApp) -> crate::fixtures::World {
     let world = crate::fixtures::World::build(app);
     let mut conn = app.state.db.get().unwrap();
@@ -178,6 +177,5 @@ pub fn crowded(app: &crate::common::TestApp) -> crate::fixtures::World {
         4,
         13,
     );
-    Setting::set(&mut conn, "evidence_daily_allowance", "10000").unwrap();
     world
 }

@@ -5,7 +5,9 @@ use caseload::casework::protection;
 use caseload::db::schema::{case_events, cases, members};
 use caseload::db::{Backend, write_transaction};
 use caseload::models::*;
-use caseload::reports::{evidence, period::MonthPeriod};
+use caseload::reports::releases::ReleasePeriod;
+
+use crate::common::compute;
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 
@@ -43,13 +45,9 @@ async fn retention_anonymises_old_cases_and_keeps_the_counts() {
     close_long_ago(&mut conn, world.wigan_case, "2015-03-02", "2015-06-30");
     let today = Utc::now().date_naive();
     let old_scope = ReportScope::National;
-    let old_period = MonthPeriod {
-        from: "2015-01-01".parse().unwrap(),
-        to: "2015-12-31".parse().unwrap(),
-    };
-    let settings = Settings::load(&mut conn).unwrap();
+    let old_period = ReleasePeriod::Year(2015);
     let before = serde_json::to_value(
-        evidence::build(&mut conn, None, old_scope, old_period, &settings).unwrap(),
+        compute(&mut conn, None, old_scope, old_period),
     )
     .unwrap();
 
@@ -93,7 +91,7 @@ async fn retention_anonymises_old_cases_and_keeps_the_counts() {
     );
 
     let after = serde_json::to_value(
-        evidence::build(&mut conn, None, old_scope, old_period, &settings).unwrap(),
+        compute(&mut conn, None, old_scope, old_period),
     )
     .unwrap();
     // Case counts stand; the member-level risk tables no longer count a case whose member link
@@ -173,13 +171,9 @@ async fn erasure_removes_identity_and_keeps_anonymous_counts() {
         .await;
     assert_eq!(corrected.status, 200, "{}", corrected.text());
     let mut conn = app.state.db.get().unwrap();
-    let period = MonthPeriod {
-        from: "2026-01-01".parse().unwrap(),
-        to: Utc::now().date_naive().max("2026-06-01".parse().unwrap()),
-    };
-    let settings = Settings::load(&mut conn).unwrap();
+    let period = ReleasePeriod::Year(2026);
     let before = serde_json::to_value(
-        evidence::build(&mut conn, None, ReportScope::National, period, &settings).unwrap(),
+        compute(&mut conn, None, ReportScope::National, period),
     )
     .unwrap();
     write_transaction(&mut conn, |c| {
@@ -211,7 +205,7 @@ async fn erasure_removes_identity_and_keeps_anonymous_counts() {
         "no earlier version of a timeline entry survives"
     );
     let after = serde_json::to_value(
-        evidence::build(&mut conn, None, ReportScope::National, period, &settings).unwrap(),
+        compute(&mut conn, None, ReportScope::National, period),
     )
     .unwrap();
     assert_eq!(

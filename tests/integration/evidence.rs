@@ -1,9 +1,10 @@
-//! Evidence summaries end to end: perturbed counts that stay near the truth, `<k` only for
-//! small published counts, the risk ratio from published counts, whole-month periods, scopes
-//! with enough members, the daily allowance, the same bytes for the same request, no
-//! identifier in any output, and who may ask.
+//! Evidence releases end to end: perturbed counts that stay near the truth, `<k` only for
+//! small published counts, the risk ratio from published counts, the menu of periods, scopes
+//! with enough members, releases frozen against later records, settings and restarts, the same
+//! bytes for the same request, no identifier in any output, and who may ask.
 
 use actix_web::http::Method;
+use actix_web::web::Bytes;
 use caseload::db::schema::{audit_log, cases, members, workload_records};
 use caseload::models::*;
 use chrono::NaiveDate;
@@ -17,6 +18,9 @@ use crate::fixtures::{self, World};
 fn d(text: &str) -> NaiveDate {
     text.parse().unwrap()
 }
+
+/// A day on which every release of 2025 and 2026 has been published.
+pub const AFTER_2026: &str = "2027-05-01";
 
 fn record(conn: &mut caseload::db::DbConn, member: MemberId, on: &str, open_cases: i32) {
     let (fte, employer_id): (f64, EmployerId) = members::table
@@ -108,21 +112,29 @@ pub fn number(text: &str) -> Option<i64> {
 
 #[actix_rt::test]
 async fn counts_stay_within_d_of_the_truth_and_under_k_is_said_only_of_small_ones() {
-    let app = TestApp::new().await;
+    let app = TestApp::on(AFTER_2026).await;
     let world = crowd::crowded(&app);
     let admin = app.token("admin").await;
     let (k, d_max) = (5, 2);
     let mut small = 0;
-    for (scope, branches) in [
-        (format!("branch:{}", world.leeds), vec![world.leeds]),
-        (format!("branch:{}", world.wigan), vec![world.wigan]),
+    let years = ["2025", "2025-26"];
+    let quarters = ["2025-Q2", "2026-Q3", "2026"];
+    for (scope, branches, periods) in [
+        (format!("branch:{}", world.leeds), vec![world.leeds], years),
+        (format!("branch:{}", world.wigan), vec![world.wigan], years),
         (
             format!("region:{}", world.north_west),
             vec![world.wigan, world.bury],
+            quarters[..2].try_into().unwrap(),
         ),
     ] {
-        for (from, to) in [("2025-04-01", "2025-06-30"), ("2026-01-01", "2026-09-30")] {
-            let e = evidence(&app, &admin, &format!("scope={scope}&from={from}&to={to}")).await;
+        for period in periods {
+            let e = evidence(&app, &admin, &format!("scope={scope}&period={period}")).await;
+            let (from, to) = (
+                e["from"].as_str().unwrap().to_owned(),
+                e["to"].as_str().unwrap().to_owned(),
+            );
+            let (from, to) = (from.as_str(), to.as_str());
             let types = table(&e, "Cases opened, by type");
             let mut conn = app.state.db.get().unwrap();
             for t in CaseType::ALL {
@@ -161,7 +173,7 @@ async fn counts_stay_within_d_of_the_truth_and_under_k_is_said_only_of_small_one
 
 #[actix_rt::test]
 async fn the_risk_ratio_is_worked_out_from_the_published_counts_to_two_places() {
-    let app = TestApp::new().await;
+    let app = TestApp::on(AFTER_2026).await;
     let world = World::build(&app);
     {
         let mut conn = app.state.db.get().unwrap();
@@ -194,7 +206,7 @@ async fn the_risk_ratio_is_worked_out_from_the_published_counts_to_two_places() 
         }
     }
     let admin = app.token("admin").await;
-    let query = format!("scope=branch:{}&from=2026-01-01&to=2026-12-31", world.leeds);
+    let query = format!("scope=branch:{}&period=2026", world.leeds);
     let e = evidence(&app, &admin, &query).await;
     let risk = table(
         &e,
@@ -247,61 +259,119 @@ async fn the_risk_ratio_is_worked_out_from_the_published_counts_to_two_places() 
 }
 
 #[actix_rt::test]
-async fn periods_are_whole_calendar_months_of_at_least_the_minimum() {
-    let app = TestApp::new().await;
+async fn only_periods_of_the_menu_are_answered_once_ended_and_settled() {
+    let app = TestApp::on("2026-12-03").await;
     let world = crowd::crowded(&app);
     let admin = app.token("admin").await;
-    let scope = format!("scope=branch:{}", world.wigan);
-    // A value that is no date is unreadable (400); a date against the rules is refused (422).
-    for (query, field, status) in [
-        ("from=2026-01-02&to=2026-06-30", "from", 422),
-        ("from=2026-01-01&to=2026-06-29", "to", 422),
-        ("from=2026-01-01&to=2026-02-28", "from", 422),
-        ("from=2026-06-01&to=2026-01-31", "from", 422),
-        ("from=2026-01&to=2026-06", "from", 400),
-        ("from=2026-01-01&to=2026-02-30", "to", 400),
-        ("from=2016-01-01&to=2026-06-30", "from", 422),
+    let branch = format!("scope=branch:{}", world.wigan);
+    let region = format!("scope=region:{}", world.north_west);
+    for (query, why) in [
+        (format!("{branch}&period=2026-Q1"), "years only"),
+        (format!("{branch}&period=2026"), "published on 2027-01-31"),
+        (format!("{region}&period=2026-Q4"), "published on 2027-01-31"),
+        (format!("{region}&period=2026-Q5"), "2025-26"),
+        (format!("{branch}&period=2026-03"), "2026-Q1"),
+        (format!("{branch}&period=2025-01-01"), "2026-Q1"),
+        (format!("{branch}&from=2025-01-01&to=2025-12-31"), "period="),
+        (format!("{region}&period=2025&to=2025-12-31"), "period="),
     ] {
         let response = app
-            .get_as(&format!("/api/v1/evidence?{scope}&{query}"), &admin)
+            .get_as(&format!("/api/v1/evidence?{query}"), &admin)
             .await;
-        assert_eq!(response.status, status, "{query}: {}", response.text());
-        assert!(
-            response.json()["error"]["fields"][field].is_string(),
-            "{query} names {field}: {}",
-            response.text()
-        );
+        assert_eq!(response.status, 422, "{query}: {}", response.text());
+        let named = response.json()["error"]["fields"]["period"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(named.contains(why), "{query}: {named}");
     }
-    let e = evidence(
-        &app,
-        &admin,
-        &format!("{scope}&from=2026-01-01&to=2026-03-31"),
-    )
-    .await;
-    assert_eq!(e["months"], 3);
-    assert_eq!(e["previous_from"], "2025-10-01");
-    assert_eq!(e["previous_to"], "2025-12-31");
-    let default = evidence(&app, &admin, &scope).await;
+    let year = evidence(&app, &admin, &format!("{branch}&period=2025")).await;
     assert_eq!(
-        default["months"], 12,
-        "by default the last twelve whole months"
+        (year["from"].as_str(), year["to"].as_str(), &year["months"]),
+        (Some("2025-01-01"), Some("2025-12-31"), &Value::from(12))
     );
-    // The page offers months.
+    assert_eq!(year["previous_from"], "2024-01-01");
+    assert_eq!(year["release"]["id"], format!("branch-{}-2025", world.wigan));
+    assert_eq!(year["release"]["period_kind"], "calendar year");
+    assert_eq!(
+        year["release"]["citation"],
+        "caseload evidence, wigan branch, 2025, published 2026-12-03"
+    );
+    let quarter = evidence(&app, &admin, &format!("{region}&period=2026-Q3")).await;
+    assert_eq!(
+        (quarter["from"].as_str(), quarter["to"].as_str()),
+        (Some("2026-07-01"), Some("2026-09-30"))
+    );
+    let financial = evidence(&app, &admin, &format!("{region}&period=2025/26")).await;
+    assert_eq!(financial["release"]["period"], "2025-26");
+    assert_eq!(financial["from"], "2025-04-01");
+    let default = evidence(&app, &admin, &branch).await;
+    assert_eq!(
+        default["release"]["period"], "2025-26",
+        "by default the latest year-long release: the financial year ended in March"
+    );
+    // The list says what is published, what can be and what is to come.
+    let listed = app
+        .get_as(&format!("/api/v1/evidence/releases?{branch}"), &admin)
+        .await;
+    assert_eq!(listed.status, 200, "{}", listed.text());
+    let items = listed.json()["items"].as_array().unwrap().clone();
+    let status = |period: &str| {
+        let item = items
+            .iter()
+            .find(|i| i["period"] == period)
+            .unwrap_or_else(|| panic!("{period} is listed"));
+        (
+            item["status"].as_str().unwrap().to_owned(),
+            item["available_on"].as_str().unwrap().to_owned(),
+        )
+    };
+    assert_eq!(status("2025"), ("published".into(), "2026-12-03".into()));
+    assert_eq!(status("2025-26").0, "published");
+    assert_eq!(
+        status("2024-25").0,
+        "published",
+        "published as the release 2025-26 compares with"
+    );
+    assert_eq!(status("2026"), ("scheduled".into(), "2027-01-31".into()));
+    assert!(
+        items.iter().all(|i| !i["period"].as_str().unwrap().contains('Q')),
+        "a branch has no quarters"
+    );
+    let regional = app
+        .get_as(&format!("/api/v1/evidence/releases?{region}"), &admin)
+        .await
+        .json();
+    let region_status = |period: &str| {
+        regional["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["period"] == period)
+            .map(|i| i["status"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(region_status("2025").as_deref(), Some("available"));
+    assert_eq!(region_status("2026-Q3").as_deref(), Some("published"));
+    assert_eq!(region_status("2026-Q4").as_deref(), Some("scheduled"));
+    assert_eq!(region_status("2024"), None, "nothing before the first case");
+    // The page offers the releases of the scope and shows the one asked for.
     let session = crate::common::browser_sign_in(&app, "admin").await;
-    let page = crate::common::page(
-        &app,
-        &format!("/evidence?{scope}&from=2026-01&to=2026-03"),
-        &session,
-    )
-    .await;
+    let page = crate::common::page(&app, &format!("/evidence?{branch}&period=2025"), &session)
+        .await;
     assert_eq!(page.status, 200, "{}", page.text());
-    assert!(page.text().contains("2026-01-01 to 2026-03-31"));
-    assert!(page.text().contains(r#"type="month""#));
+    let html = page.text();
+    assert!(html.contains("2025-01-01 to 2025-12-31"), "{html}");
+    assert!(html.contains(r#"<option value="2024-25""#), "{html}");
+    assert!(html.contains("to be published"), "{html}");
+    let refused =
+        crate::common::page(&app, &format!("/evidence?{branch}&period=2026"), &session).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("2027-01-31"));
 }
 
 #[actix_rt::test]
 async fn a_scope_with_too_few_members_is_refused_but_counts_in_its_region() {
-    let app = TestApp::new().await;
+    let app = TestApp::on(AFTER_2026).await;
     let world = crowd::crowded(&app);
     let delegate = app.token("delegate").await;
     let bury = app
@@ -335,37 +405,80 @@ async fn a_scope_with_too_few_members_is_refused_but_counts_in_its_region() {
 }
 
 #[actix_rt::test]
-async fn each_user_has_a_daily_allowance_of_distinct_summaries() {
-    let app = TestApp::new().await;
-    crowd::crowded(&app);
+async fn a_release_never_changes_once_published() {
+    let mut app = TestApp::on(AFTER_2026).await;
+    let world = crowd::crowded(&app);
+    let delegate = app.token("delegate").await;
+    let region = format!("scope=region:{}", world.north_west);
+    let paths: Vec<String> = ["json", "csv", "md"]
+        .iter()
+        .map(|f| format!("/api/v1/evidence?{region}&period=2026-Q2&format={f}"))
+        .collect();
+    let mut published = Vec::new();
+    for path in &paths {
+        let response = app.get_as(path, &delegate).await;
+        assert_eq!(response.status, 200, "{}", response.text());
+        published.push(response.body.clone());
+    }
+    async fn same(app: &TestApp, token: &str, paths: &[String], published: &[Bytes], why: &str) {
+        for (path, before) in paths.iter().zip(published) {
+            let now = app.get_as(path, token).await;
+            assert_eq!(now.status, 200, "{why}: {}", now.text());
+            assert!(now.body == *before, "{why}: {path} changed");
+        }
+    }
+    // Records added in the period, a record corrected, a case deleted: not in this release.
     {
         let mut conn = app.state.db.get().unwrap();
-        Setting::set(&mut conn, "evidence_daily_allowance", "3").unwrap();
+        for i in 0..12 {
+            case(
+                &mut conn,
+                world.wigan_member,
+                world.wigan,
+                &format!("LATE-{i}"),
+                CaseType::IllHealth,
+                "2026-05-15",
+            );
+        }
+        diesel::update(cases::table.filter(cases::reference.eq("LATE-0")))
+            .set(cases::case_type.eq(CaseType::Disciplinary))
+            .execute(&mut conn)
+            .unwrap();
+        diesel::delete(cases::table.filter(cases::reference.eq("LATE-1")))
+            .execute(&mut conn)
+            .unwrap();
     }
-    let delegate = app.token("delegate").await;
-    let ask = |from: &str, format: &str| {
-        format!("/api/v1/evidence?scope=national&from={from}&to=2026-06-30&format={format}")
-    };
-    for from in ["2026-01-01", "2026-02-01", "2026-03-01"] {
-        assert_eq!(app.get_as(&ask(from, "json"), &delegate).await.status, 200);
-    }
-    assert_eq!(
-        app.get_as(&ask("2026-01-01", "md"), &delegate).await.status,
-        200,
-        "the same summary again, in another format, is free"
-    );
-    let refused = app.get_as(&ask("2025-12-01", "json"), &delegate).await;
-    assert_eq!(refused.status, 429, "{}", refused.text());
-    let wait: u64 = refused.header("retry-after").unwrap().parse().unwrap();
-    assert!((1..=86_400).contains(&wait));
-    assert_eq!(refused.json()["error"]["code"], "too_many_requests");
-    // Another user has an allowance of their own.
+    same(&app, &delegate, &paths, &published, "after records were added").await;
+    // Another account asks: the same.
     let admin = app.token("admin").await;
-    assert_eq!(
-        app.get_as(&ask("2025-12-01", "json"), &admin).await.status,
-        200
-    );
+    same(&app, &admin, &paths, &published, "for another account").await;
+    // D and k changed: the release keeps the settings it was made with.
+    {
+        let mut conn = app.state.db.get().unwrap();
+        Setting::set(&mut conn, "evidence_max_noise", "4").unwrap();
+        Setting::set(&mut conn, "disclosure_threshold", "10").unwrap();
+    }
+    same(&app, &delegate, &paths, &published, "after D and k changed").await;
+    // A restart: the same.
+    app.restart().await;
+    same(&app, &delegate, &paths, &published, "after a restart").await;
+    // The later data appear in a later release, made with the settings of its day.
+    let later = evidence(&app, &delegate, &format!("{region}&period=2026-Q3")).await;
+    assert_eq!(later["max_noise"], 4);
+    assert_eq!(later["threshold"], 10);
+    let earlier: Value = serde_json::from_slice(&published[0]).unwrap();
+    assert_eq!(earlier["max_noise"], 2);
+    // The next quarter's comparison column is this release's figures, as published.
+    let before = table(&earlier, "Cases opened, by type");
+    let compared = table(&later, "Cases opened, by type");
+    for t in CaseType::ALL {
+        assert_eq!(cell(compared, t.label(), 1), cell(before, t.label(), 0), "{t}");
+    }
     // Every request is in the audit trail with scope, period and format, refused ones too.
+    let refused = app
+        .get_as(&format!("/api/v1/evidence?{region}&period=2031"), &delegate)
+        .await;
+    assert_eq!(refused.status, 422);
     app.flush_audit();
     let mut conn = app.state.db.get().unwrap();
     let details: Vec<Option<String>> = audit_log::table
@@ -374,23 +487,113 @@ async fn each_user_has_a_daily_allowance_of_distinct_summaries() {
         .load(&mut conn)
         .unwrap();
     let details: Vec<String> = details.into_iter().flatten().collect();
-    assert_eq!(details.len(), 6, "{details:?}");
-    assert!(details.contains(&"scope=national from=2026-01-01 to=2026-06-30 format=md".to_owned()));
+    let scope = format!("region:{}", world.north_west);
+    assert!(details.contains(&format!("scope={scope} period=2026-Q2 format=md")));
     assert!(
         details
             .iter()
-            .any(|d| d.contains("from=2025-12-01") && d.contains("refused=too_many_requests"))
+            .any(|d| d.contains("period=2031") && d.contains("refused=validation_failed")),
+        "{details:?}"
     );
+    let published: Vec<Option<String>> = audit_log::table
+        .filter(audit_log::entity.eq("evidence_release"))
+        .filter(audit_log::action.eq("publish"))
+        .select(audit_log::detail)
+        .load(&mut conn)
+        .unwrap();
+    let published: Vec<String> = published.into_iter().flatten().collect();
+    let distinct: std::collections::BTreeSet<&String> = published.iter().collect();
+    assert_eq!(distinct.len(), published.len(), "each published once: {published:?}");
+    for quarter in ["2025-Q1", "2026-Q1", "2026-Q2", "2026-Q3"] {
+        let release = format!("release=region-{}-{quarter}", world.north_west);
+        assert!(
+            published.contains(&release),
+            "{quarter}: the quarters before Q2 were published for its comparison, back to \
+             the first case; {published:?}"
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn an_administrator_withdraws_a_release_with_a_reason_and_it_is_never_recomputed() {
+    let app = TestApp::on(AFTER_2026).await;
+    crowd::crowded(&app);
+    let delegate = app.token("delegate").await;
+    let admin = app.token("admin").await;
+    let path = "/api/v1/evidence?scope=national&period=2025";
+    assert_eq!(app.get_as(path, &delegate).await.status, 200);
+    let withdraw = |token: String, body: Value| {
+        let app = &app;
+        async move {
+            app.send_json(
+                Method::POST,
+                "/api/v1/evidence/releases/national-2025/withdraw",
+                Some(&token),
+                &body,
+            )
+            .await
+        }
+    };
+    let reason = serde_json::json!({"reason": "A branch's cases were imported twice."});
+    assert_eq!(withdraw(delegate.clone(), reason.clone()).await.status, 403);
+    let empty = withdraw(admin.clone(), serde_json::json!({"reason": " "})).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.json()["error"]["fields"]["reason"].is_string());
+    let missing = app
+        .send_json(
+            Method::POST,
+            "/api/v1/evidence/releases/national-2024/withdraw",
+            Some(&admin),
+            &reason,
+        )
+        .await;
+    assert_eq!(missing.status, 404, "not published, so nothing to withdraw");
+    assert_eq!(withdraw(admin.clone(), reason.clone()).await.status, 204);
+    assert_eq!(withdraw(admin.clone(), reason.clone()).await.status, 409);
+    for format in ["json", "csv", "md"] {
+        let gone = app
+            .get_as(&format!("{path}&format={format}"), &delegate)
+            .await;
+        assert_eq!(gone.status, 410, "{}", gone.text());
+        assert_eq!(gone.json()["error"]["code"], "withdrawn");
+        assert!(gone.text().contains("imported twice"));
+    }
+    let listed = app
+        .get_as("/api/v1/evidence/releases?scope=national", &delegate)
+        .await
+        .json();
+    let item = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["period"] == "2025")
+        .unwrap()
+        .clone();
+    assert_eq!(item["status"], "withdrawn");
+    assert_eq!(item["withdrawn"]["reason"], "A branch's cases were imported twice.");
+    // The year after compares with nothing rather than with a fresh count of 2025.
+    let next = evidence(&app, &delegate, "scope=national&period=2026").await;
+    let compared = table(&next, "Cases opened, by type");
+    assert_eq!(cell(compared, "Total", 1), "—");
+    app.flush_audit();
+    let mut conn = app.state.db.get().unwrap();
+    let withdrawals: i64 = audit_log::table
+        .filter(audit_log::entity.eq("evidence_release"))
+        .filter(audit_log::action.eq("withdraw"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(withdrawals, 1);
 }
 
 #[actix_rt::test]
 async fn the_same_request_gives_the_same_bytes_in_every_format() {
-    let app = TestApp::new().await;
+    let app = TestApp::on(AFTER_2026).await;
     let world = crowd::crowded(&app);
     let delegate = app.token("delegate").await;
     for format in ["json", "csv", "md"] {
         let path = format!(
-            "/api/v1/evidence?scope=branch:{}&from=2025-03-01&to=2025-08-31&format={format}",
+            "/api/v1/evidence?scope=branch:{}&period=2025-26&format={format}",
             world.wigan
         );
         let first = app.get_as(&path, &delegate).await;
@@ -403,8 +606,12 @@ async fn the_same_request_gives_the_same_bytes_in_every_format() {
             "{format} says the counts are perturbed"
         );
         assert!(
-            text.contains("whole calendar months"),
-            "{format} says periods are months"
+            text.contains("This is a release"),
+            "{format} says the figures are a frozen release"
+        );
+        assert!(
+            text.contains(&format!("branch-{}-2025-26", world.wigan)),
+            "{format} names the release"
         );
         assert!(
             text.contains("may not add up"),
@@ -537,7 +744,7 @@ async fn record_keys_never_leave_the_database() {
 
 #[actix_rt::test]
 async fn delegates_reach_evidence_and_nothing_identifiable() {
-    let app = TestApp::new().await;
+    let app = TestApp::on(AFTER_2026).await;
     let world = crowd::crowded(&app);
     let delegate = app.token("delegate").await;
     assert_eq!(app.get_as("/api/v1/members", &delegate).await.status, 403);

@@ -163,6 +163,6 @@ proptest! {
             }
             None => prop_assert!(rules.usable(p).is_none() || rules.usable(w).is_none()),
         }
-        prop_assert_eq!(rules.change(p, w).is_some(), rules.usable(p).is_some() && rules.usable(w).is_some());
+        prop_assert_eq!(rules.change(p, Some(w)).is_some(), rules.usable(p).is_some() && rules.usable(w).is_some());
     }
 }

@@ -247,24 +247,16 @@ async fn a_paused_bulk_load_is_rebuilt_to_the_same_summaries() {
 async fn reports_are_the_same_on_one_connection_or_two() {
     use caseload::access::ReportScope;
     use caseload::reports::scope::Narrowing;
-    use caseload::reports::{dashboard, evidence};
+    use caseload::reports::dashboard;
     let app = TestApp::new().await;
     let mut conn = app.state.db.get().unwrap();
     caseload::demo::load(&mut conn).unwrap().unwrap();
     let mut spare = app.state.db.get().unwrap();
     let to = chrono::Utc::now().date_naive();
     let from = to - chrono::Days::new(365);
-    let period = caseload::reports::period::MonthPeriod::last_twelve_months(to);
-    let settings = caseload::models::Settings::load(&mut conn).unwrap();
-    let alone = evidence::build(&mut conn, None, ReportScope::National, period, &settings).unwrap();
-    let paired = evidence::build(
-        &mut conn,
-        Some(&mut spare),
-        ReportScope::National,
-        period,
-        &settings,
-    )
-    .unwrap();
+    let period = caseload::reports::releases::ReleasePeriod::latest_year(to, 30);
+    let alone = crate::common::compute(&mut conn, None, ReportScope::National, period);
+    let paired = crate::common::compute(&mut conn, Some(&mut spare), ReportScope::National, period);
     assert_eq!(
         serde_json::to_value(&alone).unwrap(),
         serde_json::to_value(&paired).unwrap()
