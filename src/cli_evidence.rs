@@ -65,8 +65,12 @@ pub fn run(db: &Database, args: EvidenceArgs) -> anyhow::Result<()> {
         );
     }
     let bytes = match args.format {
-        Format::Markdown => render::markdown(&publish::read(&stored).map_err(cli_error)?).into_bytes(),
-        Format::Csv => render::csv(&publish::read(&stored).map_err(cli_error)?).map_err(cli_error)?,
+        Format::Markdown => {
+            render::markdown(&publish::read(&stored).map_err(cli_error)?).into_bytes()
+        }
+        Format::Csv => {
+            render::csv(&publish::read(&stored).map_err(cli_error)?).map_err(cli_error)?
+        }
         Format::Json => stored.body.into_bytes(),
     };
     std::io::stdout().write_all(&bytes)?;

@@ -88,10 +88,19 @@ pub fn csv(e: &Evidence) -> Result<Vec<u8>, AppError> {
         }
     }
     for risk in &e.risks {
-        for (kind, value) in [("Crude", risk.crude), ("Stratified by employer", risk.stratified)] {
+        for (kind, value) in [
+            ("Crude", risk.crude),
+            ("Stratified by employer", risk.stratified),
+        ] {
             let [ratio, lower, upper] = value.map_or_else(
                 || ["—".to_owned(), "—".to_owned(), "—".to_owned()],
-                |r| [r.ratio.to_string(), r.lower.to_string(), r.upper.to_string()],
+                |r| {
+                    [
+                        r.ratio.to_string(),
+                        r.lower.to_string(),
+                        r.upper.to_string(),
+                    ]
+                },
             );
             for (column, text) in [
                 ("relative risk", ratio),
@@ -107,7 +116,12 @@ pub fn csv(e: &Evidence) -> Result<Vec<u8>, AppError> {
             }
         }
         if let Some(sentence) = &risk.within_employers {
-            writer.row(["Relative risks", &risk.outcome, "Within employers", sentence])?;
+            writer.row([
+                "Relative risks",
+                &risk.outcome,
+                "Within employers",
+                sentence,
+            ])?;
         }
     }
     for (i, line) in e.method.iter().enumerate() {
@@ -140,7 +154,11 @@ impl Format {
         let mut best: Option<(f32, Self)> = None;
         for part in accept.split(',') {
             let mut pieces = part.split(';');
-            let kind = pieces.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let kind = pieces
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
             let quality = pieces
                 .filter_map(|p| p.trim().strip_prefix("q="))
                 .find_map(|q| q.trim().parse::<f32>().ok())

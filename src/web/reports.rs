@@ -16,8 +16,8 @@ use crate::http::report_params::{
     dashboard_scope, evidence_period, evidence_response, evidence_scope, period,
 };
 use crate::models::CaseType;
-use crate::reports::render::Format;
 use crate::reports::releases::publish;
+use crate::reports::render::Format;
 use crate::reports::{chart, service};
 use crate::state::AppState;
 

@@ -64,6 +64,13 @@ impl Attacker {
         self.lo.len() - 1
     }
 
+    /// A number the attacker knows exactly (how many dummy records it added, say).
+    pub fn constant(&mut self, value: i64) -> usize {
+        self.lo.push(value);
+        self.hi.push(value);
+        self.lo.len() - 1
+    }
+
     /// `total` is the sum of `parts`.
     pub fn sum(&mut self, total: usize, parts: Vec<usize>) {
         self.sums.push((total, parts));

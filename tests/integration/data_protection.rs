@@ -46,10 +46,7 @@ async fn retention_anonymises_old_cases_and_keeps_the_counts() {
     let today = Utc::now().date_naive();
     let old_scope = ReportScope::National;
     let old_period = ReleasePeriod::Year(2015);
-    let before = serde_json::to_value(
-        compute(&mut conn, None, old_scope, old_period),
-    )
-    .unwrap();
+    let before = serde_json::to_value(compute(&mut conn, None, old_scope, old_period)).unwrap();
 
     assert_eq!(
         protection::retention(&mut conn, today, false).unwrap(),
@@ -90,10 +87,7 @@ async fn retention_anonymises_old_cases_and_keeps_the_counts() {
         "open and recent cases are untouched"
     );
 
-    let after = serde_json::to_value(
-        compute(&mut conn, None, old_scope, old_period),
-    )
-    .unwrap();
+    let after = serde_json::to_value(compute(&mut conn, None, old_scope, old_period)).unwrap();
     // Case counts stand; the member-level risk tables no longer count a case whose member link
     // retention removed.
     let case_tables = |e: &serde_json::Value| -> Vec<serde_json::Value> {
@@ -172,10 +166,8 @@ async fn erasure_removes_identity_and_keeps_anonymous_counts() {
     assert_eq!(corrected.status, 200, "{}", corrected.text());
     let mut conn = app.state.db.get().unwrap();
     let period = ReleasePeriod::Year(2026);
-    let before = serde_json::to_value(
-        compute(&mut conn, None, ReportScope::National, period),
-    )
-    .unwrap();
+    let before =
+        serde_json::to_value(compute(&mut conn, None, ReportScope::National, period)).unwrap();
     write_transaction(&mut conn, |c| {
         protection::erase_member(c, world.wigan_member)
     })
@@ -204,10 +196,8 @@ async fn erasure_removes_identity_and_keeps_anonymous_counts() {
         earlier, 0,
         "no earlier version of a timeline entry survives"
     );
-    let after = serde_json::to_value(
-        compute(&mut conn, None, ReportScope::National, period),
-    )
-    .unwrap();
+    let after =
+        serde_json::to_value(compute(&mut conn, None, ReportScope::National, period)).unwrap();
     assert_eq!(
         before["tables"][0], after["tables"][0],
         "case counts by type unchanged"

@@ -268,7 +268,10 @@ async fn only_periods_of_the_menu_are_answered_once_ended_and_settled() {
     for (query, why) in [
         (format!("{branch}&period=2026-Q1"), "years only"),
         (format!("{branch}&period=2026"), "published on 2027-01-31"),
-        (format!("{region}&period=2026-Q4"), "published on 2027-01-31"),
+        (
+            format!("{region}&period=2026-Q4"),
+            "published on 2027-01-31",
+        ),
         (format!("{region}&period=2026-Q5"), "2025-26"),
         (format!("{branch}&period=2026-03"), "2026-Q1"),
         (format!("{branch}&period=2025-01-01"), "2026-Q1"),
@@ -291,7 +294,10 @@ async fn only_periods_of_the_menu_are_answered_once_ended_and_settled() {
         (Some("2025-01-01"), Some("2025-12-31"), &Value::from(12))
     );
     assert_eq!(year["previous_from"], "2024-01-01");
-    assert_eq!(year["release"]["id"], format!("branch-{}-2025", world.wigan));
+    assert_eq!(
+        year["release"]["id"],
+        format!("branch-{}-2025", world.wigan)
+    );
     assert_eq!(year["release"]["period_kind"], "calendar year");
     assert_eq!(
         year["release"]["citation"],
@@ -335,7 +341,9 @@ async fn only_periods_of_the_menu_are_answered_once_ended_and_settled() {
     );
     assert_eq!(status("2026"), ("scheduled".into(), "2027-01-31".into()));
     assert!(
-        items.iter().all(|i| !i["period"].as_str().unwrap().contains('Q')),
+        items
+            .iter()
+            .all(|i| !i["period"].as_str().unwrap().contains('Q')),
         "a branch has no quarters"
     );
     let regional = app
@@ -356,8 +364,8 @@ async fn only_periods_of_the_menu_are_answered_once_ended_and_settled() {
     assert_eq!(region_status("2024"), None, "nothing before the first case");
     // The page offers the releases of the scope and shows the one asked for.
     let session = crate::common::browser_sign_in(&app, "admin").await;
-    let page = crate::common::page(&app, &format!("/evidence?{branch}&period=2025"), &session)
-        .await;
+    let page =
+        crate::common::page(&app, &format!("/evidence?{branch}&period=2025"), &session).await;
     assert_eq!(page.status, 200, "{}", page.text());
     let html = page.text();
     assert!(html.contains("2025-01-01 to 2025-12-31"), "{html}");
@@ -448,7 +456,14 @@ async fn a_release_never_changes_once_published() {
             .execute(&mut conn)
             .unwrap();
     }
-    same(&app, &delegate, &paths, &published, "after records were added").await;
+    same(
+        &app,
+        &delegate,
+        &paths,
+        &published,
+        "after records were added",
+    )
+    .await;
     // Another account asks: the same.
     let admin = app.token("admin").await;
     same(&app, &admin, &paths, &published, "for another account").await;
@@ -472,7 +487,11 @@ async fn a_release_never_changes_once_published() {
     let before = table(&earlier, "Cases opened, by type");
     let compared = table(&later, "Cases opened, by type");
     for t in CaseType::ALL {
-        assert_eq!(cell(compared, t.label(), 1), cell(before, t.label(), 0), "{t}");
+        assert_eq!(
+            cell(compared, t.label(), 1),
+            cell(before, t.label(), 0),
+            "{t}"
+        );
     }
     // Every request is in the audit trail with scope, period and format, refused ones too.
     let refused = app
@@ -503,7 +522,11 @@ async fn a_release_never_changes_once_published() {
         .unwrap();
     let published: Vec<String> = published.into_iter().flatten().collect();
     let distinct: std::collections::BTreeSet<&String> = published.iter().collect();
-    assert_eq!(distinct.len(), published.len(), "each published once: {published:?}");
+    assert_eq!(
+        distinct.len(),
+        published.len(),
+        "each published once: {published:?}"
+    );
     for quarter in ["2025-Q1", "2026-Q1", "2026-Q2", "2026-Q3"] {
         let release = format!("release=region-{}-{quarter}", world.north_west);
         assert!(
@@ -570,7 +593,10 @@ async fn an_administrator_withdraws_a_release_with_a_reason_and_it_is_never_reco
         .unwrap()
         .clone();
     assert_eq!(item["status"], "withdrawn");
-    assert_eq!(item["withdrawn"]["reason"], "A branch's cases were imported twice.");
+    assert_eq!(
+        item["withdrawn"]["reason"],
+        "A branch's cases were imported twice."
+    );
     // The year after compares with nothing rather than with a fresh count of 2025.
     let next = evidence(&app, &delegate, "scope=national&period=2026").await;
     let compared = table(&next, "Cases opened, by type");

@@ -246,8 +246,8 @@ async fn a_paused_bulk_load_is_rebuilt_to_the_same_summaries() {
 #[actix_rt::test]
 async fn reports_are_the_same_on_one_connection_or_two() {
     use caseload::access::ReportScope;
-    use caseload::reports::scope::Narrowing;
     use caseload::reports::dashboard;
+    use caseload::reports::scope::Narrowing;
     let app = TestApp::new().await;
     let mut conn = app.state.db.get().unwrap();
     caseload::demo::load(&mut conn).unwrap().unwrap();

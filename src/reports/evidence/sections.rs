@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use chrono::Days;
 
 use super::{
-    Facts, Previous, RiskSummary, Row, Table, cell_of, cells_by, change_text, count_table, label_cell,
-    labels, opened_cell, whole,
+    Facts, Previous, RiskSummary, Row, Table, cell_of, cells_by, change_text, count_table,
+    label_cell, labels, opened_cell, whole,
 };
 use crate::db::{DbConn, side_by_side};
 use crate::error::AppError;

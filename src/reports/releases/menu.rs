@@ -254,7 +254,12 @@ mod tests {
                 "2026-01-01",
                 "2026-03-31",
             ),
-            ("2024", ReleasePeriod::Year(2024), "2024-01-01", "2024-12-31"),
+            (
+                "2024",
+                ReleasePeriod::Year(2024),
+                "2024-01-01",
+                "2024-12-31",
+            ),
             (
                 "2025-26",
                 ReleasePeriod::FinancialYear(2025),
@@ -280,7 +285,15 @@ mod tests {
         );
         assert_eq!(ReleasePeriod::FinancialYear(2025).label(), "2025/26");
         for refused in [
-            "2026-03", "2026-12", "2025-27", "2026-Q5", "2026-Q0", "26", "2026-01-01", "", "Q1",
+            "2026-03",
+            "2026-12",
+            "2025-27",
+            "2026-Q5",
+            "2026-Q0",
+            "26",
+            "2026-01-01",
+            "",
+            "Q1",
             "20261",
         ] {
             let why = refused.parse::<ReleasePeriod>().unwrap_err();
@@ -307,7 +320,9 @@ mod tests {
         let menu = ReleasePeriod::menu(false, day("2025-05-10"), day("2026-02-01"));
         assert_eq!(
             menu.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            ["2026", "2026-Q1", "2025-26", "2025-Q4", "2025", "2025-Q3", "2025-Q2"]
+            [
+                "2026", "2026-Q1", "2025-26", "2025-Q4", "2025", "2025-Q3", "2025-Q2"
+            ]
         );
         let branch = ReleasePeriod::menu(true, day("2025-05-10"), day("2026-02-01"));
         assert!(branch.iter().all(|p| p.open_to_branches()));

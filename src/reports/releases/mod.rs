@@ -195,7 +195,9 @@ pub(crate) fn withdraw(
 ) -> Result<(), AppError> {
     let stored = find(conn, scope, period)?.ok_or(AppError::NotFound)?;
     if stored.withdrawn.is_some() {
-        return Err(AppError::Conflict("this release is already withdrawn".into()));
+        return Err(AppError::Conflict(
+            "this release is already withdrawn".into(),
+        ));
     }
     diesel::update(
         releases::table
@@ -242,7 +244,12 @@ mod tests {
             assert_eq!(reference(scope, period), text);
             assert_eq!(parse_reference(text).unwrap(), (scope, period));
         }
-        for refused in ["national", "region-x-2025", "branch-1-2025-13", "planet-1-2025"] {
+        for refused in [
+            "national",
+            "region-x-2025",
+            "branch-1-2025-13",
+            "planet-1-2025",
+        ] {
             assert!(parse_reference(refused).is_err(), "{refused}");
         }
     }
