@@ -12,8 +12,11 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use crate::common::TestApp;
-use crate::evidence::{cell, evidence, number, table};
+use caseload::access::ReportScope;
+use caseload::reports::releases::ReleasePeriod;
+
+use crate::common::{TestApp, compute};
+use crate::evidence::{AFTER_2026, cell, evidence, number, table};
 use crate::fixtures::World;
 
 fn d(text: &str) -> NaiveDate {
@@ -135,7 +138,7 @@ const JOINED: &str = "Joined during the period (not in the risk)";
 /// ill-health one.
 #[actix_rt::test]
 async fn exposure_membership_and_incidence_are_counted_as_defined() {
-    let app = TestApp::new().await;
+    let app = TestApp::on(AFTER_2026).await;
     let world = World::build(&app);
     let council = world.council;
     let mut above = Vec::new();
@@ -172,7 +175,7 @@ async fn exposure_membership_and_incidence_are_counted_as_defined() {
         }
     }
     let admin = app.token("admin").await;
-    let query = format!("scope=branch:{}&from=2026-01-01&to=2026-12-31", world.leeds);
+    let query = format!("scope=branch:{}&period=2026", world.leeds);
     let e = evidence(&app, &admin, &query).await;
     let either = table(&e, EITHER);
     // The fixture's own Leeds member (no workload record, no start date) is the 31st unknown.
@@ -202,11 +205,14 @@ async fn exposure_membership_and_incidence_are_counted_as_defined() {
         "31 + 40 + 50 in membership: {rows}"
     );
 
-    // Changing those members' FTE today rewrites nothing about last year.
-    let before = app
-        .get_as(&format!("/api/v1/evidence?{query}"), &admin)
-        .await
-        .body;
+    // Changing those members' FTE today rewrites nothing about last year, even worked out
+    // afresh (the release itself never changes).
+    let leeds = ReportScope::Branch(world.leeds);
+    let afresh = || {
+        let mut conn = app.state.db.get().unwrap();
+        serde_json::to_value(compute(&mut conn, None, leeds, ReleasePeriod::Year(2026))).unwrap()
+    };
+    let before = afresh();
     for m in &above[..5] {
         let response = app
             .send_json(
@@ -218,13 +224,117 @@ async fn exposure_membership_and_incidence_are_counted_as_defined() {
             .await;
         assert_eq!(response.status, 200, "{}", response.text());
     }
-    let after = app
-        .get_as(&format!("/api/v1/evidence?{query}"), &admin)
-        .await
-        .body;
     assert_eq!(
-        before, after,
+        before["tables"],
+        afresh()["tables"],
         "the records keep the FTE they were taken with"
+    );
+}
+
+/// Three fixes to the method, each on its own numbers (Leeds, 2026):
+/// - 30 members starting on 1 January 2026 and measured that day (10 per FTE) are at risk from
+///   the start, not joiners: at or below the safe caseload ≈ 30; joined ≈ 20 (those starting on
+///   1 March), not 50.
+/// - Of the 20 joiners, 8 have a new ill-health case and none a disciplinary one: each table's
+///   joined line counts its own outcome (0 for disciplinary, ≈ 8 for ill-health and either).
+/// - Equality: 40 consenting members aged 25–34 in membership (12 with a new disciplinary
+///   case) and 15 more with only a grievance case opened in 2026 are the 55 of the band, 12 with
+///   a new case; 25 who left in 2025 are nowhere. The other bands, all empty, are below the
+///   minimum group and not shown; the exposure-unknown line (the fixture's one member, and the
+///   55 without a record) is shown, the line of one would not be.
+#[actix_rt::test]
+async fn joiners_on_the_first_day_each_outcome_and_equality_membership_are_counted_right() {
+    let app = TestApp::on(AFTER_2026).await;
+    let world = World::build(&app);
+    let council = world.council;
+    {
+        let mut conn = app.state.db.get().unwrap();
+        let mut b = Builder {
+            conn: &mut conn,
+            branch: world.leeds,
+            serial: 0,
+        };
+        for _ in 0..30 {
+            let m = b.member(council, Some("2026-01-01"), None, 1.0);
+            b.record(m, "2026-01-01", 10, 1.0, council);
+        }
+        for i in 0..20 {
+            let m = b.member(council, Some("2026-03-01"), None, 1.0);
+            if i < 8 {
+                b.case(m, council, CaseType::IllHealth, "2026-06-01");
+            }
+        }
+        let mut consenting = Vec::new();
+        for i in 0..40 {
+            let m = b.member(council, Some("2010-01-01"), None, 1.0);
+            if i < 12 {
+                b.case(m, council, CaseType::Disciplinary, "2026-05-01");
+            }
+            consenting.push(m);
+        }
+        for _ in 0..15 {
+            let m = b.member(council, Some("2010-01-01"), None, 1.0);
+            b.case(m, council, CaseType::Grievance, "2026-05-01");
+            consenting.push(m);
+        }
+        for _ in 0..25 {
+            let m = b.member(council, Some("2010-01-01"), Some("2025-06-30"), 1.0);
+            consenting.push(m);
+        }
+        diesel::update(members::table.filter(members::id.eq_any(&consenting)))
+            .set((
+                members::equality_consent.eq(true),
+                members::age_band.eq(Some(AgeBand::From25To34)),
+            ))
+            .execute(b.conn)
+            .unwrap();
+    }
+    let admin = app.token("admin").await;
+    let e = evidence(
+        &app,
+        &admin,
+        &format!("scope=branch:{}&period=2026", world.leeds),
+    )
+    .await;
+    let either = table(&e, EITHER);
+    assert!(
+        near(cell(either, BELOW, 0), 30),
+        "{}",
+        cell(either, BELOW, 0)
+    );
+    assert!(
+        near(cell(either, JOINED, 0), 20),
+        "{}",
+        cell(either, JOINED, 0)
+    );
+    assert!(
+        near(cell(either, UNKNOWN, 0), 56),
+        "{}",
+        cell(either, UNKNOWN, 0)
+    );
+    assert_eq!(cell(table(&e, DISCIPLINARY), JOINED, 1), "0");
+    assert!(near(cell(table(&e, ILL_HEALTH), JOINED, 1), 8));
+    assert!(near(cell(either, JOINED, 1), 8));
+    let band = table(
+        &e,
+        "Members with a new disciplinary or ill-health case, by age band",
+    );
+    assert!(near(cell(band, "25–34", 0), 55), "{band}");
+    assert!(near(cell(band, "25–34", 1), 12), "{band}");
+    let labels: Vec<&str> = band["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["25–34"], "groups below the minimum are not shown");
+    assert!(
+        e["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| !t["title"].as_str().unwrap().ends_with("by ethnic group")),
+        "no ethnic group recorded, no table"
     );
 }
 
@@ -238,7 +348,7 @@ async fn exposure_membership_and_incidence_are_counted_as_defined() {
 /// and the summary says the association is not clear within employers.
 #[actix_rt::test]
 async fn a_crude_risk_confounded_by_employer_is_said_to_be_so() {
-    let app = TestApp::new().await;
+    let app = TestApp::on(AFTER_2026).await;
     let world = World::build(&app);
     {
         let mut conn = app.state.db.get().unwrap();
@@ -268,7 +378,7 @@ async fn a_crude_risk_confounded_by_employer_is_said_to_be_so() {
     let e: Value = evidence(
         &app,
         &admin,
-        &format!("scope=branch:{}&from=2026-01-01&to=2026-12-31", world.leeds),
+        &format!("scope=branch:{}&period=2026", world.leeds),
     )
     .await;
     let either = e["risks"]
@@ -304,14 +414,17 @@ async fn a_crude_risk_confounded_by_employer_is_said_to_be_so() {
         "{findings}"
     );
     let note = table(&e, EITHER)["note"].as_str().unwrap();
-    assert!(note.contains("Mantel–Haenszel, 2 employers"), "{note}");
+    assert!(
+        note.contains("Mantel–Haenszel over all 2 employers"),
+        "{note}"
+    );
 }
 
 /// A record or a case dated outside a member's membership is refused with a 422 naming the
 /// date, and a leaving date before the start is refused naming `left_on`.
 #[actix_rt::test]
 async fn records_and_cases_outside_a_membership_are_refused() {
-    let app = TestApp::new().await;
+    let app = TestApp::on(AFTER_2026).await;
     let world = World::build(&app);
     let admin = app.token("admin").await;
     let path = format!("/api/v1/members/{}", world.wigan_member);
@@ -383,7 +496,7 @@ async fn records_and_cases_outside_a_membership_are_refused() {
 /// or after they left.
 #[actix_rt::test]
 async fn the_demo_data_keeps_to_membership_dates() {
-    let app = TestApp::new().await;
+    let app = TestApp::on(AFTER_2026).await;
     let mut conn = app.state.db.get().unwrap();
     caseload::demo::load(&mut conn).unwrap().unwrap();
     let people: Vec<(i64, Option<NaiveDate>, Option<NaiveDate>)> = members::table
@@ -423,7 +536,7 @@ async fn the_demo_data_keeps_to_membership_dates() {
 /// after the period is not counted.
 #[actix_rt::test]
 async fn the_dashboard_counts_cases_open_at_the_end_of_a_past_period() {
-    let app = TestApp::new().await;
+    let app = TestApp::on(AFTER_2026).await;
     let world = World::build(&app);
     {
         let mut conn = app.state.db.get().unwrap();
@@ -470,18 +583,22 @@ async fn the_dashboard_counts_cases_open_at_the_end_of_a_past_period() {
 
 /// The caseloads at the end of a past period come from each member's record in force then,
 /// whatever they recorded since: the crowded Wigan members are measured on 2025-12-15; a later
-/// record for each of them (2026-08-03, another caseload) sends the summary of 2026-01 to
-/// 2026-06 to look up the record on its last day member by member, and the table must come out
-/// the same, cell for cell. The members represented are those measured with a case opened in
+/// record for each of them (2026-08-03, another caseload) sends the figures of 2025-26, worked
+/// out afresh, to look up the record on its last day member by member, and the table must come
+/// out the same, cell for cell. The members represented are those measured with a case opened in
 /// the period, each once however many cases they have.
 #[actix_rt::test]
 async fn caseloads_at_a_past_period_end_read_the_record_in_force_then() {
-    let app = TestApp::new().await;
+    let app = TestApp::on(AFTER_2026).await;
     let world = crate::crowd::crowded(&app);
-    let delegate = app.token("delegate").await;
-    let query = format!("scope=branch:{}&from=2026-01-01&to=2026-06-30", world.wigan);
     const CASELOADS: &str = "Caseload per FTE at the end of the period";
-    let before = evidence(&app, &delegate, &query).await;
+    let wigan = ReportScope::Branch(world.wigan);
+    let afresh = || {
+        let mut conn = app.state.db.get().unwrap();
+        let e = compute(&mut conn, None, wigan, ReleasePeriod::FinancialYear(2025));
+        serde_json::to_value(e).unwrap()
+    };
+    let before = afresh();
 
     let mut conn = app.state.db.get().unwrap();
     let measured: Vec<MemberId> = workload_records::table
@@ -493,7 +610,7 @@ async fn caseloads_at_a_past_period_end_read_the_record_in_force_then() {
         .unwrap();
     let represented = cases::table
         .filter(cases::member_id.eq_any(&measured))
-        .filter(cases::opened_on.between(d("2026-01-01"), d("2026-06-30")))
+        .filter(cases::opened_on.between(d("2025-04-01"), d("2026-03-31")))
         .select(cases::member_id)
         .distinct()
         .load::<Option<MemberId>>(&mut conn)
@@ -508,7 +625,7 @@ async fn caseloads_at_a_past_period_end_read_the_record_in_force_then() {
         builder.record(*member, "2026-08-03", 40, 1.0, world.council);
     }
     drop(conn);
-    let after = evidence(&app, &delegate, &query).await;
+    let after = afresh();
 
     assert_eq!(table(&before, CASELOADS), table(&after, CASELOADS));
     let shown = cell(
