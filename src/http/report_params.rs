@@ -112,11 +112,23 @@ pub(crate) fn evidence_period(
             ),
         ));
     }
-    match get("period").as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(text) => text
-            .parse()
-            .map(Some)
-            .map_err(|why: String| AppError::invalid("period", why)),
+    let Some(text) = get("period") else {
+        return Ok(None);
+    };
+    let text = text.trim();
+    // A value that is not even shaped like a period cannot be read (400); one that is, but
+    // is not on the menu (a month, say), is refused with the choices (422).
+    let shaped = text.len() >= 4
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '/' | 'Q' | 'q'));
+    if !shaped {
+        return Err(AppError::bad_field(
+            "period",
+            format!("{text:?} is not a period: expected {CHOICES}"),
+        ));
     }
+    text.parse()
+        .map(Some)
+        .map_err(|why: String| AppError::invalid("period", why))
 }

@@ -332,9 +332,22 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
         ),
         case(
             get.clone(),
-            "/api/v1/evidence?scope=national&from=2025-01-01&to=2025-12-31",
+            "/api/v1/evidence?scope=national&period=2025",
             json!(null),
             [422, 403, 403, 403, 422],
+        ),
+        case(
+            get.clone(),
+            "/api/v1/evidence/releases?scope=national",
+            json!(null),
+            [200, 403, 403, 403, 200],
+        ),
+        // Withdrawing is for administrators (nothing is published here, so theirs is a 404).
+        case(
+            post.clone(),
+            "/api/v1/evidence/releases/national-2025/withdraw",
+            json!({"reason": "Imported twice."}),
+            [404, 403, 403, 403, 403],
         ),
         // The caller's own account.
         case(

@@ -35,11 +35,11 @@ async fn migrations_go_up_down_and_up_again() {
         [
             "appeal_working_days",
             "disclosure_threshold",
-            "evidence_daily_allowance",
             "evidence_lookback_days",
             "evidence_max_noise",
-            "evidence_min_months",
+            "evidence_min_group",
             "evidence_min_scope_members",
+            "evidence_settling_days",
             "retention_years",
             "safe_caseload"
         ]

@@ -147,7 +147,8 @@ proptest! {
         }
     }
 
-    /// Shares and changes come from published counts, only when both are at least k.
+    /// Shares and changes come from published counts, only when both are at least k, and a
+    /// share only when its part is at least k short of its whole.
     #[test]
     fn shares_and_changes_need_two_published_counts_of_at_least_k(part in 0usize..60, extra in 0usize..60, seed in 0i64..KEYS, k in 2i64..11) {
         let rules = Disclosure { k, max_noise: 2 };
@@ -157,11 +158,16 @@ proptest! {
         match rules.share(p, w) {
             Some(share) => {
                 let (pv, wv) = (rules.usable(p).unwrap(), rules.usable(w).unwrap());
-                // The nearest whole percent (capped at 100).
+                // The nearest whole percent.
                 let error = (share * wv * 2 - 200 * pv).abs();
-                prop_assert!(error <= wv || (share == 100 && pv >= wv), "{share}% of {pv}/{wv}");
+                prop_assert!(error <= wv, "{share}% of {pv}/{wv}");
+                prop_assert!(wv - pv >= k, "{share}% of {pv}/{wv} is within k of all");
             }
-            None => prop_assert!(rules.usable(p).is_none() || rules.usable(w).is_none()),
+            None => prop_assert!(
+                rules.usable(p).is_none()
+                    || rules.usable(w).is_none()
+                    || rules.usable(w).unwrap() - rules.usable(p).unwrap() < k
+            ),
         }
         prop_assert_eq!(rules.change(p, Some(w)).is_some(), rules.usable(p).is_some() && rules.usable(w).is_some());
     }
