@@ -869,3 +869,50 @@ async fn the_dashboard_counts_per_branch_and_employer() {
         .await;
     assert_eq!(leeds.status, 403);
 }
+
+/// Several requests for a release nobody has asked for, at once: each may work it out, one is
+/// stored, and every request answers with that one.
+#[actix_rt::test]
+async fn requests_racing_to_publish_a_release_store_one_and_all_answer_with_it() {
+    let app = TestApp::on(AFTER_2026).await;
+    crowd::crowded(&app);
+    let delegate = app.token("delegate").await;
+    let admin = app.token("admin").await;
+    let requests = (0..8).map(|i| {
+        let app = &app;
+        let token = if i % 2 == 0 {
+            delegate.clone()
+        } else {
+            admin.clone()
+        };
+        async move {
+            let response = app
+                .get_as("/api/v1/evidence?scope=national&period=2025", &token)
+                .await;
+            assert_eq!(response.status, 200, "{}", response.text());
+            response.body
+        }
+    });
+    let bodies = futures_util::future::join_all(requests).await;
+    assert!(
+        bodies.iter().all(|b| *b == bodies[0]),
+        "every answer is the stored release"
+    );
+    app.flush_audit();
+    let mut conn = app.state.db.get().unwrap();
+    let stored: Vec<String> = caseload::db::schema::evidence_releases::table
+        .filter(caseload::db::schema::evidence_releases::scope.eq("national"))
+        .filter(caseload::db::schema::evidence_releases::period.eq("2025"))
+        .select(caseload::db::schema::evidence_releases::body)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].as_bytes(), &bodies[0][..]);
+    let published: i64 = audit_log::table
+        .filter(audit_log::entity.eq("evidence_release"))
+        .filter(audit_log::action.eq("publish"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(published, 1, "one publication audited");
+}
