@@ -201,23 +201,25 @@ try {
   await organiser.page.screenshot({ path: join(shots, 'dashboard-top.png') });
   step('an organiser opens the dashboard and sees that case counted');
 
-  // A delegate asks for evidence over whole months, then downloads branch summaries as
-  // Markdown: perturbed counts, small ones shown as <5, branches with too few members refused.
+  // A delegate picks a release (a quarter or a year, published once and frozen), then
+  // downloads branch releases as Markdown: perturbed counts, small ones shown as <5, branches
+  // with too few members refused.
   const delegate = await signIn(browser, passwords, 'delegate', { bypassCSP: true });
-  const month = (offset) =>
-    new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + offset, 1)).toISOString().slice(0, 7);
   await delegate.page.goto(`${base}/evidence`);
-  await delegate.page.locator('#from').fill(month(-3));
-  await delegate.page.locator('#to').fill(month(-1));
+  const periods = await delegate.page.locator('#period option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
+  assert.ok(periods.length > 0, 'the page offers releases to choose from');
+  await delegate.page.locator('#period').selectOption(periods[0]);
   await delegate.page.getByRole('button', { name: 'Show' }).click();
   await delegate.page.getByRole('heading', { name: 'Method' }).waitFor();
   assert.ok((await delegate.page.content()).includes('perturbed'), 'the page says the counts are perturbed');
+  assert.ok((await delegate.page.content()).includes('To cite'), 'the page gives the release to cite');
   await checkAccessibility(delegate.page, 'evidence');
   await shoot(delegate.page, 'evidence');
+  const year = periods.find((p) => !p.includes('Q'));
   const options = await delegate.page.locator('#scope option').evaluateAll((os) => os.map((o) => o.value));
   let suppressed = false;
   for (const scope of options.filter((o) => o.startsWith('branch:'))) {
-    const answer = await delegate.page.goto(`${base}/evidence?scope=${scope}&from=${month(-3)}&to=${month(-1)}`);
+    const answer = await delegate.page.goto(`${base}/evidence?scope=${scope}&period=${year}`);
     if (answer.status() === 422) {
       assert.ok((await delegate.page.content()).includes('too few for evidence of its own'));
       continue;
@@ -235,8 +237,8 @@ try {
       break;
     }
   }
-  assert.ok(suppressed, 'some branch summary shows a small count as <5');
-  step('a delegate asks for whole months of evidence and downloads it as Markdown');
+  assert.ok(suppressed, 'some branch release shows a small count as <5');
+  step('a delegate picks an evidence release and downloads branch releases as Markdown');
 
   // The officer corrects a mistyped workload record and a timeline entry, then prints the case.
   await page.goto(`${base}/members?q=journey+tester`);
