@@ -198,7 +198,7 @@ ms() { echo "$1" | awk '/us$/ {printf "%.3f", $1 / 1000; next} /ms$/ {printf "%.
 lookup_ms=$(ms "$(awk -F'\t' '$1 ~ /^evidence release.*published$/ && $2 == 1 {print $4}' "$results")")
 first_ms=$(awk -F'\t' '$1 ~ /^evidence release.*first request$/ {print $2}' "$work/direct.tsv")
 printf '%-46s %s ms, %s%% of the first request (%s ms)\n' "published release p50 (one connection)" "$lookup_ms" \
-  "$(echo "scale=1; 100 * $lookup_ms / $first_ms" | bc)" "$first_ms"
+  "$(awk -v l="$lookup_ms" -v f="$first_ms" 'BEGIN {printf "%.2f", 100 * l / f}')" "$first_ms"
 printf '%-46s %s\n' "cases created (rows present afterwards)" "$((after_cases - before_cases))"
 printf '%-46s %.1f s\n' "seed $scale" "$seed_seconds"
 printf '%-46s %.1f s\n' "import $rows members from CSV" "$import_seconds"

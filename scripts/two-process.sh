@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Two `caseload serve` processes on one PostgreSQL database, behind the same load (requests
 # alternate between them): no errors and no lost writes, sign-in throttling and token
-# revocation that hold across both processes, and the report summaries right afterwards.
+# revocation that hold across both processes, the report summaries right afterwards, and one
+# evidence release stored however many requests race to publish it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${CASELOAD_BIN:-target/debug/caseload}
@@ -97,6 +98,24 @@ done
 [ "$(q "SELECT count(*) FROM (SELECT to_char(opened_on, 'YYYY-MM'), branch_id, case_type, count(*), sum(record_key) FROM cases GROUP BY 1, 2, 3 EXCEPT SELECT month, branch_id, value, sum(cases), sum(key_sum) FROM case_monthly WHERE dimension = 'type' AND cases <> 0 GROUP BY 1, 2, 3) x")" = 0 ] \
   || fail "case_monthly's counts by month, branch and type differ from the cases"
 echo "summaries: workload_monthly, workload_latest and case_monthly agree with the rows"
+
+# Evidence releases: six requests for one release nobody has published, at once, alternating
+# between the servers: one is stored, and every answer is that one, byte for byte.
+delegate=$(token delegate "$a")
+racers=""
+for i in 1 2 3 4 5 6; do
+  if (( i % 2 )); then base=$a; else base=$b; fi
+  curl -sf "$base/api/v1/evidence?scope=national" -H "authorization: Bearer $delegate" -o "$work/release.$i" &
+  racers="$racers $!"
+done
+for pid in $racers; do wait "$pid" || fail "a request for the release failed"; done
+for i in 2 3 4 5 6; do
+  cmp -s "$work/release.1" "$work/release.$i" || fail "answer $i differs from answer 1"
+done
+period=$(json 'd["release"]["period"]' < "$work/release.1")
+[ "$(q "SELECT count(*) FROM evidence_releases WHERE scope = 'national' AND period = '$period'")" = 1 ] \
+  || fail "the release of $period was stored more than once"
+echo "releases: six racing requests over both servers stored one release ($period) and all answered with it"
 
 # Throttling holds across processes: five wrong passwords, alternating, then the right one.
 for i in 1 2 3 4 5; do

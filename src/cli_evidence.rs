@@ -39,15 +39,14 @@ pub fn run(db: &Database, args: EvidenceArgs) -> anyhow::Result<()> {
                 .evidence_settling_days,
         ),
     };
-    let stored = publish::obtain(
-        &mut conn,
-        db.try_get().as_deref_mut(),
-        args.scope,
-        period,
+    let publication = publish::Publication {
+        scope: args.scope,
         today,
-        None,
-    )
-    .map_err(cli_error)?;
+        actor: None,
+    };
+    let stored = publication
+        .obtain(&mut conn, db.try_get().as_deref_mut(), period)
+        .map_err(cli_error)?;
     caseload::audit::record(
         &mut conn,
         caseload::audit::Event::new(None, "read", "evidence").detail(format!(

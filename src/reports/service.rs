@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, Utc};
 
 use super::dashboard::{self, Dashboard};
-use super::releases::publish::{self, ReleaseListing};
+use super::releases::publish::{self, Publication, ReleaseListing};
 use super::releases::{self, ReleasePeriod, Stored};
 use super::scope::Narrowing;
 use crate::access::{Actor, ReportScope};
@@ -64,14 +64,12 @@ pub(crate) async fn evidence(
                 };
                 asked = Some(period);
                 let mut spare = db.try_get();
-                let stored = publish::obtain(
-                    conn,
-                    spare.as_deref_mut(),
+                let publication = Publication {
                     scope,
-                    period,
                     today,
-                    Some(actor.id),
-                )?;
+                    actor: Some(actor.id),
+                };
+                let stored = publication.obtain(conn, spare.as_deref_mut(), period)?;
                 match &stored.withdrawn {
                     Some(w) => Err(AppError::Gone(format!(
                         "the release {} was withdrawn on {}: {}",

@@ -273,6 +273,8 @@ async fn only_periods_of_the_menu_are_answered_once_ended_and_settled() {
             "published on 2027-01-31",
         ),
         (format!("{region}&period=2026-Q5"), "2025-26"),
+        (format!("{branch}&period=2023"), "first case recorded"),
+        (format!("{region}&period=1900-Q1"), "first case recorded"),
         (format!("{branch}&period=2026-03"), "2026-Q1"),
         (format!("{branch}&period=2025-01-01"), "2026-Q1"),
         (format!("{branch}&from=2025-01-01&to=2025-12-31"), "period="),

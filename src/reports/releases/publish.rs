@@ -16,71 +16,94 @@ use crate::reports::evidence::{self, Evidence, Previous, Request};
 use crate::reports::queries;
 use crate::reports::sql::Area;
 
-/// The release of `scope` for `period`: as stored, or published now when it may be (the period
-/// on the scope's menu, ended and settled; the scope big enough). Publishing a release first
-/// publishes the one before it, if that has not been, so that each period's figures are only
-/// ever drawn once. `actor` is who asked (none from the command line).
-pub fn obtain(
-    conn: &mut DbConn,
-    mut spare: Option<&mut DbConn>,
-    scope: ReportScope,
-    period: ReleasePeriod,
-    today: NaiveDate,
-    actor: Option<UserId>,
-) -> Result<Stored, AppError> {
-    if let Some(stored) = find(conn, scope, period)? {
-        return Ok(stored);
-    }
-    let settings = evidence::admit(conn, scope)?;
-    let branch = matches!(scope, ReportScope::Branch(_));
-    menu::check(period, branch, today, settings.evidence_settling_days)?;
-    let previous = previous(conn, spare.as_deref_mut(), scope, period, today, actor)?;
-    let body = evidence::build(
-        conn,
-        spare,
-        Request {
-            scope,
-            period,
-            settings: &settings,
-            previous,
-            published_on: today,
-        },
-    )?;
-    let body = serde_json::to_string(&body)
-        .map_err(|e| AppError::Internal(format!("a release would not serialise: {e}")))?;
-    let at = today.and_time(Utc::now().time());
-    write_transaction(conn, |conn| {
-        let (stored, inserted) = store(conn, scope, period, body, at)?;
-        if inserted {
-            audit::record(
-                conn,
-                Event::new(actor, "publish", "evidence_release")
-                    .detail(format!("release={}", reference(scope, period))),
-            )?;
-        }
-        Ok(stored)
-    })
+/// Who publishes, for which scope, on which day: `actor` is who asked (none from the command
+/// line).
+#[derive(Debug, Clone, Copy)]
+pub struct Publication {
+    pub scope: ReportScope,
+    pub today: NaiveDate,
+    pub actor: Option<UserId>,
 }
 
-/// The release before `period`'s, as its comparison column reads it.
-fn previous(
-    conn: &mut DbConn,
-    spare: Option<&mut DbConn>,
-    scope: ReportScope,
-    period: ReleasePeriod,
-    today: NaiveDate,
-    actor: Option<UserId>,
-) -> Result<Previous, AppError> {
-    let before = period.previous();
-    let first = queries::first_case(conn, &Area::of(scope))?;
-    if first.is_none_or(|first| before.months().to < first) {
-        return Ok(Previous::Empty);
+impl Publication {
+    /// The release of the scope for `period`: as stored, or published now when it may be (the
+    /// period on the scope's menu, ended and settled, not before its first case; the scope big
+    /// enough). Publishing a release first publishes the one before it, if that has not been,
+    /// so that each period's figures are only ever drawn once.
+    pub fn obtain(
+        self,
+        conn: &mut DbConn,
+        mut spare: Option<&mut DbConn>,
+        period: ReleasePeriod,
+    ) -> Result<Stored, AppError> {
+        let scope = self.scope;
+        if let Some(stored) = find(conn, scope, period)? {
+            return Ok(stored);
+        }
+        let settings = evidence::admit(conn, scope)?;
+        let branch = matches!(scope, ReportScope::Branch(_));
+        menu::check(period, branch, self.today, settings.evidence_settling_days)?;
+        let first = queries::first_case(conn, &Area::of(scope))?;
+        if first.is_none_or(|first| period.months().to < first) {
+            return Err(AppError::invalid(
+                "period",
+                match first {
+                    Some(first) => format!(
+                        "{} ends before the first case recorded in this scope ({first}): its \
+                         releases begin with the period that holds that case",
+                        period.label()
+                    ),
+                    None => "no case is recorded in this scope yet, so it has no releases".into(),
+                },
+            ));
+        }
+        let previous = self.previous(conn, spare.as_deref_mut(), period, first)?;
+        let body = evidence::build(
+            conn,
+            spare,
+            Request {
+                scope,
+                period,
+                settings: &settings,
+                previous,
+                published_on: self.today,
+            },
+        )?;
+        let body = serde_json::to_string(&body)
+            .map_err(|e| AppError::Internal(format!("a release would not serialise: {e}")))?;
+        let at = self.today.and_time(Utc::now().time());
+        write_transaction(conn, |conn| {
+            let (stored, inserted) = store(conn, scope, period, body, at)?;
+            if inserted {
+                audit::record(
+                    conn,
+                    Event::new(self.actor, "publish", "evidence_release")
+                        .detail(format!("release={}", reference(scope, period))),
+                )?;
+            }
+            Ok(stored)
+        })
     }
-    let stored = obtain(conn, spare, scope, before, today, actor)?;
-    if stored.withdrawn.is_some() {
-        return Ok(Previous::Withdrawn);
+
+    /// The release before `period`'s, as its comparison column reads it (`first`: the scope's
+    /// first case).
+    fn previous(
+        self,
+        conn: &mut DbConn,
+        spare: Option<&mut DbConn>,
+        period: ReleasePeriod,
+        first: Option<NaiveDate>,
+    ) -> Result<Previous, AppError> {
+        let before = period.previous();
+        if first.is_none_or(|first| before.months().to < first) {
+            return Ok(Previous::Empty);
+        }
+        let stored = self.obtain(conn, spare, before)?;
+        if stored.withdrawn.is_some() {
+            return Ok(Previous::Withdrawn);
+        }
+        Ok(Previous::Release(Box::new(read(&stored)?)))
     }
-    Ok(Previous::Release(Box::new(read(&stored)?)))
 }
 
 /// A stored release's figures.
