@@ -45,7 +45,7 @@ pub fn run(db: &Database, args: EvidenceArgs) -> anyhow::Result<()> {
         actor: None,
     };
     let stored = publication
-        .obtain(&mut conn, db.try_get().as_deref_mut(), period)
+        .obtain(&mut conn, db.second().as_deref_mut(), period)
         .map_err(cli_error)?;
     caseload::audit::record(
         &mut conn,

@@ -50,7 +50,8 @@ enum Command {
         #[command(subcommand)]
         what: cli_import::ImportCommand,
     },
-    /// Print an anonymised evidence summary (perturbed counts, whole months).
+    /// Print an evidence release (perturbed counts; a quarter, calendar year or financial
+    /// year), publishing it first if nobody has asked for it yet.
     Evidence(cli_evidence::EvidenceArgs),
     /// Anonymise cases closed more than the retention period ago (dry run without --apply).
     Retention {

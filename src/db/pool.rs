@@ -76,6 +76,15 @@ impl Database {
         self.pool.try_get()
     }
 
+    /// A second connection for a command that runs alone (the pool opens connections as they
+    /// are needed, so one may not be free yet): waits a moment for it, none if the pool holds
+    /// one connection only.
+    pub fn second(&self) -> Option<PooledConn> {
+        (self.pool.max_size() > 1)
+            .then(|| self.pool.get_timeout(Duration::from_secs(2)).ok())
+            .flatten()
+    }
+
     /// Runs blocking database work on the blocking thread pool, after the request's pending
     /// session check if there is one (`first_use`), on the same connection.
     pub(crate) async fn run<T, F>(&self, f: F) -> Result<T, AppError>
