@@ -263,6 +263,15 @@ pub(crate) fn update(
     changes: CaseChanges,
 ) -> Result<CaseView, AppError> {
     let case = actor.writable_case(conn, id)?;
+    // Referring a case to the region, and withdrawing the referral, is the branch's: an
+    // organiser works a referred case but cannot send it back.
+    if changes
+        .referred_to_region
+        .is_some_and(|r| r != case.referred_to_region)
+        && !actor.may_refer(&case)
+    {
+        return Err(AppError::Forbidden);
+    }
     let mut plan = Plan::default();
     let closing = changes.status == Some(CaseStatus::Closed) && case.status == CaseStatus::Open;
     let reopening = changes.status == Some(CaseStatus::Open) && case.status == CaseStatus::Closed;
@@ -280,10 +289,19 @@ pub(crate) fn update(
         mut events,
     } = plan;
     let closing = update.status == Some(CaseStatus::Closed);
+    let reopening = update.status == Some(CaseStatus::Open);
     let case = Case::update(conn, id, update)?;
-    if closing && let Some(closed) = close_deadlines(conn, id, actor.id)? {
+    let deadlines = if closing {
+        Deadline::close_open(conn, id, actor.id)?
+    } else if reopening {
+        Deadline::reopen_closed_with_case(conn, id, actor.id)?
+    } else {
+        Vec::new()
+    };
+    if !deadlines.is_empty() {
         changed.push("deadlines");
-        events.push((EventKind::Note, closed));
+        let with = if closing { "Closed" } else { "Reopened" };
+        events.push((EventKind::Note, listed(with, &deadlines)));
     }
     for (kind, body) in events {
         timeline(conn, id, actor.id, kind, body)?;
@@ -297,22 +315,14 @@ pub(crate) fn update(
     view(conn, case)
 }
 
-/// A closed case leaves no live work: its open deadlines and hearings are marked done, so the
-/// home page and the calendar feed hold only cases still open. The timeline line that lists
-/// them, when there were any.
-fn close_deadlines(conn: &mut DbConn, id: CaseId, by: UserId) -> Result<Option<String>, AppError> {
-    let closed = Deadline::close_open(conn, id, by)?;
-    if closed.is_empty() {
-        return Ok(None);
-    }
-    let listed: Vec<String> = closed
+/// The timeline line that lists the deadlines closing the case closed (its hearings and other
+/// deadlines: appeal windows and tribunal dates stay live), or reopening it reopened.
+fn listed(with: &str, deadlines: &[Deadline]) -> String {
+    let listed: Vec<String> = deadlines
         .iter()
         .map(|d| format!("{} due {}", d.kind.label(), d.due_on.format("%-d %B %Y")))
         .collect();
-    Ok(Some(format!(
-        "Closed with the case: {}.",
-        listed.join("; ")
-    )))
+    format!("{with} with the case: {}.", listed.join("; "))
 }
 
 /// Closing needs an outcome and a date on or after the opening; the stage becomes closed.

@@ -189,6 +189,8 @@ pub(crate) fn change_deadline(
     }
     if let Some(done) = changes.done {
         update.done = Some(done);
+        // Marked by hand: no longer the case's closing's to undo.
+        update.closed_with_case = Some(false);
         changed.push(if done { "done" } else { "not done" });
     }
     if let Some(note) = changes.note {

@@ -98,6 +98,7 @@ diesel::table! {
         created_by -> Nullable<Int8>,
         updated_by -> Nullable<Int8>,
         updated_at -> Nullable<Timestamp>,
+        closed_with_case -> Bool,
     }
 }
 

@@ -31,6 +31,9 @@ pub struct Deadline {
     pub updated_by: Option<UserId>,
     #[serde(serialize_with = "crate::timestamps::utc_opt")]
     pub updated_at: Option<NaiveDateTime>,
+    /// Marked done because its case was closed (a hearing or other deadline); reopening the
+    /// case reopens it.
+    pub closed_with_case: bool,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -55,6 +58,7 @@ pub struct UpdateDeadline {
     pub note: Option<Option<String>>,
     pub starts_at: Option<Option<String>>,
     pub place: Option<Option<String>>,
+    pub closed_with_case: Option<bool>,
     pub updated_by: UserId,
     pub updated_at: NaiveDateTime,
 }
@@ -69,6 +73,7 @@ impl UpdateDeadline {
             note: None,
             starts_at: None,
             place: None,
+            closed_with_case: None,
             updated_by: by,
             updated_at: chrono::Utc::now().naive_utc(),
         }
@@ -119,10 +124,33 @@ impl Deadline {
         diesel::update(
             deadlines::table
                 .filter(deadlines::case_id.eq(case))
-                .filter(deadlines::done.eq(false)),
+                .filter(deadlines::done.eq(false))
+                .filter(deadlines::kind.eq_any(DeadlineKind::CLOSED_WITH_CASE)),
         )
         .set((
             deadlines::done.eq(true),
+            deadlines::closed_with_case.eq(true),
+            deadlines::updated_by.eq(by),
+            deadlines::updated_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .returning(<Deadline as Selectable<Sql>>::construct_selection())
+        .get_results(conn)
+    }
+
+    /// Reopens the deadlines closing the case closed, returning them.
+    pub(crate) fn reopen_closed_with_case(
+        conn: &mut DbConn,
+        case: CaseId,
+        by: UserId,
+    ) -> QueryResult<Vec<Deadline>> {
+        diesel::update(
+            deadlines::table
+                .filter(deadlines::case_id.eq(case))
+                .filter(deadlines::closed_with_case.eq(true)),
+        )
+        .set((
+            deadlines::done.eq(false),
+            deadlines::closed_with_case.eq(false),
             deadlines::updated_by.eq(by),
             deadlines::updated_at.eq(chrono::Utc::now().naive_utc()),
         ))

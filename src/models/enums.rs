@@ -187,6 +187,12 @@ text_enum!(DeadlineKind {
     Other = "other", "Other";
 });
 
+impl DeadlineKind {
+    /// What closing a case closes: its hearings and other deadlines. Appeal windows and
+    /// tribunal limitation dates run after an outcome, so they stay live until a rep marks them.
+    pub const CLOSED_WITH_CASE: &[DeadlineKind] = &[DeadlineKind::Hearing, DeadlineKind::Other];
+}
+
 text_enum!(AgeBand {
     Under25 = "under_25", "Under 25";
     From25To34 = "25_34", "25–34";

@@ -355,6 +355,26 @@ async fn organisers_work_only_cases_referred_to_their_region() {
         )
         .await;
     assert_eq!(create.status, 403);
+    // Only the branch may withdraw its referral: the organiser working it may not, however it
+    // asks, and the case stays referred.
+    let withdrawn = patch(&app, &organiser, id, json!({"referred_to_region": false})).await;
+    assert_eq!(withdrawn.status, 403, "{}", withdrawn.text());
+    let mixed = patch(
+        &app,
+        &organiser,
+        id,
+        json!({"stage": "appeal", "referred_to_region": false}),
+    )
+    .await;
+    assert_eq!(mixed.status, 403, "nothing of a refused change is written");
+    let case = app
+        .get_as(&format!("/api/v1/cases/{id}"), &organiser)
+        .await
+        .json();
+    assert_eq!(case["referred_to_region"], true);
+    assert_eq!(case["stage"], "hearing");
+    let by_branch = patch(&app, &officer, id, json!({"referred_to_region": false})).await;
+    assert_eq!(by_branch.status, 200, "{}", by_branch.text());
 }
 
 #[actix_rt::test]
@@ -540,11 +560,12 @@ pub fn assert_valid_icalendar(text: &str) {
     assert!(stack.is_empty());
 }
 
-/// A closed case leaves no live work: its open deadlines and hearings are marked done (and
-/// listed on its timeline), so the deadlines list and the home page hold only open cases; one
-/// already done stays as it was.
+/// Closing a case closes its hearings and other deadlines (listed on its timeline), and leaves
+/// its appeal window and tribunal limitation date live: they are the dates that matter after an
+/// outcome. One already done stays as it was. Reopening the case reopens exactly what closing
+/// closed.
 #[actix_rt::test]
-async fn closing_a_case_closes_its_open_deadlines_and_lists_them() {
+async fn closing_a_case_closes_hearings_keeps_appeal_and_tribunal_dates_and_reopening_restores() {
     let app = TestApp::new().await;
     let world = World::build(&app);
     let officer = app.token("wgn.officer").await;
@@ -562,9 +583,16 @@ async fn closing_a_case_closes_its_open_deadlines_and_lists_them() {
             response.json()["id"].as_i64().unwrap()
         }
     };
-    add("hearing", "2026-12-20").await;
-    add("other", "2027-01-15").await;
-    let done = add("other", "2026-12-10").await;
+    let me = app.get_as("/api/v1/me", &officer).await.json()["id"].clone();
+    let assigned = patch(&app, &officer, id, json!({"assigned_to": me})).await;
+    assert_eq!(assigned.status, 200, "{}", assigned.text());
+    let today = chrono::Utc::now().date_naive();
+    let on = |days: u64| (today + chrono::Days::new(days)).to_string();
+    add("hearing", &on(20)).await;
+    add("other", &on(40)).await;
+    let appeal = add("appeal", &on(5)).await;
+    let tribunal = add("tribunal", &on(50)).await;
+    let done = add("other", &on(10)).await;
     let marked = app
         .send_json(
             Method::PATCH,
@@ -575,47 +603,122 @@ async fn closing_a_case_closes_its_open_deadlines_and_lists_them() {
         .await;
     assert_eq!(marked.status, 200);
     let upcoming = || async {
-        app.get_as("/api/v1/deadlines?within_days=60", &officer)
+        let listed = app
+            .get_as("/api/v1/deadlines?within_days=60", &officer)
             .await
-            .json()["total"]
-            .as_i64()
+            .json();
+        let mut ids: Vec<i64> = listed["items"]
+            .as_array()
             .unwrap()
+            .iter()
+            .map(|d| d["id"].as_i64().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
     };
-    assert_eq!(upcoming().await, 2);
+    assert_eq!(upcoming().await.len(), 4);
 
     let closed = patch(
         &app,
         &officer,
         id,
-        json!({"status": "closed", "outcome": "no_case_to_answer", "closed_on": "2026-11-30"}),
+        json!({"status": "closed", "outcome": "dismissal", "closed_on": today.to_string()}),
     )
     .await;
     assert_eq!(closed.status, 200, "{}", closed.text());
-    assert_eq!(upcoming().await, 0, "no live work left on a closed case");
+    assert_eq!(
+        upcoming().await,
+        [appeal, tribunal],
+        "the appeal window and the tribunal date stay live after the case closes"
+    );
     let deadlines = app
         .get_as(&format!("/api/v1/cases/{id}/deadlines"), &officer)
         .await
         .json();
-    let items = deadlines["items"].as_array().unwrap();
-    assert_eq!(items.len(), 3);
-    assert!(items.iter().all(|d| d["done"] == true));
-    let events = app
-        .get_as(&format!("/api/v1/cases/{id}/events"), &officer)
-        .await
-        .json();
-    let listed = events["items"]
+    let state: Vec<(String, bool, bool)> = deadlines["items"]
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|e| e["text"].as_str())
+        .map(|d| {
+            (
+                d["kind"].as_str().unwrap().to_owned(),
+                d["done"].as_bool().unwrap(),
+                d["closed_with_case"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        state,
+        [
+            ("appeal".into(), false, false),
+            ("other".into(), true, false),
+            ("hearing".into(), true, true),
+            ("other".into(), true, true),
+            ("tribunal".into(), false, false),
+        ]
+    );
+    let events = || async {
+        app.get_as(&format!("/api/v1/cases/{id}/events"), &officer)
+            .await
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["text"].as_str().map(str::to_owned))
+            .collect::<Vec<_>>()
+    };
+    let listed = events()
+        .await
+        .into_iter()
         .find(|b| b.starts_with("Closed with the case:"))
-        .expect("the closed deadlines are listed on the timeline")
-        .to_owned();
-    assert!(listed.contains("Hearing due 20 December 2026"), "{listed}");
-    assert!(listed.contains("due 15 January 2027"), "{listed}");
+        .expect("the closed deadlines are listed on the timeline");
+    assert!(listed.contains("Hearing due"), "{listed}");
     assert!(
-        !listed.contains("10 December"),
+        !listed.contains("Appeal") && !listed.contains("Tribunal"),
+        "{listed}"
+    );
+    assert_eq!(
+        listed.matches("due").count(),
+        2,
         "one already done is not listed: {listed}"
+    );
+
+    // The calendar feed still carries the tribunal date of the closed case.
+    let feed = app
+        .send_json(
+            Method::POST,
+            "/api/v1/me/calendar",
+            Some(&officer),
+            &json!({}),
+        )
+        .await
+        .json()["calendar_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = &feed[feed.find("/calendar/").unwrap()..];
+    let ics = app.get(path).await.text();
+    assert!(ics.contains("Tribunal"), "{ics}");
+
+    let reopened = patch(
+        &app,
+        &officer,
+        id,
+        json!({"status": "open", "stage": "appeal"}),
+    )
+    .await;
+    assert_eq!(reopened.status, 200, "{}", reopened.text());
+    assert_eq!(
+        upcoming().await.len(),
+        4,
+        "reopening reopens what closing closed, no more"
+    );
+    assert!(
+        events()
+            .await
+            .iter()
+            .any(|b| b.starts_with("Reopened with the case:") && b.contains("Hearing due")),
+        "listed on the timeline"
     );
 }
 

@@ -51,3 +51,65 @@ async fn migrating_twice_changes_nothing_the_second_time() {
     let app = TestApp::new().await;
     assert!(app.state.db.migrate().unwrap().is_empty());
 }
+
+/// Closing a case used to mark every open deadline done, appeal and tribunal dates too. The
+/// upgrade finds the deadlines a closing marked (changed by the person who closed the case,
+/// within moments of the timeline line that lists them), makes its appeal and tribunal dates
+/// live again and marks its hearings as closed with the case; a deadline marked done by hand
+/// is left as it was.
+#[actix_rt::test]
+async fn the_upgrade_makes_appeal_and_tribunal_dates_swept_by_a_closing_live_again() {
+    use caseload::db::schema::deadlines;
+    let app = TestApp::new().await;
+    let world = crate::fixtures::World::build(&app);
+    let mut conn = app.state.db.get().unwrap();
+    let reverted = migrate::revert_last(&mut conn).unwrap();
+    assert_eq!(
+        reverted.as_deref(),
+        Some("20261203000009"),
+        "the upgrade is the last migration"
+    );
+    let (case, officer) = (world.wigan_case.0, world.wigan_officer.0);
+    let closed_at = "2026-11-30 10:00:00";
+    for (kind, due, changed_at) in [
+        ("appeal", "2026-12-07", closed_at),
+        ("tribunal", "2027-02-27", closed_at),
+        ("hearing", "2026-12-15", closed_at),
+        ("other", "2026-11-20", "2026-11-19 09:00:00"),
+    ] {
+        diesel::sql_query(format!(
+            "INSERT INTO deadlines (case_id, kind, due_on, done, created_at, updated_by, updated_at) \
+             VALUES ({case}, '{kind}', '{due}', TRUE, '2026-11-01 09:00:00', {officer}, '{changed_at}')"
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    }
+    diesel::sql_query(format!(
+        "INSERT INTO case_events (case_id, occurred_on, kind, body, author_id, created_at) \
+         VALUES ({case}, '2026-11-30', 'note', 'Closed with the case: Appeal window due 7 \
+         December 2026; Tribunal limitation due 27 February 2027; Hearing due 15 December \
+         2026.', {officer}, '2026-11-30 10:00:01')"
+    ))
+    .execute(&mut conn)
+    .unwrap();
+    migrate::run_pending(&mut conn).unwrap();
+    let mut state: Vec<(String, bool, bool)> = deadlines::table
+        .filter(deadlines::case_id.eq(world.wigan_case))
+        .select((
+            deadlines::kind,
+            deadlines::done,
+            deadlines::closed_with_case,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    state.sort();
+    assert_eq!(
+        state,
+        [
+            ("appeal".into(), false, false),
+            ("hearing".into(), true, true),
+            ("other".into(), true, false),
+            ("tribunal".into(), false, false),
+        ]
+    );
+}
