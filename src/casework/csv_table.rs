@@ -179,6 +179,57 @@ impl Table {
     }
 }
 
+/// The cell that clears an optional field on import: an empty cell, or no column at all, leaves
+/// the field as it is held.
+pub const CLEAR: &str = "(clear)";
+
+/// What a file says about an optional field of a record it may update.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Given<T> {
+    /// The column is absent or the cell blank: keep what is held.
+    Keep,
+    /// The cell says `(clear)`.
+    Clear,
+    Value(T),
+}
+
+impl<T> Given<T> {
+    /// The field's value once applied to what is held (`None` for a new record).
+    pub(crate) fn or_held(self, held: Option<T>) -> Option<T> {
+        match self {
+            Given::Keep => held,
+            Given::Clear => None,
+            Given::Value(value) => Some(value),
+        }
+    }
+}
+
+/// Reads an optional field: kept, cleared, or parsed (a failure is a row error naming the
+/// column, and the field is then kept).
+pub(crate) fn parse_given<T>(
+    row: &Row<'_>,
+    column: &str,
+    errors: &mut Vec<RowError>,
+    parse: impl FnOnce(&str) -> Result<T, String>,
+) -> Given<T> {
+    match row.get(column) {
+        None => Given::Keep,
+        Some(text) if text.eq_ignore_ascii_case(CLEAR) => Given::Clear,
+        Some(text) => match parse(text) {
+            Ok(value) => Given::Value(value),
+            Err(message) => {
+                errors.push(RowError::new(row.line, column, message));
+                Given::Keep
+            }
+        },
+    }
+}
+
+/// A text field, as [`parse_given`] reads it.
+pub(crate) fn text(text: &str) -> Result<String, String> {
+    Ok(text.to_owned())
+}
+
 /// Parses a field, turning a failure into a row error naming the column.
 pub(crate) fn parse_field<T>(
     row: &Row<'_>,

@@ -293,3 +293,110 @@ async fn workload_imports_create_update_and_never_double() {
             .contains("nothing was written")
     );
 }
+
+/// A file that leaves a column out, or a cell blank, changes nothing of that field for a
+/// member or a workload record held; only `(clear)` clears one. A row whose fields no longer
+/// agree once applied to what is held is refused, naming the field, and nothing is written.
+#[actix_rt::test]
+async fn imports_never_erase_what_a_file_leaves_out() {
+    let app = TestApp::new().await;
+    World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let full = "membership_number,first_name,last_name,email,phone,employer,job_role,team,fte,start_date,left_on\n\
+                K001,Kay,Held,kay@example.org,07700 900001,Wigan Council,Social worker,Duty,1,2019-05-01,\n";
+    let created = import(&app, &officer, "", full).await;
+    assert_eq!(created.status, 200, "{}", created.text());
+    let member = || async {
+        let list = app.get_as("/api/v1/members?q=K001", &officer).await.json();
+        list["items"][0].clone()
+    };
+    let id = member().await["id"].as_i64().unwrap();
+    // Fewer columns, and a blank cell: only the name changes.
+    let fewer = "membership_number,first_name,last_name,employer,job_role,fte,phone\n\
+                 K001,Kay,Heldon,Wigan Council,Social worker,1,\n";
+    let dry = import(&app, &officer, "?dry_run=true", fewer).await;
+    assert_eq!(dry.json()["updated"], 1, "{}", dry.text());
+    let applied = import(&app, &officer, "", fewer).await;
+    assert_eq!(applied.status, 200, "{}", applied.text());
+    let now = member().await;
+    assert_eq!(now["last_name"], "Heldon");
+    for (field, kept) in [
+        ("email", "kay@example.org"),
+        ("phone", "07700 900001"),
+        ("team", "Duty"),
+        ("start_date", "2019-05-01"),
+    ] {
+        assert_eq!(now[field], kept, "{field} kept: {now}");
+    }
+    // The same file again changes nothing.
+    let again = import(&app, &officer, "", fewer).await.json();
+    assert_eq!(again["unchanged"], 1, "{again}");
+    // `(clear)` clears.
+    let clear = "membership_number,first_name,last_name,employer,job_role,fte,team\n\
+                 K001,Kay,Heldon,Wigan Council,Social worker,1,(clear)\n";
+    assert_eq!(import(&app, &officer, "", clear).await.status, 200);
+    assert!(member().await["team"].is_null());
+    // A leaving date before the start date the file leaves out: refused, naming the field.
+    let early = "membership_number,first_name,last_name,employer,job_role,fte,left_on\n\
+                 K001,Kay,Heldon,Wigan Council,Social worker,1,2018-01-01\n";
+    let refused = import(&app, &officer, "", early).await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(
+        errors(&refused)
+            .iter()
+            .any(|(line, column)| *line == 2 && column == "left_on"),
+        "{}",
+        refused.text()
+    );
+    assert!(member().await["left_on"].is_null(), "nothing was written");
+
+    // Workload: a record held keeps its hours and note when a file leaves them out.
+    let send = |csv: &'static str| {
+        let app = &app;
+        let officer = officer.clone();
+        async move {
+            app.call(
+                TestRequest::post()
+                    .uri("/api/v1/workload/import")
+                    .insert_header(("authorization", format!("Bearer {officer}")))
+                    .insert_header(("content-type", "text/csv"))
+                    .set_payload(csv),
+            )
+            .await
+        }
+    };
+    let first = send(
+        "membership_number,recorded_on,open_cases,hours_worked,contracted_hours,source,note\n\
+         K001,2026-03-02,17,45,37,member_report,Cover for a vacancy\n",
+    )
+    .await;
+    assert_eq!(first.status, 200, "{}", first.text());
+    let fewer = send(
+        "membership_number,recorded_on,open_cases,source,note\n\
+         K001,2026-03-02,19,member_report,\n",
+    )
+    .await;
+    assert_eq!(fewer.json()["updated"], 1, "{}", fewer.text());
+    let record = app
+        .get_as(&format!("/api/v1/members/{id}/workload"), &officer)
+        .await
+        .json()["items"][0]
+        .clone();
+    assert_eq!(record["open_cases"], 19);
+    assert_eq!(record["hours_worked"], 45.0, "{record}");
+    assert_eq!(record["contracted_hours"], 37.0, "{record}");
+    assert_eq!(record["note"], "Cover for a vacancy", "{record}");
+    let cleared = send(
+        "membership_number,recorded_on,open_cases,source,hours_worked\n\
+         K001,2026-03-02,19,member_report,(CLEAR)\n",
+    )
+    .await;
+    assert_eq!(cleared.json()["updated"], 1, "{}", cleared.text());
+    let record = app
+        .get_as(&format!("/api/v1/members/{id}/workload"), &officer)
+        .await
+        .json()["items"][0]
+        .clone();
+    assert!(record["hours_worked"].is_null(), "{record}");
+    assert_eq!(record["note"], "Cover for a vacancy");
+}

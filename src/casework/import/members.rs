@@ -11,7 +11,9 @@ use super::{
     Progress, audit_import, chunked, open, refuse,
 };
 use crate::access::RecordScope;
-use crate::casework::csv_table::{Row, RowError, parse_date, parse_field, parse_number};
+use crate::casework::csv_table::{
+    Given, Row, RowError, parse_date, parse_field, parse_given, parse_number, text,
+};
 use crate::casework::member_fields::MemberFields;
 use crate::casework::members::full_update;
 use crate::db::DbConn;
@@ -24,9 +26,47 @@ use crate::models::{
 
 /// A row that passed every check.
 struct MemberRow {
+    line: u64,
     branch: BranchId,
     employer: EmployerRef,
     fields: MemberFields,
+    optional: Optional,
+}
+
+/// What the row says about each optional field: a member held keeps a field the file leaves
+/// out or blank, and loses it only to `(clear)`.
+#[derive(Clone)]
+struct Optional {
+    email: Given<String>,
+    phone: Given<String>,
+    team: Given<String>,
+    start_date: Given<chrono::NaiveDate>,
+    left_on: Given<chrono::NaiveDate>,
+}
+
+impl Optional {
+    fn read(row: &Row, errors: &mut Vec<RowError>) -> Self {
+        Self {
+            email: parse_given(row, "email", errors, text),
+            phone: parse_given(row, "phone", errors, text),
+            team: parse_given(row, "team", errors, text),
+            start_date: parse_given(row, "start_date", errors, parse_date),
+            left_on: parse_given(row, "left_on", errors, parse_date),
+        }
+    }
+
+    /// `fields` with each optional field as given, over what `held` has (none for a new
+    /// member).
+    fn apply(self, fields: MemberFields, held: Option<&Member>) -> MemberFields {
+        MemberFields {
+            email: self.email.or_held(held.and_then(|m| m.email.clone())),
+            phone: self.phone.or_held(held.and_then(|m| m.phone.clone())),
+            team: self.team.or_held(held.and_then(|m| m.team.clone())),
+            start_date: self.start_date.or_held(held.and_then(|m| m.start_date)),
+            left_on: self.left_on.or_held(held.and_then(|m| m.left_on)),
+            ..fields
+        }
+    }
 }
 
 enum EmployerRef {
@@ -70,6 +110,10 @@ pub fn import_members(
         .map(|b| (b.id, b.region_id))
         .collect();
     let existing = existing_in_scope(conn, writer, &rows, &region_of)?;
+    check_against_held(&rows, &existing, &mut report);
+    if report.is_refused() {
+        return refuse(conn, actor, "member", report);
+    }
     let created_employers = create_employers(conn, &new_employers, options)?;
     let (to_insert, to_update) = plan(rows, &existing, &created_employers, &mut report);
     report.created = to_insert.len();
@@ -120,7 +164,8 @@ fn check_rows(
     let mut new_employers = BTreeSet::new();
     for row in table.rows() {
         let before = errors.len();
-        let (branch, employer, fields) = check_row(&row, writer, options, lookups, &mut errors);
+        let (branch, employer, fields, optional) =
+            check_row(&row, writer, options, lookups, &mut errors);
         if let Some(EmployerRef::New(name)) = &employer {
             new_employers.insert(name.clone());
         }
@@ -134,9 +179,11 @@ fn check_rows(
             (branch, employer, fields, errors.len() == before)
         {
             rows.push(MemberRow {
+                line: row.line,
                 branch,
                 employer,
                 fields,
+                optional,
             });
         }
         progress.advance(1);
@@ -145,18 +192,23 @@ fn check_rows(
 }
 
 /// Checks one row, adding its problems to `errors`; its branch, employer and fields where
-/// each could be read.
+/// each could be read (the optional ones as for a new member), and what it says of each
+/// optional field.
 fn check_row(
     row: &Row,
     writer: RecordScope,
     options: ImportOptions,
     lookups: &Lookups,
     errors: &mut Vec<RowError>,
-) -> (Option<BranchId>, Option<EmployerRef>, Option<MemberFields>) {
+) -> (
+    Option<BranchId>,
+    Option<EmployerRef>,
+    Option<MemberFields>,
+    Optional,
+) {
     let before = errors.len();
     let fte = parse_field(row, "fte", errors, parse_number);
-    let start_date = parse_field(row, "start_date", errors, parse_date);
-    let left_on = parse_field(row, "left_on", errors, parse_date);
+    let optional = Optional::read(row, errors);
     let branch = check_branch(row, writer, lookups, errors);
     let employer = check_employer(row, options, lookups, errors);
     let fields = MemberFields {
@@ -166,18 +218,18 @@ fn check_row(
         membership_number: row.get("membership_number").unwrap_or_default().to_owned(),
         first_name: row.get("first_name").unwrap_or_default().to_owned(),
         last_name: row.get("last_name").unwrap_or_default().to_owned(),
-        email: row.get("email").map(str::to_owned),
-        phone: row.get("phone").map(str::to_owned),
+        email: None,
+        phone: None,
         job_role: row.get("job_role").unwrap_or_default().to_owned(),
-        team: row.get("team").map(str::to_owned),
+        team: None,
         fte: fte.unwrap_or(f64::NAN),
-        start_date,
-        left_on,
+        start_date: None,
+        left_on: None,
         equality_consent: false,
         age_band: None,
         ethnic_group: None,
     };
-    let fields = match fields.checked() {
+    let fields = match optional.clone().apply(fields, None).checked() {
         Ok(fields) => Some(fields),
         Err(field_errors) => {
             for (column, message) in field_errors {
@@ -189,7 +241,7 @@ fn check_row(
             None
         }
     };
-    (branch, employer, fields)
+    (branch, employer, fields, optional)
 }
 
 /// The row's branch: by code, and one the writer may import into; an officer's own when blank.
@@ -297,7 +349,30 @@ fn create_employers(
     Ok(created)
 }
 
-/// Which rows are new members, which change a member held, and how many change nothing.
+/// The rows that update a member held, checked once applied to what is held: a leaving date
+/// before the start date the row left out, say, is a row error.
+fn check_against_held(
+    rows: &[MemberRow],
+    existing: &HashMap<String, Member>,
+    report: &mut ImportReport,
+) {
+    for row in rows {
+        let Some(member) = existing.get(&row.fields.membership_number) else {
+            continue;
+        };
+        let applied = row.optional.clone().apply(row.fields.clone(), Some(member));
+        if let Err(problems) = applied.checked() {
+            report.errors.extend(
+                problems
+                    .into_iter()
+                    .map(|(column, why)| RowError::new(row.line, &column, why)),
+            );
+        }
+    }
+}
+
+/// Which rows are new members, which change a member held, and how many change nothing. A
+/// member held keeps every optional field the row leaves out or blank.
 fn plan(
     rows: Vec<MemberRow>,
     existing: &HashMap<String, Member>,
@@ -318,7 +393,7 @@ fn plan(
             to_insert.push(
                 MemberFields {
                     employer_id: employer,
-                    ..row.fields
+                    ..row.optional.apply(row.fields, None)
                 }
                 .into_new(row.branch),
             );
@@ -331,7 +406,7 @@ fn plan(
             equality_consent: member.equality_consent,
             age_band: member.age_band,
             ethnic_group: member.ethnic_group,
-            ..row.fields
+            ..row.optional.apply(row.fields, Some(member))
         };
         let same = MemberFields::from(member) == fields;
         if same {

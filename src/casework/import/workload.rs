@@ -12,7 +12,7 @@ use super::{
 };
 use crate::access::RecordScope;
 use crate::casework::csv_table::{
-    Row, RowError, parse_date, parse_field, parse_number, parse_whole,
+    Given, Row, RowError, parse_date, parse_field, parse_given, parse_number, parse_whole, text,
 };
 use crate::casework::workload::{MemberFacts, WorkloadInput};
 use crate::db::DbConn;
@@ -25,6 +25,29 @@ use crate::models::{
 
 /// A record is the same record when its member, date and source are.
 type RecordKey = (MemberId, NaiveDate, WorkloadSource);
+
+/// What a row says about a record's optional fields: a record held keeps a field the file
+/// leaves out or blank, and loses it only to `(clear)`.
+struct Optional {
+    hours_worked: Given<f64>,
+    contracted_hours: Given<f64>,
+    note: Given<String>,
+}
+
+impl Optional {
+    /// `record` with each optional field as given, over what `held` has (none for a new
+    /// record).
+    fn apply(self, record: NewWorkloadRecord, held: Option<&WorkloadRecord>) -> NewWorkloadRecord {
+        NewWorkloadRecord {
+            hours_worked: self.hours_worked.or_held(held.and_then(|r| r.hours_worked)),
+            contracted_hours: self
+                .contracted_hours
+                .or_held(held.and_then(|r| r.contracted_hours)),
+            note: self.note.or_held(held.and_then(|r| r.note.clone())),
+            ..record
+        }
+    }
+}
 
 /// Imports workload records. Call inside a write transaction: on any error nothing is
 /// written.
@@ -52,11 +75,11 @@ pub fn import_workload(
         .collect();
     let member_by_number = members_in_scope(conn, writer, numbers)?;
     let mut errors = table.unreadable.clone();
-    let mut records: Vec<NewWorkloadRecord> = Vec::new();
+    let mut records: Vec<(NewWorkloadRecord, Optional)> = Vec::new();
     let mut keys_seen: HashMap<RecordKey, u64> = HashMap::new();
     for row in table.rows() {
         if let Some(record) = check_row(&row, actor, &member_by_number, &mut errors) {
-            let key = (record.member_id, record.recorded_on, record.source);
+            let key = (record.0.member_id, record.0.recorded_on, record.0.source);
             match keys_seen.insert(key, row.line) {
                 Some(first) => errors.push(RowError::new(
                     row.line,
@@ -149,13 +172,14 @@ fn members_in_scope(
         .collect())
 }
 
-/// Checks one row, adding its problems to `errors`; the record when it can be written.
+/// Checks one row, adding its problems to `errors`; the record when it can be written (its
+/// optional fields as for a new record), and what the row says of each optional field.
 fn check_row(
     row: &Row,
     actor: Option<UserId>,
     member_by_number: &HashMap<String, MemberFacts>,
     errors: &mut Vec<RowError>,
-) -> Option<NewWorkloadRecord> {
+) -> Option<(NewWorkloadRecord, Optional)> {
     let line = row.line;
     let before = errors.len();
     let member = match row.get("membership_number") {
@@ -174,8 +198,11 @@ fn check_row(
     };
     let recorded_on = parse_field(row, "recorded_on", errors, parse_date);
     let open_cases = parse_field(row, "open_cases", errors, parse_whole);
-    let hours_worked = parse_field(row, "hours_worked", errors, parse_number);
-    let contracted_hours = parse_field(row, "contracted_hours", errors, parse_number);
+    let optional = Optional {
+        hours_worked: parse_given(row, "hours_worked", errors, parse_number),
+        contracted_hours: parse_given(row, "contracted_hours", errors, parse_number),
+        note: parse_given(row, "note", errors, text),
+    };
     let fte = parse_field(row, "fte", errors, parse_number);
     let source = parse_field(row, "source", errors, |s| {
         s.parse::<WorkloadSource>().map_err(|e| e.to_string())
@@ -195,15 +222,15 @@ fn check_row(
     let input = WorkloadInput {
         recorded_on: recorded_on?,
         open_cases: open_cases?,
-        hours_worked,
-        contracted_hours,
+        hours_worked: given_value(&optional.hours_worked),
+        contracted_hours: given_value(&optional.contracted_hours),
         source: source?,
-        note: row.get("note").map(str::to_owned),
+        note: given_value(&optional.note),
         fte,
         employer_id: None,
     };
     match input.checked(member?, actor) {
-        Ok(record) => Some(record),
+        Ok(record) => Some((record, optional)),
         Err(field_errors) => {
             errors.extend(
                 field_errors
@@ -215,13 +242,21 @@ fn check_row(
     }
 }
 
+/// The value a row gives, to check as a new record's.
+fn given_value<T: Clone>(given: &Given<T>) -> Option<T> {
+    match given {
+        Given::Value(value) => Some(value.clone()),
+        Given::Keep | Given::Clear => None,
+    }
+}
+
 /// Which records are new, which change one held (with its member, for the audit), and how
 /// many change nothing.
 #[allow(clippy::type_complexity)]
 fn plan(
     conn: &mut DbConn,
     members: &[MemberId],
-    records: Vec<NewWorkloadRecord>,
+    records: Vec<(NewWorkloadRecord, Optional)>,
     report: &mut ImportReport,
 ) -> Result<
     (
@@ -241,11 +276,12 @@ fn plan(
     .collect();
     let mut to_insert = Vec::new();
     let mut to_update = Vec::new();
-    for record in records {
+    for (record, optional) in records {
         let Some(old) = held.get(&(record.member_id, record.recorded_on, record.source)) else {
-            to_insert.push(record);
+            to_insert.push(optional.apply(record, None));
             continue;
         };
+        let record = optional.apply(record, Some(old));
         let same = old.open_cases == record.open_cases
             && old.hours_worked == record.hours_worked
             && old.contracted_hours == record.contracted_hours
