@@ -185,13 +185,26 @@ try {
   await shoot(page, 'home');
   step('an officer opens a case, adds a hearing and sees it on the home page');
 
-  // Closes the case with an outcome.
+  // Records the outcome before closing: the appeal window and the tribunal limitation date it
+  // starts are offered with their dates, both ticked; closing then keeps them live, so the
+  // appeal window of the closed case is still on the home page.
   await page.getByRole('link', { name: reference }).first().click();
-  await page.locator('#outcome').selectOption('phased_return');
+  await page.locator('#record-outcome').selectOption('dismissal');
+  await page.locator('#outcome_on').fill(inDays(0));
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Continue' }).click()]);
+  const offer = await page.locator('main').innerText();
+  assert.ok(offer.includes('Add the appeal window: due') && offer.includes('Add the tribunal limitation: due'),
+    'both deadlines are offered with their dates');
+  await checkAccessibility(page, 'outcome');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Record the outcome' }).click()]);
   await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Close case' }).click()]);
   await page.getByRole('button', { name: 'Reopen case' }).waitFor();
-  assert.ok((await page.locator('main').innerText()).includes('Phased return'));
-  step('an officer closes the case with an outcome');
+  const closedCase = await page.locator('main').innerText();
+  assert.ok(closedCase.includes('Dismissal'), 'closed with the outcome recorded');
+  await page.goto(`${base}/`);
+  const homeAfter = await page.locator('main').innerText();
+  assert.ok(homeAfter.includes(reference), 'the appeal window of the closed case is still on the home page');
+  step('an officer records an outcome, closes the case, and its appeal window stays on the home page');
 
   // The organiser's dashboard counts it.
   const after = await openedCount();

@@ -325,6 +325,65 @@ pub(crate) async fn update(
         .await
 }
 
+/// The appeal window and tribunal limitation date an outcome given on `on` would start, for
+/// a rep to choose from before recording it (the case must be one the caller works).
+pub(crate) async fn outcome_deadlines(
+    state: &AppState,
+    actor: Actor,
+    id: CaseId,
+    on: NaiveDate,
+) -> Result<(CaseView, Vec<(DeadlineKind, NaiveDate)>), AppError> {
+    state
+        .db
+        .run(move |conn| {
+            let case = actor.writable_case(conn, id)?;
+            let offers = deadlines::after_outcome(conn, on)?;
+            Ok((cases::view(conn, case)?, offers))
+        })
+        .await
+}
+
+/// Records an outcome on an open case and, in the same transaction, the deadlines it starts
+/// that the rep chose (the appeal window, the tribunal limitation date, counted from its day).
+pub(crate) async fn record_outcome(
+    state: &AppState,
+    actor: Actor,
+    id: CaseId,
+    outcome: Outcome,
+    on: NaiveDate,
+    add: Vec<DeadlineKind>,
+) -> Result<CaseView, AppError> {
+    state
+        .db
+        .write(move |conn| {
+            let changes = CaseChanges {
+                outcome: Some(outcome),
+                outcome_on: Some(on),
+                ..CaseChanges::default()
+            };
+            let view = cases::update(conn, actor, id, changes)?;
+            for kind in add {
+                if !matches!(kind, DeadlineKind::Appeal | DeadlineKind::Tribunal) {
+                    return Err(AppError::invalid(
+                        "add",
+                        "an outcome starts an appeal window and a tribunal limitation date only",
+                    ));
+                }
+                let input = DeadlineInput {
+                    kind,
+                    due_on: None,
+                    from: Some(on),
+                    note: None,
+                    starts_at: None,
+                    place: None,
+                };
+                deadlines::add_deadline(conn, actor, id, input)?;
+            }
+            Ok(view)
+        })
+        .await
+}
+
 /// Who a case may be assigned to: its branch's officers and its region's organisers.
 pub(crate) async fn assignees(
     state: &AppState,

@@ -60,7 +60,11 @@ pub struct CaseChanges {
     pub stage: Option<Stage>,
     /// `closed` needs an outcome and a closed date; `open` on a closed case reopens it.
     pub status: Option<CaseStatus>,
+    /// Recorded on an open case without closing it ("Dismissal — appeal pending"), or with
+    /// the closing.
     pub outcome: Option<Outcome>,
+    /// The day the outcome was given (default: today, or the closed date when closing).
+    pub outcome_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     pub workload_factor: Option<bool>,
     pub workload_factors: Option<Vec<WorkloadFactor>>,
@@ -263,6 +267,12 @@ pub(crate) fn update(
     changes: CaseChanges,
 ) -> Result<CaseView, AppError> {
     let case = actor.writable_case(conn, id)?;
+    if changes.outcome_on.is_some() && changes.outcome.is_none() {
+        return Err(AppError::invalid(
+            "outcome_on",
+            "is the day of an outcome: give the outcome with it",
+        ));
+    }
     // Referring a case to the region, and withdrawing the referral, is the branch's: an
     // organiser works a referred case but cannot send it back.
     if changes
@@ -327,12 +337,15 @@ fn listed(with: &str, deadlines: &[Deadline]) -> String {
 
 /// Closing needs an outcome and a date on or after the opening; the stage becomes closed.
 fn plan_closing(case: &Case, changes: &CaseChanges, plan: &mut Plan) -> Result<(), AppError> {
-    let outcome = changes
-        .outcome
-        .ok_or_else(|| AppError::invalid("outcome", "is required to close a case"))?;
     let closed_on = changes
         .closed_on
         .ok_or_else(|| AppError::invalid("closed_on", "is required to close a case"))?;
+    if changes.outcome.is_none() && case.outcome.is_none() {
+        return Err(AppError::invalid(
+            "outcome",
+            "is required to close a case (record it first, or with the closing)",
+        ));
+    }
     if closed_on < case.opened_on {
         return Err(AppError::invalid(
             "closed_on",
@@ -346,13 +359,13 @@ fn plan_closing(case: &Case, changes: &CaseChanges, plan: &mut Plan) -> Result<(
             "a closed case is at the closed stage",
         ));
     }
+    if changes.outcome.is_some() {
+        plan_outcome(case, changes, closed_on, plan)?;
+    }
     plan.update.status = Some(CaseStatus::Closed);
     plan.update.stage = Some(Stage::Closed);
-    plan.update.outcome = Some(Some(outcome));
     plan.update.closed_on = Some(Some(closed_on));
-    plan.changed.extend(["status", "outcome"]);
-    plan.events
-        .push((EventKind::Outcome, format!("Outcome: {}", outcome.label())));
+    plan.changed.push("status");
     plan.events.push((
         EventKind::StageChange,
         format!("Stage: {} → Closed", case.stage.label()),
@@ -360,7 +373,37 @@ fn plan_closing(case: &Case, changes: &CaseChanges, plan: &mut Plan) -> Result<(
     Ok(())
 }
 
-/// Reopening names the stage the case is at again, and clears how it closed.
+/// Records the outcome given in `changes`, on its date (by default `default_on`): not before
+/// the case opened, not in the future.
+fn plan_outcome(
+    case: &Case,
+    changes: &CaseChanges,
+    default_on: NaiveDate,
+    plan: &mut Plan,
+) -> Result<(), AppError> {
+    let Some(outcome) = changes.outcome else {
+        return Ok(());
+    };
+    let on = changes.outcome_on.unwrap_or(default_on);
+    if on < case.opened_on {
+        return Err(AppError::invalid(
+            "outcome_on",
+            format!("must not be before the case opened ({})", case.opened_on),
+        ));
+    }
+    check_date("outcome_on", on)?;
+    plan.update.outcome = Some(Some(outcome));
+    plan.update.outcome_on = Some(Some(on));
+    plan.changed.push("outcome");
+    plan.events.push((
+        EventKind::Outcome,
+        format!("Outcome: {} ({})", outcome.label(), on.format("%-d %B %Y")),
+    ));
+    Ok(())
+}
+
+/// Reopening names the stage the case is at again, and clears when it closed; the outcome
+/// stands (an appeal or a claim may follow it) until another is recorded.
 fn plan_reopening(changes: &CaseChanges, plan: &mut Plan) -> Result<(), AppError> {
     let stage = changes
         .stage
@@ -373,7 +416,6 @@ fn plan_reopening(changes: &CaseChanges, plan: &mut Plan) -> Result<(), AppError
     }
     plan.update.status = Some(CaseStatus::Open);
     plan.update.stage = Some(stage);
-    plan.update.outcome = Some(None);
     plan.update.closed_on = Some(None);
     plan.changed.extend(["status", "stage"]);
     plan.events.push((
@@ -383,22 +425,25 @@ fn plan_reopening(changes: &CaseChanges, plan: &mut Plan) -> Result<(), AppError
     Ok(())
 }
 
-/// On a case neither closing nor reopening: a stage only moves forward, and how a case closed
-/// changes only by closing it.
+/// On a case neither closing nor reopening: a stage only moves forward; an outcome may be
+/// recorded while the case is open; when a case closed changes only by closing it.
 fn plan_stage(case: &Case, changes: &CaseChanges, plan: &mut Plan) -> Result<(), AppError> {
-    if changes.outcome.is_some() || changes.closed_on.is_some() {
-        let field = if changes.outcome.is_some() {
-            "outcome"
-        } else {
-            "closed_on"
-        };
-        let why = if case.status == CaseStatus::Closed {
+    let closed = case.status == CaseStatus::Closed;
+    if closed && changes.outcome.is_some() {
+        return Err(AppError::invalid(
+            "outcome",
+            "reopen the case to change how it closed",
+        ));
+    }
+    if changes.closed_on.is_some() {
+        let why = if closed {
             "reopen the case to change how it closed"
         } else {
             "is set by closing the case (status closed)"
         };
-        return Err(AppError::invalid(field, why));
+        return Err(AppError::invalid("closed_on", why));
     }
+    plan_outcome(case, changes, today(), plan)?;
     if let Some(stage) = changes.stage.filter(|s| *s != case.stage) {
         if case.status == CaseStatus::Closed {
             return Err(AppError::invalid(

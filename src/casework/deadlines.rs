@@ -94,6 +94,17 @@ fn check_due(errors: &mut FieldErrors, due_on: NaiveDate) {
     }
 }
 
+/// The appeal window and tribunal limitation date an outcome given on `on` starts.
+pub(crate) fn after_outcome(
+    conn: &mut DbConn,
+    on: NaiveDate,
+) -> Result<Vec<(DeadlineKind, NaiveDate)>, AppError> {
+    [DeadlineKind::Appeal, DeadlineKind::Tribunal]
+        .into_iter()
+        .map(|kind| Ok((kind, due_date(conn, kind, None, Some(on))?)))
+        .collect()
+}
+
 /// The due date given, or computed by the rules from `from`.
 fn due_date(
     conn: &mut DbConn,

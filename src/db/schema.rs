@@ -81,6 +81,7 @@ diesel::table! {
         updated_at -> Timestamp,
         employer_id -> Nullable<Int8>,
         record_key -> Int4,
+        outcome_on -> Nullable<Date>,
     }
 }
 

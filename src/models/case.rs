@@ -38,6 +38,8 @@ pub struct Case {
     pub updated_at: NaiveDateTime,
     /// The member's employer when the case was opened.
     pub employer_id: Option<EmployerId>,
+    /// The day the outcome was given (recorded with it, while the case is open or on closing).
+    pub outcome_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -67,6 +69,7 @@ pub struct UpdateCase {
     pub status: Option<CaseStatus>,
     pub closed_on: Option<Option<NaiveDate>>,
     pub outcome: Option<Option<Outcome>>,
+    pub outcome_on: Option<Option<NaiveDate>>,
     pub workload_factor: Option<bool>,
     pub assigned_to: Option<Option<UserId>>,
     pub referred_to_region: Option<bool>,

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod assets;
 pub mod calendar;
 pub mod case_edits;
+pub mod case_outcome;
 pub mod cases;
 pub mod health;
 pub mod home;
@@ -68,6 +69,8 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(case_edits::edit_deadline)
         .service(case_edits::change_deadline)
         .service(case_edits::print)
+        .service(case_outcome::confirm_outcome)
+        .service(case_outcome::record_outcome)
         .service(reports::dashboard_page)
         .service(reports::evidence_page)
         .service(reports::evidence_download)

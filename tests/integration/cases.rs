@@ -146,7 +146,12 @@ async fn the_workflow_moves_forward_closes_with_an_outcome_and_reopens() {
     )
     .await;
     assert_eq!(reopened.status, 200);
-    assert_eq!(reopened.json()["outcome"], Value::Null);
+    assert_eq!(
+        reopened.json()["outcome"],
+        "written_warning",
+        "the outcome stands when the case is reopened for an appeal"
+    );
+    assert_eq!(reopened.json()["closed_on"], Value::Null);
     assert_eq!(reopened.json()["stage"], "appeal");
 
     let timeline = app
@@ -164,11 +169,101 @@ async fn the_workflow_moves_forward_closes_with_an_outcome_and_reopens() {
         vec![
             "Case opened at Referral",
             "Stage: Referral → Hearing",
-            "Outcome: Written warning",
+            "Outcome: Written warning (1 March 2026)",
             "Stage: Hearing → Closed",
             "Case reopened at Appeal",
         ]
     );
+}
+
+/// An outcome is recorded while the case is open ("Dismissal — appeal pending"), on the day it
+/// was given; the stage then moves to appeal; closing later needs no outcome again; an outcome
+/// on a closed case, a date without an outcome, or one before the case opened is refused.
+#[actix_rt::test]
+async fn an_outcome_is_recorded_without_closing_and_the_case_moves_on_to_appeal() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let case = open_case(
+        &app,
+        &officer,
+        world.wigan_member.0,
+        json!({"type": "disciplinary", "opened_on": "2026-02-03", "stage": "hearing"}),
+    )
+    .await;
+    let id = case["id"].as_i64().unwrap();
+    for (body, field) in [
+        (json!({"outcome_on": "2026-03-02"}), "outcome_on"),
+        (
+            json!({"outcome": "dismissal", "outcome_on": "2026-01-02"}),
+            "outcome_on",
+        ),
+        (
+            json!({"outcome": "dismissal", "outcome_on": "2999-01-02"}),
+            "outcome_on",
+        ),
+        (
+            json!({"outcome": "dismissal", "closed_on": "2026-03-02"}),
+            "closed_on",
+        ),
+    ] {
+        let refused = patch(&app, &officer, id, body.clone()).await;
+        assert_eq!(refused.status, 422, "{body}: {}", refused.text());
+        assert!(
+            refused.json()["error"]["fields"][field].is_string(),
+            "{body} names {field}: {}",
+            refused.text()
+        );
+    }
+    let recorded = patch(
+        &app,
+        &officer,
+        id,
+        json!({"outcome": "dismissal", "outcome_on": "2026-03-02"}),
+    )
+    .await;
+    assert_eq!(recorded.status, 200, "{}", recorded.text());
+    let recorded = recorded.json();
+    assert_eq!(
+        (
+            &recorded["status"],
+            &recorded["outcome"],
+            &recorded["outcome_on"]
+        ),
+        (&json!("open"), &json!("dismissal"), &json!("2026-03-02"))
+    );
+    let appeal = patch(&app, &officer, id, json!({"stage": "appeal"})).await;
+    assert_eq!(appeal.status, 200, "{}", appeal.text());
+    let closed = patch(
+        &app,
+        &officer,
+        id,
+        json!({"status": "closed", "closed_on": "2026-04-01"}),
+    )
+    .await;
+    assert_eq!(
+        closed.status, 200,
+        "the outcome recorded is the one it closes with"
+    );
+    assert_eq!(closed.json()["outcome"], "dismissal");
+    assert_eq!(closed.json()["outcome_on"], "2026-03-02");
+    let after = patch(&app, &officer, id, json!({"outcome": "settlement"})).await;
+    assert_eq!(after.status, 422, "reopen the case to change how it closed");
+    let timeline = app
+        .get_as(&format!("/api/v1/cases/{id}/events"), &officer)
+        .await
+        .json();
+    let bodies: Vec<&str> = timeline["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        bodies.contains(&"Outcome: Dismissal (2 March 2026)"),
+        "{bodies:?}"
+    );
+    assert!(bodies.contains(&"Stage: Hearing → Appeal"), "{bodies:?}");
 }
 
 #[actix_rt::test]

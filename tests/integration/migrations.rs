@@ -63,12 +63,15 @@ async fn the_upgrade_makes_appeal_and_tribunal_dates_swept_by_a_closing_live_aga
     let app = TestApp::new().await;
     let world = crate::fixtures::World::build(&app);
     let mut conn = app.state.db.get().unwrap();
-    let reverted = migrate::revert_last(&mut conn).unwrap();
-    assert_eq!(
-        reverted.as_deref(),
-        Some("20261203000009"),
-        "the upgrade is the last migration"
-    );
+    // Back to the schema before the upgrade (and whatever came after it).
+    loop {
+        let reverted = migrate::revert_last(&mut conn).unwrap();
+        match reverted.as_deref() {
+            Some("20261203000009") => break,
+            Some(_) => continue,
+            None => panic!("the upgrade is not among the migrations"),
+        }
+    }
     let (case, officer) = (world.wigan_case.0, world.wigan_officer.0);
     let closed_at = "2026-11-30 10:00:00";
     for (kind, due, changed_at) in [

@@ -342,3 +342,88 @@ async fn a_long_note_in_any_script_is_accepted_up_to_its_limit_and_kept_beyond_i
         "and the problem said by the field"
     );
 }
+
+/// Recording an outcome on the case page: the outcome and its day, then the appeal window and
+/// the tribunal limitation date it starts, shown with their dates and both ticked; one can be
+/// declined, and the outcome and the chosen deadline are saved in one action. The case stays
+/// open.
+#[actix_rt::test]
+async fn an_outcome_recorded_on_the_page_offers_the_deadlines_it_starts() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let session = browser_sign_in(&app, "wgn.officer").await;
+    let id = world.wigan_case.0;
+    let case_path = format!("/cases/{id}");
+    let html = page(&app, &case_path, &session).await.text();
+    assert!(html.contains("Record the outcome"), "{html}");
+    let csrf = csrf_of(&html);
+    let missing = page(
+        &app,
+        &format!("{case_path}/outcome?outcome=&outcome_on=2026-03-02"),
+        &session,
+    )
+    .await;
+    assert_eq!(missing.status, 422, "the outcome is named as missing");
+    assert!(missing.text().contains("choose the outcome"));
+    let on = chrono::Utc::now().date_naive() - chrono::Days::new(2);
+    let offer = page(
+        &app,
+        &format!("{case_path}/outcome?outcome=dismissal&outcome_on={on}"),
+        &session,
+    )
+    .await;
+    assert_eq!(offer.status, 200, "{}", offer.text());
+    let offer = offer.text();
+    let tribunal = caseload::casework::dates::tribunal_limitation(on).unwrap();
+    assert!(offer.contains("Add the appeal window: due"), "{offer}");
+    assert!(
+        offer.contains(&format!(
+            "Add the tribunal limitation: due {}",
+            tribunal.format("%A %-d %B %Y")
+        )),
+        "{offer}"
+    );
+    let on_text = on.to_string();
+    let recorded = post_form(
+        &app,
+        &format!("{case_path}/outcome"),
+        &session,
+        None,
+        &[
+            ("csrf_token", csrf.as_str()),
+            ("outcome", "dismissal"),
+            ("outcome_on", on_text.as_str()),
+            ("add", "tribunal"),
+        ],
+    )
+    .await;
+    assert_eq!(recorded.status, 303, "{}", recorded.text());
+    let case = app
+        .get_as(&format!("/api/v1/cases/{id}"), &officer)
+        .await
+        .json();
+    assert_eq!(
+        (&case["status"], &case["outcome"], &case["outcome_on"]),
+        (
+            &serde_json::json!("open"),
+            &serde_json::json!("dismissal"),
+            &serde_json::json!(on_text)
+        )
+    );
+    let deadlines = app
+        .get_as(&format!("/api/v1/cases/{id}/deadlines"), &officer)
+        .await
+        .json();
+    let kinds: Vec<(&str, &str)> = deadlines["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["kind"].as_str().unwrap(), d["due_on"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [("tribunal", tribunal.to_string().as_str())],
+        "the declined appeal window is not added"
+    );
+}
