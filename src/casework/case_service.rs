@@ -373,6 +373,8 @@ pub(crate) async fn record_outcome(
                     kind,
                     due_on: None,
                     from: Some(on),
+                    acas_day_a: None,
+                    acas_day_b: None,
                     note: None,
                     starts_at: None,
                     place: None,

@@ -53,6 +53,49 @@ pub fn tribunal_limitation(act: NaiveDate) -> Option<NaiveDate> {
     }
 }
 
+/// A tribunal limitation date after ACAS early conciliation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conciliation {
+    /// Extended (or not, when the rules leave it where it was) to this date.
+    Limit(NaiveDate),
+    /// Conciliation began after the limit had passed: it extends nothing.
+    TooLate,
+}
+
+/// The limitation date `limit` (as it would be without conciliation) once ACAS early
+/// conciliation from Day A (the request to ACAS) to Day B (the certificate) is allowed for, as
+/// the Employment Rights Act 1996 s.207B says: (3) the days from the day after Day A to Day B
+/// are not counted, so the limit moves on by Day B − Day A days; then (4) a limit that would
+/// expire between Day A and one month after Day B expires instead one month after Day B
+/// (the same day of the next month, or its last day where it has none). Conciliation begun
+/// after the limit extends nothing. `None` when Day B is before Day A.
+///
+/// - limit 2026-04-14, Day A 2026-03-01, Day B 2026-03-15 → 2026-04-28 (14 days on; after
+///   15 April, one month after Day B)
+/// - limit 2026-04-09, Day A 2026-04-02, Day B 2026-04-06 → 2026-05-06 (13 April would fall
+///   within a month of Day B: one month after it)
+/// - limit 2027-02-10, Day A 2027-01-20, Day B 2027-01-31 → 2027-02-28 (no 31 February)
+/// - limit 2026-04-09, Day A 2026-04-10 → too late
+pub fn with_conciliation(
+    limit: NaiveDate,
+    day_a: NaiveDate,
+    day_b: NaiveDate,
+) -> Option<Conciliation> {
+    if day_b < day_a {
+        return None;
+    }
+    if day_a > limit {
+        return Some(Conciliation::TooLate);
+    }
+    let stopped = limit.checked_add_signed(day_b - day_a)?;
+    let month_after_b = day_b.checked_add_months(Months::new(1))?;
+    Some(Conciliation::Limit(if stopped <= month_after_b {
+        month_after_b
+    } else {
+        stopped
+    }))
+}
+
 /// The end of an appeal window: `working_days` working days after `from` (the outcome date),
 /// skipping weekends and bank holidays. `None` beyond the shipped bank-holiday list.
 pub fn appeal_deadline(from: NaiveDate, working_days: u32) -> Option<NaiveDate> {
@@ -95,6 +138,51 @@ pub fn urgency(due: NaiveDate, today: NaiveDate) -> Urgency {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn early_conciliation_stops_the_clock_then_gives_a_month_after_the_certificate() {
+        let d = |t: &str| t.parse::<NaiveDate>().unwrap();
+        let limit = |l: &str, a: &str, b: &str| with_conciliation(d(l), d(a), d(b));
+        // (3) alone: the stopped clock ends after the month following Day B.
+        assert_eq!(
+            limit("2026-04-14", "2026-03-01", "2026-03-15"),
+            Some(Conciliation::Limit(d("2026-04-28")))
+        );
+        // (4): the stopped clock would end within a month of Day B: a month after Day B.
+        assert_eq!(
+            limit("2026-04-09", "2026-04-02", "2026-04-06"),
+            Some(Conciliation::Limit(d("2026-05-06")))
+        );
+        // Month ends: no 31 February, no 29 February in 2027; 29 February 2028 exists.
+        assert_eq!(
+            limit("2027-02-10", "2027-01-20", "2027-01-31"),
+            Some(Conciliation::Limit(d("2027-02-28")))
+        );
+        assert_eq!(
+            limit("2028-02-10", "2028-01-20", "2028-01-29"),
+            Some(Conciliation::Limit(d("2028-02-29")))
+        );
+        // Begun on the last day of the limit: it counts; the day after: too late.
+        assert_eq!(
+            limit("2026-04-09", "2026-04-09", "2026-04-09"),
+            Some(Conciliation::Limit(d("2026-05-09")))
+        );
+        assert_eq!(
+            limit("2026-04-09", "2026-04-10", "2026-04-20"),
+            Some(Conciliation::TooLate)
+        );
+        // Conciliation early in a long limit: the 44 stopped days alone move it.
+        assert_eq!(
+            limit("2026-09-30", "2026-06-01", "2026-07-15"),
+            Some(Conciliation::Limit(d("2026-11-13")))
+        );
+        // A long conciliation near the limit: a month after the certificate.
+        assert_eq!(
+            limit("2026-06-30", "2026-06-01", "2026-07-15"),
+            Some(Conciliation::Limit(d("2026-08-15")))
+        );
+        assert_eq!(limit("2026-06-30", "2026-06-10", "2026-06-01"), None);
+    }
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

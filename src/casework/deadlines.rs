@@ -24,6 +24,13 @@ pub struct DeadlineInput {
     pub kind: DeadlineKind,
     pub due_on: Option<NaiveDate>,
     pub from: Option<NaiveDate>,
+    /// A tribunal deadline under ACAS early conciliation: the day ACAS was contacted (Day A)
+    /// and the day its certificate came (Day B), both or neither; the limit is extended as
+    /// the Employment Rights Act 1996 s.207B says.
+    #[serde(default)]
+    pub acas_day_a: Option<NaiveDate>,
+    #[serde(default)]
+    pub acas_day_b: Option<NaiveDate>,
     #[schema(max_length = 500)]
     pub note: Option<String>,
     #[schema(pattern = "^(([01][0-9]|2[0-3]):[0-5][0-9])?$", example = "14:30")]
@@ -38,6 +45,10 @@ pub struct DeadlineInput {
 pub struct DeadlineChanges {
     pub kind: Option<DeadlineKind>,
     pub due_on: Option<NaiveDate>,
+    /// ACAS early conciliation of a tribunal deadline, Day A and Day B together: the due date
+    /// becomes the limit it had without conciliation, extended by s.207B.
+    pub acas_day_a: Option<NaiveDate>,
+    pub acas_day_b: Option<NaiveDate>,
     pub done: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 500)]
@@ -105,6 +116,54 @@ pub(crate) fn after_outcome(
         .collect()
 }
 
+/// A due date once ACAS early conciliation is allowed for, and the limit without it.
+struct Extended {
+    due_on: NaiveDate,
+    unextended_on: Option<NaiveDate>,
+}
+
+/// `limit` extended by ACAS early conciliation from Day A to Day B, when both are given (a
+/// tribunal deadline only). Conciliation begun after the limit extends nothing: the dates
+/// are kept, the limit stands, and the deadline says so.
+fn conciliation(
+    kind: DeadlineKind,
+    limit: NaiveDate,
+    day_a: Option<NaiveDate>,
+    day_b: Option<NaiveDate>,
+) -> Result<Extended, AppError> {
+    let (day_a, day_b) = match (day_a, day_b) {
+        (None, None) => {
+            return Ok(Extended {
+                due_on: limit,
+                unextended_on: None,
+            });
+        }
+        (Some(a), Some(b)) => (a, b),
+        (Some(_), None) => return Err(AppError::invalid("acas_day_b", "give Day B with Day A")),
+        (None, Some(_)) => return Err(AppError::invalid("acas_day_a", "give Day A with Day B")),
+    };
+    if kind != DeadlineKind::Tribunal {
+        return Err(AppError::invalid(
+            "acas_day_a",
+            "early conciliation extends a tribunal limitation date only",
+        ));
+    }
+    let due_on = match dates::with_conciliation(limit, day_a, day_b) {
+        None => {
+            return Err(AppError::invalid(
+                "acas_day_b",
+                format!("must not be before Day A ({day_a})"),
+            ));
+        }
+        Some(dates::Conciliation::TooLate) => limit,
+        Some(dates::Conciliation::Limit(extended)) => extended,
+    };
+    Ok(Extended {
+        due_on,
+        unextended_on: Some(limit),
+    })
+}
+
 /// The due date given, or computed by the rules from `from`.
 fn due_date(
     conn: &mut DbConn,
@@ -148,17 +207,20 @@ pub(crate) fn add_deadline(
     input: DeadlineInput,
 ) -> Result<Deadline, AppError> {
     actor.writable_case(conn, id)?;
-    let due_on = due_date(conn, input.kind, input.due_on, input.from)?;
+    let limit = due_date(conn, input.kind, input.due_on, input.from)?;
+    let extended = conciliation(input.kind, limit, input.acas_day_a, input.acas_day_b)?;
     let mut errors = FieldErrors::new();
-    check_due(&mut errors, due_on);
+    check_due(&mut errors, extended.due_on);
     let new = NewDeadline {
-        case_id: id,
-        kind: input.kind,
-        due_on,
         note: text(&mut errors, "note", input.note, NOTE_MAX),
         starts_at: time(&mut errors, input.starts_at),
         place: text(&mut errors, "place", input.place, PLACE_MAX),
         created_by: Some(actor.id),
+        counted_from: input.from,
+        acas_day_a: input.acas_day_a,
+        acas_day_b: input.acas_day_b,
+        unextended_on: extended.unextended_on,
+        ..NewDeadline::by_hand(id, input.kind, extended.due_on)
     };
     if !errors.is_empty() {
         return Err(AppError::unprocessable(errors));
@@ -197,6 +259,20 @@ pub(crate) fn change_deadline(
         check_due(&mut errors, due_on);
         update.due_on = Some(due_on);
         changed.push("due_on");
+    }
+    if changes.acas_day_a.is_some() || changes.acas_day_b.is_some() {
+        // Counted again from the limit without conciliation (or the date given now).
+        let limit = changes
+            .due_on
+            .or(deadline.unextended_on)
+            .unwrap_or(deadline.due_on);
+        let kind = changes.kind.unwrap_or(deadline.kind);
+        let extended = conciliation(kind, limit, changes.acas_day_a, changes.acas_day_b)?;
+        update.due_on = Some(extended.due_on);
+        update.acas_day_a = Some(changes.acas_day_a);
+        update.acas_day_b = Some(changes.acas_day_b);
+        update.unextended_on = Some(extended.unextended_on);
+        changed.push("acas");
     }
     if let Some(done) = changes.done {
         update.done = Some(done);

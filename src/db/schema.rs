@@ -100,6 +100,10 @@ diesel::table! {
         updated_by -> Nullable<Int8>,
         updated_at -> Nullable<Timestamp>,
         closed_with_case -> Bool,
+        counted_from -> Nullable<Date>,
+        acas_day_a -> Nullable<Date>,
+        acas_day_b -> Nullable<Date>,
+        unextended_on -> Nullable<Date>,
     }
 }
 

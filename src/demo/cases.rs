@@ -312,13 +312,10 @@ fn next_deadline(
     created_by: Option<UserId>,
 ) -> Option<NewDeadline> {
     let deadline = |kind, due_on, starts_at: Option<&str>, place: Option<&str>| NewDeadline {
-        case_id,
-        kind,
-        due_on,
-        note: None,
         starts_at: starts_at.map(Into::into),
         place: place.map(Into::into),
         created_by,
+        ..NewDeadline::by_hand(case_id, kind, due_on)
     };
     match plan.closed {
         Some((closed_on, Outcome::Dismissal)) => dates::tribunal_limitation(closed_on)

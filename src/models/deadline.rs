@@ -34,6 +34,13 @@ pub struct Deadline {
     /// Marked done because its case was closed (a hearing or other deadline); reopening the
     /// case reopens it.
     pub closed_with_case: bool,
+    /// The date a computed deadline was counted from (an outcome, a dismissal, an act).
+    pub counted_from: Option<NaiveDate>,
+    /// ACAS early conciliation of a tribunal claim: the day ACAS was contacted (Day A) and the
+    /// day the certificate came (Day B); `unextended_on` is the limit without them.
+    pub acas_day_a: Option<NaiveDate>,
+    pub acas_day_b: Option<NaiveDate>,
+    pub unextended_on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -46,6 +53,29 @@ pub struct NewDeadline {
     pub starts_at: Option<String>,
     pub place: Option<String>,
     pub created_by: Option<UserId>,
+    pub counted_from: Option<NaiveDate>,
+    pub acas_day_a: Option<NaiveDate>,
+    pub acas_day_b: Option<NaiveDate>,
+    pub unextended_on: Option<NaiveDate>,
+}
+
+impl NewDeadline {
+    /// A deadline with its date given by hand (no rule, no conciliation).
+    pub fn by_hand(case_id: CaseId, kind: DeadlineKind, due_on: NaiveDate) -> Self {
+        Self {
+            case_id,
+            kind,
+            due_on,
+            note: None,
+            starts_at: None,
+            place: None,
+            created_by: None,
+            counted_from: None,
+            acas_day_a: None,
+            acas_day_b: None,
+            unextended_on: None,
+        }
+    }
 }
 
 /// A change to a deadline; every change names who made it and when.
@@ -59,6 +89,9 @@ pub struct UpdateDeadline {
     pub starts_at: Option<Option<String>>,
     pub place: Option<Option<String>>,
     pub closed_with_case: Option<bool>,
+    pub acas_day_a: Option<Option<NaiveDate>>,
+    pub acas_day_b: Option<Option<NaiveDate>>,
+    pub unextended_on: Option<Option<NaiveDate>>,
     pub updated_by: UserId,
     pub updated_at: NaiveDateTime,
 }
@@ -74,6 +107,9 @@ impl UpdateDeadline {
             starts_at: None,
             place: None,
             closed_with_case: None,
+            acas_day_a: None,
+            acas_day_b: None,
+            unextended_on: None,
             updated_by: by,
             updated_at: chrono::Utc::now().naive_utc(),
         }

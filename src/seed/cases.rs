@@ -105,13 +105,12 @@ fn write_batch(
         match closed_on {
             Some(on) => closing.entry(*on).or_default().push(*id),
             None => due.push(NewDeadline {
-                case_id: *id,
-                kind: DeadlineKind::Hearing,
-                due_on: run.today + Days::new(run.rng.random_range(1..60)),
-                note: None,
                 starts_at: Some("10:00".into()),
-                place: None,
-                created_by: None,
+                ..NewDeadline::by_hand(
+                    *id,
+                    DeadlineKind::Hearing,
+                    run.today + Days::new(run.rng.random_range(1..60)),
+                )
             }),
         }
     }

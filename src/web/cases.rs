@@ -415,8 +415,16 @@ pub(crate) async fn add_deadline(
 ) -> Result<HttpResponse, PageError> {
     let (id, form) = (CaseId(id.into_inner()), self::form(form));
     let work = async {
-        let input: DeadlineInput =
-            form.parse_only(&["kind", "due_on", "from", "note", "starts_at", "place"])?;
+        let input: DeadlineInput = form.parse_only(&[
+            "kind",
+            "due_on",
+            "from",
+            "acas_day_a",
+            "acas_day_b",
+            "note",
+            "starts_at",
+            "place",
+        ])?;
         case_service::add_deadline(&state, user.actor, id, input).await
     };
     change(&state, &user, id, &form, work, "deadlines").await
