@@ -143,18 +143,20 @@ fn check_assignee(conn: &mut DbConn, user: UserId, branch: BranchId) -> Result<(
     }
 }
 
+/// A timeline entry the workflow writes, dated `on`.
 fn timeline(
     conn: &mut DbConn,
     case: CaseId,
     actor: UserId,
     kind: EventKind,
     text: String,
+    on: NaiveDate,
 ) -> Result<(), AppError> {
     CaseEvent::create(
         conn,
         &NewCaseEvent {
             case_id: case,
-            occurred_on: today(),
+            occurred_on: on,
             kind,
             text,
             author_id: Some(actor),
@@ -241,6 +243,7 @@ pub(crate) fn create(
         actor.id,
         EventKind::StageChange,
         format!("Case opened at {}", stage.label()),
+        input.opened_on,
     )?;
     audit::record(
         conn,
@@ -314,7 +317,7 @@ pub(crate) fn update(
         events.push((EventKind::Note, listed(with, &deadlines)));
     }
     for (kind, body) in events {
-        timeline(conn, id, actor.id, kind, body)?;
+        timeline(conn, id, actor.id, kind, body, today())?;
     }
     audit::record(
         conn,

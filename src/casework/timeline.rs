@@ -31,14 +31,21 @@ pub struct EventCorrection {
     pub text: Option<String>,
 }
 
-/// Every problem with an entry's date and text, at once; the text trimmed.
-fn checked(occurred_on: NaiveDate, text: &str) -> Result<String, AppError> {
+/// Every problem with an entry's date and text, at once; the text trimmed. A hearing or a
+/// meeting may be planned up to a year ahead; anything else is recorded once it has happened.
+fn checked(kind: EventKind, occurred_on: NaiveDate, text: &str) -> Result<String, AppError> {
     let mut errors = FieldErrors::new();
     let today = Utc::now().date_naive();
+    let planned = matches!(kind, EventKind::Hearing | EventKind::Meeting);
     if occurred_on > today + chrono::Days::new(366) || occurred_on.year() < 1990 {
         errors.insert(
             "occurred_on".into(),
             "must be within a year from today and in 1990 or later".into(),
+        );
+    } else if occurred_on > today && !planned {
+        errors.insert(
+            "occurred_on".into(),
+            "must not be in the future: only a hearing or a meeting is planned ahead".into(),
         );
     }
     let text = text.trim().to_owned();
@@ -74,7 +81,7 @@ pub(crate) fn add_event(
             "stage changes and outcomes are recorded by changing the case",
         ));
     }
-    let text = checked(input.occurred_on, &input.text)?;
+    let text = checked(input.kind, input.occurred_on, &input.text)?;
     let event = CaseEvent::create(
         conn,
         &NewCaseEvent {
@@ -118,6 +125,7 @@ pub(crate) fn correct_event(
     }
     let occurred_on = correction.occurred_on.unwrap_or(found.occurred_on);
     let text = checked(
+        found.kind,
         occurred_on,
         correction.text.as_deref().unwrap_or(&found.text),
     )?;

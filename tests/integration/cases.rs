@@ -842,3 +842,42 @@ async fn the_calendar_address_is_under_the_public_address() {
     let account = crate::common::page(&app, "/account", &session).await.text();
     assert!(account.contains(&format!("value=\"{url}\"")), "{account}");
 }
+
+/// The "case opened" entry is dated the day the case opened; a note, letter or other entry is
+/// recorded once it has happened (a future date is refused, naming it), while a hearing or a
+/// meeting may be planned ahead.
+#[actix_rt::test]
+async fn the_timeline_dates_the_opening_and_refuses_future_notes_but_not_plans() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let case = open_case(
+        &app,
+        &officer,
+        world.wigan_member.0,
+        json!({"type": "grievance", "opened_on": "2026-02-03"}),
+    )
+    .await;
+    let id = case["id"].as_i64().unwrap();
+    let path = format!("/api/v1/cases/{id}/events");
+    let events = app.get_as(&path, &officer).await.json();
+    assert_eq!(events["items"][0]["text"], "Case opened at Referral");
+    assert_eq!(events["items"][0]["occurred_on"], "2026-02-03");
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
+    let add = |kind: &str| {
+        let body = json!({"occurred_on": tomorrow, "kind": kind, "text": "Planned"});
+        let (app, officer, path) = (&app, officer.clone(), path.clone());
+        async move {
+            app.send_json(Method::POST, &path, Some(&officer), &body)
+                .await
+        }
+    };
+    for kind in ["note", "letter"] {
+        let refused = add(kind).await;
+        assert_eq!(refused.status, 422, "{kind}: {}", refused.text());
+        assert!(refused.json()["error"]["fields"]["occurred_on"].is_string());
+    }
+    for kind in ["hearing", "meeting"] {
+        assert_eq!(add(kind).await.status, 201, "a {kind} is planned ahead");
+    }
+}
