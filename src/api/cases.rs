@@ -37,6 +37,7 @@ pub(crate) fn routes(cfg: &mut ServiceConfig) {
 /// Cases in the caller's scope, filtered, a page at a time, each with its member's name and
 /// next open deadline.
 #[utoipa::path(
+    operation_id = "list_cases",
     tag = "cases",
     params(CaseListParams, PageParams),
     responses(
@@ -57,6 +58,7 @@ async fn list(
 
 /// The filtered case list as CSV: every page, the list's columns.
 #[utoipa::path(
+    operation_id = "export_cases",
     tag = "cases",
     params(CaseListParams),
     responses(
@@ -77,6 +79,7 @@ async fn export(
 
 /// One case in the caller's scope, with its workload factors.
 #[utoipa::path(
+    operation_id = "show_case",
     tag = "cases",
     responses(
         (status = 200, description = "The case", body = CaseView),
@@ -96,6 +99,7 @@ async fn show(
 
 /// Opens a case for a member; its reference is the branch code, the year and the next number.
 #[utoipa::path(
+    operation_id = "create_case",
     tag = "cases",
     request_body = CaseInput,
     responses(
@@ -118,6 +122,7 @@ async fn create(
 /// the region. Each stage change, outcome and referral is written to the timeline; closing
 /// closes the case's open deadlines.
 #[utoipa::path(
+    operation_id = "update_case",
     tag = "cases",
     request_body = CaseChanges,
     responses(

@@ -38,6 +38,7 @@ pub(crate) fn routes(cfg: &mut ServiceConfig) {
 
 /// Members in the caller's scope, filtered, a page at a time.
 #[utoipa::path(
+    operation_id = "list_members",
     tag = "members",
     params(MemberListParams, PageParams),
     responses(
@@ -58,6 +59,7 @@ async fn list(
 
 /// One member in the caller's scope.
 #[utoipa::path(
+    operation_id = "show_member",
     tag = "members",
     responses(
         (status = 200, description = "The member", body = Member),
@@ -78,6 +80,7 @@ async fn show(
 
 /// Adds a member (administrators anywhere, officers in their branch).
 #[utoipa::path(
+    operation_id = "create_member",
     tag = "members",
     request_body = MemberFields,
     responses(
@@ -99,6 +102,7 @@ async fn create(
 
 /// Changes a member; `null` clears an optional field.
 #[utoipa::path(
+    operation_id = "update_member",
     tag = "members",
     request_body = UpdateMember,
     responses(
@@ -369,6 +373,7 @@ async fn import(
 
 /// Every member in the caller's scope as CSV, in the import's columns.
 #[utoipa::path(
+    operation_id = "export_members",
     tag = "members",
     responses(
         (status = 200, description = "The members", content_type = "text/csv", body = String),

@@ -22,7 +22,7 @@ pub(crate) fn routes(cfg: &mut ServiceConfig) {
 }
 
 macro_rules! reference_routes {
-    ($module:ident, $kind:ty, $new:ty, $update:ty, $list:literal, $item:literal, $what:literal) => {
+    ($module:ident, $kind:ty, $new:ty, $update:ty, $list:literal, $item:literal, $what:literal, $plural:literal) => {
         mod $module {
             use super::*;
 
@@ -35,6 +35,7 @@ macro_rules! reference_routes {
 
             #[doc = concat!("Every ", $what, ".")]
             #[utoipa::path(
+                operation_id = concat!("list_", $plural),
                 tag = "reference",
                 responses((status = 200, description = "All of them, as one page", body = ListPage<$kind>)),
             )]
@@ -49,6 +50,7 @@ macro_rules! reference_routes {
 
             #[doc = concat!("One ", $what, ".")]
             #[utoipa::path(
+                operation_id = concat!("show_", $what),
                 tag = "reference",
                 responses(
                     (status = 200, description = "Found", body = $kind),
@@ -68,6 +70,7 @@ macro_rules! reference_routes {
 
             #[doc = concat!("Adds a ", $what, " (administrators).")]
             #[utoipa::path(
+                operation_id = concat!("create_", $what),
                 tag = "reference",
                 request_body = $new,
                 responses(
@@ -91,6 +94,7 @@ macro_rules! reference_routes {
 
             #[doc = concat!("Changes a ", $what, " (administrators).")]
             #[utoipa::path(
+                operation_id = concat!("update_", $what),
                 tag = "reference",
                 request_body = $update,
                 responses(
@@ -125,7 +129,8 @@ reference_routes!(
     UpdateRegion,
     "/regions",
     "/regions/{id}",
-    "region"
+    "region",
+    "regions"
 );
 reference_routes!(
     branches,
@@ -134,7 +139,8 @@ reference_routes!(
     UpdateBranch,
     "/branches",
     "/branches/{id}",
-    "branch"
+    "branch",
+    "branches"
 );
 reference_routes!(
     employers,
@@ -143,5 +149,6 @@ reference_routes!(
     UpdateEmployer,
     "/employers",
     "/employers/{id}",
-    "employer"
+    "employer",
+    "employers"
 );

@@ -23,6 +23,7 @@ pub(crate) fn routes(cfg: &mut ServiceConfig) {
 
 /// Every user account, by username.
 #[utoipa::path(
+    operation_id = "list_users",
     tag = "users",
     params(PageParams),
     responses(
@@ -47,6 +48,7 @@ pub(crate) async fn list(
 
 /// One user account.
 #[utoipa::path(
+    operation_id = "show_user",
     tag = "users",
     responses(
         (status = 200, description = "The user", body = User),
@@ -66,6 +68,7 @@ pub async fn show(
 
 /// Adds a user: a role and the scope it needs (an officer's branch, an organiser's region).
 #[utoipa::path(
+    operation_id = "create_user",
     tag = "users",
     request_body = UserInput,
     responses(
@@ -88,6 +91,7 @@ pub(crate) async fn create(
 /// Changes a user: name, role, scope, a password reset, or deactivation (which ends their
 /// sessions).
 #[utoipa::path(
+    operation_id = "update_user",
     tag = "users",
     request_body = UserChanges,
     responses(

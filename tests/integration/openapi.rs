@@ -41,6 +41,29 @@ async fn the_served_document_is_openapi_3_and_the_committed_copy() {
     );
 }
 
+/// Every operation has an id of its own: a generated client names its methods after them, and
+/// two alike would overwrite one another (the employer and branch lists lost to the case list).
+#[actix_rt::test]
+async fn every_operation_id_is_unique() {
+    let app = TestApp::new().await;
+    let document = app.get("/api/openapi.json").await.json();
+    let mut seen = std::collections::BTreeMap::new();
+    let mut repeated = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(id) = operation["operationId"].as_str() else {
+                repeated.push(format!("{method} {path} has no operation id"));
+                continue;
+            };
+            if let Some(first) = seen.insert(id.to_owned(), format!("{method} {path}")) {
+                repeated.push(format!("{id}: {first} and {method} {path}"));
+            }
+        }
+    }
+    assert!(seen.len() > 40, "{} operations", seen.len());
+    assert!(repeated.is_empty(), "{repeated:#?}");
+}
+
 #[actix_rt::test]
 async fn every_documented_operation_is_answered_and_no_other_method_is() {
     let app = TestApp::new().await;
