@@ -222,10 +222,10 @@ fn check_row(
     let input = WorkloadInput {
         recorded_on: recorded_on?,
         open_cases: open_cases?,
-        hours_worked: given_value(&optional.hours_worked),
-        contracted_hours: given_value(&optional.contracted_hours),
+        hours_worked: optional.hours_worked.clone().or_held(None),
+        contracted_hours: optional.contracted_hours.clone().or_held(None),
         source: source?,
-        note: given_value(&optional.note),
+        note: optional.note.clone().or_held(None),
         fte,
         employer_id: None,
     };
@@ -239,14 +239,6 @@ fn check_row(
             );
             None
         }
-    }
-}
-
-/// The value a row gives, to check as a new record's.
-fn given_value<T: Clone>(given: &Given<T>) -> Option<T> {
-    match given {
-        Given::Value(value) => Some(value.clone()),
-        Given::Keep | Given::Clear => None,
     }
 }
 

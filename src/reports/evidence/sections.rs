@@ -1,13 +1,11 @@
 //! The sections of an evidence summary, one function each: the counts they read, the tables
 //! they publish and the findings they state.
 
-use std::collections::BTreeMap;
-
 use chrono::Days;
 
 use super::{
-    Facts, Previous, RiskSummary, Row, Table, cell_of, cells_by, change_text, count_table,
-    label_cell, labels, opened_cell, whole,
+    Evidence, Facts, Previous, RiskSummary, Row, Table, cell_of, cells_by, change_text,
+    count_table, label_cell, labels, opened_cell, whole,
 };
 use crate::db::{DbConn, side_by_side};
 use crate::error::AppError;
@@ -91,24 +89,11 @@ pub(super) fn load(
     })
 }
 
-/// The previous release's cases opened by type, as it published them (row label → text).
-fn previously_published(previous: &Previous) -> Option<BTreeMap<String, String>> {
-    match previous {
-        Previous::Empty => None,
-        Previous::Withdrawn => Some(BTreeMap::new()),
-        Previous::Release(e) => Some(
-            e.tables
-                .iter()
-                .find(|t| t.title == BY_TYPE)
-                .map(|t| {
-                    t.rows
-                        .iter()
-                        .filter_map(|r| Some((r.label.clone(), r.cells.first()?.clone())))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        ),
-    }
+/// The first column of a row of a table the previous release published, as it showed it.
+fn published_cell<'e>(e: &'e Evidence, title: &str, label: &str) -> Option<&'e str> {
+    let table = e.tables.iter().find(|t| t.title == title)?;
+    let row = table.rows.iter().find(|r| r.label == label)?;
+    row.cells.first().map(String::as_str)
 }
 
 const BY_TYPE: &str = "Cases opened, by type";
@@ -128,11 +113,11 @@ pub(super) fn cases_by_type(
     let (from, to) = (facts.period.from, facts.period.to);
     let types = labels(CaseType::ALL, CaseType::as_str, CaseType::label);
     let now = cells_by(counts.opened(Dimension::Type), |d| &d.value, opened_cell);
-    let published_before = previously_published(previous);
     let before_text = |label: &str| -> String {
-        match &published_before {
-            None => "0".into(),
-            Some(texts) => texts.get(label).cloned().unwrap_or_else(|| "—".into()),
+        match previous {
+            Previous::Empty => "0".into(),
+            Previous::Withdrawn => "—".into(),
+            Previous::Release(e) => published_cell(e, BY_TYPE, label).unwrap_or("—").into(),
         }
     };
     let comparison = |label: &str, now: Cell| {
