@@ -25,6 +25,11 @@ pub(crate) fn constant_time_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// A date as people read it in a queue: "Tue 8 Dec 2026".
+pub(crate) fn day_with_weekday(day: chrono::NaiveDate) -> String {
+    day.format("%a %-d %b %Y").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

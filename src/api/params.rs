@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use crate::models::{BranchId, CaseStatus, CaseType, EmployerId, MemberId, Stage, UserId};
+use crate::models::{BranchId, CaseStatus, CaseType, EmployerId, MemberId, Stage};
 
 /// Paging of a list: `page` from 1, `per_page` from 1 to 200 (default 50).
 #[derive(Deserialize, IntoParams)]
@@ -51,8 +51,9 @@ pub struct CaseListParams {
     pub stage: Option<Stage>,
     pub branch_id: Option<BranchId>,
     pub member_id: Option<MemberId>,
-    /// The rep working the case.
-    pub assigned_to: Option<UserId>,
+    /// The rep working the case: a user id, `me` (the caller) or `none` (no rep yet).
+    #[param(pattern = "^([1-9][0-9]*|me|none)$")]
+    pub assigned_to: Option<String>,
     /// Opened on or after this date.
     pub opened_from: Option<NaiveDate>,
     /// Opened on or before this date.
@@ -64,8 +65,9 @@ pub struct CaseListParams {
     /// Part of a reference, a member's name or number, or words of the summary or timeline.
     #[param(min_length = 1, max_length = 200)]
     pub q: Option<String>,
-    /// Order: newest opened first (default), oldest first, or by reference.
-    #[param(pattern = "^(-opened_on|opened_on|reference)$")]
+    /// Order: newest opened first (default), oldest first, by reference, or by the soonest
+    /// open deadline (cases with none last).
+    #[param(pattern = "^(-opened_on|opened_on|reference|next_deadline)$")]
     pub sort: Option<String>,
 }
 

@@ -7,7 +7,7 @@ use chrono::{Days, NaiveDate, NaiveDateTime, Utc};
 use crate::access::Scope;
 use crate::audit::Event;
 use crate::error::AppError;
-use crate::models::{Deadline, DeadlineKind, User};
+use crate::models::{Assignee, Deadline, DeadlineKind, Upcoming, User};
 use crate::state::AppState;
 
 /// How far ahead the feed reaches.
@@ -30,8 +30,12 @@ pub(crate) async fn feed_for_token(
                 return Err(AppError::NotFound);
             };
             let until = Utc::now().date_naive() + Days::new(AHEAD_DAYS);
-            let rows = Deadline::upcoming(conn, records.deadlines(), until, Some(user.id))?;
-            let ids: Vec<String> = rows.iter().map(|(d, _)| d.case_id.to_string()).collect();
+            let mine = Some(Assignee::User(user.id));
+            let rows = Deadline::upcoming(conn, records.deadlines(), until, mine)?;
+            let ids: Vec<String> = rows
+                .iter()
+                .map(|row| row.deadline.case_id.to_string())
+                .collect();
             audit.read(
                 Event::new(Some(user.id), "read", "calendar").detail(format!(
                     "deadlines={} case ids={}",
@@ -73,7 +77,7 @@ fn date(d: NaiveDate) -> String {
 }
 
 /// The feed for these deadlines (each with its case reference). `host` names the UIDs' domain.
-pub(crate) fn feed(deadlines: &[(Deadline, String)], now: NaiveDateTime, host: &str) -> String {
+pub(crate) fn feed(deadlines: &[Upcoming], now: NaiveDateTime, host: &str) -> String {
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR",
@@ -86,7 +90,12 @@ pub(crate) fn feed(deadlines: &[(Deadline, String)], now: NaiveDateTime, host: &
         push_line(&mut out, line);
     }
     let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
-    for (deadline, reference) in deadlines {
+    for Upcoming {
+        deadline,
+        reference,
+        ..
+    } in deadlines
+    {
         let what = match deadline.kind {
             DeadlineKind::Hearing => "Hearing",
             DeadlineKind::Appeal => "Appeal window closes",

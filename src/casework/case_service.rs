@@ -53,6 +53,14 @@ pub struct CaseDetail {
     pub people: std::collections::BTreeMap<i64, String>,
 }
 
+/// The filter with `assigned_to=me` made the actor's id.
+fn resolved(filter: CaseFilter, actor: Actor) -> CaseFilter {
+    CaseFilter {
+        assigned_to: filter.assigned_to.map(|who| who.resolved(actor.id)),
+        ..filter
+    }
+}
+
 pub(crate) async fn list(
     state: &AppState,
     actor: Actor,
@@ -60,6 +68,7 @@ pub(crate) async fn list(
     paging: Paging,
 ) -> Result<ListPage<CaseListItem>, AppError> {
     let records = actor.records()?;
+    let filter = resolved(filter, actor);
     state
         .read_audited(move |conn, audit| {
             let (items, total) = Case::list(conn, || records.cases(), &filter, paging)?;
@@ -178,51 +187,97 @@ pub(crate) async fn upcoming(
 ) -> Result<Vec<DeadlineView>, AppError> {
     let records = actor.records()?;
     let until = Utc::now().date_naive() + Days::new(within_days);
-    let assignee = mine.then_some(actor.id);
+    let whose = mine.then_some(Assignee::User(actor.id));
     state
         .read_audited(move |conn, audit| {
-            let rows = Deadline::upcoming(conn, records.deadlines(), until, assignee)?;
-            let cases = rows.iter().map(|(d, _)| d.case_id.0);
+            let rows = Deadline::upcoming(conn, records.deadlines(), until, whose)?;
+            let cases = rows.iter().map(|row| row.deadline.case_id.0);
             if let Some(event) = audit::listed_as(actor.id, "case", "deadlines", cases) {
                 audit.read(event);
             }
             Ok(rows
                 .into_iter()
-                .map(|(d, reference)| DeadlineView::new(d, Some(reference)))
+                .map(|row| DeadlineView::new(row.deadline, Some(row.reference)))
                 .collect())
         })
         .await
 }
 
-/// The home page's work: open cases assigned to the actor and their deadlines up to `until`.
+/// A line of a rep's queue: a deadline or hearing, with its member and the rep working it
+/// (none: the case is waiting for one).
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueItem {
+    #[serde(flatten)]
+    pub view: DeadlineView,
+    pub member_name: Option<String>,
+    pub rep: Option<String>,
+}
+
+/// A rep's queue on the home page: open cases and their deadlines up to `until`, overdue ones
+/// too. Officers see their own and their branch's unassigned cases (no one else is working
+/// them); organisers and administrators see their own.
+pub struct Queue {
+    pub cases: Vec<CaseListItem>,
+    pub deadlines: Vec<QueueItem>,
+    /// Whether the queue holds unassigned cases as well as the actor's own.
+    pub with_unassigned: bool,
+}
+
+/// The home page's work (see [`Queue`]).
 pub(crate) async fn my_work(
     state: &AppState,
     actor: Actor,
     until: NaiveDate,
-) -> Result<(Vec<Case>, Vec<DeadlineView>), AppError> {
+) -> Result<Queue, AppError> {
     let records = actor.records()?;
+    let with_unassigned = matches!(actor.scope, crate::access::Scope::Branch { .. });
+    let whose = if with_unassigned {
+        Assignee::UserOrNobody(actor.id)
+    } else {
+        Assignee::User(actor.id)
+    };
     state
         .read_audited(move |conn, audit| {
             let filter = CaseFilter {
-                assigned_to: Some(actor.id),
+                assigned_to: Some(whose),
                 status: Some(CaseStatus::Open),
+                sort: CaseSort::NextDeadline,
                 ..Default::default()
             };
             let first = Paging::new(1, crate::paging::MAX_PER_PAGE)?;
             let (cases, _) = Case::list(conn, || records.cases(), &filter, first)?;
-            let deadlines = Deadline::upcoming(conn, records.deadlines(), until, Some(actor.id))?;
+            let cases = CaseListItem::of(conn, cases)?;
+            let rows = Deadline::upcoming(conn, records.deadlines(), until, Some(whose))?;
+            let members = Member::names(conn, rows.iter().filter_map(|row| row.member_id))?;
+            let reps = User::names(conn, rows.iter().filter_map(|row| row.assigned_to))?;
             let shown = cases
                 .iter()
-                .map(|c| c.id.0)
-                .chain(deadlines.iter().map(|(d, _)| d.case_id.0));
+                .map(|c| c.case.id.0)
+                .chain(rows.iter().map(|row| row.deadline.case_id.0));
             if let Some(event) = audit::listed(actor.id, "case", shown) {
                 audit.read(event);
             }
-            let deadlines = deadlines
+            let named = cases
+                .iter()
+                .filter_map(|c| c.case.member_id.filter(|_| c.member_name.is_some()))
+                .chain(members.keys().copied())
+                .map(|m| m.0);
+            if let Some(event) = audit::listed(actor.id, "member", named) {
+                audit.read(event);
+            }
+            let deadlines = rows
                 .into_iter()
-                .map(|(d, reference)| DeadlineView::new(d, Some(reference)))
+                .map(|row| QueueItem {
+                    member_name: row.member_id.and_then(|m| members.get(&m).cloned()),
+                    rep: row.assigned_to.and_then(|u| reps.get(&u.0).cloned()),
+                    view: DeadlineView::new(row.deadline, Some(row.reference)),
+                })
                 .collect();
-            Ok((cases, deadlines))
+            Ok(Queue {
+                cases,
+                deadlines,
+                with_unassigned,
+            })
         })
         .await
 }
@@ -234,6 +289,7 @@ pub(crate) async fn export(
     filter: CaseFilter,
 ) -> Result<Vec<u8>, AppError> {
     let records = actor.records()?;
+    let filter = resolved(filter, actor);
     state
         .db
         .write(move |conn| {

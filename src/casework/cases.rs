@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use diesel::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
+use super::timeline::system_entry as timeline;
 use crate::access::{self, Actor, Scope};
 use crate::audit::{self, Event};
 use crate::db::DbConn;
@@ -14,6 +15,8 @@ use crate::models::*;
 use crate::validate::double_option;
 
 pub const SUMMARY_MAX: usize = 10_000;
+/// Longest reason for a referral.
+pub const REASON_MAX: usize = 2_000;
 pub const EVENT_MAX: usize = 10_000;
 
 /// A case with what is held beside it.
@@ -50,6 +53,9 @@ pub struct CaseInput {
     pub workload_factors: Vec<WorkloadFactor>,
     #[serde(default)]
     pub referred_to_region: bool,
+    /// Why the case goes to the region: required when `referred_to_region` is true.
+    #[schema(max_length = 2000)]
+    pub referral_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -71,6 +77,10 @@ pub struct CaseChanges {
     #[serde(default, deserialize_with = "double_option")]
     pub assigned_to: Option<Option<UserId>>,
     pub referred_to_region: Option<bool>,
+    /// Why the case goes to the region: required when referring it, and may be reworded
+    /// while it is referred.
+    #[schema(max_length = 2000)]
+    pub referral_reason: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 10000)]
     pub summary: Option<Option<String>>,
@@ -143,28 +153,6 @@ fn check_assignee(conn: &mut DbConn, user: UserId, branch: BranchId) -> Result<(
     }
 }
 
-/// A timeline entry the workflow writes, dated `on`.
-fn timeline(
-    conn: &mut DbConn,
-    case: CaseId,
-    actor: UserId,
-    kind: EventKind,
-    text: String,
-    on: NaiveDate,
-) -> Result<(), AppError> {
-    CaseEvent::create(
-        conn,
-        &NewCaseEvent {
-            case_id: case,
-            occurred_on: on,
-            kind,
-            text,
-            author_id: Some(actor),
-        },
-    )?;
-    Ok(())
-}
-
 /// `LDS-2026-0042`: the branch code, the year, the next number in the branch's sequence. A
 /// number already taken (a reference carried over from another system) is passed over.
 pub(crate) fn next_reference(
@@ -203,6 +191,7 @@ pub(crate) fn create(
         ));
     }
     let factors = check_factors(input.workload_factor, &input.workload_factors)?;
+    let referral_reason = reason(input.referred_to_region, input.referral_reason)?;
     let assigned_to = match (input.assigned_to, actor.scope) {
         (Some(user), _) => Some(user),
         (None, Scope::Branch { .. }) => Some(actor.id),
@@ -233,6 +222,7 @@ pub(crate) fn create(
             workload_factor: input.workload_factor,
             assigned_to,
             referred_to_region: input.referred_to_region,
+            referral_reason: referral_reason.clone(),
             summary: check_summary(input.summary)?,
         },
     )?;
@@ -245,6 +235,16 @@ pub(crate) fn create(
         format!("Case opened at {}", stage.label()),
         input.opened_on,
     )?;
+    if let Some(why) = referral_reason {
+        timeline(
+            conn,
+            case.id,
+            actor.id,
+            EventKind::Note,
+            referred_because(&why),
+            input.opened_on,
+        )?;
+    }
     audit::record(
         conn,
         Event::new(Some(actor.id), "create", "case")
@@ -336,6 +336,33 @@ fn listed(with: &str, deadlines: &[Deadline]) -> String {
         .map(|d| format!("{} due {}", d.kind.label(), d.due_on.format("%-d %B %Y")))
         .collect();
     format!("{with} with the case: {}.", listed.join("; "))
+}
+
+/// The reason a case goes to the region, trimmed: required when it is referred, and none
+/// when it is not.
+fn reason(referred: bool, given: Option<String>) -> Result<Option<String>, AppError> {
+    let given = crate::text::non_empty(given.map(|g| g.trim().to_owned()));
+    match (referred, given) {
+        (false, None) => Ok(None),
+        (false, Some(_)) => Err(AppError::invalid(
+            "referral_reason",
+            "is given only when referring the case",
+        )),
+        (true, None) => Err(AppError::invalid(
+            "referral_reason",
+            "say why the case goes to the region",
+        )),
+        (true, Some(why)) if why.chars().count() > REASON_MAX => Err(AppError::invalid(
+            "referral_reason",
+            format!("must be at most {REASON_MAX} characters"),
+        )),
+        (true, Some(why)) => Ok(Some(why)),
+    }
+}
+
+/// The timeline's line for a referral.
+fn referred_because(why: &str) -> String {
+    format!("Referred to the region: {why}")
 }
 
 /// Closing needs an outcome and a date on or after the opening; the stage becomes closed.
@@ -504,26 +531,56 @@ fn plan_details(
         plan.update.workload_factor = Some(workload_factor);
         plan.changed.push("workload_factor");
     }
-    if let Some(assignee) = changes.assigned_to {
+    if let Some(assignee) = changes.assigned_to.filter(|a| *a != case.assigned_to) {
         if let Some(user) = assignee {
             check_assignee(conn, user, case.branch_id)?;
         }
         plan.update.assigned_to = Some(assignee);
         plan.changed.push("assigned_to");
+        let names = User::names(conn, case.assigned_to.into_iter().chain(assignee))?;
+        let name = |user: Option<UserId>| {
+            user.and_then(|u| names.get(&u.0).cloned())
+                .unwrap_or_else(|| "no rep".into())
+        };
+        let line = match case.assigned_to {
+            None => format!("Taken by {}", name(assignee)),
+            was => format!("Rep: {} → {}", name(was), name(assignee)),
+        };
+        plan.events.push((EventKind::Note, line));
     }
-    if let Some(referred) = changes
+    let referred = changes
         .referred_to_region
-        .filter(|r| *r != case.referred_to_region)
+        .unwrap_or(case.referred_to_region);
+    if changes.referred_to_region == Some(false) && changes.referral_reason.is_some() {
+        return Err(AppError::invalid(
+            "referral_reason",
+            "is given only when referring the case",
+        ));
+    }
+    if changes
+        .referred_to_region
+        .is_some_and(|r| r != case.referred_to_region)
+        || (referred && changes.referral_reason.is_some())
     {
-        plan.update.referred_to_region = Some(referred);
-        plan.changed.push("referred_to_region");
+        let why = reason(referred, changes.referral_reason)?;
+        if referred != case.referred_to_region {
+            plan.update.referred_to_region = Some(referred);
+            plan.changed.push("referred_to_region");
+        }
+        plan.changed.push("referral_reason");
         plan.events.push((
             EventKind::Note,
-            if referred {
-                "Referred to the region".into()
-            } else {
-                "Referral to the region withdrawn".into()
+            match &why {
+                Some(why) if case.referred_to_region => format!("Reason for the referral: {why}"),
+                Some(why) => referred_because(why),
+                None => "Referral to the region withdrawn".into(),
             },
+        ));
+        plan.update.referral_reason = Some(why);
+    } else if changes.referral_reason.is_some() {
+        return Err(AppError::invalid(
+            "referral_reason",
+            "is given only when referring the case",
         ));
     }
     if let Some(summary) = changes.summary {

@@ -237,6 +237,32 @@ pub(crate) fn add_deadline(
 
 /// Changes a deadline; `case`, when given, must be the deadline's case (the page's address
 /// names both).
+/// The timeline's line for a deadline moved (its date, or a hearing's time or place), saying
+/// where it was and where it is now; none when it stays where it was.
+fn moved(before: &Deadline, after: &Deadline) -> Option<String> {
+    let when = |d: &Deadline| {
+        let mut out = crate::text::day_with_weekday(d.due_on);
+        if let Some(at) = &d.starts_at {
+            out.push_str(&format!(" {at}"));
+        }
+        if let Some(place) = &d.place {
+            out.push_str(&format!(", {place}"));
+        }
+        out
+    };
+    let (was, now) = (when(before), when(after));
+    (was != now).then(|| format!("{} moved: {was} → {now}", after.kind.label()))
+}
+
+/// The timeline kind of a deadline's entries: a hearing's are hearings, the others notes.
+fn kind_of(deadline: &Deadline) -> EventKind {
+    if deadline.kind == DeadlineKind::Hearing {
+        EventKind::Hearing
+    } else {
+        EventKind::Note
+    }
+}
+
 pub(crate) fn change_deadline(
     conn: &mut DbConn,
     actor: Actor,
@@ -298,7 +324,19 @@ pub(crate) fn change_deadline(
     if changed.is_empty() {
         return Ok(deadline);
     }
+    let before = deadline;
     let deadline = Deadline::update(conn, id, &update)?;
+    if let Some(line) = moved(&before, &deadline) {
+        let today = chrono::Utc::now().date_naive();
+        super::timeline::system_entry(
+            conn,
+            deadline.case_id,
+            actor.id,
+            kind_of(&deadline),
+            line,
+            today,
+        )?;
+    }
     audit::record(
         conn,
         Event::new(Some(actor.id), "update", "deadline")

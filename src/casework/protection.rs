@@ -19,7 +19,8 @@ pub fn retention_cutoff(conn: &mut DbConn, today: NaiveDate) -> Result<NaiveDate
         .ok_or_else(|| AppError::Internal("retention cut-off out of range".into()))
 }
 
-/// Anonymises cases closed before the cut-off: the member link, the summary, timeline text and
+/// Anonymises cases closed before the cut-off: the member link, the summary and referral reason,
+/// timeline text and
 /// deadline notes go; type, stage, outcome, dates, branch and workload factors stay, so every
 /// aggregate count is unchanged. Returns how many cases are (or, without `apply`, would be) done.
 pub fn retention(conn: &mut DbConn, today: NaiveDate, apply: bool) -> Result<usize, AppError> {
@@ -39,6 +40,7 @@ pub fn retention(conn: &mut DbConn, today: NaiveDate, apply: bool) -> Result<usi
             .set((
                 cases::member_id.eq(None::<MemberId>),
                 cases::summary.eq(None::<String>),
+                cases::referral_reason.eq(None::<String>),
                 cases::anonymised_at.eq(now),
             ))
             .execute(conn)?;
@@ -152,7 +154,10 @@ pub fn erase_member(conn: &mut DbConn, id: MemberId) -> Result<(), AppError> {
         clear_case_text(conn, chunk)?;
     }
     diesel::update(cases::table.filter(cases::member_id.eq(id)))
-        .set(cases::summary.eq(None::<String>))
+        .set((
+            cases::summary.eq(None::<String>),
+            cases::referral_reason.eq(None::<String>),
+        ))
         .execute(conn)?;
     audit::record(conn, Event::new(None, "erase", "member").id(id.0))?;
     Ok(())

@@ -68,6 +68,30 @@ fn written_by_the_workflow(kind: EventKind) -> bool {
     matches!(kind, EventKind::StageChange | EventKind::Outcome)
 }
 
+/// An entry caseload writes for a change to the case (a stage, an outcome, a referral, a rep
+/// taking it, a hearing moved), dated `on`: a system entry, which cannot be corrected.
+pub(crate) fn system_entry(
+    conn: &mut DbConn,
+    case: CaseId,
+    actor: UserId,
+    kind: EventKind,
+    text: String,
+    on: NaiveDate,
+) -> Result<(), AppError> {
+    CaseEvent::create(
+        conn,
+        &NewCaseEvent {
+            case_id: case,
+            occurred_on: on,
+            kind,
+            text,
+            author_id: Some(actor),
+            system: true,
+        },
+    )?;
+    Ok(())
+}
+
 pub(crate) fn add_event(
     conn: &mut DbConn,
     actor: Actor,
@@ -90,6 +114,7 @@ pub(crate) fn add_event(
             kind: input.kind,
             text,
             author_id: Some(actor.id),
+            system: false,
         },
     )?;
     audit::record(
@@ -117,10 +142,12 @@ pub(crate) fn correct_event(
     if found.author_id != Some(actor.id) {
         return Err(AppError::Forbidden);
     }
-    if written_by_the_workflow(found.kind) {
+    if found.system || written_by_the_workflow(found.kind) {
         return Err(AppError::invalid(
             "kind",
-            "stage changes and outcomes are corrected by changing the case",
+            "an entry caseload wrote for a change to the case (a stage, an outcome, a referral, a \
+             rep taking it, a hearing moved) is its record of that change: it cannot be \
+             corrected; add a note instead",
         ));
     }
     let occurred_on = correction.occurred_on.unwrap_or(found.occurred_on);

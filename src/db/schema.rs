@@ -42,6 +42,7 @@ diesel::table! {
         body -> Text,
         author_id -> Nullable<Int8>,
         created_at -> Timestamp,
+        system_entry -> Bool,
     }
 }
 
@@ -82,6 +83,7 @@ diesel::table! {
         employer_id -> Nullable<Int8>,
         record_key -> Int4,
         outcome_on -> Nullable<Date>,
+        referral_reason -> Nullable<Text>,
     }
 }
 

@@ -188,6 +188,13 @@ pub(crate) fn generate(
     Ok(made)
 }
 
+/// Why a demo case was referred to the region (invented).
+const REFERRAL_REASONS: [&str; 3] = [
+    "Dismissal likely: a tribunal claim needs the region's advice.",
+    "The branch has no rep free before the hearing.",
+    "A conflict of interest: the member's manager is a branch officer.",
+];
+
 fn open(
     conn: &mut DbConn,
     rng: &mut StdRng,
@@ -197,6 +204,7 @@ fn open(
     assigned_to: Option<UserId>,
 ) -> Result<Case, AppError> {
     let reference = next_reference(conn, branch, plan.opened_on.year())?;
+    let referred = rng.random_bool(0.08);
     let case = Case::create(
         conn,
         &NewCase {
@@ -211,7 +219,8 @@ fn open(
             opened_on: plan.opened_on,
             workload_factor: plan.workload,
             assigned_to,
-            referred_to_region: rng.random_bool(0.08),
+            referral_reason: referred.then(|| REFERRAL_REASONS[rng.random_range(0..3)].into()),
+            referred_to_region: referred,
             summary: Some("Demo case: invented for illustration.".into()),
         },
     )?;
@@ -262,6 +271,7 @@ fn timeline(
         kind,
         text,
         author_id,
+        system: matches!(kind, EventKind::StageChange | EventKind::Outcome),
     };
     let opened_on = plan.opened_on;
     let mut events = vec![

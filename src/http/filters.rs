@@ -34,7 +34,7 @@ pub(crate) fn cases(
         stage: optional::<Stage>("stage", param("stage").as_deref())?,
         branch_id: optional_id("branch_id", param("branch_id").as_deref())?,
         member_id: optional_id("member_id", param("member_id").as_deref())?,
-        assigned_to: optional_id("assigned_to", param("assigned_to").as_deref())?,
+        assigned_to: optional("assigned_to", param("assigned_to").as_deref())?,
         opened_from: optional::<NaiveDate>("opened_from", param("opened_from").as_deref())?,
         opened_to: optional::<NaiveDate>("opened_to", param("opened_to").as_deref())?,
         workload_factor: optional::<bool>("workload_factor", param("workload_factor").as_deref())?,

@@ -44,6 +44,23 @@ fn load() -> Result<Tera, String> {
                 .to_owned())
         },
     );
+    // `{{ member.team | default(value='—') }}`: the default stands in for a value that is
+    // missing *or null* (an optional field the API sends as null). Tera's own filter keeps a
+    // null, which renders as nothing; a blank cell reads as a fault, not as "none".
+    tera.register_filter(
+        "default",
+        |value: tera::Value,
+         kwargs: tera::Kwargs,
+         _: &tera::State|
+         -> tera::TeraResult<tera::Value> {
+            let fallback: tera::Value = kwargs.must_get("value")?;
+            Ok(if value.is_undefined() || value.is_none() {
+                fallback
+            } else {
+                value
+            })
+        },
+    );
     let mut files = Vec::new();
     for name in TemplateFiles::iter() {
         let file = TemplateFiles::get(&name).ok_or_else(|| format!("{name} vanished"))?;

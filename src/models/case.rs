@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::enums::{CaseStatus, CaseType, Outcome, Stage, WorkloadFactor};
 use super::ids::{BranchId, CaseId, EmployerId, MemberId, UserId};
+use super::member::Member;
 use crate::db::schema::{
     case_events, case_reference_counters, case_workload_factors, cases, deadlines, members,
 };
@@ -40,6 +41,8 @@ pub struct Case {
     pub employer_id: Option<EmployerId>,
     /// The day the outcome was given (recorded with it, while the case is open or on closing).
     pub outcome_on: Option<NaiveDate>,
+    /// Why the branch referred the case to its region (confidential, as the summary is).
+    pub referral_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -57,6 +60,7 @@ pub struct NewCase {
     pub workload_factor: bool,
     pub assigned_to: Option<UserId>,
     pub referred_to_region: bool,
+    pub referral_reason: Option<String>,
     pub summary: Option<String>,
     pub record_key: super::RecordKey,
 }
@@ -73,6 +77,7 @@ pub struct UpdateCase {
     pub workload_factor: Option<bool>,
     pub assigned_to: Option<Option<UserId>>,
     pub referred_to_region: Option<bool>,
+    pub referral_reason: Option<Option<String>>,
     pub summary: Option<Option<String>>,
     pub updated_at: Option<NaiveDateTime>,
 }
@@ -102,7 +107,7 @@ pub struct CaseFilter {
     pub stage: Option<Stage>,
     pub branch_id: Option<BranchId>,
     pub member_id: Option<MemberId>,
-    pub assigned_to: Option<UserId>,
+    pub assigned_to: Option<Assignee>,
     pub opened_from: Option<NaiveDate>,
     pub opened_to: Option<NaiveDate>,
     pub workload_factor: Option<bool>,
@@ -113,6 +118,61 @@ pub struct CaseFilter {
     pub sort: CaseSort,
 }
 
+/// Whose cases (and their deadlines) a list shows, by the rep working them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignee {
+    /// Assigned to this user.
+    User(UserId),
+    /// The caller's own (`me`), resolved to [`Assignee::User`] by the service.
+    Me,
+    /// Assigned to no one (`none`).
+    Nobody,
+    /// The user's own and those assigned to no one: an officer's queue.
+    UserOrNobody(UserId),
+}
+
+impl Assignee {
+    /// `Me` made the actor's own; the others as they are.
+    pub fn resolved(self, me: UserId) -> Self {
+        match self {
+            Self::Me => Self::User(me),
+            other => other,
+        }
+    }
+}
+
+impl std::str::FromStr for Assignee {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "me" => Ok(Self::Me),
+            "none" => Ok(Self::Nobody),
+            id => id
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .map(|id| Self::User(UserId(id)))
+                .ok_or_else(|| "expected a user id, `me` or `none`".into()),
+        }
+    }
+}
+
+/// Restricts a boxed query by the assignee of its cases.
+macro_rules! assigned {
+    ($query:expr, $who:expr) => {
+        match $who {
+            Assignee::User(user) => $query.filter(cases::assigned_to.eq(user)),
+            Assignee::Nobody => $query.filter(cases::assigned_to.is_null()),
+            Assignee::UserOrNobody(user) => {
+                $query.filter(cases::assigned_to.eq(user).or(cases::assigned_to.is_null()))
+            }
+            // Never reaches a query: the service resolves it first. Nothing matches.
+            Assignee::Me => $query.filter(cases::id.ne(cases::id)),
+        }
+    };
+}
+pub(crate) use assigned;
+
 /// Orders of the case list.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum CaseSort {
@@ -120,6 +180,8 @@ pub enum CaseSort {
     NewestFirst,
     OldestFirst,
     Reference,
+    /// The soonest open deadline first; cases with none last.
+    NextDeadline,
 }
 
 impl std::str::FromStr for CaseSort {
@@ -129,7 +191,8 @@ impl std::str::FromStr for CaseSort {
             "-opened_on" => Ok(Self::NewestFirst),
             "opened_on" => Ok(Self::OldestFirst),
             "reference" => Ok(Self::Reference),
-            _ => Err("expected one of: -opened_on, opened_on, reference".into()),
+            "next_deadline" => Ok(Self::NextDeadline),
+            _ => Err("expected one of: -opened_on, opened_on, reference, next_deadline".into()),
         }
     }
 }
@@ -170,8 +233,8 @@ impl Case {
             if let Some(m) = filter.member_id {
                 query = query.filter(cases::member_id.eq(m));
             }
-            if let Some(u) = filter.assigned_to {
-                query = query.filter(cases::assigned_to.eq(u));
+            if let Some(who) = filter.assigned_to {
+                query = assigned!(query, who);
             }
             if let Some(from) = filter.opened_from {
                 query = query.filter(cases::opened_on.ge(from));
@@ -218,6 +281,17 @@ impl Case {
             CaseSort::NewestFirst => filtered().order((cases::opened_on.desc(), cases::id.desc())),
             CaseSort::OldestFirst => filtered().order((cases::opened_on.asc(), cases::id.asc())),
             CaseSort::Reference => filtered().order(cases::reference.asc()),
+            CaseSort::NextDeadline => {
+                use diesel::dsl::sql;
+                use diesel::sql_types::{Bool, Date, Nullable};
+                const NEXT: &str = "(SELECT MIN(d.due_on) FROM deadlines d \
+                                    WHERE d.case_id = cases.id AND NOT d.done)";
+                filtered().order((
+                    sql::<Bool>(&format!("{NEXT} IS NULL")).asc(),
+                    sql::<Nullable<Date>>(NEXT).asc(),
+                    cases::id.asc(),
+                ))
+            }
         };
         let items = ordered
             .limit(paging.per_page)
@@ -237,20 +311,16 @@ pub struct CaseListItem {
     pub member_name: Option<String>,
     /// The soonest deadline or hearing not yet done.
     pub next_deadline: Option<NaiveDate>,
+    /// The name of the rep working the case (absent when no one is).
+    pub rep_name: Option<String>,
 }
 
 impl CaseListItem {
     /// The cases with their members' names and next deadlines, in two queries.
     pub(crate) fn of(conn: &mut DbConn, cases: Vec<Case>) -> QueryResult<Vec<CaseListItem>> {
         use std::collections::HashMap;
-        let member_ids: Vec<MemberId> = cases.iter().filter_map(|c| c.member_id).collect();
-        let names: HashMap<MemberId, String> = members::table
-            .filter(members::id.eq_any(member_ids))
-            .select((members::id, members::first_name, members::last_name))
-            .load::<(MemberId, String, String)>(conn)?
-            .into_iter()
-            .map(|(id, first, last)| (id, format!("{first} {last}")))
-            .collect();
+        let names = Member::names(conn, cases.iter().filter_map(|c| c.member_id))?;
+        let reps = super::User::names(conn, cases.iter().filter_map(|c| c.assigned_to))?;
         let case_ids: Vec<CaseId> = cases.iter().map(|c| c.id).collect();
         // By the case index (a case has a few deadlines); filtering `done` in SQL would lead the
         // planner to the (done, due_on) index and every open deadline in the database.
@@ -271,6 +341,7 @@ impl CaseListItem {
             .map(|case| CaseListItem {
                 member_name: case.member_id.and_then(|m| names.get(&m).cloned()),
                 next_deadline: next.get(&case.id).copied(),
+                rep_name: case.assigned_to.and_then(|u| reps.get(&u.0).cloned()),
                 case,
             })
             .collect())

@@ -21,6 +21,10 @@ pub struct CaseEvent {
     pub author_id: Option<UserId>,
     #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
+    /// Written by caseload for a change to the case (a stage, an outcome, a referral, a rep
+    /// taking it, a hearing moved): its record of what changed, which cannot be corrected.
+    #[diesel(column_name = system_entry)]
+    pub system: bool,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -32,6 +36,9 @@ pub struct NewCaseEvent {
     #[diesel(column_name = body)]
     pub text: String,
     pub author_id: Option<UserId>,
+    /// See [`CaseEvent::system`].
+    #[diesel(column_name = system_entry)]
+    pub system: bool,
 }
 
 impl CaseEvent {

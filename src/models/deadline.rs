@@ -2,11 +2,21 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::case::{Assignee, assigned};
 use super::enums::DeadlineKind;
 use super::ids::UserId;
-use super::ids::{CaseId, DeadlineId};
+use super::ids::{CaseId, DeadlineId, MemberId};
 use crate::db::schema::{cases, deadlines};
 use crate::db::{DbConn, Sql};
+
+/// An open deadline in a list across cases, with what the list says of its case.
+#[derive(Debug, Clone)]
+pub struct Upcoming {
+    pub deadline: Deadline,
+    pub reference: String,
+    pub member_id: Option<MemberId>,
+    pub assigned_to: Option<UserId>,
+}
 
 /// Deadlines joined to their cases, as `access` restricts them to a scope.
 pub type DeadlineRows =
@@ -205,18 +215,31 @@ impl Deadline {
         conn: &mut DbConn,
         rows: DeadlineRows,
         until: NaiveDate,
-        assigned_to: Option<UserId>,
-    ) -> QueryResult<Vec<(Deadline, String)>> {
+        whose: Option<Assignee>,
+    ) -> QueryResult<Vec<Upcoming>> {
         let mut query = rows
             .filter(deadlines::done.eq(false))
             .filter(deadlines::due_on.le(until));
-        if let Some(user) = assigned_to {
-            query = query.filter(cases::assigned_to.eq(user));
+        if let Some(who) = whose {
+            query = assigned!(query, who);
         }
         let rows = query
-            .order((deadlines::due_on, deadlines::id))
-            .select((Deadline::as_select(), cases::reference))
-            .load(conn)?;
-        Ok(rows)
+            .order((deadlines::due_on, deadlines::starts_at, deadlines::id))
+            .select((
+                Deadline::as_select(),
+                cases::reference,
+                cases::member_id,
+                cases::assigned_to,
+            ))
+            .load::<(Deadline, String, Option<MemberId>, Option<UserId>)>(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(deadline, reference, member_id, assigned_to)| Upcoming {
+                deadline,
+                reference,
+                member_id,
+                assigned_to,
+            })
+            .collect())
     }
 }

@@ -178,6 +178,26 @@ pub(crate) fn like_pattern(text: &str) -> String {
 }
 
 impl Member {
+    /// Members' names ("first last") by id, for lists that name the member of each row.
+    pub(crate) fn names(
+        conn: &mut DbConn,
+        ids: impl IntoIterator<Item = MemberId>,
+    ) -> QueryResult<std::collections::HashMap<MemberId, String>> {
+        let mut ids: Vec<MemberId> = ids.into_iter().collect();
+        ids.sort_unstable_by_key(|id| id.0);
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        Ok(members::table
+            .filter(members::id.eq_any(ids))
+            .select((members::id, members::first_name, members::last_name))
+            .load::<(MemberId, String, String)>(conn)?
+            .into_iter()
+            .map(|(id, first, last)| (id, format!("{first} {last}")))
+            .collect())
+    }
+
     pub(crate) fn find_by_number(conn: &mut DbConn, number: &str) -> QueryResult<Option<Member>> {
         members::table
             .filter(members::membership_number.eq(number.trim()))

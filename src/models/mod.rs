@@ -19,11 +19,11 @@ pub mod workload_record;
 pub use audit_entry::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use branch::{Branch, NewBranch, UpdateBranch};
 pub use case::{
-    Case, CaseFilter, CaseListItem, CaseReferenceCounter, CaseSort, CaseWorkloadFactor, NewCase,
-    UpdateCase,
+    Assignee, Case, CaseFilter, CaseListItem, CaseReferenceCounter, CaseSort, CaseWorkloadFactor,
+    NewCase, UpdateCase,
 };
 pub use case_event::{CaseEvent, CaseEventRevision, NewCaseEvent};
-pub use deadline::{Deadline, NewDeadline, UpdateDeadline};
+pub use deadline::{Deadline, NewDeadline, Upcoming, UpdateDeadline};
 pub use employer::{Employer, NewEmployer, UpdateEmployer};
 pub use enums::*;
 pub use ids::*;

@@ -78,6 +78,7 @@ fn draw_case(
         workload_factor: person.base > 15.0 && rng.random_bool(0.7),
         assigned_to: None,
         referred_to_region: false,
+        referral_reason: None,
         summary: Some("Synthetic case.".into()),
     };
     (case, closed_on)
@@ -138,6 +139,7 @@ fn timeline(run: &Run, case_id: CaseId, opened: NaiveDate) -> Vec<NewCaseEvent> 
             kind: KINDS[e % KINDS.len()],
             text: "Synthetic timeline entry.".into(),
             author_id: None,
+            system: false,
         })
         .collect()
 }

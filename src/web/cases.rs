@@ -181,6 +181,7 @@ fn case_input(form: &FormData) -> Result<impl FnOnce(MemberId) -> CaseInput + us
         workload_factor,
         workload_factors: factors,
         referred_to_region: false,
+        referral_reason: None,
     })
 }
 
@@ -246,7 +247,7 @@ fn timeline_rows(detail: &case_service::CaseDetail, user: &CurrentUser) -> Vec<s
                 "event": e,
                 "written": who_when(&detail.people, e.author_id, e.created_at),
                 "earlier": earlier,
-                "can_correct": can_work && by_hand && e.author_id == Some(user.actor.id),
+                "can_correct": can_work && by_hand && !e.system && e.author_id == Some(user.actor.id),
             })
         })
         .collect()
@@ -316,6 +317,12 @@ pub(super) async fn detail_page(
     context.insert("deadlines", &deadlines);
     context.insert("can_work", &can_work);
     context.insert("can_refer", &user.actor.may_refer(&view.case));
+    context.insert(
+        "can_take",
+        &(can_work
+            && view.case.status == CaseStatus::Open
+            && view.case.assigned_to != Some(user.actor.id)),
+    );
     let rows = CaseRows {
         timeline,
         deadlines,
@@ -385,10 +392,29 @@ pub(crate) async fn workflow(
             "outcome",
             "closed_on",
             "referred_to_region",
+            "referral_reason",
         ])?;
         case_service::update(&state, user.actor, id, changes).await
     };
     change(&state, &user, id, &form, work, "workflow").await
+}
+
+/// "Take this case": the caller becomes the rep working it, in one action written to the
+/// timeline (another rep is chosen on the details form).
+#[post("/cases/{id}/take")]
+pub(crate) async fn take(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let (id, form) = (CaseId(id.into_inner()), self::form(form));
+    let changes = CaseChanges {
+        assigned_to: Some(Some(user.actor.id)),
+        ..Default::default()
+    };
+    let work = case_service::update(&state, user.actor, id, changes);
+    change(&state, &user, id, &form, work, "timeline").await
 }
 
 #[post("/cases/{id}/events")]

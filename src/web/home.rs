@@ -9,6 +9,7 @@ use super::layout;
 use super::page::{PageError, deadline_row, render};
 use crate::access::Scope;
 use crate::casework::case_service;
+use crate::casework::case_service::QueueItem;
 use crate::error::AppError;
 use crate::http::CurrentUser;
 use crate::state::AppState;
@@ -33,9 +34,15 @@ pub(crate) async fn index(
     context.insert("scope", &user.actor.scope);
     if user.records().is_ok() {
         let until = Utc::now().date_naive() + Days::new(FORTNIGHT);
-        let (cases, deadlines) = case_service::my_work(&state, user.actor, until).await?;
-        let deadlines: Vec<_> = deadlines.into_iter().map(deadline_row).collect();
-        context.insert("my_cases", &cases);
+        let queue = case_service::my_work(&state, user.actor, until).await?;
+        let deadlines: Vec<_> = queue.deadlines.into_iter().map(queue_row).collect();
+        let (unassigned, mine): (Vec<_>, Vec<_>) = queue
+            .cases
+            .into_iter()
+            .partition(|c| c.case.assigned_to.is_none());
+        context.insert("my_cases", &mine);
+        context.insert("unassigned", &unassigned);
+        context.insert("with_unassigned", &queue.with_unassigned);
         context.insert("deadlines", &deadlines);
         if matches!(user.actor.scope, Scope::Region { .. }) {
             let queue = case_service::referred_queue(&state, user.actor).await?;
@@ -43,4 +50,12 @@ pub(crate) async fn index(
         }
     }
     render("home.html", &context)
+}
+
+/// A line of the queue as the page shows it: the deadline's row with its member and rep.
+fn queue_row(item: QueueItem) -> serde_json::Value {
+    let mut row = deadline_row(item.view);
+    row["member_name"] = item.member_name.into();
+    row["rep"] = item.rep.into();
+    row
 }

@@ -59,6 +59,7 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(cases::create)
         .service(cases::show)
         .service(cases::workflow)
+        .service(cases::take)
         .service(cases::add_event)
         .service(cases::add_deadline)
         .service(cases::deadline_done)

@@ -214,6 +214,7 @@ pub(crate) fn deadline_row(d: crate::casework::case_service::DeadlineView) -> se
     serde_json::json!({
         "deadline": d.deadline,
         "kind": d.deadline.kind.label(),
+        "day": crate::text::day_with_weekday(d.deadline.due_on),
         "reference": d.reference,
         "urgency": d.urgency,
         "days": d.days,

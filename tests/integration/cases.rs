@@ -425,7 +425,7 @@ async fn organisers_work_only_cases_referred_to_their_region() {
             .status,
         403
     );
-    let referred = patch(&app, &officer, id, json!({"referred_to_region": true})).await;
+    let referred = patch(&app, &officer, id, json!({"referred_to_region": true, "referral_reason": "Dismissal likely: needs the region"})).await;
     assert_eq!(referred.status, 200);
     assert_eq!(
         patch(&app, &organiser, id, json!({"stage": "hearing"}))

@@ -128,6 +128,7 @@ pub fn populate(
                         workload_factor: rng.random_bool(0.4),
                         assigned_to: None,
                         referred_to_region: false,
+                        referral_reason: None,
                         summary: None,
                     })
                     .execute(conn)?;

@@ -32,6 +32,7 @@ fn close_long_ago(conn: &mut caseload::db::DbConn, id: CaseId, opened: &str, clo
             kind: EventKind::Note,
             text: "Private details from long ago".into(),
             author_id: None,
+            system: false,
         })
         .execute(conn)
         .unwrap();

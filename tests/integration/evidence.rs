@@ -71,6 +71,7 @@ fn case(
             workload_factor: false,
             assigned_to: None,
             referred_to_region: false,
+            referral_reason: None,
             summary: Some("Confidential: the member said something private.".into()),
         })
         .execute(conn)

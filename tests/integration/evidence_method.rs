@@ -98,6 +98,7 @@ impl Builder<'_> {
                 workload_factor: false,
                 assigned_to: None,
                 referred_to_region: false,
+                referral_reason: None,
                 summary: None,
             })
             .execute(self.conn)

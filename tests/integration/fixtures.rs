@@ -136,6 +136,7 @@ fn case(conn: &mut DbConn, member: MemberId, branch: BranchId, reference: &str) 
             workload_factor: true,
             assigned_to: None,
             referred_to_region: false,
+            referral_reason: None,
             summary: Some("Confidential summary".into()),
         })
         .returning(cases::id)

@@ -32,6 +32,7 @@ mod pages_auth;
 mod pages_cases;
 mod pages_members;
 mod perturbation;
+mod queue;
 mod release_attacks;
 mod report_summaries;
 mod schema_rules;

@@ -138,7 +138,7 @@ async fn an_organiser_sees_the_cases_referred_to_the_region_as_a_queue() {
             actix_web::http::Method::PATCH,
             &format!("/api/v1/cases/{}", world.wigan_case),
             Some(&officer),
-            &serde_json::json!({"referred_to_region": true}),
+            &serde_json::json!({"referred_to_region": true, "referral_reason": "Dismissal likely: needs the region"}),
         )
         .await;
     assert_eq!(referred.status, 200, "{}", referred.text());
@@ -273,7 +273,14 @@ async fn a_rep_undoes_a_done_deadline_and_withdraws_a_referral() {
                 &path,
                 session,
                 None,
-                &[("csrf_token", csrf.as_str()), ("referred_to_region", value)],
+                &[
+                    ("csrf_token", csrf.as_str()),
+                    ("referred_to_region", value),
+                    (
+                        "referral_reason",
+                        if value == "true" { "No rep free" } else { "" },
+                    ),
+                ],
             )
             .await
         }

@@ -362,6 +362,7 @@ async fn dummy_records_pin_a_small_count_only_when_figures_are_not_frozen() {
                 workload_factor: false,
                 assigned_to: None,
                 referred_to_region: false,
+                referral_reason: None,
                 summary: None,
             })
             .execute(&mut conn)

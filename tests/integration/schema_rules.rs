@@ -139,6 +139,7 @@ async fn a_case_cannot_be_closed_without_an_outcome_or_before_it_opened() {
             workload_factor: true,
             assigned_to: None,
             referred_to_region: false,
+            referral_reason: None,
             summary: None,
         })
         .returning(<Case as Selectable<caseload::db::Sql>>::construct_selection())
