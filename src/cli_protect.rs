@@ -53,7 +53,7 @@ pub fn export(db: &Database, command: ExportCommand) -> anyhow::Result<()> {
     let ExportCommand::Member { id, output } = command;
     let mut conn = db.get().map_err(cli_error)?;
     let json = write_transaction(&mut conn, |conn| {
-        protection::export_member(conn, MemberId(id))
+        protection::export_member(conn, MemberId(id), None)
     })
     .map_err(cli_error)?;
     let text = serde_json::to_string_pretty(&json)?;
@@ -73,7 +73,7 @@ pub fn erase(db: &Database, command: EraseCommand) -> anyhow::Result<()> {
     }
     let mut conn = db.get().map_err(cli_error)?;
     write_transaction(&mut conn, |conn| {
-        protection::erase_member(conn, MemberId(id))
+        protection::erase_member(conn, MemberId(id), None)
     })
     .map_err(cli_error)?;
     println!("member {id} erased: identity and free text removed, anonymous counts kept");

@@ -371,17 +371,24 @@ async fn import(
     Ok(import_answer(report))
 }
 
-/// Every member in the caller's scope as CSV, in the import's columns.
+/// The members in the caller's scope that pass the list's filters, as CSV in the import's
+/// columns.
 #[utoipa::path(
     operation_id = "export_members",
     tag = "members",
+    params(MemberListParams),
     responses(
         (status = 200, description = "The members", content_type = "text/csv", body = String),
         (status = 403, description = "Only administrators and officers export", body = ErrorBody),
     ),
 )]
 #[get("/members/export")]
-async fn export(state: web::Data<AppState>, user: CurrentUser) -> Result<HttpResponse, AppError> {
-    let csv = member_service::export(&state, user.actor).await?;
+async fn export(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: ApiQuery,
+) -> Result<HttpResponse, AppError> {
+    let (filter, _) = filters::members(|k| query.get(k))?;
+    let csv = member_service::export(&state, user.actor, filter).await?;
     Ok(csv_download("members.csv", csv))
 }

@@ -182,6 +182,7 @@ pub(crate) fn create(
         )),
         found => found,
     }?;
+    super::protection::refuse_if_erased(&member)?;
     check_date("opened_on", input.opened_on)?;
     let stage = input.stage.unwrap_or(Stage::Referral);
     if stage == Stage::Closed {

@@ -21,6 +21,7 @@ const PAGE: i64 = 1000;
 pub(crate) fn members_csv(
     conn: &mut DbConn,
     scope: RecordScope,
+    filter: &MemberFilter,
 ) -> Result<(Vec<u8>, Vec<i64>), AppError> {
     let branch_code: HashMap<_, _> = Branch::list(conn)?
         .into_iter()
@@ -38,8 +39,7 @@ pub(crate) fn members_csv(
             page,
             per_page: PAGE,
         };
-        let (members, _) =
-            Member::list(conn, || scope.members(), &MemberFilter::default(), paging)?;
+        let (members, _) = Member::list(conn, || scope.members(), filter, paging)?;
         for m in &members {
             writer.row([
                 m.membership_number.as_str(),

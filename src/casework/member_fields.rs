@@ -4,14 +4,25 @@
 //! the one place a member's fields are listed.
 
 use chrono::{Datelike, NaiveDate, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::FieldErrors;
 use crate::models::{
     AgeBand, BranchId, EmployerId, EthnicGroup, Member, NewMember, RecordKey, UpdateMember,
 };
 
-pub const FTE_MAX: f64 = 1.5;
+/// An FTE is the share of a full-time post a member is contracted for, so at most 1: a
+/// caseload is divided by it, and an FTE above 1 would make an overworked member's caseload per
+/// FTE look lighter. Hours beyond the contract are recorded as hours worked.
+pub const FTE_MAX: f64 = 1.0;
+
+/// The refusal of an FTE out of range, in one wording for every form, import and API.
+pub(crate) fn fte_refusal() -> String {
+    format!(
+        "must be from {FTE_MIN} to {FTE_MAX}: the share of a full-time post (record extra hours \
+         as hours worked)"
+    )
+}
 /// The smallest FTE taken (a few minutes a week): a caseload is divided by it.
 pub const FTE_MIN: f64 = 0.01;
 
@@ -21,8 +32,27 @@ pub(crate) fn fte_allowed(fte: f64) -> bool {
 }
 pub const MEMBER_FIELD_MAX: usize = 100;
 
+/// A member's fields, in the order a change to them is listed.
+pub const MEMBER_FIELDS: &[&str] = &[
+    "membership_number",
+    "first_name",
+    "last_name",
+    "branch_id",
+    "employer_id",
+    "job_role",
+    "team",
+    "fte",
+    "email",
+    "phone",
+    "start_date",
+    "left_on",
+    "equality_consent",
+    "age_band",
+    "ethnic_group",
+];
+
 /// A member as given: every field, where they belong included.
-#[derive(Debug, Clone, PartialEq, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberFields {
     /// Required for administrators; an officer's members are in the officer's branch.
@@ -43,7 +73,7 @@ pub struct MemberFields {
     pub job_role: String,
     #[schema(max_length = 100)]
     pub team: Option<String>,
-    #[schema(minimum = 0.01, maximum = 1.5, example = 1.0)]
+    #[schema(minimum = 0.01, maximum = 1.0, example = 1.0)]
     pub fte: f64,
     pub start_date: Option<NaiveDate>,
     /// When the member left the union or the employer.
@@ -121,7 +151,7 @@ impl MemberFields {
             }
         }
         if !fte_allowed(self.fte) {
-            errors.insert("fte".into(), format!("must be from {FTE_MIN} to {FTE_MAX}"));
+            errors.insert("fte".into(), fte_refusal());
         }
         if let Some(start) = self.start_date {
             let latest = Utc::now().date_naive().year() + 1;

@@ -19,6 +19,8 @@ pub struct MemberDetail {
     pub cases: Vec<Case>,
     pub branch: Branch,
     pub employer: Employer,
+    /// Workload records the caller deleted in the last minutes, which they can restore.
+    pub deleted: Vec<(WorkloadRecordId, NewWorkloadRecord)>,
 }
 
 pub(crate) async fn list(
@@ -80,13 +82,23 @@ pub async fn detail(
             let (cases, _) = Case::list(conn, || records.cases(), &filter, all)?;
             let branch = Branch::find(conn, member.branch_id)?;
             let employer = Employer::find(conn, member.employer_id)?;
+            let deleted = if actor.member_writer().is_ok() {
+                workload::recently_deleted(conn, actor, id)?
+            } else {
+                Vec::new()
+            };
             audit.read(Event::new(Some(actor.id), "read", "member").id(id.0));
+            let shown = cases.iter().map(|c| c.id.0);
+            if let Some(event) = audit::listed_as(actor.id, "case", "member page", shown) {
+                audit.read(event);
+            }
             Ok(MemberDetail {
                 member,
                 history,
                 cases,
                 branch,
                 employer,
+                deleted,
             })
         })
         .await
@@ -175,6 +187,76 @@ pub(crate) async fn delete_workload(
         .await
 }
 
+/// 422 unless `typed` is the member's full name as the pages show it: the confirmation an
+/// administrator gives before exporting or erasing everything held about a member.
+fn confirm_name(member: &Member, typed: &str) -> Result<(), AppError> {
+    let name = format!("{} {}", member.first_name, member.last_name);
+    let typed: Vec<&str> = typed.split_whitespace().collect();
+    if typed.join(" ").to_lowercase() == name.to_lowercase() {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "confirm_name",
+            "type the member's full name exactly as shown to confirm",
+        ))
+    }
+}
+
+/// Everything held about a member, as JSON (a subject access request), for an administrator
+/// who typed the member's name.
+pub(crate) async fn subject_access(
+    state: &AppState,
+    actor: Actor,
+    id: MemberId,
+    typed: String,
+) -> Result<serde_json::Value, AppError> {
+    actor.require_admin()?;
+    state
+        .db
+        .write(move |conn| {
+            let member = crate::access::RecordScope::All.member(conn, id)?;
+            confirm_name(&member, &typed)?;
+            super::protection::export_member(conn, id, Some(actor.id))
+        })
+        .await
+}
+
+/// Erases a member's identity and free text, for an administrator who typed the member's name.
+pub(crate) async fn erase(
+    state: &AppState,
+    actor: Actor,
+    id: MemberId,
+    typed: String,
+) -> Result<(), AppError> {
+    actor.require_admin()?;
+    state
+        .db
+        .write(move |conn| {
+            let member = crate::access::RecordScope::All.member(conn, id)?;
+            if super::protection::is_erased(&member) {
+                return Err(AppError::Conflict(
+                    "this member's details are already erased".into(),
+                ));
+            }
+            confirm_name(&member, &typed)?;
+            super::protection::erase_member(conn, id, Some(actor.id))
+        })
+        .await
+}
+
+/// Restores a workload record the caller deleted a few minutes ago.
+pub(crate) async fn restore_workload(
+    state: &AppState,
+    actor: Actor,
+    id: MemberId,
+    record: WorkloadRecordId,
+) -> Result<WorkloadRecord, AppError> {
+    state
+        .db
+        .write(move |conn| workload::restore(conn, actor, id, record))
+        .await
+}
+
 /// The workload records of the filtered members as CSV, audited with the members' ids.
 pub(crate) async fn export_workload(
     state: &AppState,
@@ -222,14 +304,18 @@ pub(crate) async fn import(
         .await
 }
 
-/// The members CSV of the actor's scope (administrators and officers only), audited with the
-/// ids of the members exported.
-pub(crate) async fn export(state: &AppState, actor: Actor) -> Result<Vec<u8>, AppError> {
+/// The members CSV of the actor's scope that pass `filter` (the list's search and filters;
+/// administrators and officers only), audited with the ids of the members exported.
+pub(crate) async fn export(
+    state: &AppState,
+    actor: Actor,
+    filter: MemberFilter,
+) -> Result<Vec<u8>, AppError> {
     let scope = actor.member_writer()?;
     let (csv, count) = state
         .db
         .write(move |conn| {
-            let (csv, ids) = super::export::members_csv(conn, scope)?;
+            let (csv, ids) = super::export::members_csv(conn, scope, &filter)?;
             let count = ids.len();
             let what = format!("count={count}");
             audit::record_ids(conn, Some(actor.id), "export", "member", &what, &ids)?;

@@ -1,7 +1,8 @@
 //! Creating and editing members, for the API and the pages. Each change is checked, scoped,
 //! and audited in its own transaction.
 
-use super::member_fields::MemberFields;
+use super::changes::{self, Change, Entity, Via};
+use super::member_fields::{MEMBER_FIELDS, MemberFields};
 use crate::audit::{self, Event};
 use diesel::OptionalExtension;
 
@@ -80,6 +81,7 @@ pub(crate) fn update(
     let writer = actor.member_writer()?;
     let actor = actor.id;
     let current = writer.member(conn, id)?;
+    super::protection::refuse_if_erased(&current)?;
     let withdrawing = changes.equality_consent == Some(false);
     let gives_equality_data =
         matches!(changes.age_band, Some(Some(_))) || matches!(changes.ethnic_group, Some(Some(_)));
@@ -130,7 +132,21 @@ pub(crate) fn update(
         }
         None => current.employer_id,
     };
+    let before = MemberFields::from(&current);
+    let after = MemberFields {
+        branch_id: Some(branch),
+        employer_id: employer,
+        ..fields.clone()
+    };
     let member = Member::update(conn, id, full_update(branch, employer, fields))?;
+    let change = Change {
+        member: id,
+        entity: Entity::Member,
+        id: id.0,
+        via: Via::Edit,
+        by: Some(actor),
+    };
+    changes::keep(conn, change, &changes::diff(&before, &after, MEMBER_FIELDS))?;
     audit::record(
         conn,
         Event::new(Some(actor), "update", "member")

@@ -4,6 +4,7 @@
 pub mod calendar;
 pub mod case_service;
 pub mod cases;
+pub mod changes;
 pub mod csv_table;
 pub mod dates;
 pub mod deadlines;

@@ -6,7 +6,8 @@ use serde_json::{Value, json};
 
 use crate::audit::{self, Event};
 use crate::db::schema::{
-    audit_log, case_event_revisions, case_events, cases, deadlines, members, workload_records,
+    audit_log, case_event_revisions, case_events, cases, deadlines, members, record_changes,
+    workload_records,
 };
 use crate::db::{Backend, DbConn};
 use crate::error::AppError;
@@ -77,7 +78,12 @@ fn clear_case_text(conn: &mut DbConn, ids: &[CaseId]) -> Result<(), AppError> {
 }
 
 /// Everything held about a member, as JSON: a subject access request.
-pub fn export_member(conn: &mut DbConn, id: MemberId) -> Result<Value, AppError> {
+/// `by` is the administrator who asked (none from the command line).
+pub fn export_member(
+    conn: &mut DbConn,
+    id: MemberId,
+    by: Option<crate::models::UserId>,
+) -> Result<Value, AppError> {
     let member = members::table
         .find(id)
         .select(Member::as_select())
@@ -98,6 +104,7 @@ pub fn export_member(conn: &mut DbConn, id: MemberId) -> Result<Value, AppError>
                               "timeline_earlier_versions": earlier, "deadlines": due}),
         );
     }
+    let changes = super::changes::for_member(conn, id)?;
     let accesses: Vec<AuditEntry> = audit_log::table
         .filter(audit_log::entity.eq("member"))
         .filter(audit_log::entity_id.eq(id.0))
@@ -106,7 +113,7 @@ pub fn export_member(conn: &mut DbConn, id: MemberId) -> Result<Value, AppError>
         .load(conn)?;
     audit::record(
         conn,
-        Event::new(None, "export", "member")
+        Event::new(by, "export", "member")
             .id(id.0)
             .detail("subject access request"),
     )?;
@@ -114,19 +121,46 @@ pub fn export_member(conn: &mut DbConn, id: MemberId) -> Result<Value, AppError>
         "exported_at": Utc::now().naive_utc(),
         "member": member,
         "workload_records": workload,
+        "changes_to_these_records": changes,
         "cases": case_json,
         "who_read_or_changed_this_record": accesses,
     }))
 }
 
+/// The membership number an erased member is left with.
+pub fn erased_number(id: MemberId) -> String {
+    format!("ERASED-{id}")
+}
+
+/// Whether a member's details were erased.
+pub fn is_erased(member: &Member) -> bool {
+    member.membership_number == erased_number(member.id)
+}
+
+/// 409 for a write to an erased member: what is kept is kept for the counts, and nothing is
+/// added to it.
+pub fn refuse_if_erased(member: &Member) -> Result<(), AppError> {
+    if is_erased(member) {
+        Err(AppError::Conflict(
+            "this member's details were erased: nothing more is recorded about them".into(),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
 /// Removes a member's identity and free text about them, keeping the anonymous counts
 /// (workload numbers, case types and outcomes) that evidence summaries are built from.
-pub fn erase_member(conn: &mut DbConn, id: MemberId) -> Result<(), AppError> {
+pub fn erase_member(
+    conn: &mut DbConn,
+    id: MemberId,
+    by: Option<crate::models::UserId>,
+) -> Result<(), AppError> {
     members::table
         .find(id)
         .select(members::id)
         .first::<MemberId>(conn)?;
-    let number = format!("ERASED-{id}");
+    let number = erased_number(id);
     diesel::update(members::table.find(id))
         .set((
             members::membership_number.eq(&number),
@@ -146,6 +180,8 @@ pub fn erase_member(conn: &mut DbConn, id: MemberId) -> Result<(), AppError> {
     diesel::update(workload_records::table.filter(workload_records::member_id.eq(id)))
         .set(workload_records::note.eq(None::<String>))
         .execute(conn)?;
+    // What earlier changes replaced (old names, emails, notes) goes with what they were.
+    diesel::delete(record_changes::table.filter(record_changes::member_id.eq(id))).execute(conn)?;
     let their_cases: Vec<CaseId> = cases::table
         .filter(cases::member_id.eq(id))
         .select(cases::id)
@@ -159,7 +195,7 @@ pub fn erase_member(conn: &mut DbConn, id: MemberId) -> Result<(), AppError> {
             cases::referral_reason.eq(None::<String>),
         ))
         .execute(conn)?;
-    audit::record(conn, Event::new(None, "erase", "member").id(id.0))?;
+    audit::record(conn, Event::new(by, "erase", "member").id(id.0))?;
     Ok(())
 }
 

@@ -4,6 +4,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use diesel::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
+use super::changes::{self, Change, Entity, Via, diff};
 use crate::access::Actor;
 use crate::audit::{self, Event};
 use crate::db::DbConn;
@@ -37,7 +38,7 @@ pub struct WorkloadInput {
     pub note: Option<String>,
     /// The member's FTE when the record was taken; the member's present FTE when not given.
     #[serde(default)]
-    #[schema(minimum = 0.01, maximum = 1.5)]
+    #[schema(minimum = 0.01, maximum = 1.0)]
     pub fte: Option<f64>,
     /// The member's employer when the record was taken; the present one when not given.
     #[serde(default)]
@@ -61,7 +62,7 @@ pub struct WorkloadChanges {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 2000)]
     pub note: Option<Option<String>>,
-    #[schema(minimum = 0.01, maximum = 1.5)]
+    #[schema(minimum = 0.01, maximum = 1.0)]
     pub fte: Option<f64>,
     pub employer_id: Option<EmployerId>,
 }
@@ -135,8 +136,7 @@ impl WorkloadInput {
         }
         let fte = self.fte.unwrap_or(member.fte);
         if !crate::casework::member_fields::fte_allowed(fte) {
-            use crate::casework::member_fields::{FTE_MAX, FTE_MIN};
-            errors.insert("fte".into(), format!("must be from {FTE_MIN} to {FTE_MAX}"));
+            errors.insert("fte".into(), crate::casework::member_fields::fte_refusal());
         }
         if !(0..=OPEN_CASES_MAX).contains(&self.open_cases) {
             errors.insert(
@@ -199,6 +199,7 @@ fn checked_for(
     input: WorkloadInput,
 ) -> Result<NewWorkloadRecord, AppError> {
     let found = actor.member_writer()?.member(conn, member)?;
+    super::protection::refuse_if_erased(&found)?;
     if let Some(employer) = input.employer_id
         && Employer::find(conn, employer).optional()?.is_none()
     {
@@ -232,7 +233,9 @@ pub(crate) fn change(
 ) -> Result<WorkloadRecord, AppError> {
     let record = record_of(conn, actor, member, id)?;
     let new = checked_for(conn, actor, member, changes.applied_to(&record))?;
+    let fields = diff(&record, &new, RECORD_FIELDS);
     let record = WorkloadRecord::replace(conn, id, &new)?;
+    changes::keep(conn, kept(member, id, Via::Edit, actor), &fields)?;
     audit::record(
         conn,
         Event::new(Some(actor.id), "update", "workload_record")
@@ -242,15 +245,43 @@ pub(crate) fn change(
     Ok(record)
 }
 
-/// Deletes a record made in error.
+/// A workload record's fields, as a change lists them and a restore reads them back.
+const RECORD_FIELDS: &[&str] = &[
+    "recorded_on",
+    "open_cases",
+    "hours_worked",
+    "contracted_hours",
+    "source",
+    "note",
+    "fte",
+    "employer_id",
+];
+
+/// How long a deleted record can be restored by whoever deleted it.
+pub const UNDO_MINUTES: i64 = 30;
+
+fn kept(member: MemberId, id: WorkloadRecordId, via: Via, actor: Actor) -> Change {
+    Change {
+        member,
+        entity: Entity::WorkloadRecord,
+        id: id.0,
+        via,
+        by: Some(actor.id),
+    }
+}
+
+/// Deletes a record made in error, keeping every field so that the one who deleted it can
+/// restore it for [`UNDO_MINUTES`].
 pub(crate) fn delete(
     conn: &mut DbConn,
     actor: Actor,
     member: MemberId,
     id: WorkloadRecordId,
 ) -> Result<(), AppError> {
-    record_of(conn, actor, member, id)?;
+    let record = record_of(conn, actor, member, id)?;
     WorkloadRecord::delete(conn, id)?;
+    let fields = diff(&record, &serde_json::Value::Null, RECORD_FIELDS);
+    changes::keep(conn, kept(member, id, Via::Delete, actor), &fields)?;
     audit::record(
         conn,
         Event::new(Some(actor.id), "delete", "workload_record")
@@ -258,6 +289,86 @@ pub(crate) fn delete(
             .detail(format!("member={member}")),
     )?;
     Ok(())
+}
+
+/// The records the actor deleted from a member in the last [`UNDO_MINUTES`] and has not
+/// restored: each as it was, to offer "Undo".
+pub(crate) fn recently_deleted(
+    conn: &mut DbConn,
+    actor: Actor,
+    member: MemberId,
+) -> Result<Vec<(WorkloadRecordId, NewWorkloadRecord)>, AppError> {
+    let since = Utc::now().naive_utc() - chrono::Duration::minutes(UNDO_MINUTES);
+    changes::deleted_since(conn, member, actor.id, since)?
+        .into_iter()
+        .map(|(id, fields)| Ok((WorkloadRecordId(id), as_it_was(member, &fields)?)))
+        .collect()
+}
+
+/// A deleted record read back from what its deletion kept.
+fn as_it_was(
+    member: MemberId,
+    fields: &[changes::RecordChange],
+) -> Result<NewWorkloadRecord, AppError> {
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f.field == name)
+            .and_then(|f| f.old_value.clone())
+    };
+    let lost = || AppError::Internal("a deleted workload record could not be read back".into());
+    let number = |name: &str| value(name).and_then(|v| v.parse::<f64>().ok());
+    Ok(NewWorkloadRecord {
+        member_id: member,
+        recorded_on: value("recorded_on")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(lost)?,
+        open_cases: value("open_cases")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(lost)?,
+        hours_worked: number("hours_worked"),
+        contracted_hours: number("contracted_hours"),
+        source: value("source")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(lost)?,
+        note: value("note"),
+        created_by: fields.first().and_then(|f| f.changed_by),
+        fte: number("fte").ok_or_else(lost)?,
+        employer_id: EmployerId(
+            value("employer_id")
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(lost)?,
+        ),
+    })
+}
+
+/// Restores a record the actor deleted within [`UNDO_MINUTES`] (404 after, or when someone
+/// else deleted it); the summaries follow in the same transaction.
+pub(crate) fn restore(
+    conn: &mut DbConn,
+    actor: Actor,
+    member: MemberId,
+    deleted: WorkloadRecordId,
+) -> Result<WorkloadRecord, AppError> {
+    actor.member_writer()?.member(conn, member)?;
+    let (_, new) = recently_deleted(conn, actor, member)?
+        .into_iter()
+        .find(|(id, _)| *id == deleted)
+        .ok_or(AppError::NotFound)?;
+    let record = WorkloadRecord::create(conn, &new)?;
+    let restored = vec![changes::FieldChange {
+        field: "restored_as".into(),
+        old: None,
+        new: Some(record.id.to_string()),
+    }];
+    changes::keep(conn, kept(member, deleted, Via::Restore, actor), &restored)?;
+    audit::record(
+        conn,
+        Event::new(Some(actor.id), "create", "workload_record")
+            .id(record.id.0)
+            .detail(format!("member={member} restored={deleted}")),
+    )?;
+    Ok(record)
 }
 
 pub(crate) fn add(

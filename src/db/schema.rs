@@ -221,6 +221,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    record_changes (id) {
+        id -> Int8,
+        member_id -> Int8,
+        entity -> Text,
+        entity_id -> Int8,
+        field -> Text,
+        old_value -> Nullable<Text>,
+        new_value -> Nullable<Text>,
+        via -> Text,
+        changed_by -> Nullable<Int8>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     workload_latest (member_id) {
         member_id -> Int8,
         workload_id -> Int8,
@@ -255,6 +270,7 @@ diesel::table! {
 }
 
 diesel::joinable!(branches -> regions (region_id));
+diesel::joinable!(record_changes -> members (member_id));
 diesel::joinable!(case_event_revisions -> case_events (event_id));
 diesel::joinable!(case_event_revisions -> users (revised_by));
 diesel::joinable!(case_events -> cases (case_id));
@@ -288,6 +304,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     evidence_releases,
     login_failures,
     members,
+    record_changes,
     regions,
     settings,
     summaries_paused,

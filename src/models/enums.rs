@@ -39,6 +39,27 @@ macro_rules! text_enum {
             pub fn label(self) -> &'static str {
                 match self { $($name::$variant => $label),+ }
             }
+
+            /// A value as people write it in a file: its spelling or its label as the pages
+            /// show it, in any case (`supervision`, `Supervision`, `Member report`).
+            pub fn read(s: &str) -> Result<Self, UnknownValue> {
+                let wanted = s.trim();
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| {
+                        v.as_str().eq_ignore_ascii_case(wanted)
+                            || v.label().eq_ignore_ascii_case(wanted)
+                    })
+                    .ok_or_else(|| UnknownValue {
+                        value: wanted.chars().take(40).collect(),
+                        expected: Self::ALL
+                            .iter()
+                            .map(|v| v.label())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })
+            }
         }
 
         impl FromStr for $name {

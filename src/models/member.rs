@@ -83,7 +83,7 @@ pub struct UpdateMember {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(max_length = 100)]
     pub team: Option<Option<String>>,
-    #[schema(minimum = 0.01, maximum = 1.5, example = 1.0)]
+    #[schema(minimum = 0.01, maximum = 1.0, example = 1.0)]
     pub fte: Option<f64>,
     #[serde(default, deserialize_with = "double_option")]
     pub start_date: Option<Option<NaiveDate>>,

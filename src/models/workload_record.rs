@@ -27,7 +27,7 @@ pub struct WorkloadRecord {
     pub employer_id: Option<EmployerId>,
 }
 
-#[derive(Debug, Clone, Insertable)]
+#[derive(Debug, Clone, Insertable, Serialize)]
 #[diesel(table_name = workload_records)]
 pub struct NewWorkloadRecord {
     pub member_id: MemberId,

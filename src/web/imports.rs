@@ -73,6 +73,10 @@ pub(crate) async fn upload_file(
     let mut context = layout::context(&state, &user, "/import").await?;
     context.insert("columns_members", &import::MEMBER_COLUMNS.join(", "));
     context.insert("columns_workload", &import::WORKLOAD_COLUMNS.join(", "));
+    // The choices made come back with the answer, whatever it is: a file refused is fixed and
+    // sent again as the same kind.
+    context.insert("chosen_kind", &parts.kind);
+    context.insert("chosen_dry_run", &parts.dry_run);
     if parts.file.is_empty() {
         context.insert("errors", &serde_json::json!({"file": "choose a CSV file"}));
         return render_status(
@@ -109,11 +113,14 @@ pub(crate) async fn upload_file(
     render_status("members/import.html", &context, status)
 }
 
+/// The members the list's search and filters pick, as CSV.
 #[get("/members.csv")]
 pub(crate) async fn export(
     state: web::Data<AppState>,
     user: CurrentUser,
+    query: web::Query<std::collections::HashMap<String, String>>,
 ) -> Result<HttpResponse, PageError> {
-    let csv = member_service::export(&state, user.actor).await?;
+    let (filter, _) = crate::http::filters::members(|k| query.get(k).cloned())?;
+    let csv = member_service::export(&state, user.actor, filter).await?;
     Ok(csv_download("members.csv", csv))
 }

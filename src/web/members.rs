@@ -79,6 +79,10 @@ pub(crate) async fn list(
         "csv_link",
         &super::cases::csv_link("/members/workload.csv", &query),
     );
+    context.insert(
+        "members_csv_link",
+        &super::cases::csv_link("/members.csv", &query),
+    );
     context.insert("page", &page);
     render("members/list.html", &context)
 }
@@ -139,6 +143,7 @@ async fn detail_context(
         cases,
         branch,
         employer,
+        deleted,
     } = member_service::detail(state, user.actor, id).await?;
     let mut context = layout::context(state, user, "/members").await?;
     let points: Vec<_> = history
@@ -159,7 +164,17 @@ async fn detail_context(
     context.insert("cases", &cases);
     context.insert("branch", &branch);
     context.insert("employer", &employer);
-    context.insert("can_edit", &user.member_writer().is_ok());
+    // An erased member's page is a record of counts kept: nothing to edit, add or open.
+    let erased = crate::casework::protection::is_erased(&member);
+    context.insert("erased", &erased);
+    context.insert("can_edit", &(user.member_writer().is_ok() && !erased));
+    context.insert("is_admin", &user.require_admin().is_ok());
+    let deleted: Vec<_> = deleted
+        .into_iter()
+        .map(|(id, record)| serde_json::json!({"id": id, "record": record}))
+        .collect();
+    context.insert("deleted", &deleted);
+    context.insert("undo_minutes", &crate::casework::workload::UNDO_MINUTES);
     Ok(context)
 }
 
@@ -175,7 +190,17 @@ pub async fn show(
     if query.contains_key("saved") {
         context.insert("notice", "Saved.");
     } else if query.contains_key("deleted") {
-        context.insert("notice", "The workload record was deleted.");
+        context.insert(
+            "notice",
+            "The workload record was deleted. You can undo this below for a while.",
+        );
+    } else if query.contains_key("erased") {
+        context.insert(
+            "notice",
+            "The member's details were erased; anonymous counts are kept.",
+        );
+    } else if query.contains_key("restored") {
+        context.insert("notice", "The workload record was restored.");
     }
     render("members/show.html", &context)
 }
@@ -234,12 +259,42 @@ pub(crate) async fn add_workload(
     user.member_writer()?;
     let form = FormData::new(form.into_inner());
     let id = MemberId(id.into_inner());
+    let confirmed = form.get("same_date_confirmed").is_some();
     let work = async {
-        let input: WorkloadInput = form.parse()?;
-        member_service::add_workload(&state, user.actor, id, input).await
+        let input: WorkloadInput = form.parse_only(&[
+            "recorded_on",
+            "open_cases",
+            "hours_worked",
+            "contracted_hours",
+            "source",
+            "note",
+            "fte",
+            "employer_id",
+        ])?;
+        // A second record on one date is usually the same survey entered twice: ask first.
+        if !confirmed {
+            let held = member_service::workload(&state, user.actor, id).await?;
+            if held
+                .points
+                .iter()
+                .any(|p| p.recorded_on == input.recorded_on)
+            {
+                return Ok(None);
+            }
+        }
+        member_service::add_workload(&state, user.actor, id, input)
+            .await
+            .map(Some)
     };
     match submit(&state, &user, &form, work).await? {
-        Submitted::Done(_) => Ok(see_other(&format!("/members/{id}?saved=1#workload"))),
+        Submitted::Done(Some(_)) => Ok(see_other(&format!("/members/{id}?saved=1#workload"))),
+        Submitted::Done(None) => {
+            let mut context = detail_context(&state, &user, id).await?;
+            choices(&state, &mut context).await?;
+            context.insert("values", &form.values());
+            context.insert("same_date", &true);
+            render("members/show.html", &context)
+        }
         Submitted::Refused(problem) => {
             let mut context = detail_context(&state, &user, id).await?;
             choices(&state, &mut context).await?;
@@ -322,6 +377,39 @@ pub(crate) async fn change_workload(
             let (mut context, _) = workload_context(&state, &user, id, record).await?;
             problem.show(&mut context, &form.values());
             render_status("members/workload_edit.html", &context, problem.status)
+        }
+    }
+}
+
+/// "Delete this record?": the record, and the choice, without JavaScript.
+#[get("/members/{id}/workload/{record}/delete")]
+pub(crate) async fn confirm_delete_workload(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, PageError> {
+    let (id, record) = path.into_inner();
+    let (context, _) =
+        workload_context(&state, &user, MemberId(id), WorkloadRecordId(record)).await?;
+    render("members/workload_delete.html", &context)
+}
+
+/// Restores a workload record the caller deleted a few minutes ago ("Undo").
+#[post("/members/{id}/workload/{record}/restore")]
+pub(crate) async fn restore_workload(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let (id, record) = path.into_inner();
+    let (id, record) = (MemberId(id), WorkloadRecordId(record));
+    let form = FormData::new(form.into_inner());
+    let work = member_service::restore_workload(&state, user.actor, id, record);
+    match submit(&state, &user, &form, work).await? {
+        Submitted::Done(_) => Ok(see_other(&format!("/members/{id}?restored=1#workload"))),
+        Submitted::Refused(problem) => {
+            Err(PageError(crate::error::AppError::Conflict(problem.message)))
         }
     }
 }

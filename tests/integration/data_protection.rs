@@ -121,7 +121,7 @@ async fn a_subject_access_export_holds_everything_about_the_member() {
         .await;
     app.flush_audit();
     let mut conn = app.state.db.get().unwrap();
-    let export = protection::export_member(&mut conn, world.wigan_member).unwrap();
+    let export = protection::export_member(&mut conn, world.wigan_member, None).unwrap();
     assert_eq!(export["member"]["last_name"], "Okafor");
     assert_eq!(export["cases"][0]["case"]["reference"], "WGN-2026-0001");
     assert_eq!(
@@ -135,7 +135,7 @@ async fn a_subject_access_export_holds_everything_about_the_member() {
             .iter()
             .any(|e| e["action"] == "read")
     );
-    assert!(protection::export_member(&mut conn, MemberId(999_999)).is_err());
+    assert!(protection::export_member(&mut conn, MemberId(999_999), None).is_err());
 }
 
 #[actix_rt::test]
@@ -170,7 +170,7 @@ async fn erasure_removes_identity_and_keeps_anonymous_counts() {
     let before =
         serde_json::to_value(compute(&mut conn, None, ReportScope::National, period)).unwrap();
     write_transaction(&mut conn, |c| {
-        protection::erase_member(c, world.wigan_member)
+        protection::erase_member(c, world.wigan_member, None)
     })
     .unwrap();
     let member: Member = members::table

@@ -27,6 +27,7 @@ mod import;
 mod layers;
 mod members;
 mod migrations;
+mod nothing_lost;
 mod openapi;
 mod pages_auth;
 mod pages_cases;

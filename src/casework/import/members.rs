@@ -8,13 +8,14 @@ use diesel::prelude::*;
 
 use super::{
     INSERT_CHUNK, ImportOptions, ImportReport, LOOKUP_CHUNK, MEMBER_COLUMNS, MEMBER_REQUIRED,
-    Progress, audit_import, chunked, open, refuse,
+    Progress, RowChanges, audit_import, chunked, open, refuse,
 };
 use crate::access::RecordScope;
+use crate::casework::changes::{self, Change, Entity, Via, diff};
 use crate::casework::csv_table::{
     Given, Row, RowError, parse_date, parse_field, parse_given, parse_number, text,
 };
-use crate::casework::member_fields::MemberFields;
+use crate::casework::member_fields::{MEMBER_FIELDS, MemberFields};
 use crate::casework::members::full_update;
 use crate::db::DbConn;
 use crate::db::schema::members;
@@ -115,7 +116,18 @@ pub fn import_members(
         return refuse(conn, actor, "member", report);
     }
     let created_employers = create_employers(conn, &new_employers, options)?;
-    let (to_insert, to_update) = plan(rows, &existing, &created_employers, &mut report);
+    let (to_insert, to_update, changed) = plan(rows, &existing, &created_employers, &mut report);
+    let kept = report.changes.clone();
+    let branches = lookups
+        .branch_by_code
+        .values()
+        .map(|b| (b.id.0, b.code.clone()))
+        .collect();
+    let employers = Employer::list(conn)?
+        .into_iter()
+        .map(|e| (e.id.0, e.name))
+        .collect();
+    named(&mut report.changes, &branches, &employers);
     report.created = to_insert.len();
     report.updated = to_update.len();
     let counts = format!(
@@ -129,6 +141,16 @@ pub fn import_members(
         return Ok(report);
     }
     let created = write(conn, to_insert, to_update, progress)?;
+    for (member, row) in changed.into_iter().zip(kept) {
+        let change = Change {
+            member,
+            entity: Entity::Member,
+            id: member.0,
+            via: Via::Import,
+            by: actor,
+        };
+        changes::keep(conn, change, &row.fields)?;
+    }
     let touched = [("created", created.as_slice()), ("updated", &updated)];
     audit_import(conn, actor, "import", "member", counts, &touched)?;
     Ok(report)
@@ -378,10 +400,12 @@ fn plan(
     existing: &HashMap<String, Member>,
     created_employers: &HashMap<String, EmployerId>,
     report: &mut ImportReport,
-) -> (Vec<NewMember>, Vec<(MemberId, UpdateMember)>) {
+) -> (Vec<NewMember>, Vec<(MemberId, UpdateMember)>, Vec<MemberId>) {
     let mut to_insert = Vec::new();
     let mut to_update = Vec::new();
+    let mut changed = Vec::new();
     for row in rows {
+        let line = row.line;
         let employer = match row.employer {
             EmployerRef::Known(id) => id,
             EmployerRef::New(name) => created_employers
@@ -408,14 +432,47 @@ fn plan(
             ethnic_group: member.ethnic_group,
             ..row.optional.apply(row.fields, Some(member))
         };
-        let same = MemberFields::from(member) == fields;
-        if same {
+        let fields_changed = diff(&MemberFields::from(member), &fields, MEMBER_FIELDS);
+        if fields_changed.is_empty() {
             report.unchanged += 1;
         } else {
+            report.changes.push(RowChanges {
+                line,
+                record: member.membership_number.clone(),
+                fields: fields_changed,
+            });
+            changed.push(member.id);
             to_update.push((member.id, full_update(row.branch, employer, fields)));
         }
     }
-    (to_insert, to_update)
+    (to_insert, to_update, changed)
+}
+
+/// Names branches and employers in a report's changes (the file names them so) where the
+/// records hold their ids.
+fn named(
+    changes: &mut [RowChanges],
+    branches: &HashMap<i64, String>,
+    employers: &HashMap<i64, String>,
+) {
+    for field in changes.iter_mut().flat_map(|row| row.fields.iter_mut()) {
+        let (label, names) = match field.field.as_str() {
+            "branch_id" => ("branch", branches),
+            "employer_id" => ("employer", employers),
+            _ => continue,
+        };
+        let name = |value: &Option<String>| {
+            value.as_ref().map(|id| {
+                id.parse::<i64>()
+                    .ok()
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_else(|| id.clone())
+            })
+        };
+        field.old = name(&field.old);
+        field.new = name(&field.new);
+        field.field = label.to_owned();
+    }
 }
 
 /// Writes the plan; the ids of the members created.

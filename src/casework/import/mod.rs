@@ -75,6 +75,18 @@ pub struct ImportReport {
     pub unchanged: usize,
     pub employers_created: usize,
     pub errors: Vec<RowError>,
+    /// Each record the file changes (or, in a dry run, would): its line, the record, and
+    /// every changed field's old and new value.
+    pub changes: Vec<RowChanges>,
+}
+
+/// What one line of a file changes in a record held.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RowChanges {
+    pub line: u64,
+    /// The record: a membership number, with the date and source of a workload record.
+    pub record: String,
+    pub fields: Vec<crate::casework::changes::FieldChange>,
 }
 
 impl ImportReport {
@@ -88,6 +100,7 @@ impl ImportReport {
             unchanged: 0,
             employers_created: 0,
             errors,
+            changes: Vec::new(),
         }
     }
 
@@ -101,6 +114,7 @@ impl ImportReport {
             unchanged: 0,
             employers_created: 0,
             errors,
+            changes: Vec::new(),
         }
     }
 

@@ -7,10 +7,11 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::{
-    INSERT_CHUNK, ImportOptions, ImportReport, LOOKUP_CHUNK, Progress, WORKLOAD_COLUMNS,
-    WORKLOAD_REQUIRED, audit_import, chunked, open, refuse,
+    INSERT_CHUNK, ImportOptions, ImportReport, LOOKUP_CHUNK, Progress, RowChanges,
+    WORKLOAD_COLUMNS, WORKLOAD_REQUIRED, audit_import, chunked, open, refuse,
 };
 use crate::access::RecordScope;
+use crate::casework::changes::{self, Change, Entity, Via, diff};
 use crate::casework::csv_table::{
     Given, Row, RowError, parse_date, parse_field, parse_given, parse_number, parse_whole, text,
 };
@@ -22,6 +23,10 @@ use crate::models::{
     EmployerId, MemberId, NewWorkloadRecord, UserId, WorkloadRecord, WorkloadRecordId,
     WorkloadSource,
 };
+
+/// What an import may change in a record held (its member, date and source find it; the FTE
+/// and employer at the time stay as first recorded).
+const WORKLOAD_CHANGED: &[&str] = &["open_cases", "hours_worked", "contracted_hours", "note"];
 
 /// A record is the same record when its member, date and source are.
 type RecordKey = (MemberId, NaiveDate, WorkloadSource);
@@ -75,7 +80,7 @@ pub fn import_workload(
         .collect();
     let member_by_number = members_in_scope(conn, writer, numbers)?;
     let mut errors = table.unreadable.clone();
-    let mut records: Vec<(NewWorkloadRecord, Optional)> = Vec::new();
+    let mut records: Vec<(u64, NewWorkloadRecord, Optional)> = Vec::new();
     let mut keys_seen: HashMap<RecordKey, u64> = HashMap::new();
     for row in table.rows() {
         if let Some(record) = check_row(&row, actor, &member_by_number, &mut errors) {
@@ -86,7 +91,7 @@ pub fn import_workload(
                     "recorded_on",
                     format!("the same member, date and source are on line {first}"),
                 )),
-                None => records.push(record),
+                None => records.push((row.line, record.0, record.1)),
             }
         }
         progress.advance(1);
@@ -96,7 +101,11 @@ pub fn import_workload(
         return refuse(conn, actor, "workload_record", report);
     }
     let members: Vec<MemberId> = member_by_number.values().map(|m| m.id).collect();
-    let (to_insert, to_update) = plan(conn, &members, records, &mut report)?;
+    let number_of: HashMap<MemberId, String> = member_by_number
+        .iter()
+        .map(|(number, facts)| (facts.id, number.clone()))
+        .collect();
+    let (to_insert, to_update) = plan(conn, &members, records, &number_of, &mut report)?;
     report.created = to_insert.len();
     report.updated = to_update.len();
     let counts = format!(
@@ -122,7 +131,21 @@ pub fn import_workload(
         )?;
         return Ok(report);
     }
+    let kept: Vec<(MemberId, WorkloadRecordId)> = to_update
+        .iter()
+        .map(|(id, member, _)| (*member, *id))
+        .collect();
     write(conn, to_insert, to_update, progress)?;
+    for ((member, id), row) in kept.into_iter().zip(&report.changes) {
+        let change = Change {
+            member,
+            entity: Entity::WorkloadRecord,
+            id: id.0,
+            via: Via::Import,
+            by: actor,
+        };
+        changes::keep(conn, change, &row.fields)?;
+    }
     let touched = [("members whose records changed", touched.as_slice())];
     audit_import(conn, actor, "import", "workload_record", counts, &touched)?;
     Ok(report)
@@ -205,7 +228,7 @@ fn check_row(
     };
     let fte = parse_field(row, "fte", errors, parse_number);
     let source = parse_field(row, "source", errors, |s| {
-        s.parse::<WorkloadSource>().map_err(|e| e.to_string())
+        WorkloadSource::read(s).map_err(|e| e.to_string())
     });
     for (column, value) in [
         ("recorded_on", recorded_on.is_some()),
@@ -248,7 +271,8 @@ fn check_row(
 fn plan(
     conn: &mut DbConn,
     members: &[MemberId],
-    records: Vec<(NewWorkloadRecord, Optional)>,
+    records: Vec<(u64, NewWorkloadRecord, Optional)>,
+    number_of: &HashMap<MemberId, String>,
     report: &mut ImportReport,
 ) -> Result<
     (
@@ -268,19 +292,26 @@ fn plan(
     .collect();
     let mut to_insert = Vec::new();
     let mut to_update = Vec::new();
-    for (record, optional) in records {
+    for (line, record, optional) in records {
         let Some(old) = held.get(&(record.member_id, record.recorded_on, record.source)) else {
             to_insert.push(optional.apply(record, None));
             continue;
         };
         let record = optional.apply(record, Some(old));
-        let same = old.open_cases == record.open_cases
-            && old.hours_worked == record.hours_worked
-            && old.contracted_hours == record.contracted_hours
-            && old.note == record.note;
-        if same {
+        let fields = diff(old, &record, WORKLOAD_CHANGED);
+        if fields.is_empty() {
             report.unchanged += 1;
         } else {
+            report.changes.push(RowChanges {
+                line,
+                record: format!(
+                    "{} {} {}",
+                    number_of.get(&old.member_id).map_or("", String::as_str),
+                    old.recorded_on,
+                    old.source.label()
+                ),
+                fields,
+            });
             // The FTE and employer at the time stay as first recorded.
             let changes = NewWorkloadRecord {
                 fte: old.fte.unwrap_or(record.fte),

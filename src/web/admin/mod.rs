@@ -1,6 +1,7 @@
 //! Administration pages: users, reference data, the audit log. Administrators only.
 
 pub mod audit;
+pub mod protection;
 pub mod reference;
 pub mod settings;
 pub mod users;
@@ -11,6 +12,9 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(users::edit)
         .service(users::update)
         .service(audit::search)
+        .service(protection::show)
+        .service(protection::export)
+        .service(protection::erase)
         .service(settings::show)
         .service(settings::save)
         .configure(reference::routes);
