@@ -100,6 +100,13 @@ async function shoot(page, name) {
 const today = new Date();
 const iso = (d) => d.toISOString().slice(0, 10);
 const inDays = (n) => iso(new Date(today.getTime() + n * 86_400_000));
+// A date as the home queue shows it: "Tue 8 Dec 2026".
+const dayShown = (isoDate) => {
+  const d = new Date(`${isoDate}T12:00:00Z`);
+  const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()];
+  const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][d.getUTCMonth()];
+  return `${day} ${d.getUTCDate()} ${month} ${d.getUTCFullYear()}`;
+};
 
 const { server, passwords } = await startServer();
 let browser;
@@ -181,7 +188,8 @@ try {
   await shoot(page, 'case');
   await page.goto(`${base}/`);
   const home = await page.locator('main').innerText();
-  assert.ok(home.includes(reference) && home.includes(hearing), 'the hearing is on the home page');
+  assert.ok(home.includes(reference) && home.includes(dayShown(hearing)), 'the hearing is on the home page, with its weekday');
+  assert.ok(home.includes('Journey Tester'), 'the queue names the member');
   await shoot(page, 'home');
   step('an officer opens a case, adds a hearing and sees it on the home page');
 
@@ -204,7 +212,43 @@ try {
   await page.goto(`${base}/`);
   const homeAfter = await page.locator('main').innerText();
   assert.ok(homeAfter.includes(reference), 'the appeal window of the closed case is still on the home page');
-  step('an officer records an outcome, closes the case, and its appeal window stays on the home page');
+  await page.goto(`${base}/account`);
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Make my calendar address' }).click()]);
+  const feedAddress = await page.locator('#calendar_url').inputValue();
+  const feed = await (await page.request.get(feedAddress)).text();
+  assert.ok(feed.includes(`Tribunal claim deadline: ${reference}`) && feed.includes(`Appeal window closes: ${reference}`),
+    'the tribunal limitation date and the appeal window of the closed case are in the calendar feed');
+  step('an officer records an outcome, closes the case, and its appeal window and tribunal date stay on the home page and in the calendar');
+
+  // A note typed as the session ends is kept: signing in again brings it back to be saved.
+  await page.goto(`${base}/`);
+  await page.getByRole('link', { name: reference }).first().click();
+  const caseAddress = page.url();
+  const typed = 'Called the member: she will bring her union card to the appeal.';
+  await page.locator('#text').fill(typed);
+  await officer.context.clearCookies();
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Add entry' }).click()]);
+  assert.ok((await page.locator('main').innerText()).includes('what you typed is kept'), 'the sign-in page says the note is kept');
+  await page.getByLabel('Username').fill('officer');
+  await page.getByLabel('Password').fill(passwords.officer);
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
+  assert.equal(await page.getByRole('textbox', { name: 'What happened' }).inputValue(), typed, 'the note comes back filled');
+  await checkAccessibility(page, 'resume');
+  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save' }).click()]);
+  await page.goto(caseAddress);
+  assert.ok((await page.locator('.timeline').innerText()).includes(typed), 'the kept note is on the timeline');
+  step('an officer whose session ended while typing a note signs in again and saves it');
+
+  // The organiser takes a case referred to the region: the queue gives the branch's reason.
+  await organiser.page.goto(`${base}/`);
+  const queue = organiser.page.getByRole('table', { name: /referred to the region/ });
+  const firstReferred = queue.locator('tbody tr').first();
+  assert.ok((await firstReferred.locator('td').nth(2).innerText()).length > 3, 'the queue shows why the case was referred');
+  await firstReferred.getByRole('link').click();
+  await Promise.all([organiser.page.waitForLoadState('load'), organiser.page.getByRole('button', { name: 'Take this case' }).click()]);
+  assert.ok((await organiser.page.locator('.timeline').innerText()).includes('Taken by'), 'taking the case is on the timeline');
+  assert.equal(await organiser.page.getByRole('button', { name: 'Take this case' }).count(), 0, 'it is now theirs');
+  step('an organiser takes a referred case from the queue, which says why it was referred');
 
   // The organiser's dashboard counts it.
   const after = await openedCount();
@@ -289,8 +333,15 @@ try {
       await p.goto(`${base}${path}`);
       await shoot(p, `phone-${name}`);
     }
+    // The member's workload table shows Correct and Delete first, on screen without scrolling.
+    await p.goto(`${base}/members?q=journey+tester`);
+    await p.getByRole('link', { name: 'Tester, Journey' }).click();
+    const correct = p.getByRole('table', { name: 'Workload records' }).getByRole('link', { name: 'Correct' }).first();
+    const box = await correct.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `Correct is on screen at 390 px (${JSON.stringify(box)})`);
+    await shoot(p, 'phone-member');
     await phone.context.close();
-    step('every main page fits a 390 px phone screen without scrolling sideways');
+    step('every main page fits a 390 px phone screen without scrolling sideways, and the workload actions are in view');
   }
 
   // The API explorer works with the network cut off: nothing is asked of another origin.

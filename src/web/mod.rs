@@ -10,6 +10,7 @@ pub mod cases;
 pub mod health;
 pub mod home;
 pub mod imports;
+pub mod kept_form;
 pub mod layout;
 pub mod members;
 pub mod page;
@@ -31,6 +32,7 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     let pages = actix_web::web::scope("")
         .app_data(Surface::Page)
         .app_data(actix_web::web::FormConfig::default().limit(FORM_LIMIT_BYTES))
+        .wrap(actix_web::middleware::from_fn(kept_form::keep_typed_form))
         .wrap(actix_web::middleware::from_fn(check_origin))
         .service(health::healthz)
         .service(assets::static_file)

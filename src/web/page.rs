@@ -74,14 +74,14 @@ impl FormProblem {
 }
 
 /// The label a form shows for a field, so a summary of problems reads in the form's words.
-fn field_label(field: &str) -> String {
+pub(crate) fn field_label(field: &str) -> String {
     let known = match field {
         "recorded_on" | "occurred_on" | "due_on" => "Date",
         "open_cases" => "Open cases held",
         "hours_worked" => "Hours worked",
         "contracted_hours" => "Contracted hours",
         "text" => "What happened",
-        "from" => "Date it runs from",
+        "from" => "Counted from",
         "starts_at" => "Time",
         "type" => "Type",
         "opened_on" => "Opened on",

@@ -7,6 +7,7 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use tera::Context;
 
+use super::kept_form::{self, RESUME_FIELDS, RESUME_TO};
 use super::page::{PageError, render, render_status};
 use crate::accounts;
 use crate::error::AppError;
@@ -38,6 +39,7 @@ pub(crate) async fn login(
     let username = form.get("username").unwrap_or_default();
     let password = form.get("password").unwrap_or_default();
     let next = local_path(form.get("next").unwrap_or("/")).to_owned();
+    let resume = kept_form::resumed(form.get(RESUME_TO), form.get(RESUME_FIELDS));
     let client = req.peer_addr().map(|a| a.ip().to_string());
     match accounts::sign_in(
         &state,
@@ -59,6 +61,13 @@ pub(crate) async fn login(
                 .secure(state.secure_cookies())
                 .max_age(time::Duration::seconds(max_age))
                 .finish();
+            if let Some((to, fields)) = &resume {
+                let csrf = state.keys.csrf_token(cookie.value());
+                let mut page = kept_form::resume_page(to, fields, &csrf)?;
+                page.add_cookie(&cookie)
+                    .map_err(|e| PageError(AppError::Internal(e.to_string())))?;
+                return Ok(page);
+            }
             Ok(HttpResponse::SeeOther()
                 .cookie(cookie)
                 .insert_header((LOCATION, next))
@@ -68,6 +77,10 @@ pub(crate) async fn login(
             let mut context = Context::new();
             context.insert("next", &next);
             context.insert("username", username);
+            if let (Some(to), Some(fields)) = (form.get(RESUME_TO), form.get(RESUME_FIELDS)) {
+                context.insert(RESUME_TO, to);
+                context.insert(RESUME_FIELDS, fields);
+            }
             let (status, message) = match error {
                 AppError::TooManyRequests {
                     retry_after_secs, ..

@@ -232,3 +232,85 @@ async fn deactivating_a_user_in_the_browser_needs_a_confirmation() {
         "deactivated"
     );
 }
+
+/// A note typed while the session ends (here: revoked elsewhere, as expiry does) is not lost:
+/// the sign-in page carries it, and after signing in it comes back, filled, to be saved.
+#[actix_rt::test]
+async fn a_note_typed_as_the_session_ends_comes_back_filled_after_signing_in() {
+    use caseload::db::schema::users;
+    use diesel::prelude::*;
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let session = browser_sign_in(&app, "wgn.officer").await;
+    let case_path = format!("/cases/{}", world.wigan_case);
+    let csrf = csrf_of(&page(&app, &case_path, &session).await.text());
+    {
+        let mut conn = app.state.db.get().unwrap();
+        diesel::update(users::table.filter(users::username.eq("wgn.officer")))
+            .set(users::token_version.eq(users::token_version + 1))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let note = "Met Ada after the hearing; she wants to appeal & needs the letter by Friday.";
+    let lost = post_form(
+        &app,
+        &format!("{case_path}/events"),
+        &session,
+        None,
+        &[
+            ("csrf_token", &csrf),
+            ("occurred_on", "2026-05-04"),
+            ("kind", "note"),
+            ("text", note),
+        ],
+    )
+    .await;
+    assert_eq!(lost.status, 401);
+    let sign_in = lost.text();
+    assert!(sign_in.contains("what you typed is kept"), "{sign_in}");
+    let resume_fields = sign_in
+        .split("name=\"resume_fields\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the kept form");
+    let resume_fields = resume_fields.replace("&amp;", "&").replace("&#x2F;", "/");
+    assert!(
+        !resume_fields.contains(&csrf),
+        "the old token is not carried"
+    );
+    let back = app
+        .call(TestRequest::post().uri("/login").set_form([
+            ("username", "wgn.officer"),
+            ("password", PASSWORD),
+            ("next", "/"),
+            ("resume_to", &format!("{case_path}/events")),
+            ("resume_fields", &resume_fields),
+        ]))
+        .await;
+    assert_eq!(back.status, 200);
+    let new_session = session_cookie(&back).unwrap().value().to_owned();
+    let form = back.text();
+    assert!(form.contains("Save what you typed"));
+    assert!(form.contains("Met Ada after the hearing"), "{form}");
+    let timeline = page(&app, &case_path, &new_session).await.text();
+    assert!(
+        !timeline.contains("Met Ada after"),
+        "nothing saved before the second press"
+    );
+    let saved = post_form(
+        &app,
+        &format!("{case_path}/events"),
+        &new_session,
+        None,
+        &[
+            ("csrf_token", &csrf_of(&form)),
+            ("occurred_on", "2026-05-04"),
+            ("kind", "note"),
+            ("text", note),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status, 303);
+    let timeline = page(&app, &case_path, &new_session).await.text();
+    assert!(timeline.contains("Met Ada after the hearing"));
+}
