@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::Utc;
 use diesel::prelude::*;
 
-use crate::db::schema::audit_log;
+use crate::db::schema::{audit_log, audit_subjects};
 use crate::db::{Database, DbConn};
 use crate::error::AppError;
 use crate::models::{NewAuditEntry, UserId};
@@ -23,28 +23,169 @@ const BATCH_SIZE: usize = 500;
 /// Attempts to write a batch before it is given up (and counted in the log).
 const ATTEMPTS: u32 = 30;
 
-/// What was done to which record. `detail` holds ids and field names, never names or text.
+/// Names an enumeration's values as the audit trail stores them.
+macro_rules! audit_names {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The value stored as `name`.
+            pub fn named(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == name)
+            }
+        }
+    };
+}
+
+audit_names!(
+    /// What kind of record an entry is about, or showed.
+    Entity {
+        Member = "member",
+        Case = "case",
+        CaseEvent = "case_event",
+        Deadline = "deadline",
+        WorkloadRecord = "workload_record",
+        User = "user",
+        Region = "region",
+        Branch = "branch",
+        Employer = "employer",
+        Settings = "settings",
+        Evidence = "evidence",
+        EvidenceRelease = "evidence_release",
+        Calendar = "calendar",
+        Database = "database",
+        Demo = "demo",
+        Request = "request",
+    }
+);
+
+audit_names!(
+    /// What was done.
+    Action {
+        Read = "read",
+        List = "list",
+        Export = "export",
+        Import = "import",
+        ImportDryRun = "import_dry_run",
+        Create = "create",
+        Update = "update",
+        Delete = "delete",
+        Erase = "erase",
+        Retention = "retention",
+        Backup = "backup",
+        Seed = "seed",
+        Publish = "publish",
+        Withdraw = "withdraw",
+        SignIn = "sign_in",
+        SignInFailed = "sign_in_failed",
+        SignOut = "sign_out",
+        SessionsRevoked = "sessions_revoked",
+        PasswordChanged = "password_change",
+        CalendarIssued = "calendar_issued",
+        CalendarRevoked = "calendar_revoked",
+        NotFound = "not_found",
+    }
+);
+
+audit_names!(
+    /// A job the system runs with no one signed in.
+    Job {
+        Retention = "retention",
+        CommandLine = "command_line",
+        Demo = "demo",
+        Seed = "seed",
+    }
+);
+
+audit_names!(
+    /// A capability link: whoever holds its secret address acts through it.
+    Link {
+        Calendar = "calendar",
+    }
+);
+
+/// Who acted: a signed-in user, a job of the system, the holder of a user's capability link,
+/// or no one known (a failed sign-in).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Principal {
+    User(UserId),
+    System(Job),
+    Link(Link, UserId),
+    Anonymous,
+}
+
+impl Principal {
+    /// The user the entry is recorded under: the user acting, or the one whose link was used.
+    pub fn user_id(self) -> Option<UserId> {
+        match self {
+            Self::User(id) | Self::Link(_, id) => Some(id),
+            Self::System(_) | Self::Anonymous => None,
+        }
+    }
+
+    /// As the trail stores it: `user`, `system:retention`, `link:calendar`, `anonymous`.
+    pub fn as_text(self) -> String {
+        match self {
+            Self::User(_) => "user".into(),
+            Self::System(job) => format!("system:{}", job.as_str()),
+            Self::Link(link, _) => format!("link:{}", link.as_str()),
+            Self::Anonymous => "anonymous".into(),
+        }
+    }
+
+    /// A user when there is one; otherwise the command line (an import or task run there).
+    pub fn user_or_command_line(user: Option<UserId>) -> Self {
+        user.map_or(Self::System(Job::CommandLine), Self::User)
+    }
+}
+
+impl From<UserId> for Principal {
+    fn from(id: UserId) -> Self {
+        Self::User(id)
+    }
+}
+
+/// What was done to which record, by whom, and every record it showed or changed (its
+/// subjects). `detail` holds counts and field names, never names or text.
 pub struct Event {
-    pub actor: Option<UserId>,
-    pub action: &'static str,
-    pub entity: &'static str,
+    pub principal: Principal,
+    pub action: Action,
+    pub entity: Entity,
     pub entity_id: Option<i64>,
     pub detail: Option<String>,
+    pub subjects: Vec<(Entity, i64)>,
 }
 
 impl Event {
-    pub fn new(actor: Option<UserId>, action: &'static str, entity: &'static str) -> Self {
+    pub fn new(principal: impl Into<Principal>, action: Action, entity: Entity) -> Self {
         Self {
-            actor,
+            principal: principal.into(),
             action,
             entity,
             entity_id: None,
             detail: None,
+            subjects: Vec::new(),
         }
     }
 
+    /// The record the entry is about (also one of its subjects).
     pub(crate) fn id(mut self, id: i64) -> Self {
         self.entity_id = Some(id);
+        self.subjects.push((self.entity, id));
+        self
+    }
+
+    /// Records the entry showed or changed besides its own (a list's rows, a case's member).
+    pub(crate) fn shows(mut self, entity: Entity, ids: impl IntoIterator<Item = i64>) -> Self {
+        self.subjects.extend(ids.into_iter().map(|id| (entity, id)));
         self
     }
 
@@ -53,28 +194,75 @@ impl Event {
         self
     }
 
-    fn into_entry(self) -> NewAuditEntry {
-        NewAuditEntry {
-            at: Utc::now().naive_utc(),
-            user_id: self.actor,
-            action: self.action.into(),
-            entity: self.entity.into(),
-            entity_id: self.entity_id,
-            detail: self.detail,
+    fn into_entry(self) -> Entry {
+        let mut subjects = self.subjects;
+        subjects.sort_unstable_by_key(|(entity, id)| (entity.as_str(), *id));
+        subjects.dedup();
+        Entry {
+            row: NewAuditEntry {
+                at: Utc::now().naive_utc(),
+                user_id: self.principal.user_id(),
+                principal: self.principal.as_text(),
+                action: self.action.as_str().into(),
+                entity: self.entity.as_str().into(),
+                entity_id: self.entity_id,
+                detail: self.detail,
+            },
+            subjects,
         }
     }
 }
 
-/// Records a write's audit entry on the write's own connection (inside its transaction).
-pub fn record(conn: &mut DbConn, event: Event) -> Result<(), AppError> {
-    diesel::insert_into(audit_log::table)
-        .values(event.into_entry())
-        .execute(conn)?;
+/// An entry as written: its row and its subjects.
+struct Entry {
+    row: NewAuditEntry,
+    subjects: Vec<(Entity, i64)>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = audit_subjects)]
+struct NewSubject {
+    entry_id: i64,
+    entity: &'static str,
+    entity_id: i64,
+}
+
+/// Writes one entry and its subjects on `conn`.
+fn insert(conn: &mut DbConn, entry: &Entry) -> Result<(), AppError> {
+    let id: i64 = diesel::insert_into(audit_log::table)
+        .values(&entry.row)
+        .returning(audit_log::id)
+        .get_result::<crate::models::AuditEntryId>(conn)?
+        .0;
+    let rows: Vec<NewSubject> = entry
+        .subjects
+        .iter()
+        .map(|(entity, entity_id)| NewSubject {
+            entry_id: id,
+            entity: entity.as_str(),
+            entity_id: *entity_id,
+        })
+        .collect();
+    for chunk in rows.chunks(SUBJECTS_PER_INSERT) {
+        crate::db_run!(conn, {
+            diesel::insert_into(audit_subjects::table)
+                .values(chunk)
+                .execute(conn)?;
+        });
+    }
     Ok(())
 }
 
+/// Subject rows per INSERT (well under both backends' limits on bound parameters).
+const SUBJECTS_PER_INSERT: usize = 1000;
+
+/// Records a write's audit entry on the write's own connection (inside its transaction).
+pub fn record(conn: &mut DbConn, event: Event) -> Result<(), AppError> {
+    insert(conn, &event.into_entry())
+}
+
 enum Message {
-    Entry(NewAuditEntry),
+    Entry(Entry),
     Flush(mpsc::Sender<()>),
 }
 
@@ -161,7 +349,7 @@ fn run_writer(db: &Database, receiver: &Receiver<Message>) {
     }
 }
 
-fn write_batch(db: &Database, batch: &mut Vec<NewAuditEntry>) {
+fn write_batch(db: &Database, batch: &mut Vec<Entry>) {
     if batch.is_empty() {
         return;
     }
@@ -184,20 +372,18 @@ fn write_batch(db: &Database, batch: &mut Vec<NewAuditEntry>) {
     batch.clear();
 }
 
-fn insert_many(conn: &mut DbConn, batch: &[NewAuditEntry]) -> Result<(), AppError> {
-    crate::db_run!(conn, {
-        diesel::insert_into(audit_log::table)
-            .values(batch)
-            .execute(conn)?;
-    });
+fn insert_many(conn: &mut DbConn, batch: &[Entry]) -> Result<(), AppError> {
+    for entry in batch {
+        insert(conn, entry)?;
+    }
     Ok(())
 }
 
-/// The audit entry for a list that showed these records (one entry per page, ids in detail);
-/// `None` when nothing was shown.
+/// The audit entry for a list that showed these records (one entry per page, each record a
+/// subject); `None` when nothing was shown.
 pub(crate) fn listed(
     actor: UserId,
-    entity: &'static str,
+    entity: Entity,
     ids: impl IntoIterator<Item = i64>,
 ) -> Option<Event> {
     listed_as(actor, entity, "", ids)
@@ -206,40 +392,45 @@ pub(crate) fn listed(
 /// As [`listed`], saying what the list was (`deadlines`: the cases of the deadlines shown).
 pub(crate) fn listed_as(
     actor: UserId,
-    entity: &'static str,
+    entity: Entity,
     what: &str,
     ids: impl IntoIterator<Item = i64>,
 ) -> Option<Event> {
-    let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+    let ids: Vec<i64> = ids.into_iter().collect();
     let what = if what.is_empty() {
         String::new()
     } else {
         format!("{what} ")
     };
     (!ids.is_empty()).then(|| {
-        Event::new(Some(actor), "list", entity).detail(format!("{what}ids={}", ids.join(",")))
+        Event::new(actor, Action::List, entity)
+            .detail(format!("{what}count={}", ids.len()))
+            .shows(entity, ids)
     })
 }
 
-/// Ids per entry when one write touches many records.
-pub const IDS_PER_ENTRY: usize = 500;
-
-/// Records, in the write's transaction, every id a bulk write touched (an import, an export),
-/// in entries of at most [`IDS_PER_ENTRY`] ids, so the trail names each record.
+/// Records, in the write's transaction, every record a bulk write touched (an import, an
+/// export) as subjects of one entry, so the trail names each record.
 pub(crate) fn record_ids(
     conn: &mut DbConn,
-    actor: Option<UserId>,
-    action: &'static str,
-    entity: &'static str,
+    principal: Principal,
+    action: Action,
+    entity: Entity,
     what: &str,
     ids: &[i64],
 ) -> Result<(), AppError> {
-    for chunk in ids.chunks(IDS_PER_ENTRY) {
-        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-        record(
-            conn,
-            Event::new(actor, action, entity).detail(format!("{what} ids={}", list.join(","))),
-        )?;
+    if ids.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let what = if what.is_empty() {
+        String::new()
+    } else {
+        format!("{what} ")
+    };
+    record(
+        conn,
+        Event::new(principal, action, entity)
+            .detail(format!("{what}count={}", ids.len()))
+            .shows(entity, ids.iter().copied()),
+    )
 }

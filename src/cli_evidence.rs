@@ -49,7 +49,12 @@ pub fn run(db: &Database, args: EvidenceArgs) -> anyhow::Result<()> {
         .map_err(cli_error)?;
     caseload::audit::record(
         &mut conn,
-        caseload::audit::Event::new(None, "read", "evidence").detail(format!(
+        caseload::audit::Event::new(
+            caseload::audit::Principal::System(caseload::audit::Job::CommandLine),
+            caseload::audit::Action::Read,
+            caseload::audit::Entity::Evidence,
+        )
+        .detail(format!(
             "scope={} period={period} format={} (command line)",
             args.scope,
             args.format.name()

@@ -49,9 +49,14 @@ pub(crate) async fn sign_in(
     match found {
         (Some(user), true) => {
             throttle_succeeded(state, keys).await?;
-            state
-                .audit
-                .read(Event::new(Some(user.id), "sign_in", "user").id(user.id.0));
+            state.audit.read(
+                Event::new(
+                    user.id,
+                    crate::audit::Action::SignIn,
+                    crate::audit::Entity::User,
+                )
+                .id(user.id.0),
+            );
             let (token, expires_at) = state.keys.issue(&user, purpose)?;
             Ok(Session {
                 user,
@@ -60,7 +65,11 @@ pub(crate) async fn sign_in(
             })
         }
         (user, _) => {
-            let event = Event::new(None, "sign_in_failed", "user");
+            let event = Event::new(
+                crate::audit::Principal::Anonymous,
+                crate::audit::Action::SignInFailed,
+                crate::audit::Entity::User,
+            );
             state.audit.read(match user {
                 Some(user) => event.id(user.id.0),
                 None => event,
@@ -76,13 +85,16 @@ pub(crate) async fn sign_in(
 pub(crate) fn revoke_sessions(
     conn: &mut DbConn,
     id: UserId,
-    reason: &'static str,
+    reason: crate::audit::Action,
 ) -> Result<(), AppError> {
     User::bump_token_version(conn, id)?;
     if User::find(conn, id)?.calendar_token.is_some() {
         set_calendar(conn, id, true)?;
     }
-    audit::record(conn, Event::new(Some(id), reason, "user").id(id.0))
+    audit::record(
+        conn,
+        Event::new(id, reason, crate::audit::Entity::User).id(id.0),
+    )
 }
 
 /// Changes the caller's own password: throttled like signing in (a stolen session cannot try
@@ -145,7 +157,7 @@ pub(crate) fn change_password(
         ..Default::default()
     };
     User::update(conn, user.id, changes)?;
-    revoke_sessions(conn, user.id, "password_change")
+    revoke_sessions(conn, user.id, crate::audit::Action::PasswordChanged)
 }
 
 /// On a database with no user at all, creates `admin` with the given password or a random
@@ -178,9 +190,13 @@ pub fn bootstrap_admin(
     )?;
     audit::record(
         conn,
-        Event::new(None, "create", "user")
-            .id(user.id.0)
-            .detail("first administrator"),
+        Event::new(
+            crate::audit::Principal::System(crate::audit::Job::CommandLine),
+            crate::audit::Action::Create,
+            crate::audit::Entity::User,
+        )
+        .id(user.id.0)
+        .detail("first administrator"),
     )?;
     Ok(Some(password))
 }
@@ -195,11 +211,14 @@ pub(crate) fn set_calendar(conn: &mut DbConn, id: UserId, on: bool) -> Result<Us
     });
     let user = User::set_calendar_token(conn, id, token)?;
     let action = if on {
-        "calendar_issued"
+        crate::audit::Action::CalendarIssued
     } else {
-        "calendar_revoked"
+        crate::audit::Action::CalendarRevoked
     };
-    audit::record(conn, Event::new(Some(id), action, "user").id(id.0))?;
+    audit::record(
+        conn,
+        Event::new(id, action, crate::audit::Entity::User).id(id.0),
+    )?;
     Ok(user)
 }
 
@@ -245,16 +264,21 @@ pub(crate) fn claimed(
 /// Audits a signed-in request that ended in 404 (see `http::refusals`): `detail` holds the
 /// method, the route pattern and the numeric ids asked for.
 pub(crate) fn audit_not_found(state: &AppState, user: UserId, detail: String) {
-    state
-        .audit
-        .read(Event::new(Some(user), "not_found", "request").detail(detail));
+    state.audit.read(
+        Event::new(
+            user,
+            crate::audit::Action::NotFound,
+            crate::audit::Entity::Request,
+        )
+        .detail(detail),
+    );
 }
 
 /// Signs the user out everywhere.
 pub(crate) async fn sign_out(state: &AppState, user: UserId) -> Result<(), AppError> {
     state
         .db
-        .write(move |conn| revoke_sessions(conn, user, "sign_out"))
+        .write(move |conn| revoke_sessions(conn, user, crate::audit::Action::SignOut))
         .await
 }
 

@@ -140,9 +140,13 @@ pub fn create_user(
     )?;
     audit::record(
         conn,
-        Event::new(actor, "create", "user")
-            .id(user.id.0)
-            .detail(format!("role={}", user.role)),
+        Event::new(
+            crate::audit::Principal::user_or_command_line(actor),
+            crate::audit::Action::Create,
+            crate::audit::Entity::User,
+        )
+        .id(user.id.0)
+        .detail(format!("role={}", user.role)),
     )?;
     Ok(user)
 }
@@ -212,16 +216,20 @@ pub(crate) fn update_user(
     )?;
     audit::record(
         conn,
-        Event::new(Some(actor), "update", "user")
-            .id(id.0)
-            .detail(changed.join(",")),
+        Event::new(
+            actor,
+            crate::audit::Action::Update,
+            crate::audit::Entity::User,
+        )
+        .id(id.0)
+        .detail(changed.join(",")),
     )?;
     // A new password, role, scope or deactivation ends the user's sessions at once.
     if changed
         .iter()
         .any(|c| matches!(*c, "password" | "role" | "scope" | "active"))
     {
-        revoke_sessions(conn, id, "sessions_revoked")?;
+        revoke_sessions(conn, id, crate::audit::Action::SessionsRevoked)?;
     }
     Ok(user)
 }
@@ -327,7 +335,12 @@ pub(crate) async fn save_settings(
             let keys: Vec<&str> = values.iter().map(|(k, _)| k.as_str()).collect();
             audit::record(
                 conn,
-                Event::new(Some(actor.id), "update", "settings").detail(keys.join(",")),
+                Event::new(
+                    actor.id,
+                    crate::audit::Action::Update,
+                    crate::audit::Entity::Settings,
+                )
+                .detail(keys.join(",")),
             )
         })
         .await

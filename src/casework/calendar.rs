@@ -5,7 +5,7 @@
 use chrono::{Days, NaiveDate, NaiveDateTime, Utc};
 
 use crate::access::Scope;
-use crate::audit::Event;
+use crate::audit::{Action, Entity, Event, Link, Principal};
 use crate::error::AppError;
 use crate::models::{Assignee, Deadline, DeadlineKind, Upcoming, User};
 use crate::state::AppState;
@@ -32,16 +32,16 @@ pub(crate) async fn feed_for_token(
             let until = Utc::now().date_naive() + Days::new(AHEAD_DAYS);
             let mine = Some(Assignee::User(user.id));
             let rows = Deadline::upcoming(conn, records.deadlines(), until, mine)?;
-            let ids: Vec<String> = rows
-                .iter()
-                .map(|row| row.deadline.case_id.to_string())
-                .collect();
+            // Read through the owner's link: the entry names the cases the feed showed.
+            let cases = rows.iter().map(|row| row.deadline.case_id.0);
             audit.read(
-                Event::new(Some(user.id), "read", "calendar").detail(format!(
-                    "deadlines={} case ids={}",
-                    rows.len(),
-                    ids.join(",")
-                )),
+                Event::new(
+                    Principal::Link(Link::Calendar, user.id),
+                    Action::Read,
+                    Entity::Calendar,
+                )
+                .detail(format!("deadlines={}", rows.len()))
+                .shows(Entity::Case, cases),
             );
             Ok(feed(&rows, Utc::now().naive_utc(), &host))
         })

@@ -72,7 +72,9 @@ pub(crate) async fn list(
     state
         .read_audited(move |conn, audit| {
             let (items, total) = Case::list(conn, || records.cases(), &filter, paging)?;
-            if let Some(event) = audit::listed(actor.id, "case", items.iter().map(|c| c.id.0)) {
+            if let Some(event) =
+                audit::listed(actor.id, audit::Entity::Case, items.iter().map(|c| c.id.0))
+            {
                 audit.read(event);
             }
             let items = CaseListItem::of(conn, items)?;
@@ -86,7 +88,14 @@ pub async fn show(state: &AppState, actor: Actor, id: CaseId) -> Result<CaseView
     state
         .read_audited(move |conn, audit| {
             let case = records.case(conn, id)?;
-            audit.read(Event::new(Some(actor.id), "read", "case").id(id.0));
+            audit.read(
+                Event::new(
+                    actor.id,
+                    crate::audit::Action::Read,
+                    crate::audit::Entity::Case,
+                )
+                .id(id.0),
+            );
             cases::view(conn, case)
         })
         .await
@@ -119,9 +128,23 @@ pub async fn detail(state: &AppState, actor: Actor, id: CaseId) -> Result<CaseDe
                     )
                     .chain(case.assigned_to),
             )?;
-            audit.read(Event::new(Some(actor.id), "read", "case").id(id.0));
+            audit.read(
+                Event::new(
+                    actor.id,
+                    crate::audit::Action::Read,
+                    crate::audit::Entity::Case,
+                )
+                .id(id.0),
+            );
             if let Some(m) = &member {
-                audit.read(Event::new(Some(actor.id), "read", "member").id(m.id.0));
+                audit.read(
+                    Event::new(
+                        actor.id,
+                        crate::audit::Action::Read,
+                        crate::audit::Entity::Member,
+                    )
+                    .id(m.id.0),
+                );
             }
             Ok(CaseDetail {
                 view: cases::view(conn, case)?,
@@ -170,7 +193,12 @@ async fn of_case<T: Send + 'static>(
     state
         .read_audited(move |conn, audit| {
             records.case(conn, id)?;
-            let event = Event::new(Some(actor.id), "read", "case").id(id.0);
+            let event = Event::new(
+                actor.id,
+                crate::audit::Action::Read,
+                crate::audit::Entity::Case,
+            )
+            .id(id.0);
             audit.read(event.detail(what));
             Ok(load(conn, id)?)
         })
@@ -192,7 +220,8 @@ pub(crate) async fn upcoming(
         .read_audited(move |conn, audit| {
             let rows = Deadline::upcoming(conn, records.deadlines(), until, whose)?;
             let cases = rows.iter().map(|row| row.deadline.case_id.0);
-            if let Some(event) = audit::listed_as(actor.id, "case", "deadlines", cases) {
+            if let Some(event) = audit::listed_as(actor.id, audit::Entity::Case, "deadlines", cases)
+            {
                 audit.read(event);
             }
             Ok(rows
@@ -254,7 +283,7 @@ pub(crate) async fn my_work(
                 .iter()
                 .map(|c| c.case.id.0)
                 .chain(rows.iter().map(|row| row.deadline.case_id.0));
-            if let Some(event) = audit::listed(actor.id, "case", shown) {
+            if let Some(event) = audit::listed(actor.id, audit::Entity::Case, shown) {
                 audit.read(event);
             }
             let named = cases
@@ -262,7 +291,7 @@ pub(crate) async fn my_work(
                 .filter_map(|c| c.case.member_id.filter(|_| c.member_name.is_some()))
                 .chain(members.keys().copied())
                 .map(|m| m.0);
-            if let Some(event) = audit::listed(actor.id, "member", named) {
+            if let Some(event) = audit::listed(actor.id, audit::Entity::Member, named) {
                 audit.read(event);
             }
             let deadlines = rows
@@ -294,8 +323,14 @@ pub(crate) async fn export(
         .db
         .write(move |conn| {
             let (csv, ids) = super::export::cases_csv(conn, records, &filter)?;
-            let what = format!("count={}", ids.len());
-            audit::record_ids(conn, Some(actor.id), "export", "case", &what, &ids)?;
+            audit::record_ids(
+                conn,
+                actor.id.into(),
+                audit::Action::Export,
+                audit::Entity::Case,
+                "",
+                &ids,
+            )?;
             Ok(csv)
         })
         .await

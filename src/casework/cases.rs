@@ -248,9 +248,13 @@ pub(crate) fn create(
     }
     audit::record(
         conn,
-        Event::new(Some(actor.id), "create", "case")
-            .id(case.id.0)
-            .detail(format!("member={}", member.id)),
+        Event::new(
+            actor.id,
+            crate::audit::Action::Create,
+            crate::audit::Entity::Case,
+        )
+        .id(case.id.0)
+        .detail(format!("member={}", member.id)),
     )?;
     view(conn, case)
 }
@@ -322,9 +326,13 @@ pub(crate) fn update(
     }
     audit::record(
         conn,
-        Event::new(Some(actor.id), "update", "case")
-            .id(id.0)
-            .detail(changed.join(",")),
+        Event::new(
+            actor.id,
+            crate::audit::Action::Update,
+            crate::audit::Entity::Case,
+        )
+        .id(id.0)
+        .detail(changed.join(",")),
     )?;
     view(conn, case)
 }

@@ -7,6 +7,7 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
 
+pub use crate::audit::Entity;
 use crate::db::DbConn;
 use crate::db::schema::record_changes;
 use crate::models::{MemberId, UserId};
@@ -52,22 +53,6 @@ fn shown(value: Option<&serde_json::Value>) -> Option<String> {
             _ => n.to_string(),
         }),
         other => Some(other.to_string()),
-    }
-}
-
-/// What kind of record changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Entity {
-    Member,
-    WorkloadRecord,
-}
-
-impl Entity {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Member => "member",
-            Self::WorkloadRecord => "workload_record",
-        }
     }
 }
 

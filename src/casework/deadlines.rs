@@ -228,9 +228,13 @@ pub(crate) fn add_deadline(
     let deadline = Deadline::create(conn, &new)?;
     audit::record(
         conn,
-        Event::new(Some(actor.id), "create", "deadline")
-            .id(deadline.id.0)
-            .detail(format!("case={id}")),
+        Event::new(
+            actor.id,
+            crate::audit::Action::Create,
+            crate::audit::Entity::Deadline,
+        )
+        .id(deadline.id.0)
+        .detail(format!("case={id}")),
     )?;
     Ok(deadline)
 }
@@ -339,9 +343,13 @@ pub(crate) fn change_deadline(
     }
     audit::record(
         conn,
-        Event::new(Some(actor.id), "update", "deadline")
-            .id(id.0)
-            .detail(format!("case={} {}", deadline.case_id, changed.join(","))),
+        Event::new(
+            actor.id,
+            crate::audit::Action::Update,
+            crate::audit::Entity::Deadline,
+        )
+        .id(id.0)
+        .detail(format!("case={} {}", deadline.case_id, changed.join(","))),
     )?;
     Ok(deadline)
 }

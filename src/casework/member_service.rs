@@ -33,7 +33,11 @@ pub(crate) async fn list(
     state
         .read_audited(move |conn, audit| {
             let (items, total) = Member::list(conn, || records.members(), &filter, paging)?;
-            if let Some(event) = audit::listed(actor.id, "member", items.iter().map(|m| m.id.0)) {
+            if let Some(event) = audit::listed(
+                actor.id,
+                audit::Entity::Member,
+                items.iter().map(|m| m.id.0),
+            ) {
                 audit.read(event);
             }
             Ok(ListPage::new(items, total, paging))
@@ -53,7 +57,12 @@ pub async fn show(
     state
         .read_audited(move |conn, audit| {
             let member = records.member(conn, id)?;
-            let event = Event::new(Some(actor.id), "read", "member").id(id.0);
+            let event = Event::new(
+                actor.id,
+                crate::audit::Action::Read,
+                crate::audit::Entity::Member,
+            )
+            .id(id.0);
             audit.read(match purpose {
                 Some(purpose) => event.detail(purpose),
                 None => event,
@@ -87,9 +96,18 @@ pub async fn detail(
             } else {
                 Vec::new()
             };
-            audit.read(Event::new(Some(actor.id), "read", "member").id(id.0));
+            audit.read(
+                Event::new(
+                    actor.id,
+                    crate::audit::Action::Read,
+                    crate::audit::Entity::Member,
+                )
+                .id(id.0),
+            );
             let shown = cases.iter().map(|c| c.id.0);
-            if let Some(event) = audit::listed_as(actor.id, "case", "member page", shown) {
+            if let Some(event) =
+                audit::listed_as(actor.id, audit::Entity::Case, "member page", shown)
+            {
                 audit.read(event);
             }
             Ok(MemberDetail {
@@ -116,9 +134,13 @@ pub(crate) async fn workload(
             let member = records.member(conn, id)?;
             let history = workload::history(conn, &member)?;
             audit.read(
-                Event::new(Some(actor.id), "read", "member")
-                    .id(id.0)
-                    .detail("workload"),
+                Event::new(
+                    actor.id,
+                    crate::audit::Action::Read,
+                    crate::audit::Entity::Member,
+                )
+                .id(id.0)
+                .detail("workload"),
             );
             Ok(history)
         })
@@ -268,8 +290,14 @@ pub(crate) async fn export_workload(
         .db
         .write(move |conn| {
             let (csv, ids) = super::export::workload_csv(conn, records, &filter)?;
-            let what = format!("workload count={}", ids.len());
-            audit::record_ids(conn, Some(actor.id), "export", "member", &what, &ids)?;
+            audit::record_ids(
+                conn,
+                actor.id.into(),
+                audit::Action::Export,
+                audit::Entity::Member,
+                "workload",
+                &ids,
+            )?;
             Ok(csv)
         })
         .await
@@ -317,8 +345,14 @@ pub(crate) async fn export(
         .write(move |conn| {
             let (csv, ids) = super::export::members_csv(conn, scope, &filter)?;
             let count = ids.len();
-            let what = format!("count={count}");
-            audit::record_ids(conn, Some(actor.id), "export", "member", &what, &ids)?;
+            audit::record_ids(
+                conn,
+                actor.id.into(),
+                audit::Action::Export,
+                audit::Entity::Member,
+                "",
+                &ids,
+            )?;
             Ok((csv, count))
         })
         .await?;

@@ -58,7 +58,12 @@ pub(crate) fn create(
     let member = Member::create(conn, &fields.into_new(branch))?;
     audit::record(
         conn,
-        Event::new(Some(actor), "create", "member").id(member.id.0),
+        Event::new(
+            actor,
+            crate::audit::Action::Create,
+            crate::audit::Entity::Member,
+        )
+        .id(member.id.0),
     )?;
     Ok(member)
 }
@@ -149,9 +154,13 @@ pub(crate) fn update(
     changes::keep(conn, change, &changes::diff(&before, &after, MEMBER_FIELDS))?;
     audit::record(
         conn,
-        Event::new(Some(actor), "update", "member")
-            .id(id.0)
-            .detail(changed.join(",")),
+        Event::new(
+            actor,
+            crate::audit::Action::Update,
+            crate::audit::Entity::Member,
+        )
+        .id(id.0)
+        .detail(changed.join(",")),
     )?;
     Ok(member)
 }

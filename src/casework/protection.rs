@@ -4,10 +4,9 @@ use chrono::{Datelike, NaiveDate, Utc};
 use diesel::prelude::*;
 use serde_json::{Value, json};
 
-use crate::audit::{self, Event};
+use crate::audit::{self, Entity, Event};
 use crate::db::schema::{
-    audit_log, case_event_revisions, case_events, cases, deadlines, members, record_changes,
-    workload_records,
+    case_event_revisions, case_events, cases, deadlines, members, record_changes, workload_records,
 };
 use crate::db::{Backend, DbConn};
 use crate::error::AppError;
@@ -32,7 +31,7 @@ pub fn retention(conn: &mut DbConn, today: NaiveDate, apply: bool) -> Result<usi
         .filter(cases::anonymised_at.is_null())
         .select(cases::id)
         .load(conn)?;
-    if !apply || due.is_empty() {
+    if !apply {
         return Ok(due.len());
     }
     let now = Utc::now().naive_utc();
@@ -49,8 +48,13 @@ pub fn retention(conn: &mut DbConn, today: NaiveDate, apply: bool) -> Result<usi
     }
     audit::record(
         conn,
-        Event::new(None, "retention", "case")
-            .detail(format!("anonymised={} closed_before={cutoff}", due.len())),
+        Event::new(
+            crate::audit::Principal::System(crate::audit::Job::Retention),
+            crate::audit::Action::Retention,
+            crate::audit::Entity::Case,
+        )
+        .detail(format!("anonymised={} closed_before={cutoff}", due.len()))
+        .shows(Entity::Case, due.iter().map(|c| c.0)),
     )?;
     Ok(due.len())
 }
@@ -105,17 +109,25 @@ pub fn export_member(
         );
     }
     let changes = super::changes::for_member(conn, id)?;
-    let accesses: Vec<AuditEntry> = audit_log::table
-        .filter(audit_log::entity.eq("member"))
-        .filter(audit_log::entity_id.eq(id.0))
-        .order(audit_log::id)
-        .select(AuditEntry::as_select())
-        .load(conn)?;
+    // Every entry that showed or changed the member or one of their cases: reads, list pages,
+    // exports, imports and writes, by whom (a user, a job, a link) and when.
+    let case_ids: Vec<i64> = case_json
+        .iter()
+        .filter_map(|c| c["case"]["id"].as_i64())
+        .collect();
+    let mut accesses = AuditEntry::showing(conn, Entity::Member.as_str(), &[id.0])?;
+    accesses.extend(AuditEntry::showing(conn, Entity::Case.as_str(), &case_ids)?);
+    accesses.sort_by_key(|e| e.id.0);
+    accesses.dedup_by_key(|e| e.id.0);
     audit::record(
         conn,
-        Event::new(by, "export", "member")
-            .id(id.0)
-            .detail("subject access request"),
+        Event::new(
+            crate::audit::Principal::user_or_command_line(by),
+            crate::audit::Action::Export,
+            crate::audit::Entity::Member,
+        )
+        .id(id.0)
+        .detail("subject access request"),
     )?;
     Ok(json!({
         "exported_at": Utc::now().naive_utc(),
@@ -123,7 +135,7 @@ pub fn export_member(
         "workload_records": workload,
         "changes_to_these_records": changes,
         "cases": case_json,
-        "who_read_or_changed_this_record": accesses,
+        "who_saw_or_changed_these_records": accesses,
     }))
 }
 
@@ -195,7 +207,15 @@ pub fn erase_member(
             cases::referral_reason.eq(None::<String>),
         ))
         .execute(conn)?;
-    audit::record(conn, Event::new(by, "erase", "member").id(id.0))?;
+    audit::record(
+        conn,
+        Event::new(
+            crate::audit::Principal::user_or_command_line(by),
+            crate::audit::Action::Erase,
+            crate::audit::Entity::Member,
+        )
+        .id(id.0),
+    )?;
     Ok(())
 }
 
@@ -214,7 +234,14 @@ pub fn backup(conn: &mut DbConn, backend: Backend, path: &str) -> Result<(), App
             crate::db::create_private(path);
             let quoted = path.replace('\'', "''");
             diesel::sql_query(format!("VACUUM INTO '{quoted}'")).execute(conn)?;
-            audit::record(conn, Event::new(None, "backup", "database"))?;
+            audit::record(
+                conn,
+                Event::new(
+                    crate::audit::Principal::System(crate::audit::Job::CommandLine),
+                    crate::audit::Action::Backup,
+                    crate::audit::Entity::Database,
+                ),
+            )?;
             Ok(())
         }
         Backend::Postgres => Err(AppError::invalid(

@@ -34,7 +34,7 @@ pub(crate) async fn create<R: Reference>(
             let created = R::create(conn, new)?;
             audit::record(
                 conn,
-                Event::new(Some(actor.id), "create", R::ENTITY).id(created.id()),
+                Event::new(actor.id, crate::audit::Action::Create, entity::<R>()?).id(created.id()),
             )?;
             Ok(created)
         })
@@ -55,7 +55,7 @@ pub(crate) async fn update<R: Reference>(
             let updated = R::update(conn, id, changes)?;
             audit::record(
                 conn,
-                Event::new(Some(actor.id), "update", R::ENTITY).id(updated.id()),
+                Event::new(actor.id, crate::audit::Action::Update, entity::<R>()?).id(updated.id()),
             )?;
             Ok(updated)
         })
@@ -74,4 +74,10 @@ pub async fn all(state: &AppState) -> Result<(Vec<Region>, Vec<Branch>, Vec<Empl
             ))
         })
         .await
+}
+
+/// The audit trail's name for a kind of reference data.
+fn entity<R: Reference>() -> Result<crate::audit::Entity, AppError> {
+    crate::audit::Entity::named(R::ENTITY)
+        .ok_or_else(|| AppError::Internal(format!("{} is not an audited kind", R::ENTITY)))
 }

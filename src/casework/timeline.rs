@@ -119,9 +119,13 @@ pub(crate) fn add_event(
     )?;
     audit::record(
         conn,
-        Event::new(Some(actor.id), "create", "case_event")
-            .id(event.id.0)
-            .detail(format!("case={id}")),
+        Event::new(
+            actor.id,
+            crate::audit::Action::Create,
+            crate::audit::Entity::CaseEvent,
+        )
+        .id(event.id.0)
+        .detail(format!("case={id}")),
     )?;
     Ok(event)
 }
@@ -162,9 +166,13 @@ pub(crate) fn correct_event(
     let corrected = CaseEvent::correct(conn, &found, occurred_on, &text, actor.id)?;
     audit::record(
         conn,
-        Event::new(Some(actor.id), "update", "case_event")
-            .id(event.0)
-            .detail(format!("case={id} corrected")),
+        Event::new(
+            actor.id,
+            crate::audit::Action::Update,
+            crate::audit::Entity::CaseEvent,
+        )
+        .id(event.0)
+        .detail(format!("case={id} corrected")),
     )?;
     Ok(corrected)
 }

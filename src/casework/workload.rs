@@ -238,9 +238,13 @@ pub(crate) fn change(
     changes::keep(conn, kept(member, id, Via::Edit, actor), &fields)?;
     audit::record(
         conn,
-        Event::new(Some(actor.id), "update", "workload_record")
-            .id(id.0)
-            .detail(format!("member={member}")),
+        Event::new(
+            actor.id,
+            crate::audit::Action::Update,
+            crate::audit::Entity::WorkloadRecord,
+        )
+        .id(id.0)
+        .detail(format!("member={member}")),
     )?;
     Ok(record)
 }
@@ -284,9 +288,13 @@ pub(crate) fn delete(
     changes::keep(conn, kept(member, id, Via::Delete, actor), &fields)?;
     audit::record(
         conn,
-        Event::new(Some(actor.id), "delete", "workload_record")
-            .id(id.0)
-            .detail(format!("member={member}")),
+        Event::new(
+            actor.id,
+            crate::audit::Action::Delete,
+            crate::audit::Entity::WorkloadRecord,
+        )
+        .id(id.0)
+        .detail(format!("member={member}")),
     )?;
     Ok(())
 }
@@ -364,9 +372,13 @@ pub(crate) fn restore(
     changes::keep(conn, kept(member, deleted, Via::Restore, actor), &restored)?;
     audit::record(
         conn,
-        Event::new(Some(actor.id), "create", "workload_record")
-            .id(record.id.0)
-            .detail(format!("member={member} restored={deleted}")),
+        Event::new(
+            actor.id,
+            crate::audit::Action::Create,
+            crate::audit::Entity::WorkloadRecord,
+        )
+        .id(record.id.0)
+        .detail(format!("member={member} restored={deleted}")),
     )?;
     Ok(record)
 }
@@ -382,9 +394,13 @@ pub(crate) fn add(
     let record = WorkloadRecord::create(conn, &new)?;
     audit::record(
         conn,
-        Event::new(Some(actor), "create", "workload_record")
-            .id(record.id.0)
-            .detail(format!("member={member}")),
+        Event::new(
+            actor,
+            crate::audit::Action::Create,
+            crate::audit::Entity::WorkloadRecord,
+        )
+        .id(record.id.0)
+        .detail(format!("member={member}")),
     )?;
     Ok(record)
 }

@@ -9,6 +9,15 @@ diesel::table! {
         entity -> Text,
         entity_id -> Nullable<Int8>,
         detail -> Nullable<Text>,
+        principal -> Text,
+    }
+}
+
+diesel::table! {
+    audit_subjects (entry_id, entity, entity_id) {
+        entry_id -> Int8,
+        entity -> Text,
+        entity_id -> Int8,
     }
 }
 
@@ -269,6 +278,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(audit_subjects -> audit_log (entry_id));
 diesel::joinable!(branches -> regions (region_id));
 diesel::joinable!(record_changes -> members (member_id));
 diesel::joinable!(case_event_revisions -> case_events (event_id));
@@ -293,6 +303,7 @@ diesel::joinable!(workload_records -> users (created_by));
 diesel::allow_tables_to_appear_in_same_query!(
     case_monthly,
     audit_log,
+    audit_subjects,
     branches,
     case_event_revisions,
     case_events,

@@ -178,7 +178,12 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
     tracing::info!(cases = made, "demo cases loaded");
     crate::audit::record(
         conn,
-        crate::audit::Event::new(None, "create", "demo").detail("demo data loaded"),
+        crate::audit::Event::new(
+            crate::audit::Principal::System(crate::audit::Job::Demo),
+            crate::audit::Action::Create,
+            crate::audit::Entity::Demo,
+        )
+        .detail("demo data loaded"),
     )?;
     Ok(logins)
 }

@@ -3,7 +3,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use super::ids::{AuditEntryId, UserId};
-use crate::db::schema::audit_log;
+use crate::db::schema::{audit_log, audit_subjects};
 use crate::db::{DbConn, Sql};
 use crate::paging::Paging;
 
@@ -20,6 +20,9 @@ pub struct AuditEntry {
     pub entity: String,
     pub entity_id: Option<i64>,
     pub detail: Option<String>,
+    /// Who acted: `user`, `system:<job>`, `link:<kind>` (with the link's owner as `user_id`)
+    /// or `anonymous`.
+    pub principal: String,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -31,6 +34,7 @@ pub struct NewAuditEntry {
     pub entity: String,
     pub entity_id: Option<i64>,
     pub detail: Option<String>,
+    pub principal: String,
 }
 
 /// Filters of the audit search.
@@ -59,11 +63,32 @@ impl AuditEntry {
             if let Some(action) = &filter.action {
                 query = query.filter(audit_log::action.eq(action.clone()));
             }
-            if let Some(entity) = &filter.entity {
-                query = query.filter(audit_log::entity.eq(entity.clone()));
-            }
-            if let Some(id) = filter.entity_id {
-                query = query.filter(audit_log::entity_id.eq(id));
+            // A record is found wherever an entry showed or changed it: its own entries, and
+            // the lists, exports and imports it was in.
+            match (&filter.entity, filter.entity_id) {
+                (Some(entity), Some(id)) => {
+                    query = query.filter(
+                        audit_log::id.eq_any(
+                            audit_subjects::table
+                                .filter(audit_subjects::entity_id.eq(id))
+                                .filter(audit_subjects::entity.eq(entity.clone()))
+                                .select(audit_subjects::entry_id),
+                        ),
+                    );
+                }
+                (None, Some(id)) => {
+                    query = query.filter(
+                        audit_log::id.eq_any(
+                            audit_subjects::table
+                                .filter(audit_subjects::entity_id.eq(id))
+                                .select(audit_subjects::entry_id),
+                        ),
+                    );
+                }
+                (Some(entity), None) => {
+                    query = query.filter(audit_log::entity.eq(entity.clone()));
+                }
+                (None, None) => {}
             }
             if let Some(from) = filter.from {
                 query = query.filter(audit_log::at.ge(from));
@@ -81,5 +106,41 @@ impl AuditEntry {
             .select(AuditEntry::as_select())
             .load(conn)?;
         Ok((items, total))
+    }
+}
+
+impl AuditEntry {
+    /// Every entry that showed or changed one of these records, oldest first.
+    pub fn showing(conn: &mut DbConn, entity: &str, ids: &[i64]) -> QueryResult<Vec<AuditEntry>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            out.extend(
+                audit_log::table
+                    .filter(
+                        audit_log::id.eq_any(
+                            audit_subjects::table
+                                .filter(audit_subjects::entity.eq(entity.to_owned()))
+                                .filter(audit_subjects::entity_id.eq_any(chunk.to_vec()))
+                                .select(audit_subjects::entry_id),
+                        ),
+                    )
+                    .select(AuditEntry::as_select())
+                    .load(conn)?,
+            );
+        }
+        out.sort_by_key(|e| e.id.0);
+        out.dedup_by_key(|e| e.id.0);
+        Ok(out)
+    }
+}
+
+impl AuditEntry {
+    /// The records an entry showed or changed, as (entity, id), in order.
+    pub fn subjects(conn: &mut DbConn, entry: AuditEntryId) -> QueryResult<Vec<(String, i64)>> {
+        audit_subjects::table
+            .filter(audit_subjects::entry_id.eq(entry.0))
+            .order((audit_subjects::entity, audit_subjects::entity_id))
+            .select((audit_subjects::entity, audit_subjects::entity_id))
+            .load(conn)
     }
 }

@@ -84,7 +84,11 @@ pub(crate) async fn evidence(
                 "scope={scope} period={} format={format}",
                 asked.map_or_else(|| "?".into(), |p| p.to_string())
             );
-            let event = Event::new(Some(actor.id), "read", "evidence");
+            let event = Event::new(
+                actor.id,
+                crate::audit::Action::Read,
+                crate::audit::Entity::Evidence,
+            );
             audit.read(match &answer {
                 Ok(_) => event.detail(detail),
                 Err(error) => event.detail(format!("{detail} refused={}", error.code())),
@@ -141,8 +145,12 @@ pub(crate) async fn withdraw(
                 )?;
                 audit::record(
                     conn,
-                    Event::new(Some(actor.id), "withdraw", "evidence_release")
-                        .detail(format!("release={id}")),
+                    Event::new(
+                        actor.id,
+                        crate::audit::Action::Withdraw,
+                        crate::audit::Entity::EvidenceRelease,
+                    )
+                    .detail(format!("release={id}")),
                 )
             })
         })

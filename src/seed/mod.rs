@@ -166,7 +166,12 @@ pub fn seed(
         make_users(conn, &places, &password_text)?;
         crate::audit::record(
             conn,
-            crate::audit::Event::new(None, "seed", "database").detail(format!("{scale:?}")),
+            crate::audit::Event::new(
+                crate::audit::Principal::System(crate::audit::Job::Seed),
+                crate::audit::Action::Seed,
+                crate::audit::Entity::Database,
+            )
+            .detail(format!("{scale:?}")),
         )
     })?;
     crate::reports::summaries::rebuild(conn)?;

@@ -43,9 +43,12 @@ async fn reading_a_member_or_a_case_is_audited_with_who_and_which() {
         .iter()
         .find(|e| e.action == "list")
         .expect("a list entry");
+    assert_eq!(listed.detail.as_deref(), Some("count=1"));
+    let mut conn = app.state.db.get().unwrap();
     assert_eq!(
-        listed.detail.as_deref(),
-        Some(format!("ids={}", world.wigan_member).as_str())
+        AuditEntry::subjects(&mut conn, listed.id).unwrap(),
+        vec![("member".to_owned(), world.wigan_member.0)],
+        "the list names the member it showed"
     );
     let cases = entries(&app, "case");
     assert!(

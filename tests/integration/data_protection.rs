@@ -129,7 +129,7 @@ async fn a_subject_access_export_holds_everything_about_the_member() {
         "Confidential summary"
     );
     assert!(
-        export["who_read_or_changed_this_record"]
+        export["who_saw_or_changed_these_records"]
             .as_array()
             .unwrap()
             .iter()
@@ -241,4 +241,63 @@ async fn a_backup_taken_while_serving_restores_every_row() {
         protection::backup(&mut conn, Backend::Sqlite, &path.to_string_lossy()).is_err(),
         "never overwrites"
     );
+}
+
+/// "Who saw member X": after an officer lists, exports and imports them, the subject access
+/// export names all three, with who and when; the calendar link and the retention job are
+/// recorded as what they are.
+#[actix_rt::test]
+async fn the_subject_access_export_names_every_list_export_and_import_that_showed_the_member() {
+    use actix_web::test::TestRequest;
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    assert_eq!(
+        app.get_as("/api/v1/members?q=okafor", &officer)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.get_as("/api/v1/members/export", &officer).await.status,
+        200
+    );
+    let imported = app
+        .call(
+            TestRequest::post()
+                .uri("/api/v1/members/import")
+                .insert_header(("authorization", format!("Bearer {officer}")))
+                .insert_header(("content-type", "text/csv"))
+                .set_payload(
+                    "membership_number,first_name,last_name,employer,job_role,fte\n\
+                     W001,Ada,Okafor,Wigan Council,Social worker,0.9\n",
+                ),
+        )
+        .await;
+    assert_eq!(imported.status, 200, "{}", imported.text());
+    app.flush_audit();
+    let mut conn = app.state.db.get().unwrap();
+    let export = protection::export_member(&mut conn, world.wigan_member, None).unwrap();
+    let seen = export["who_saw_or_changed_these_records"]
+        .as_array()
+        .unwrap();
+    for action in ["list", "export", "import"] {
+        assert!(
+            seen.iter().any(|e| e["action"] == action
+                && e["user_id"] == world.wigan_officer.0
+                && e["principal"] == "user"
+                && e["at"].is_string()),
+            "the export lacks the {action}: {seen:?}"
+        );
+    }
+    let bury = export.to_string();
+    assert!(!bury.contains("Bury"), "only this member's entries");
+
+    protection::retention(&mut conn, chrono::Utc::now().date_naive(), true).unwrap();
+    let retention: Vec<String> = caseload::db::schema::audit_log::table
+        .filter(caseload::db::schema::audit_log::action.eq("retention"))
+        .select(caseload::db::schema::audit_log::principal)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(retention, ["system:retention"]);
 }

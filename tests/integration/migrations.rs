@@ -116,3 +116,76 @@ async fn the_upgrade_makes_appeal_and_tribunal_dates_swept_by_a_closing_live_aga
         ]
     );
 }
+
+/// The upgrade to typed audit subjects reads the ids older entries listed in their detail, so
+/// a subject access export finds the lists, exports and feeds that showed a member before it.
+#[actix_rt::test]
+async fn the_upgrade_finds_the_records_older_audit_entries_showed() {
+    use caseload::db::schema::{audit_log, audit_subjects};
+    let app = TestApp::new().await;
+    let mut conn = app.state.db.get().unwrap();
+    loop {
+        match migrate::revert_last(&mut conn).unwrap().as_deref() {
+            Some("20261203000014") => break,
+            Some(_) => continue,
+            None => panic!("the upgrade is not among the migrations"),
+        }
+    }
+    for (user, action, entity, id, detail) in [
+        ("1", "list", "member", "NULL", "'ids=5,7'"),
+        (
+            "1",
+            "read",
+            "calendar",
+            "NULL",
+            "'deadlines=2 case ids=3,4'",
+        ),
+        ("1", "export", "member", "NULL", "'count=2 ids=5,9'"),
+        ("1", "read", "member", "5", "NULL"),
+        (
+            "NULL",
+            "retention",
+            "case",
+            "NULL",
+            "'anonymised=0 closed_before=2020-01-01'",
+        ),
+    ] {
+        diesel::sql_query(format!(
+            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, detail) \
+             VALUES ('2026-11-30 10:00:00', {user}, '{action}', '{entity}', {id}, {detail})"
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    }
+    migrate::run_pending(&mut conn).unwrap();
+    let mut shown: Vec<(String, String, i64)> = audit_subjects::table
+        .inner_join(audit_log::table)
+        .select((
+            audit_log::action,
+            audit_subjects::entity,
+            audit_subjects::entity_id,
+        ))
+        .load(&mut conn)
+        .unwrap();
+    shown.sort();
+    let row = |a: &str, e: &str, id: i64| (a.to_owned(), e.to_owned(), id);
+    assert_eq!(
+        shown,
+        [
+            row("export", "member", 5),
+            row("export", "member", 9),
+            row("list", "member", 5),
+            row("list", "member", 7),
+            row("read", "case", 3),
+            row("read", "case", 4),
+            row("read", "member", 5),
+        ]
+    );
+    let principals: Vec<(String, String)> = audit_log::table
+        .order(audit_log::id)
+        .select((audit_log::action, audit_log::principal))
+        .load(&mut conn)
+        .unwrap();
+    assert!(principals.contains(&("retention".into(), "system".into())));
+    assert!(principals.contains(&("list".into(), "user".into())));
+}

@@ -1,7 +1,9 @@
 //! The database itself refuses what the domain forbids, on both backends.
 
 use caseload::db::DbConn;
-use caseload::db::schema::{audit_log, branches, cases, employers, members, regions, users};
+use caseload::db::schema::{
+    audit_log, audit_subjects, branches, cases, employers, members, regions, users,
+};
 use caseload::error::AppError;
 use caseload::models::*;
 use chrono::NaiveDate;
@@ -214,9 +216,35 @@ async fn the_audit_log_is_append_only() {
             entity: "member".into(),
             entity_id: Some(1),
             detail: None,
+            principal: "user".into(),
         })
         .execute(&mut conn)
         .unwrap();
+    let entry: i64 = audit_log::table
+        .select(audit_log::id)
+        .first::<AuditEntryId>(&mut conn)
+        .unwrap()
+        .0;
+    diesel::insert_into(audit_subjects::table)
+        .values((
+            audit_subjects::entry_id.eq(entry),
+            audit_subjects::entity.eq("member"),
+            audit_subjects::entity_id.eq(1_i64),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    assert!(
+        diesel::update(audit_subjects::table)
+            .set(audit_subjects::entity_id.eq(2_i64))
+            .execute(&mut conn)
+            .is_err(),
+        "who saw what cannot be rewritten"
+    );
+    assert!(
+        diesel::delete(audit_subjects::table)
+            .execute(&mut conn)
+            .is_err()
+    );
     assert!(
         diesel::update(audit_log::table)
             .set(audit_log::action.eq("nothing"))

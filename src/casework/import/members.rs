@@ -11,7 +11,8 @@ use super::{
     Progress, RowChanges, audit_import, chunked, open, refuse,
 };
 use crate::access::RecordScope;
-use crate::casework::changes::{self, Change, Entity, Via, diff};
+use crate::audit::{Action, Entity};
+use crate::casework::changes::{self, Change, Via, diff};
 use crate::casework::csv_table::{
     Given, Row, RowError, parse_date, parse_field, parse_given, parse_number, text,
 };
@@ -103,7 +104,7 @@ pub fn import_members(
     let mut report = ImportReport::checked(&table, errors, options);
     report.employers_created = new_employers.len();
     if report.is_refused() {
-        return refuse(conn, actor, "member", report);
+        return refuse(conn, actor, Entity::Member, report);
     }
     let region_of: HashMap<BranchId, _> = lookups
         .branch_by_code
@@ -113,7 +114,7 @@ pub fn import_members(
     let existing = existing_in_scope(conn, writer, &rows, &region_of)?;
     check_against_held(&rows, &existing, &mut report);
     if report.is_refused() {
-        return refuse(conn, actor, "member", report);
+        return refuse(conn, actor, Entity::Member, report);
     }
     let created_employers = create_employers(conn, &new_employers, options)?;
     let (to_insert, to_update, changed) = plan(rows, &existing, &created_employers, &mut report);
@@ -137,7 +138,14 @@ pub fn import_members(
     let updated: Vec<i64> = to_update.iter().map(|(id, _)| id.0).collect();
     if options.dry_run {
         let touched = [("would update", updated.as_slice())];
-        audit_import(conn, actor, "import_dry_run", "member", counts, &touched)?;
+        audit_import(
+            conn,
+            actor,
+            Action::ImportDryRun,
+            Entity::Member,
+            counts,
+            &touched,
+        )?;
         return Ok(report);
     }
     let created = write(conn, to_insert, to_update, progress)?;
@@ -152,7 +160,14 @@ pub fn import_members(
         changes::keep(conn, change, &row.fields)?;
     }
     let touched = [("created", created.as_slice()), ("updated", &updated)];
-    audit_import(conn, actor, "import", "member", counts, &touched)?;
+    audit_import(
+        conn,
+        actor,
+        Action::Import,
+        Entity::Member,
+        counts,
+        &touched,
+    )?;
     Ok(report)
 }
 

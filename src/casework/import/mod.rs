@@ -6,7 +6,7 @@ use diesel::QueryResult;
 use serde::Serialize;
 
 use super::csv_table::{RowError, Table};
-use crate::audit::{self, Event};
+use crate::audit::{self, Action, Entity, Event, Principal};
 use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::UserId;
@@ -151,14 +151,15 @@ fn chunked<T, R>(
 fn audit_import(
     conn: &mut DbConn,
     actor: Option<UserId>,
-    action: &'static str,
-    entity: &'static str,
+    action: Action,
+    entity: Entity,
     counts: String,
     touched: &[(&str, &[i64])],
 ) -> Result<(), AppError> {
-    audit::record(conn, Event::new(actor, action, entity).detail(counts))?;
+    let principal = Principal::user_or_command_line(actor);
+    audit::record(conn, Event::new(principal, action, entity).detail(counts))?;
     for (what, ids) in touched {
-        audit::record_ids(conn, actor, action, "member", what, ids)?;
+        audit::record_ids(conn, principal, action, Entity::Member, what, ids)?;
     }
     Ok(())
 }
@@ -167,17 +168,17 @@ fn audit_import(
 fn audit_refused(
     conn: &mut DbConn,
     actor: Option<UserId>,
-    entity: &'static str,
+    entity: Entity,
     report: &ImportReport,
 ) -> Result<(), AppError> {
     let action = if report.dry_run {
-        "import_dry_run"
+        Action::ImportDryRun
     } else {
-        "import"
+        Action::Import
     };
     audit::record(
         conn,
-        Event::new(actor, action, entity).detail(format!(
+        Event::new(Principal::user_or_command_line(actor), action, entity).detail(format!(
             "refused rows={} problems={}",
             report.rows,
             report.errors.len()
@@ -204,7 +205,7 @@ fn open(
 fn refuse(
     conn: &mut DbConn,
     actor: Option<UserId>,
-    entity: &'static str,
+    entity: Entity,
     mut report: ImportReport,
 ) -> Result<ImportReport, AppError> {
     report.errors.sort_by_key(|e| e.line);

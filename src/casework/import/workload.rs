@@ -11,7 +11,8 @@ use super::{
     WORKLOAD_COLUMNS, WORKLOAD_REQUIRED, audit_import, chunked, open, refuse,
 };
 use crate::access::RecordScope;
-use crate::casework::changes::{self, Change, Entity, Via, diff};
+use crate::audit::{Action, Entity};
+use crate::casework::changes::{self, Change, Via, diff};
 use crate::casework::csv_table::{
     Given, Row, RowError, parse_date, parse_field, parse_given, parse_number, parse_whole, text,
 };
@@ -98,7 +99,7 @@ pub fn import_workload(
     }
     let mut report = ImportReport::checked(&table, errors, options);
     if report.is_refused() {
-        return refuse(conn, actor, "workload_record", report);
+        return refuse(conn, actor, Entity::WorkloadRecord, report);
     }
     let members: Vec<MemberId> = member_by_number.values().map(|m| m.id).collect();
     let number_of: HashMap<MemberId, String> = member_by_number
@@ -124,8 +125,8 @@ pub fn import_workload(
         audit_import(
             conn,
             actor,
-            "import_dry_run",
-            "workload_record",
+            Action::ImportDryRun,
+            Entity::WorkloadRecord,
             counts,
             &touched,
         )?;
@@ -147,7 +148,14 @@ pub fn import_workload(
         changes::keep(conn, change, &row.fields)?;
     }
     let touched = [("members whose records changed", touched.as_slice())];
-    audit_import(conn, actor, "import", "workload_record", counts, &touched)?;
+    audit_import(
+        conn,
+        actor,
+        Action::Import,
+        Entity::WorkloadRecord,
+        counts,
+        &touched,
+    )?;
     Ok(report)
 }
 

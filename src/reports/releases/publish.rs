@@ -77,8 +77,12 @@ impl Publication {
             if inserted {
                 audit::record(
                     conn,
-                    Event::new(self.actor, "publish", "evidence_release")
-                        .detail(format!("release={}", reference(scope, period))),
+                    Event::new(
+                        crate::audit::Principal::user_or_command_line(self.actor),
+                        crate::audit::Action::Publish,
+                        crate::audit::Entity::EvidenceRelease,
+                    )
+                    .detail(format!("release={}", reference(scope, period))),
                 )?;
             }
             Ok(stored)
