@@ -13,6 +13,7 @@ pub mod import;
 pub mod member_fields;
 pub mod member_service;
 pub mod members;
+pub mod personal;
 pub mod protection;
 pub mod reference_service;
 pub mod timeline;

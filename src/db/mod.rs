@@ -1,6 +1,7 @@
 //! Database access: one schema, two backends (SQLite always, PostgreSQL with the `postgres` feature).
 
 mod connection;
+pub mod dialect;
 pub mod first_use;
 pub mod migrate;
 mod pool;

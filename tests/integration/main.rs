@@ -34,6 +34,7 @@ mod pages_cases;
 mod pages_members;
 mod perturbation;
 mod queue;
+mod registry;
 mod release_attacks;
 mod report_summaries;
 mod schema_rules;
