@@ -16,6 +16,7 @@ mod data_protection;
 mod database_url;
 mod deadline_rules;
 mod demo;
+mod docs_cited;
 mod errors;
 mod evidence;
 mod evidence_attacks;
