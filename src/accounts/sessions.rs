@@ -80,7 +80,7 @@ pub(crate) async fn sign_in(
 }
 
 /// Ends every session of the user: tokens issued before now stop working, and so does the
-/// calendar feed's secret address (a new one is issued if they had one), so that signing out,
+/// calendar feed's secret address (withdrawn: its owner makes a new one), so that signing out,
 /// changing a password or being deactivated leaves no way in.
 pub(crate) fn revoke_sessions(
     conn: &mut DbConn,
@@ -88,8 +88,9 @@ pub(crate) fn revoke_sessions(
     reason: crate::audit::Action,
 ) -> Result<(), AppError> {
     User::bump_token_version(conn, id)?;
+    // The calendar address goes with the sessions; its owner makes a new one when they want it.
     if User::find(conn, id)?.calendar_token.is_some() {
-        set_calendar(conn, id, true)?;
+        set_calendar(conn, id, false)?;
     }
     audit::record(
         conn,
@@ -201,15 +202,20 @@ pub fn bootstrap_admin(
     Ok(Some(password))
 }
 
-/// Issues a fresh secret calendar token (`on`) or revokes it; audited.
-pub(crate) fn set_calendar(conn: &mut DbConn, id: UserId, on: bool) -> Result<User, AppError> {
+/// Issues a fresh secret calendar token (`on`) or revokes it; audited. Only the token's hash
+/// is stored: the address is shown once, in the answer that issues it.
+pub(crate) fn set_calendar(
+    conn: &mut DbConn,
+    id: UserId,
+    on: bool,
+) -> Result<(User, Option<String>), AppError> {
     let token = on.then(|| {
         use rand::RngCore;
         let mut bytes = [0u8; 24];
         rand::rng().fill_bytes(&mut bytes);
         crate::text::hex(&bytes)
     });
-    let user = User::set_calendar_token(conn, id, token)?;
+    let user = User::set_calendar_token(conn, id, token.as_deref().map(calendar_hash))?;
     let action = if on {
         crate::audit::Action::CalendarIssued
     } else {
@@ -219,7 +225,13 @@ pub(crate) fn set_calendar(conn: &mut DbConn, id: UserId, on: bool) -> Result<Us
         conn,
         Event::new(id, action, crate::audit::Entity::User).id(id.0),
     )?;
-    Ok(user)
+    Ok((user, token))
+}
+
+/// What is stored of a calendar token, and looked up by.
+pub(crate) fn calendar_hash(token: &str) -> String {
+    use sha2::Digest;
+    crate::text::hex(&sha2::Sha256::digest(token.as_bytes()))
 }
 
 /// What a bearer token or session cookie says the caller may do, and the check that the
@@ -283,7 +295,12 @@ pub(crate) async fn sign_out(state: &AppState, user: UserId) -> Result<(), AppEr
 }
 
 /// Issues a new secret calendar address (`on`, revoking any earlier one) or revokes it.
-pub(crate) async fn calendar(state: &AppState, user: UserId, on: bool) -> Result<User, AppError> {
+/// The user after the change, and the new address's secret when one was issued (shown once).
+pub(crate) async fn calendar(
+    state: &AppState,
+    user: UserId,
+    on: bool,
+) -> Result<(User, Option<String>), AppError> {
     state
         .db
         .write(move |conn| set_calendar(conn, user, on))

@@ -94,21 +94,28 @@ pub struct Me {
     pub display_name: String,
     pub role: Role,
     pub scope: Scope,
-    /// The caller's iCalendar feed, once one has been issued.
+    /// Whether the caller has a calendar feed address.
+    pub calendar_active: bool,
+    /// The new address, only in the answer that issues it: it is stored hashed and cannot be
+    /// shown again (make a new one if it is lost).
     pub calendar_url: Option<String>,
 }
 
-fn me_of(state: &AppState, req: &HttpRequest, user: &crate::models::User, scope: Scope) -> Me {
+fn me_of(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &crate::models::User,
+    scope: Scope,
+    issued: Option<&str>,
+) -> Me {
     Me {
         id: user.id,
         username: user.username.clone(),
         display_name: user.display_name.clone(),
         role: user.role,
         scope,
-        calendar_url: user
-            .calendar_token
-            .as_deref()
-            .map(|t| state.calendar_url(t, req)),
+        calendar_active: user.calendar_token.is_some(),
+        calendar_url: issued.map(|t| state.calendar_url(t, req)),
     }
 }
 
@@ -121,19 +128,21 @@ pub(crate) async fn me(
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
     let account = user.account(&state).await?;
-    Ok(HttpResponse::Ok().json(me_of(&state, &req, account, user.actor.scope)))
+    Ok(HttpResponse::Ok().json(me_of(&state, &req, account, user.actor.scope, None)))
 }
 
-/// Issues a new secret calendar address (revoking any earlier one).
-#[utoipa::path(tag = "auth", responses((status = 200, description = "The caller with the new address", body = Me)))]
+/// Issues a new secret calendar address (revoking any earlier one). The address is in this
+/// answer only: it is stored hashed.
+#[utoipa::path(tag = "auth", responses((status = 200, description = "The caller with the new address, shown this once", body = Me)))]
 #[post("/me/calendar")]
 pub(crate) async fn rotate_calendar(
     state: web::Data<AppState>,
     req: HttpRequest,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    let updated = accounts::calendar(&state, user.id(), true).await?;
-    Ok(HttpResponse::Ok().json(me_of(&state, &req, &updated, user.actor.scope)))
+    let (updated, issued) = accounts::calendar(&state, user.id(), true).await?;
+    let answer = me_of(&state, &req, &updated, user.actor.scope, issued.as_deref());
+    Ok(HttpResponse::Ok().json(answer))
 }
 
 /// Revokes the calendar address.
@@ -144,8 +153,8 @@ pub(crate) async fn revoke_calendar(
     req: HttpRequest,
     user: CurrentUser,
 ) -> Result<HttpResponse, AppError> {
-    let updated = accounts::calendar(&state, user.id(), false).await?;
-    Ok(HttpResponse::Ok().json(me_of(&state, &req, &updated, user.actor.scope)))
+    let (updated, _) = accounts::calendar(&state, user.id(), false).await?;
+    Ok(HttpResponse::Ok().json(me_of(&state, &req, &updated, user.actor.scope, None)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

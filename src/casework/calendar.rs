@@ -23,7 +23,8 @@ pub(crate) async fn feed_for_token(
 ) -> Result<String, AppError> {
     state
         .read_audited(move |conn, audit| {
-            let user = User::find_by_calendar_token(conn, &token)?
+            let hash = crate::accounts::sessions::calendar_hash(&token);
+            let user = User::find_by_calendar_hash(conn, &hash)?
                 .filter(|user| user.active)
                 .ok_or(AppError::NotFound)?;
             let Ok(records) = Scope::of(&user)?.records() else {

@@ -155,18 +155,19 @@ impl User {
 }
 
 impl User {
-    pub(crate) fn find_by_calendar_token(
+    /// The user whose calendar token hashes to `hash` (only the hash is stored).
+    pub(crate) fn find_by_calendar_hash(
         conn: &mut DbConn,
-        token: &str,
+        hash: &str,
     ) -> QueryResult<Option<User>> {
         users::table
-            .filter(users::calendar_token.eq(token))
+            .filter(users::calendar_token.eq(hash))
             .select(User::as_select())
             .first(conn)
             .optional()
     }
 
-    /// A new secret feed token (the old URL stops working), or none to revoke the feed.
+    /// A new secret feed token's hash (the old URL stops working), or none to revoke the feed.
     pub(crate) fn set_calendar_token(
         conn: &mut DbConn,
         id: UserId,

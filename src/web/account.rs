@@ -12,7 +12,6 @@ use crate::state::AppState;
 #[get("/account")]
 pub async fn show(
     state: web::Data<AppState>,
-    req: HttpRequest,
     user: CurrentUser,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
@@ -20,17 +19,12 @@ pub async fn show(
     if query.iter().any(|(k, v)| k == "notice" && v == "calendar") {
         context.insert(
             "notice",
-            "Your calendar address is changed; the old one no longer works.",
+            "Your calendar is stopped; its address no longer works.",
         );
     }
     context.insert(
-        "calendar_url",
-        &user
-            .account(&state)
-            .await?
-            .calendar_token
-            .as_deref()
-            .map(|t| state.calendar_url(t, &req)),
+        "calendar_active",
+        &user.account(&state).await?.calendar_token.is_some(),
     );
     render("account.html", &context)
 }
@@ -39,14 +33,27 @@ pub async fn show(
 #[post("/account/calendar")]
 pub(crate) async fn calendar(
     state: web::Data<AppState>,
+    req: HttpRequest,
     user: CurrentUser,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let form = FormData::new(form.into_inner());
     user.check_csrf(&state, form.csrf())?;
     let on = form.get("action") != Some("revoke");
-    accounts::calendar(&state, user.id(), on).await?;
-    Ok(see_other("/account?notice=calendar"))
+    let (_, issued) = accounts::calendar(&state, user.id(), on).await?;
+    let Some(token) = issued else {
+        return Ok(see_other("/account?notice=calendar"));
+    };
+    // Shown in this answer only: the address is stored hashed.
+    let mut context = layout::context(&state, &user, "/account").await?;
+    context.insert("calendar_active", &true);
+    context.insert("calendar_url", &state.calendar_url(&token, &req));
+    context.insert(
+        "notice",
+        "Your new calendar address is below. Copy it into your calendar program now: it is shown \
+         only this once. Any earlier address no longer works.",
+    );
+    render("account.html", &context)
 }
 
 #[post("/account/password")]

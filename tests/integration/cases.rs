@@ -1,6 +1,7 @@
 //! Cases through the API: references, workflow rules, timeline, deadlines, referral, calendar.
 
 use actix_web::http::Method;
+use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::common::TestApp;
@@ -569,10 +570,21 @@ async fn the_calendar_feed_is_valid_icalendar_at_a_revocable_secret_url() {
         url.starts_with("http://localhost:8080/calendar/") && url.ends_with(".ics"),
         "{url}"
     );
-    assert_eq!(
-        app.get_as("/api/v1/me", &officer).await.json()["calendar_url"],
-        url
-    );
+    // Stored hashed, the address is shown only in the answer that issued it.
+    let me_now = app.get_as("/api/v1/me", &officer).await.json();
+    assert_eq!(me_now["calendar_url"], Value::Null);
+    assert_eq!(me_now["calendar_active"], true);
+    let mut conn = app.state.db.get().unwrap();
+    let stored: Option<String> = caseload::db::schema::users::table
+        .filter(caseload::db::schema::users::username.eq("wgn.officer"))
+        .select(caseload::db::schema::users::calendar_token)
+        .first(&mut conn)
+        .unwrap();
+    let secret = url.rsplit('/').next().unwrap().trim_end_matches(".ics");
+    let stored = stored.unwrap();
+    assert_eq!(stored.len(), 64, "a SHA-256 fingerprint");
+    assert_ne!(stored, secret, "never the secret itself");
+    drop(conn);
     let feed = app.get(&url).await;
     assert_eq!(feed.status, 200);
     assert!(
@@ -609,8 +621,8 @@ async fn the_calendar_feed_is_valid_icalendar_at_a_revocable_secret_url() {
     )
     .await;
     assert_eq!(
-        app.get_as("/api/v1/me", &officer).await.json()["calendar_url"],
-        Value::Null
+        app.get_as("/api/v1/me", &officer).await.json()["calendar_active"],
+        false
     );
 }
 
@@ -838,9 +850,46 @@ async fn the_calendar_address_is_under_the_public_address() {
         url.starts_with("https://caseload.example.org/calendar/") && url.ends_with(".ics"),
         "{url}"
     );
+    // The account page shows a new address whole, once, under the public address too.
     let session = crate::common::browser_sign_in(&app, "wgn.officer").await;
     let account = crate::common::page(&app, "/account", &session).await.text();
-    assert!(account.contains(&format!("value=\"{url}\"")), "{account}");
+    assert!(
+        !account.contains("/calendar/"),
+        "an address is never shown again"
+    );
+    let issued = crate::common::post_form(
+        &app,
+        "/account/calendar",
+        &session,
+        None,
+        &[
+            ("csrf_token", &crate::common::csrf_of(&account)),
+            ("action", "issue"),
+        ],
+    )
+    .await
+    .text();
+    let shown = issued
+        .split("id=\"calendar_url\" readonly value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the new address")
+        .replace("&#x2F;", "/");
+    assert!(
+        shown.starts_with("https://caseload.example.org/calendar/") && shown.ends_with(".ics"),
+        "{shown}"
+    );
+    assert_eq!(
+        app.get(&url).await.status,
+        404,
+        "the page's new address replaced it"
+    );
+    assert_eq!(
+        app.get(&shown.replace("https://caseload.example.org", ""))
+            .await
+            .status,
+        200
+    );
 }
 
 /// The "case opened" entry is dated the day the case opened; a note, letter or other entry is

@@ -437,7 +437,7 @@ async fn assignee_refusals_say_nothing_about_other_users() {
 }
 
 /// The calendar feed's secret address stops working when its owner signs out or changes their
-/// password (a new address is issued), and it is never written to the log.
+/// password (its owner makes a new one), and it is never written to the log.
 #[actix_rt::test]
 async fn the_calendar_address_dies_with_the_sessions_and_stays_out_of_the_log() {
     let app = TestApp::new().await;
@@ -476,11 +476,13 @@ async fn the_calendar_address_dies_with_the_sessions_and_stays_out_of_the_log() 
         "signing out ends the old address"
     );
     let officer = app.token("wgn.officer").await;
-    let url = app.get_as("/api/v1/me", &officer).await.json()["calendar_url"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert_eq!(app.get(&url).await.status, 200, "the new address works");
+    assert_eq!(
+        app.get_as("/api/v1/me", &officer).await.json()["calendar_active"],
+        false,
+        "the calendar stopped with the sessions"
+    );
+    let url = issue(officer.clone()).await;
+    assert_eq!(app.get(&url).await.status, 200, "a new address works");
     let changed = app
         .send_json(
             Method::POST,

@@ -1,0 +1,2 @@
+-- Hashed secrets cannot be turned back into addresses: nothing to undo.
+SELECT 1;
