@@ -9,11 +9,12 @@ pub mod rows;
 pub mod scope;
 
 pub use areas::ReportScope;
+pub use rows::Seen;
 pub use scope::{RecordScope, Scope};
 
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::models::{Branch, Case, CaseId, Role, User, UserId};
+use crate::models::{Branch, Case, CaseEvent, CaseId, CaseStatus, EventKind, Role, User, UserId};
 
 /// Who is acting, and where.
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +62,11 @@ impl Actor {
 
     /// The case if the actor may change it. Out of sight is 404; in sight but not theirs to
     /// work is 403.
-    pub(crate) fn writable_case(&self, conn: &mut DbConn, id: CaseId) -> Result<Case, AppError> {
+    pub(crate) fn writable_case(
+        &self,
+        conn: &mut DbConn,
+        id: CaseId,
+    ) -> Result<Seen<Case>, AppError> {
         let case = self.records()?.case(conn, id)?;
         if self.may_work(&case) {
             Ok(case)
@@ -70,9 +75,34 @@ impl Actor {
         }
     }
 
-    /// Whether the actor may refer a case to the region or withdraw it (those who open cases).
+    /// Whether the actor may refer a case to the region or withdraw it (those who open cases;
+    /// an organiser works a referred case but cannot send it back).
     pub(crate) fn may_refer(&self, case: &Case) -> bool {
         self.may_work(case) && self.member_writer().is_ok()
+    }
+
+    /// Whether the actor may take a case, becoming the rep working it: an open case they work
+    /// and are not yet the rep of.
+    pub(crate) fn may_take(&self, case: &Case) -> bool {
+        self.may_work(case) && case.status == CaseStatus::Open && case.assigned_to != Some(self.id)
+    }
+
+    /// Whether the actor may correct an entry of a case's timeline: only its author, only an
+    /// entry written by hand (an entry caseload wrote for a change to the case is the record of
+    /// that change), and only on a case they work.
+    pub(crate) fn correction(&self, case: &Case, entry: &CaseEvent) -> Result<(), AppError> {
+        if !self.may_work(case) || entry.author_id != Some(self.id) {
+            return Err(AppError::Forbidden);
+        }
+        if entry.system || matches!(entry.kind, EventKind::StageChange | EventKind::Outcome) {
+            return Err(AppError::invalid(
+                "kind",
+                "an entry caseload wrote for a change to the case (a stage, an outcome, a \
+                 referral, a rep taking it, a hearing moved) is its record of that change: it \
+                 cannot be corrected; add a note instead",
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -9,7 +9,7 @@ use super::cases::{self, CaseChanges, CaseInput, CaseView};
 use super::dates;
 use super::deadlines::{self, DeadlineChanges, DeadlineInput};
 use super::timeline::{self, EventCorrection, EventInput};
-use crate::access::Actor;
+use crate::access::{Actor, Seen};
 use crate::audit::{self, Event};
 use crate::db::DbConn;
 use crate::error::AppError;
@@ -96,7 +96,7 @@ pub async fn show(state: &AppState, actor: Actor, id: CaseId) -> Result<CaseView
                 )
                 .id(id.0),
             );
-            cases::view(conn, case)
+            cases::view(conn, case.into_inner())
         })
         .await
 }
@@ -108,12 +108,12 @@ pub async fn detail(state: &AppState, actor: Actor, id: CaseId) -> Result<CaseDe
         .read_audited(move |conn, audit| {
             let case = records.case(conn, id)?;
             let member = match case.member_id {
-                Some(m) => Some(records.member(conn, m)?),
+                Some(m) => Some(records.member(conn, m)?.into_inner()),
                 None => None,
             };
-            let events = CaseEvent::for_case(conn, id)?;
-            let revisions = CaseEventRevision::for_case(conn, id)?;
-            let deadlines = Deadline::for_case(conn, id)?;
+            let events = case.events(conn)?;
+            let revisions = case.revisions(conn)?;
+            let deadlines = case.deadlines(conn)?;
             let people = User::names(
                 conn,
                 events
@@ -147,7 +147,7 @@ pub async fn detail(state: &AppState, actor: Actor, id: CaseId) -> Result<CaseDe
                 );
             }
             Ok(CaseDetail {
-                view: cases::view(conn, case)?,
+                view: cases::view(conn, case.into_inner())?,
                 member,
                 events,
                 revisions,
@@ -166,7 +166,7 @@ pub(crate) async fn events(
     actor: Actor,
     id: CaseId,
 ) -> Result<Vec<CaseEvent>, AppError> {
-    of_case(state, actor, id, "events", CaseEvent::for_case).await
+    of_case(state, actor, id, "events", Seen::<Case>::events).await
 }
 
 pub(crate) async fn deadlines(
@@ -174,7 +174,7 @@ pub(crate) async fn deadlines(
     actor: Actor,
     id: CaseId,
 ) -> Result<Vec<DeadlineView>, AppError> {
-    let items = of_case(state, actor, id, "deadlines", Deadline::for_case).await?;
+    let items = of_case(state, actor, id, "deadlines", Seen::<Case>::deadlines).await?;
     Ok(items
         .into_iter()
         .map(|d| DeadlineView::new(d, None))
@@ -187,12 +187,12 @@ async fn of_case<T: Send + 'static>(
     actor: Actor,
     id: CaseId,
     what: &'static str,
-    load: fn(&mut DbConn, CaseId) -> diesel::QueryResult<Vec<T>>,
+    load: fn(&Seen<Case>, &mut DbConn) -> diesel::QueryResult<Vec<T>>,
 ) -> Result<Vec<T>, AppError> {
     let records = actor.records()?;
     state
         .read_audited(move |conn, audit| {
-            records.case(conn, id)?;
+            let case = records.case(conn, id)?;
             let event = Event::new(
                 actor.id,
                 crate::audit::Action::Read,
@@ -200,7 +200,7 @@ async fn of_case<T: Send + 'static>(
             )
             .id(id.0);
             audit.read(event.detail(what));
-            Ok(load(conn, id)?)
+            Ok(load(&case, conn)?)
         })
         .await
 }
@@ -398,7 +398,7 @@ fn member_by_number(
     };
     let found = Member::find_by_number(conn, number)?.ok_or_else(missing)?;
     match scope.member(conn, found.id) {
-        Ok(member) => Ok(member),
+        Ok(member) => Ok(member.into_inner()),
         Err(AppError::NotFound) => Err(missing()),
         Err(other) => Err(other),
     }
@@ -429,7 +429,7 @@ pub(crate) async fn outcome_deadlines(
         .run(move |conn| {
             let case = actor.writable_case(conn, id)?;
             let offers = deadlines::after_outcome(conn, on)?;
-            Ok((cases::view(conn, case)?, offers))
+            Ok((cases::view(conn, case.into_inner())?, offers))
         })
         .await
 }
@@ -502,6 +502,34 @@ pub(crate) async fn add_event(
     state
         .db
         .write(move |conn| timeline::add_event(conn, actor, id, input))
+        .await
+}
+
+/// A timeline entry the actor may correct (its author, an entry written by hand), for the
+/// correction form: 404 out of scope, 403 or 422 as `Actor::correction` says.
+pub(crate) async fn correctable(
+    state: &AppState,
+    actor: Actor,
+    id: CaseId,
+    event: CaseEventId,
+) -> Result<CaseEvent, AppError> {
+    let records = actor.records()?;
+    state
+        .read_audited(move |conn, audit| {
+            let case = records.case(conn, id)?;
+            let entry = case.event(conn, event)?;
+            actor.correction(&case, &entry)?;
+            audit.read(
+                Event::new(
+                    actor.id,
+                    crate::audit::Action::Read,
+                    crate::audit::Entity::Case,
+                )
+                .id(id.0)
+                .detail("correction form"),
+            );
+            Ok(entry)
+        })
         .await
 }
 

@@ -202,7 +202,7 @@ pub(crate) fn create(
         check_assignee(conn, user, member.branch_id)?;
     }
     if let Some(why) =
-        super::workload::MemberFacts::from(&member).outside_membership(input.opened_on)
+        super::workload::MemberFacts::from(&*member).outside_membership(input.opened_on)
     {
         return Err(AppError::invalid("opened_on", why));
     }

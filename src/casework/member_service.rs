@@ -67,7 +67,7 @@ pub async fn show(
                 Some(purpose) => event.detail(purpose),
                 None => event,
             });
-            Ok(member)
+            Ok(member.into_inner())
         })
         .await
 }
@@ -111,7 +111,7 @@ pub async fn detail(
                 audit.read(event);
             }
             Ok(MemberDetail {
-                member,
+                member: member.into_inner(),
                 history,
                 cases,
                 branch,

@@ -90,7 +90,7 @@ pub(crate) fn update(
     let withdrawing = changes.equality_consent == Some(false);
     let gives_equality_data =
         matches!(changes.age_band, Some(Some(_))) || matches!(changes.ethnic_group, Some(Some(_)));
-    let mut fields = MemberFields::from(&current);
+    let mut fields = MemberFields::from(&*current);
     let mut changed = Vec::new();
     macro_rules! apply {
         ($($name:ident),+) => {$(
@@ -137,7 +137,7 @@ pub(crate) fn update(
         }
         None => current.employer_id,
     };
-    let before = MemberFields::from(&current);
+    let before = MemberFields::from(&*current);
     let after = MemberFields {
         branch_id: Some(branch),
         employer_id: employer,

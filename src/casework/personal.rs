@@ -230,7 +230,10 @@ impl PersonalKind for WorkloadRecords {
             .map(|_| ())
     }
     fn export(&self, conn: &mut DbConn, their: &Their) -> QueryResult<(&'static str, Value)> {
-        let rows = WorkloadRecord::for_member(conn, their.member)?;
+        let member = crate::access::RecordScope::All
+            .member(conn, their.member)
+            .map_err(|_| diesel::result::Error::NotFound)?;
+        let rows = member.workload(conn)?;
         Ok(("workload_records", json!(rows)))
     }
 }
@@ -422,7 +425,10 @@ impl PersonalKind for CaseEventRevisions {
     fn export(&self, conn: &mut DbConn, their: &Their) -> QueryResult<(&'static str, Value)> {
         let mut rows = Vec::new();
         for case in their.cases {
-            rows.extend(CaseEventRevision::for_case(conn, *case)?);
+            let case = crate::access::RecordScope::All
+                .case(conn, *case)
+                .map_err(|_| diesel::result::Error::NotFound)?;
+            rows.extend(case.revisions(conn)?);
         }
         Ok(("timeline_earlier_versions", json!(rows)))
     }

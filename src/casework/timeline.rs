@@ -139,21 +139,9 @@ pub(crate) fn correct_event(
     event: CaseEventId,
     correction: EventCorrection,
 ) -> Result<CaseEvent, AppError> {
-    actor.writable_case(conn, id)?;
-    let found = CaseEvent::find(conn, event)?
-        .filter(|e| e.case_id == id)
-        .ok_or(AppError::NotFound)?;
-    if found.author_id != Some(actor.id) {
-        return Err(AppError::Forbidden);
-    }
-    if found.system || written_by_the_workflow(found.kind) {
-        return Err(AppError::invalid(
-            "kind",
-            "an entry caseload wrote for a change to the case (a stage, an outcome, a referral, a \
-             rep taking it, a hearing moved) is its record of that change: it cannot be \
-             corrected; add a note instead",
-        ));
-    }
+    let case = actor.writable_case(conn, id)?;
+    let found = case.event(conn, event)?;
+    actor.correction(&case, &found)?;
     let occurred_on = correction.occurred_on.unwrap_or(found.occurred_on);
     let text = checked(
         found.kind,

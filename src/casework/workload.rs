@@ -5,7 +5,7 @@ use diesel::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use super::changes::{self, Change, Entity, Via, diff};
-use crate::access::Actor;
+use crate::access::{Actor, Seen};
 use crate::audit::{self, Event};
 use crate::db::DbConn;
 use crate::error::{AppError, FieldErrors};
@@ -206,7 +206,7 @@ fn checked_for(
         return Err(AppError::invalid("employer_id", "no such employer"));
     }
     input
-        .checked(&MemberFacts::from(&found), Some(actor.id))
+        .checked(&MemberFacts::from(&*found), Some(actor.id))
         .map_err(AppError::unprocessable)
 }
 
@@ -217,10 +217,10 @@ fn record_of(
     member: MemberId,
     id: WorkloadRecordId,
 ) -> Result<WorkloadRecord, AppError> {
-    actor.member_writer()?.member(conn, member)?;
-    WorkloadRecord::find(conn, id)?
-        .filter(|r| r.member_id == member)
-        .ok_or(AppError::NotFound)
+    actor
+        .member_writer()?
+        .member(conn, member)?
+        .workload_record(conn, id)
 }
 
 /// Corrects a record; the report summaries follow in the same transaction.
@@ -431,9 +431,13 @@ pub struct CaseloadPoint {
     pub record: WorkloadRecord,
 }
 
-pub(crate) fn history(conn: &mut DbConn, member: &Member) -> Result<CaseloadHistory, AppError> {
+pub(crate) fn history(
+    conn: &mut DbConn,
+    member: &Seen<Member>,
+) -> Result<CaseloadHistory, AppError> {
     let safe_caseload = threshold(conn, member.employer_id)?;
-    let points: Vec<CaseloadPoint> = WorkloadRecord::for_member(conn, member.id)?
+    let points: Vec<CaseloadPoint> = member
+        .workload(conn)?
         .into_iter()
         .map(|record| CaseloadPoint {
             recorded_on: record.recorded_on,

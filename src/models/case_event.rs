@@ -42,15 +42,6 @@ pub struct NewCaseEvent {
 }
 
 impl CaseEvent {
-    /// A case's timeline, in date order.
-    pub(crate) fn for_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<CaseEvent>> {
-        case_events::table
-            .filter(case_events::case_id.eq(case))
-            .order((case_events::occurred_on, case_events::id))
-            .select(CaseEvent::as_select())
-            .load(conn)
-    }
-
     pub(crate) fn create(conn: &mut DbConn, new: &NewCaseEvent) -> QueryResult<CaseEvent> {
         diesel::insert_into(case_events::table)
             .values(new)
@@ -76,14 +67,6 @@ pub struct CaseEventRevision {
 }
 
 impl CaseEvent {
-    pub(crate) fn find(conn: &mut DbConn, id: CaseEventId) -> QueryResult<Option<CaseEvent>> {
-        case_events::table
-            .find(id)
-            .select(CaseEvent::as_select())
-            .first(conn)
-            .optional()
-    }
-
     /// Replaces the entry's date and text, keeping what they were as a revision by `by`.
     pub(crate) fn correct(
         conn: &mut DbConn,
@@ -108,17 +91,5 @@ impl CaseEvent {
             ))
             .returning(<CaseEvent as Selectable<crate::db::Sql>>::construct_selection())
             .get_result(conn)
-    }
-}
-
-impl CaseEventRevision {
-    /// The earlier versions of a case's timeline entries, oldest first.
-    pub(crate) fn for_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<Self>> {
-        case_event_revisions::table
-            .inner_join(case_events::table)
-            .filter(case_events::case_id.eq(case))
-            .order((case_event_revisions::event_id, case_event_revisions::id))
-            .select(CaseEventRevision::as_select())
-            .load(conn)
     }
 }

@@ -127,14 +127,6 @@ impl UpdateDeadline {
 }
 
 impl Deadline {
-    pub(crate) fn for_case(conn: &mut DbConn, case: CaseId) -> QueryResult<Vec<Deadline>> {
-        deadlines::table
-            .filter(deadlines::case_id.eq(case))
-            .order((deadlines::due_on, deadlines::id))
-            .select(Deadline::as_select())
-            .load(conn)
-    }
-
     pub(crate) fn create(conn: &mut DbConn, new: &NewDeadline) -> QueryResult<Deadline> {
         diesel::insert_into(deadlines::table)
             .values(new)

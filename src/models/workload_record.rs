@@ -44,17 +44,6 @@ pub struct NewWorkloadRecord {
 
 impl WorkloadRecord {
     /// A member's records, oldest first.
-    pub(crate) fn for_member(
-        conn: &mut DbConn,
-        member: MemberId,
-    ) -> QueryResult<Vec<WorkloadRecord>> {
-        workload_records::table
-            .filter(workload_records::member_id.eq(member))
-            .order((workload_records::recorded_on, workload_records::id))
-            .select(WorkloadRecord::as_select())
-            .load(conn)
-    }
-
     /// The records of these members, oldest first per member (for exports).
     pub(crate) fn for_members(
         conn: &mut DbConn,
@@ -79,17 +68,6 @@ impl WorkloadRecord {
             .values(new)
             .returning(<WorkloadRecord as Selectable<crate::db::Sql>>::construct_selection())
             .get_result(conn)
-    }
-
-    pub(crate) fn find(
-        conn: &mut DbConn,
-        id: WorkloadRecordId,
-    ) -> QueryResult<Option<WorkloadRecord>> {
-        workload_records::table
-            .find(id)
-            .select(WorkloadRecord::as_select())
-            .first(conn)
-            .optional()
     }
 
     /// Replaces a record's values (a correction); who made it first stays.

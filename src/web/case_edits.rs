@@ -145,10 +145,14 @@ pub(crate) async fn edit_event(
         row["event"]["id"] == json!(event)
     })
     .await?;
-    if row["can_correct"] != json!(true) {
-        return Err(AppError::Forbidden.into());
-    }
-    context.insert("values", &form_values(&row["event"]));
+    // The rule is `Actor::correction`'s, asked of the entry itself.
+    let entry = case_service::correctable(&state, user.actor, CaseId(id), CaseEventId(event))
+        .await
+        .map_err(|error| match error {
+            AppError::Unprocessable { .. } => AppError::Forbidden,
+            other => other,
+        })?;
+    context.insert("values", &form_values(&entry));
     context.insert("item", &row);
     render("cases/event_edit.html", &context)
 }

@@ -225,7 +225,6 @@ fn who_when(
 /// The timeline as the page shows it: each entry with who wrote it and when, its earlier
 /// versions, and whether the reader may correct it.
 fn timeline_rows(detail: &case_service::CaseDetail, user: &CurrentUser) -> Vec<serde_json::Value> {
-    let can_work = user.actor.may_work(&detail.view.case);
     detail
         .events
         .iter()
@@ -242,12 +241,11 @@ fn timeline_rows(detail: &case_service::CaseDetail, user: &CurrentUser) -> Vec<s
                     })
                 })
                 .collect();
-            let by_hand = !matches!(e.kind, EventKind::StageChange | EventKind::Outcome);
             json!({
                 "event": e,
                 "written": who_when(&detail.people, e.author_id, e.created_at),
                 "earlier": earlier,
-                "can_correct": can_work && by_hand && !e.system && e.author_id == Some(user.actor.id),
+                "can_correct": user.actor.correction(&detail.view.case, e).is_ok(),
             })
         })
         .collect()
@@ -317,12 +315,7 @@ pub(super) async fn detail_page(
     context.insert("deadlines", &deadlines);
     context.insert("can_work", &can_work);
     context.insert("can_refer", &user.actor.may_refer(&view.case));
-    context.insert(
-        "can_take",
-        &(can_work
-            && view.case.status == CaseStatus::Open
-            && view.case.assigned_to != Some(user.actor.id)),
-    );
+    context.insert("can_take", &user.actor.may_take(&view.case));
     let rows = CaseRows {
         timeline,
         deadlines,
