@@ -62,10 +62,15 @@ pub struct Disclosure {
 
 impl Disclosure {
     /// The published value of a cell: zero for no records, otherwise the count plus its noise
-    /// (never zero: the table does not take a count of one or more below one).
+    /// (never zero: the table does not take a count of one or more below one). A D of 0 adds
+    /// none: the setting's range (1 to 5) never allows it; the attack tests use it as their
+    /// control, to show each attack succeeds without the noise.
     pub fn publish(self, cell: Cell) -> Published {
         if cell.n <= 0 {
             return Published(0);
+        }
+        if self.max_noise == 0 {
+            return Published(cell.n);
         }
         let noise = ptable::shipped().noise(self.max_noise, cell.n, cell.cell_key());
         Published((cell.n + noise).max(1))

@@ -29,6 +29,9 @@ impl Attacker {
 
     /// The true counts that could be published as `p`.
     fn sources(&self, p: i64) -> (i64, i64) {
+        if self.d == 0 {
+            return (p, p);
+        }
         let table = ptable::shipped();
         let could = |n: i64| {
             table
@@ -78,16 +81,25 @@ impl Attacker {
 
     /// Propagates the bounds over every sum until none changes.
     pub fn solve(&mut self) {
-        loop {
+        // Bounds only tighten, so this ends; the cap stops a contradiction (sums that cannot
+        // all hold) from running the bounds past each other for ever.
+        for _ in 0..10_000 {
             let mut changed = false;
             for (total, parts) in &self.sums {
-                let low: i64 = parts.iter().map(|p| self.lo[*p]).sum();
-                let high: i64 = parts.iter().map(|p| self.hi[*p]).sum();
+                let low: i64 = parts
+                    .iter()
+                    .fold(0, |sum, p| sum.saturating_add(self.lo[*p]));
+                let high: i64 = parts
+                    .iter()
+                    .fold(0, |sum, p| sum.saturating_add(self.hi[*p]));
                 changed |= tighten(&mut self.lo, &mut self.hi, *total, low, high);
                 for part in parts {
-                    let others_lo = low - self.lo[*part];
-                    let others_hi = high - self.hi[*part];
-                    let (lo, hi) = (self.lo[*total] - others_hi, self.hi[*total] - others_lo);
+                    let others_lo = low.saturating_sub(self.lo[*part]);
+                    let others_hi = high.saturating_sub(self.hi[*part]);
+                    let (lo, hi) = (
+                        self.lo[*total].saturating_sub(others_hi),
+                        self.hi[*total].saturating_sub(others_lo),
+                    );
                     changed |= tighten(&mut self.lo, &mut self.hi, *part, lo, hi);
                 }
             }
@@ -95,6 +107,12 @@ impl Attacker {
                 break;
             }
         }
+    }
+
+    /// Whether every sum can hold at once: a bound past another means the sums contradict each
+    /// other, and nothing solved from them means anything.
+    pub fn consistent(&self) -> bool {
+        self.lo.iter().zip(&self.hi).all(|(lo, hi)| lo <= hi)
     }
 
     pub fn bounds(&self, var: usize) -> (i64, i64) {

@@ -377,8 +377,21 @@ pub fn compute(
     scope: caseload::access::ReportScope,
     period: caseload::reports::releases::ReleasePeriod,
 ) -> caseload::reports::evidence::Evidence {
+    compute_with(conn, spare, scope, period, |_| {})
+}
+
+/// As [`compute`], with the settings changed first: the attack tests' control computes a
+/// release with no noise (D = 0, which the setting never allows).
+pub fn compute_with(
+    conn: &mut caseload::db::DbConn,
+    spare: Option<&mut caseload::db::DbConn>,
+    scope: caseload::access::ReportScope,
+    period: caseload::reports::releases::ReleasePeriod,
+    change: impl FnOnce(&mut caseload::models::Settings),
+) -> caseload::reports::evidence::Evidence {
     use caseload::reports::evidence::{self, Previous, Request};
-    let settings = caseload::models::Settings::load(conn).unwrap();
+    let mut settings = caseload::models::Settings::load(conn).unwrap();
+    change(&mut settings);
     evidence::build(
         conn,
         spare,

@@ -3,14 +3,16 @@
 //! the method, the perturbation table and D (all public), and works out bounds from every
 //! published count and every sum it knows (see `attacker.rs`).
 
+use caseload::access::ReportScope;
 use caseload::db::schema::cases;
 use caseload::models::*;
+use caseload::reports::releases::ReleasePeriod;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde_json::Value;
 
 use crate::attacker::Attacker;
-use crate::common::TestApp;
+use crate::common::{TestApp, compute_with};
 use crate::crowd;
 use crate::evidence::{AFTER_2026, cell, evidence, number, table};
 
@@ -195,88 +197,141 @@ async fn cross_table_and_total_sums_pin_down_no_hidden_count() {
     let token = app.token("delegate").await;
     let mut attacked = 0;
     for e in some_summaries(&app, &token, &world).await {
-        let mut attacker = Attacker::new(K, D);
-        let mut hidden = Vec::new();
-        let mut var = |attacker: &mut Attacker, text: &str| {
-            let v = attacker.published(text);
-            if text == "<5" {
-                hidden.push(v);
-            }
-            v
-        };
-        let types = rows(table(&e, "Cases opened, by type"));
-        for column in [0, 1] {
-            let (parts, total): (Vec<_>, Vec<_>) =
-                types.iter().partition(|(label, _)| label != "Total");
-            let total = var(&mut attacker, &total[0].1[column]);
-            let parts = parts
-                .iter()
-                .map(|(_, c)| var(&mut attacker, &c[column]))
-                .collect();
-            attacker.sum(total, parts);
-            if column == 0 {
-                // The same cases, by stage and by workload as a factor.
-                for title in [
-                    "Cases opened in the period, by stage reached",
-                    "Workload as a factor in cases opened",
-                ] {
-                    let other: Vec<usize> = rows(table(&e, title))
-                        .iter()
-                        .filter(|(label, _)| label != "Total")
-                        .map(|(_, c)| var(&mut attacker, &c[0]))
-                        .collect();
-                    attacker.sum(total, other);
-                }
+        let (hidden, pinned) = cross_table_attack(&e, D);
+        assert!(
+            pinned.is_empty(),
+            "pinned down in {}: {pinned:?}",
+            e["scope"]
+        );
+        attacked += hidden;
+    }
+    assert!(attacked > 0, "the outputs had hidden counts to attack");
+
+    // The control: the same attack on the same releases computed without noise pins some
+    // hidden count down, so the attack is one that works where the noise is missing.
+    let mut conn = app.state.db.get().unwrap();
+    let mut pinned_without_noise = 0;
+    for (scope, periods) in some_scopes(&world) {
+        for period in periods {
+            let period = period.parse::<ReleasePeriod>().unwrap();
+            let bare = compute_with(&mut conn, None, scope, period, |s| s.evidence_max_noise = 0);
+            let e = serde_json::to_value(bare).unwrap();
+            pinned_without_noise += cross_table_attack(&e, 0).1.len();
+        }
+    }
+    assert!(
+        pinned_without_noise > 0,
+        "without the noise the attack pins hidden counts down"
+    );
+}
+
+/// The scopes and periods of [`some_summaries`], for computing them directly.
+fn some_scopes(world: &crate::fixtures::World) -> Vec<(ReportScope, Vec<&'static str>)> {
+    vec![
+        (ReportScope::National, vec!["2025-Q1", "2025-Q3", "2026"]),
+        (
+            ReportScope::Region(world.north_west),
+            vec!["2025-Q1", "2025-26", "2026"],
+        ),
+        (
+            ReportScope::Branch(world.wigan),
+            vec!["2025", "2025-26", "2026"],
+        ),
+        (ReportScope::Branch(world.leeds), vec!["2025", "2026"]),
+    ]
+}
+
+/// Combines every sum one release implies (each table with its total, the same cases by type,
+/// stage and workload factor, the same members by age band and ethnic group) and works out
+/// bounds: how many `<k` cells there were, and the bounds of those pinned to one value.
+fn cross_table_attack(e: &Value, d: i64) -> (usize, Vec<(i64, i64)>) {
+    let mut attacker = Attacker::new(K, d);
+    let mut hidden = Vec::new();
+    let mut var = |attacker: &mut Attacker, text: &str| {
+        let v = attacker.published(text);
+        if text == "<5" {
+            hidden.push(v);
+        }
+        v
+    };
+    let types = rows(table(e, "Cases opened, by type"));
+    for column in [0, 1] {
+        let (parts, total): (Vec<_>, Vec<_>) =
+            types.iter().partition(|(label, _)| label != "Total");
+        let total = var(&mut attacker, &total[0].1[column]);
+        let parts = parts
+            .iter()
+            .map(|(_, c)| var(&mut attacker, &c[column]))
+            .collect();
+        attacker.sum(total, parts);
+        if column == 0 {
+            // The same cases, by stage and by workload as a factor.
+            for title in [
+                "Cases opened in the period, by stage reached",
+                "Workload as a factor in cases opened",
+            ] {
+                let other: Vec<usize> = rows(table(e, title))
+                    .iter()
+                    .filter(|(label, _)| label != "Total")
+                    .map(|(_, c)| var(&mut attacker, &c[0]))
+                    .collect();
+                attacker.sum(total, other);
             }
         }
-        let outcomes = rows(table(&e, "Cases closed in the period, by outcome"));
-        let (parts, total): (Vec<_>, Vec<_>) = outcomes.iter().partition(|(l, _)| l != "Total");
-        let total = var(&mut attacker, &total[0].1[0]);
-        let parts = parts
+    }
+    let outcomes = rows(table(e, "Cases closed in the period, by outcome"));
+    let (parts, total): (Vec<_>, Vec<_>) = outcomes.iter().partition(|(l, _)| l != "Total");
+    let total = var(&mut attacker, &total[0].1[0]);
+    let parts = parts
+        .iter()
+        .map(|(_, c)| var(&mut attacker, &c[0]))
+        .collect();
+    attacker.sum(total, parts);
+    // Everyone who consented has both an age band and an ethnic group here, so both tables
+    // add up to the same consenting members and the same members with a case (with the groups
+    // each leaves out).
+    let (members, with_case) = (attacker.unknown(), attacker.unknown());
+    for title in [
+        "Members with a new disciplinary or ill-health case, by age band",
+        "Members with a new disciplinary or ill-health case, by ethnic group",
+    ] {
+        let Some(t) = e["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["title"] == title)
+        else {
+            continue;
+        };
+        let rows = rows(t);
+        let mut m: Vec<usize> = rows
             .iter()
             .map(|(_, c)| var(&mut attacker, &c[0]))
             .collect();
-        attacker.sum(total, parts);
-        // Everyone who consented has both an age band and an ethnic group here, so both tables
-        // add up to the same consenting members and the same members with a case.
-        let (members, with_case) = (attacker.unknown(), attacker.unknown());
-        for title in [
-            "Members with a new disciplinary or ill-health case, by age band",
-            "Members with a new disciplinary or ill-health case, by ethnic group",
-        ] {
-            let Some(t) = e["tables"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|t| t["title"] == title)
-            else {
-                continue;
-            };
-            let rows = rows(t);
-            let m: Vec<usize> = rows
-                .iter()
-                .map(|(_, c)| var(&mut attacker, &c[0]))
-                .collect();
-            let w: Vec<usize> = rows
-                .iter()
-                .map(|(_, c)| var(&mut attacker, &c[1]))
-                .collect();
-            attacker.sum(members, m);
-            attacker.sum(with_case, w);
-        }
-        attacker.solve();
-        for v in &hidden {
-            assert_eq!(
-                attacker.disclosed(*v),
-                None,
-                "bounds {:?} in {}",
-                attacker.bounds(*v),
-                e["scope"]
-            );
-        }
-        attacked += hidden.len();
+        let mut w: Vec<usize> = rows
+            .iter()
+            .map(|(_, c)| var(&mut attacker, &c[1]))
+            .collect();
+        // Groups too small to show, even merged, are left out of a table: what they hold is
+        // unknown, so each table adds up to the whole only with them.
+        m.push(attacker.unknown());
+        w.push(attacker.unknown());
+        attacker.sum(members, m);
+        attacker.sum(with_case, w);
     }
-    assert!(attacked > 0, "the outputs had hidden counts to attack");
+    attacker.solve();
+    assert!(
+        attacker.consistent(),
+        "the sums the attack assumes hold in {} {} (D = {d})",
+        e["scope"],
+        e["period"]
+    );
+    let pinned = hidden
+        .iter()
+        .filter(|v| attacker.disclosed(**v).is_some())
+        .map(|v| attacker.bounds(*v))
+        .collect();
+    (hidden.len(), pinned)
 }
 
 /// A region minus its other branches used to give the branch that was hidden. A branch with
@@ -294,7 +349,6 @@ async fn a_region_minus_its_other_branches_pins_down_no_count_of_the_hidden_bran
         )
         .await;
     assert_eq!(hidden.status, 422, "Bury has 40 members");
-    let labels: Vec<&str> = CaseType::ALL.iter().map(|t| t.label()).collect();
     let mut small = 0;
     for period in ["2025", "2025-26", "2026"] {
         let query = |scope: String| format!("scope={scope}&period={period}");
@@ -304,16 +358,7 @@ async fn a_region_minus_its_other_branches_pins_down_no_count_of_the_hidden_bran
             region["to"].as_str().unwrap().to_owned(),
         );
         let wigan = evidence(&app, &token, &query(format!("branch:{}", world.wigan))).await;
-        let mut attacker = Attacker::new(K, D);
-        let mut bury = Vec::new();
-        for label in labels.iter().chain(std::iter::once(&"Total")) {
-            let r = attacker.published(cell(table(&region, "Cases opened, by type"), label, 0));
-            let w = attacker.published(cell(table(&wigan, "Cases opened, by type"), label, 0));
-            let b = attacker.unknown();
-            attacker.sum(r, vec![w, b]);
-            bury.push((label.to_string(), b));
-        }
-        attacker.solve();
+        let (attacker, bury) = region_minus_branch(&region, &wigan, D);
         let mut conn = app.state.db.get().unwrap();
         for (label, b) in bury {
             if let Some(t) = CaseType::ALL.iter().find(|t| t.label() == label) {
@@ -338,4 +383,45 @@ async fn a_region_minus_its_other_branches_pins_down_no_count_of_the_hidden_bran
         }
     }
     assert!(small > 0, "Bury has small counts to find");
+
+    // The control: the same difference of releases computed without noise gives Bury's small
+    // counts exactly.
+    let mut conn = app.state.db.get().unwrap();
+    let mut found = 0;
+    for period in ["2025", "2025-26", "2026"] {
+        let period = period.parse::<ReleasePeriod>().unwrap();
+        let mut bare = |scope| {
+            let e = compute_with(&mut conn, None, scope, period, |s| s.evidence_max_noise = 0);
+            serde_json::to_value(e).unwrap()
+        };
+        let region = bare(ReportScope::Region(world.north_west));
+        let wigan = bare(ReportScope::Branch(world.wigan));
+        let (attacker, bury) = region_minus_branch(&region, &wigan, 0);
+        found += bury
+            .iter()
+            .filter(|(_, b)| attacker.disclosed(*b).is_some())
+            .count();
+    }
+    assert!(
+        found > 0,
+        "without the noise the difference gives Bury's small counts"
+    );
+}
+
+/// Bury's cases by type as the region's published counts minus Wigan's: the attacker and the
+/// variable of each type (and the total).
+fn region_minus_branch(region: &Value, wigan: &Value, d: i64) -> (Attacker, Vec<(String, usize)>) {
+    let labels: Vec<&str> = CaseType::ALL.iter().map(|t| t.label()).collect();
+    let mut attacker = Attacker::new(K, d);
+    let mut bury = Vec::new();
+    for label in labels.iter().chain(std::iter::once(&"Total")) {
+        let r = attacker.published(cell(table(region, "Cases opened, by type"), label, 0));
+        let w = attacker.published(cell(table(wigan, "Cases opened, by type"), label, 0));
+        let b = attacker.unknown();
+        attacker.sum(r, vec![w, b]);
+        bury.push((label.to_string(), b));
+    }
+    attacker.solve();
+    assert!(attacker.consistent(), "the difference holds (D = {d})");
+    (attacker, bury)
 }
