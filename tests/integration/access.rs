@@ -649,3 +649,91 @@ async fn every_page_answers_each_role_as_the_rules_say() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Driven by the route table: every API read of casework (a member, a case, their records, a
+/// list or an export of them) leaves an audit entry by the caller that names what it showed.
+#[actix_rt::test]
+async fn every_casework_read_in_the_route_table_names_what_it_showed() {
+    use caseload::models::{AuditEntry, AuditFilter};
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let post = |path: String, body: Value| {
+        let (app, officer) = (&app, &officer);
+        async move {
+            app.send_json(Method::POST, &path, Some(officer), &body)
+                .await
+                .json()["id"]
+                .as_i64()
+                .expect("an id")
+        }
+    };
+    let made = Made {
+        deadline: post(
+            format!("/api/v1/cases/{}/deadlines", world.wigan_case),
+            json!({"kind": "other", "due_on": "2027-07-01"}),
+        )
+        .await,
+        record: post(
+            format!("/api/v1/members/{}/workload", world.wigan_member),
+            json!({"recorded_on": "2026-05-01", "open_cases": 9, "source": "supervision"}),
+        )
+        .await,
+        event: post(
+            format!("/api/v1/cases/{}/events", world.wigan_case),
+            json!({"occurred_on": "2026-05-02", "kind": "note", "text": "First words"}),
+        )
+        .await,
+    };
+    // Something due soon, so the upcoming list shows a record.
+    let soon = (chrono::Utc::now().date_naive() + chrono::Days::new(3)).to_string();
+    post(
+        format!("/api/v1/cases/{}/deadlines", world.wigan_case),
+        json!({"kind": "hearing", "due_on": soon}),
+    )
+    .await;
+    // Administrators see every route's records.
+    let admin = app.token("admin").await;
+    let casework = [
+        "/api/v1/members",
+        "/api/v1/cases",
+        "/api/v1/deadlines",
+        "/api/v1/workload",
+    ];
+    let reads: Vec<Case> = routes(&world, &made)
+        .into_iter()
+        .filter(|c| c.method == Method::GET && casework.iter().any(|p| c.path.starts_with(p)))
+        .filter(|c| c.expect[0] == 200)
+        .collect();
+    let patterns: Vec<String> = caseload::api::route_table()
+        .into_iter()
+        .filter(|(m, p)| *m == Method::GET && casework.iter().any(|c| p.starts_with(c)))
+        .map(|(_, p)| p)
+        .collect();
+    assert!(reads.len() >= patterns.len(), "{patterns:?}");
+    let mut silent = Vec::new();
+    for route in reads {
+        let before = {
+            app.flush_audit();
+            let mut conn = app.state.db.get().unwrap();
+            AuditEntry::search(&mut conn, &AuditFilter::default(), Default::default())
+                .unwrap()
+                .1
+        };
+        let answer = app.get_as(&route.path, &admin).await;
+        assert_eq!(answer.status, 200, "{}: {}", route.path, answer.text());
+        app.flush_audit();
+        let mut conn = app.state.db.get().unwrap();
+        let (entries, total) =
+            AuditEntry::search(&mut conn, &AuditFilter::default(), Default::default()).unwrap();
+        let new = &entries[..(total - before) as usize];
+        let named = new.iter().any(|e| {
+            e.user_id == Some(world.admin)
+                && !AuditEntry::subjects(&mut conn, e.id).unwrap().is_empty()
+        });
+        if !named {
+            silent.push(route.path);
+        }
+    }
+    assert!(silent.is_empty(), "reads that named nothing: {silent:?}");
+}
