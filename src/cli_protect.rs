@@ -82,7 +82,7 @@ pub fn erase(db: &Database, command: EraseCommand) -> anyhow::Result<()> {
 
 pub fn backup(db: &Database, path: PathBuf) -> anyhow::Result<()> {
     let mut conn = db.get().map_err(cli_error)?;
-    protection::backup(&mut conn, db.backend(), &path.to_string_lossy()).map_err(cli_error)?;
+    protection::backup(&mut conn, &path.to_string_lossy()).map_err(cli_error)?;
     println!("backed up to {}", path.display());
     Ok(())
 }

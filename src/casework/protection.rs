@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::personal::{REGISTRY, Their};
 use crate::audit::{self, Action, Entity, Event, Job, Principal};
 use crate::db::schema::{cases, members};
-use crate::db::{Backend, DbConn};
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::models::*;
 
@@ -161,34 +161,16 @@ pub fn erase_member(
     Ok(())
 }
 
-/// A consistent copy of an SQLite database while it serves (`VACUUM INTO`). PostgreSQL is
-/// backed up with its own tools (`pg_dump`), documented in docs/DATA-PROTECTION.md.
-pub fn backup(conn: &mut DbConn, backend: Backend, path: &str) -> Result<(), AppError> {
-    match backend {
-        Backend::Sqlite => {
-            if std::path::Path::new(path).exists() {
-                return Err(AppError::invalid(
-                    "path",
-                    "already exists; choose a new file",
-                ));
-            }
-            // Created empty and private first: a backup holds everything the database does.
-            crate::db::create_private(path);
-            let quoted = path.replace('\'', "''");
-            diesel::sql_query(format!("VACUUM INTO '{quoted}'")).execute(conn)?;
-            audit::record(
-                conn,
-                Event::new(
-                    crate::audit::Principal::System(crate::audit::Job::CommandLine),
-                    crate::audit::Action::Backup,
-                    crate::audit::Entity::Database,
-                ),
-            )?;
-            Ok(())
-        }
-        Backend::Postgres => Err(AppError::invalid(
-            "path",
-            "on PostgreSQL use pg_dump (see docs/DATA-PROTECTION.md)",
-        )),
-    }
+/// A consistent copy of an SQLite database while it serves; PostgreSQL is backed up with its
+/// own tools (`pg_dump`), documented in docs/DATA-PROTECTION.md.
+pub fn backup(conn: &mut DbConn, path: &str) -> Result<(), AppError> {
+    crate::db::dialect::copy_database(conn, path)?;
+    audit::record(
+        conn,
+        Event::new(
+            Principal::System(Job::CommandLine),
+            Action::Backup,
+            Entity::Database,
+        ),
+    )
 }

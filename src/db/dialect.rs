@@ -1,5 +1,6 @@
-//! SQL that differs between SQLite and PostgreSQL and is not a query the builder writes: the
-//! catalogue of tables and columns.
+//! SQL that differs between SQLite and PostgreSQL and is not a query the builder writes, in one
+//! place: the catalogue of tables and columns, numbered parameters, month and rounding
+//! expressions for the report summaries, bulk-load settings, and copying the database.
 
 use diesel::prelude::*;
 use diesel::sql_types::Text;
@@ -40,4 +41,97 @@ pub fn columns(conn: &mut DbConn) -> Result<Vec<(String, String)>, AppError> {
         .into_iter()
         .map(|c| (c.table_name, c.column_name))
         .collect())
+}
+
+/// A query's text with its parameters as the connection's backend numbers them: `?` for
+/// SQLite, `$1`, `$2`, … for PostgreSQL.
+pub(crate) fn parameters(conn: &DbConn, text: &str) -> String {
+    match conn {
+        DbConn::Sqlite(_) => text.to_owned(),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => numbered(text),
+    }
+}
+
+/// PostgreSQL's parameters: `$1`, `$2`, … in place of each `?`.
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+pub(crate) fn numbered(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut n = 0;
+    for c in text.chars() {
+        if c == '?' {
+            n += 1;
+            out.push_str(&format!("${n}"));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The month of a date column as `YYYY-MM`.
+pub(crate) fn month_of(conn: &DbConn, date: &str) -> String {
+    match conn {
+        DbConn::Sqlite(_) => format!("strftime('%Y-%m', {date})"),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => format!("to_char({date}, 'YYYY-MM')"),
+    }
+}
+
+/// A non-negative number rounded half up to a whole number.
+pub(crate) fn round_half_up(conn: &DbConn, value: &str) -> String {
+    match conn {
+        DbConn::Sqlite(_) => format!("CAST(ROUND({value}) AS BIGINT)"),
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => format!("CAST(FLOOR({value} + 0.5) AS BIGINT)"),
+    }
+}
+
+/// Before a bulk load: SQLite keeps index pages in memory (200 MB) instead of re-reading them.
+pub(crate) fn before_bulk_load(conn: &mut DbConn) -> Result<(), AppError> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConn::Sqlite(sqlite) => sqlite.batch_execute("PRAGMA cache_size = -200000")?,
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => {}
+    }
+    Ok(())
+}
+
+/// After a bulk load: PostgreSQL has no statistics to plan with and no visibility map for
+/// index-only scans until autovacuum comes round, so it is given both now.
+pub(crate) fn after_bulk_load(conn: &mut DbConn) -> Result<(), AppError> {
+    #[cfg(feature = "postgres")]
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConn::Sqlite(_) => {}
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(pg) => pg.batch_execute("VACUUM ANALYZE")?,
+    }
+    Ok(())
+}
+
+/// A consistent copy of an SQLite database while it serves (`VACUUM INTO`, into a file made
+/// private first). PostgreSQL is copied with its own tools (`pg_dump`): refused here.
+pub(crate) fn copy_database(conn: &mut DbConn, path: &str) -> Result<(), AppError> {
+    match conn {
+        DbConn::Sqlite(_) => {
+            if std::path::Path::new(path).exists() {
+                return Err(AppError::invalid(
+                    "path",
+                    "already exists; choose a new file",
+                ));
+            }
+            // Created empty and private first: a backup holds everything the database does.
+            super::create_private(path);
+            let quoted = path.replace('\'', "''");
+            diesel::sql_query(format!("VACUUM INTO '{quoted}'")).execute(conn)?;
+            Ok(())
+        }
+        #[cfg(feature = "postgres")]
+        DbConn::Pg(_) => Err(AppError::invalid(
+            "path",
+            "on PostgreSQL use pg_dump (see docs/DATA-PROTECTION.md)",
+        )),
+    }
 }

@@ -80,11 +80,7 @@ impl Sql {
 
     /// The text as the connection's backend numbers its parameters.
     fn text_for(&self, conn: &DbConn) -> String {
-        match conn {
-            DbConn::Sqlite(_) => self.text.clone(),
-            #[cfg(feature = "postgres")]
-            DbConn::Pg(_) => numbered(&self.text),
-        }
+        crate::db::dialect::parameters(conn, &self.text)
     }
 
     /// Runs the query and reads its rows.
@@ -131,22 +127,6 @@ impl Sql {
         }
         out
     }
-}
-
-/// PostgreSQL's parameters: `$1`, `$2`, … in place of each `?`.
-#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-fn numbered(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut n = 0;
-    for c in text.chars() {
-        if c == '?' {
-            n += 1;
-            out.push_str(&format!("${n}"));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// `column` between two dates, both included.
@@ -218,7 +198,7 @@ mod tests {
             [Value::Str(s), Value::Int(7), Value::Day(d), Value::Int(9)] if s == "x'; DROP" && *d == day
         ));
         assert_eq!(
-            numbered(&sql.text),
+            crate::db::dialect::numbered(&sql.text),
             "a = $1 AND b = $2 AND c <= $3 AND d = $4"
         );
     }

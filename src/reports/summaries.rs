@@ -16,7 +16,7 @@ use crate::error::AppError;
 /// The summaries recomputed from the records. `month(column)` is the backend's expression for
 /// a date's `YYYY-MM`; `bucket` its expression for caseload per FTE in tenths, rounded half up,
 /// exactly as the triggers compute them.
-fn rebuild_sql(month: fn(&str) -> String, bucket: &str) -> String {
+fn rebuild_sql(month: impl Fn(&str) -> String, bucket: &str) -> String {
     let (recorded, opened) = (month("w.recorded_on"), month("c.opened_on"));
     format!(
         "DELETE FROM workload_latest;
@@ -62,17 +62,8 @@ pub fn paused(conn: &mut DbConn) -> Result<bool, AppError> {
 /// Recomputes the summaries from the records and starts the triggers again, in one
 /// transaction.
 pub(crate) fn rebuild(conn: &mut DbConn) -> Result<(), AppError> {
-    let sql = match conn {
-        DbConn::Sqlite(_) => rebuild_sql(
-            |date| format!("strftime('%Y-%m', {date})"),
-            "CAST(ROUND(w.open_cases * 10.0 / w.fte) AS BIGINT)",
-        ),
-        #[cfg(feature = "postgres")]
-        DbConn::Pg(_) => rebuild_sql(
-            |date| format!("to_char({date}, 'YYYY-MM')"),
-            "CAST(FLOOR(w.open_cases * 10.0 / w.fte + 0.5) AS BIGINT)",
-        ),
-    };
+    let tenths = crate::db::dialect::round_half_up(conn, "w.open_cases * 10.0 / w.fte");
+    let sql = rebuild_sql(|date| crate::db::dialect::month_of(conn, date), &tenths);
     crate::db::write_transaction(conn, |conn| {
         conn.batch_execute(&sql)?;
         Ok::<_, AppError>(())

@@ -143,12 +143,8 @@ pub fn seed(
         ));
     }
     crate::reports::summaries::pause(conn)?;
-    #[allow(irrefutable_let_patterns)]
-    if let DbConn::Sqlite(sqlite) = conn {
-        // A bulk load touches every index page many times: keep them in memory (200 MB)
-        // instead of re-reading them from the operating system.
-        diesel::connection::SimpleConnection::batch_execute(sqlite, "PRAGMA cache_size = -200000")?;
-    }
+    // A bulk load touches every index page many times.
+    crate::db::dialect::before_bulk_load(conn)?;
     let password_text = password_text.unwrap_or_else(password::random_password);
     password::check_strength("password", &password_text)?;
     let mut run = Run {
@@ -175,12 +171,7 @@ pub fn seed(
         )
     })?;
     crate::reports::summaries::rebuild(conn)?;
-    #[cfg(feature = "postgres")]
-    if let DbConn::Pg(pg) = conn {
-        // After a bulk load PostgreSQL has no statistics to plan with and no visibility map
-        // for index-only scans until autovacuum comes round: give it both now.
-        diesel::connection::SimpleConnection::batch_execute(pg, "VACUUM ANALYZE")?;
-    }
+    crate::db::dialect::after_bulk_load(conn)?;
     Ok(Seeded {
         rows: run.rows,
         seconds: started.elapsed().as_secs_f64(),

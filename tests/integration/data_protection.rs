@@ -217,13 +217,13 @@ async fn a_backup_taken_while_serving_restores_every_row() {
     let mut conn = app.state.db.get().unwrap();
     if app.backend() != Backend::Sqlite {
         // PostgreSQL is backed up with its own tools: the command says so and writes nothing.
-        let refused = protection::backup(&mut conn, app.backend(), &path.to_string_lossy());
+        let refused = protection::backup(&mut conn, &path.to_string_lossy());
         let message = format!("{:?}", refused.unwrap_err());
         assert!(message.contains("pg_dump"), "{message}");
         assert!(!path.exists());
         return;
     }
-    protection::backup(&mut conn, Backend::Sqlite, &path.to_string_lossy()).unwrap();
+    protection::backup(&mut conn, &path.to_string_lossy()).unwrap();
     let count = |conn: &mut caseload::db::DbConn| -> (i64, i64) {
         (
             members::table.count().get_result(conn).unwrap(),
@@ -240,7 +240,7 @@ async fn a_backup_taken_while_serving_restores_every_row() {
     let mut backup_conn = restored.get().unwrap();
     assert_eq!(count(&mut backup_conn), live);
     assert!(
-        protection::backup(&mut conn, Backend::Sqlite, &path.to_string_lossy()).is_err(),
+        protection::backup(&mut conn, &path.to_string_lossy()).is_err(),
         "never overwrites"
     );
 }

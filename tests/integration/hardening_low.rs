@@ -526,12 +526,7 @@ async fn database_files_and_backups_are_private() {
     }
     let backup = dir.path().join("backup.db");
     let mut conn = db.get().unwrap();
-    caseload::casework::protection::backup(
-        &mut conn,
-        caseload::db::Backend::Sqlite,
-        &backup.display().to_string(),
-    )
-    .unwrap();
+    caseload::casework::protection::backup(&mut conn, &backup.display().to_string()).unwrap();
     assert_eq!(mode(&backup), 0o600);
 }
 
