@@ -6,15 +6,16 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::params::{CaseListParams, PageParams, UpcomingParams};
 use super::query::ApiQuery;
-use crate::casework::case_service::{self, DeadlineView};
-use crate::casework::cases::{CaseChanges, CaseInput, CaseView};
+use super::views::{self, Case, CaseEvent, CaseListItem, Deadline};
+use crate::casework::case_service;
+use crate::casework::cases::{CaseChanges, CaseInput};
 use crate::casework::deadlines::{DeadlineChanges, DeadlineInput};
 use crate::casework::timeline::{EventCorrection, EventInput};
 use crate::error::{AppError, ErrorBody};
 use crate::http::json::JsonBody;
 use crate::http::params::optional;
 use crate::http::{CurrentUser, csv_download, filters};
-use crate::models::*;
+use crate::models::{CaseEventId, CaseId, DeadlineId};
 use crate::paging::ListPage;
 use crate::state::AppState;
 
@@ -53,7 +54,7 @@ async fn list(
 ) -> Result<HttpResponse, AppError> {
     let (filter, paging) = filters::cases(|k| query.get(k))?;
     let page = case_service::list(&state, user.actor, filter, paging).await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json(views::page::<_, CaseListItem>(page)))
 }
 
 /// The filtered case list as CSV: every page, the list's columns.
@@ -82,7 +83,7 @@ async fn export(
     operation_id = "show_case",
     tag = "cases",
     responses(
-        (status = 200, description = "The case", body = CaseView),
+        (status = 200, description = "The case", body = Case),
         (status = 403, description = "Delegates see no cases", body = ErrorBody),
         (status = 404, description = "No such case in the caller's scope", body = ErrorBody),
     ),
@@ -94,7 +95,7 @@ async fn show(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let case = case_service::show(&state, user.actor, CaseId(id.into_inner())).await?;
-    Ok(HttpResponse::Ok().json(case))
+    Ok(HttpResponse::Ok().json(Case::from(&case)))
 }
 
 /// Opens a case for a member; its reference is the branch code, the year and the next number.
@@ -103,7 +104,7 @@ async fn show(
     tag = "cases",
     request_body = CaseInput,
     responses(
-        (status = 201, description = "Opened", body = CaseView),
+        (status = 201, description = "Opened", body = Case),
         (status = 403, description = "Only administrators, officers and organisers open cases", body = ErrorBody),
         (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
     ),
@@ -115,7 +116,7 @@ async fn create(
     body: JsonBody<CaseInput>,
 ) -> Result<HttpResponse, AppError> {
     let case = case_service::create(&state, user.actor, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(case))
+    Ok(HttpResponse::Created().json(Case::from(&case)))
 }
 
 /// Changes a case: its stage, closing (with an outcome) or reopening, its details, referral to
@@ -126,7 +127,7 @@ async fn create(
     tag = "cases",
     request_body = CaseChanges,
     responses(
-        (status = 200, description = "Changed", body = CaseView),
+        (status = 200, description = "Changed", body = Case),
         (status = 403, description = "In sight but not the caller's to work", body = ErrorBody),
         (status = 404, description = "No such case in the caller's scope", body = ErrorBody),
         (status = 422, description = "A change the workflow refuses; `fields` names it", body = ErrorBody),
@@ -141,7 +142,7 @@ async fn update(
 ) -> Result<HttpResponse, AppError> {
     let id = CaseId(id.into_inner());
     let case = case_service::update(&state, user.actor, id, body.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(case))
+    Ok(HttpResponse::Ok().json(Case::from(&case)))
 }
 
 /// A case's timeline, oldest first.
@@ -160,7 +161,7 @@ async fn events(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let items = case_service::events(&state, user.actor, CaseId(id.into_inner())).await?;
-    Ok(HttpResponse::Ok().json(ListPage::whole(items)))
+    Ok(HttpResponse::Ok().json(views::whole::<_, CaseEvent>(&items)))
 }
 
 /// Adds a timeline entry (a note, meeting, hearing or letter) written by the caller.
@@ -183,7 +184,7 @@ async fn add_event(
 ) -> Result<HttpResponse, AppError> {
     let id = CaseId(id.into_inner());
     let event = case_service::add_event(&state, user.actor, id, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(event))
+    Ok(HttpResponse::Created().json(CaseEvent::from(&event)))
 }
 
 /// Corrects a timeline entry: its author only. The earlier text is kept and shown.
@@ -213,14 +214,14 @@ async fn correct_event(
         body.into_inner(),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(event))
+    Ok(HttpResponse::Ok().json(CaseEvent::from(&event)))
 }
 
 /// A case's hearings and deadlines, soonest first.
 #[utoipa::path(
     tag = "cases",
     responses(
-        (status = 200, description = "The deadlines, as one page", body = ListPage<DeadlineView>),
+        (status = 200, description = "The deadlines, as one page", body = ListPage<Deadline>),
         (status = 403, description = "Delegates see no cases", body = ErrorBody),
         (status = 404, description = "No such case in the caller's scope", body = ErrorBody),
     ),
@@ -232,7 +233,7 @@ async fn case_deadlines(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let items = case_service::deadlines(&state, user.actor, CaseId(id.into_inner())).await?;
-    Ok(HttpResponse::Ok().json(ListPage::whole(items)))
+    Ok(HttpResponse::Ok().json(views::whole::<_, Deadline>(&items)))
 }
 
 /// Adds a hearing or deadline: a date, or for a tribunal or appeal deadline the date it runs
@@ -241,7 +242,7 @@ async fn case_deadlines(
     tag = "cases",
     request_body = DeadlineInput,
     responses(
-        (status = 201, description = "Added", body = DeadlineView),
+        (status = 201, description = "Added", body = Deadline),
         (status = 403, description = "In sight but not the caller's to work", body = ErrorBody),
         (status = 404, description = "No such case in the caller's scope", body = ErrorBody),
         (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
@@ -256,7 +257,7 @@ async fn add_deadline(
 ) -> Result<HttpResponse, AppError> {
     let id = CaseId(id.into_inner());
     let deadline = case_service::add_deadline(&state, user.actor, id, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(deadline))
+    Ok(HttpResponse::Created().json(Deadline::from(&deadline)))
 }
 
 /// Open deadlines in the caller's scope: overdue ones and those due within `within_days`.
@@ -264,7 +265,7 @@ async fn add_deadline(
     tag = "cases",
     params(UpcomingParams),
     responses(
-        (status = 200, description = "The deadlines, soonest first, as one page", body = ListPage<DeadlineView>),
+        (status = 200, description = "The deadlines, soonest first, as one page", body = ListPage<Deadline>),
         (status = 403, description = "Delegates see no cases", body = ErrorBody),
     ),
 )]
@@ -283,7 +284,7 @@ async fn upcoming(
         })?;
     let mine = optional::<bool>("mine", query.get("mine").as_deref())?.unwrap_or(false);
     let items = case_service::upcoming(&state, user.actor, within, mine).await?;
-    Ok(HttpResponse::Ok().json(ListPage::whole(items)))
+    Ok(HttpResponse::Ok().json(views::whole::<_, Deadline>(&items)))
 }
 
 /// Largest `within_days` accepted.
@@ -295,7 +296,7 @@ const WITHIN_MAX: u64 = 366;
     tag = "cases",
     request_body = DeadlineChanges,
     responses(
-        (status = 200, description = "Changed", body = DeadlineView),
+        (status = 200, description = "Changed", body = Deadline),
         (status = 403, description = "In sight but not the caller's to work", body = ErrorBody),
         (status = 404, description = "No such deadline on a case in the caller's scope", body = ErrorBody),
         (status = 422, description = "A field is invalid; `fields` names each", body = ErrorBody),
@@ -311,5 +312,5 @@ async fn update_deadline(
     let id = DeadlineId(id.into_inner());
     let deadline =
         case_service::change_deadline(&state, user.actor, None, id, body.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(deadline))
+    Ok(HttpResponse::Ok().json(Deadline::from(&deadline)))
 }

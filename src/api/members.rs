@@ -8,6 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::csv_body::CsvBody;
 use super::params::{ImportParams, MemberListParams, PageParams};
 use super::query::ApiQuery;
+use super::views::{self, Member, WorkloadRecord};
 use crate::casework::import::{ImportOptions, ImportReport};
 use crate::casework::member_fields::MemberFields;
 use crate::casework::member_service::{self, ImportKind};
@@ -16,7 +17,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::http::json::JsonBody;
 use crate::http::params::optional;
 use crate::http::{CurrentUser, csv_download, filters};
-use crate::models::{Member, MemberId, UpdateMember, WorkloadRecord, WorkloadRecordId};
+use crate::models::{MemberId, UpdateMember, WorkloadRecordId};
 use crate::paging::ListPage;
 use crate::state::AppState;
 
@@ -54,7 +55,7 @@ async fn list(
 ) -> Result<HttpResponse, AppError> {
     let (filter, paging) = filters::members(|k| query.get(k))?;
     let page = member_service::list(&state, user.actor, filter, paging).await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json(views::page::<_, Member>(page)))
 }
 
 /// One member in the caller's scope.
@@ -75,7 +76,7 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     let id = MemberId(id.into_inner());
     let member = member_service::show(&state, user.actor, id, None).await?;
-    Ok(HttpResponse::Ok().json(member))
+    Ok(HttpResponse::Ok().json(Member::from(&member)))
 }
 
 /// Adds a member (administrators anywhere, officers in their branch).
@@ -97,7 +98,7 @@ async fn create(
     body: JsonBody<MemberFields>,
 ) -> Result<HttpResponse, AppError> {
     let member = member_service::create(&state, user.actor, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(member))
+    Ok(HttpResponse::Created().json(Member::from(&member)))
 }
 
 /// Changes a member; `null` clears an optional field.
@@ -122,7 +123,7 @@ async fn update(
 ) -> Result<HttpResponse, AppError> {
     let id = MemberId(id.into_inner());
     let member = member_service::update(&state, user.actor, id, body.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(member))
+    Ok(HttpResponse::Ok().json(Member::from(&member)))
 }
 
 /// A workload record with the caseload per FTE it gives.
@@ -170,7 +171,7 @@ async fn workload_list(
         .points
         .into_iter()
         .map(|p| WorkloadItem {
-            record: p.record,
+            record: WorkloadRecord::from(&p.record),
             caseload_per_fte: p.caseload_per_fte,
         })
         .collect();
@@ -206,7 +207,7 @@ async fn workload_add(
 ) -> Result<HttpResponse, AppError> {
     let id = MemberId(id.into_inner());
     let record = member_service::add_workload(&state, user.actor, id, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(record))
+    Ok(HttpResponse::Created().json(WorkloadRecord::from(&record)))
 }
 
 /// Corrects a workload record; `null` clears an optional field. Dashboards follow at once.
@@ -232,7 +233,7 @@ async fn workload_change(
     let (id, record) = (MemberId(id), WorkloadRecordId(record));
     let record =
         member_service::change_workload(&state, user.actor, id, record, body.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(record))
+    Ok(HttpResponse::Ok().json(WorkloadRecord::from(&record)))
 }
 
 /// Deletes a workload record made in error.

@@ -24,6 +24,7 @@ pub mod query;
 pub mod reference;
 pub mod reports;
 pub mod users;
+pub mod views;
 
 /// Largest JSON body accepted; CSV imports set their own limit.
 pub const JSON_LIMIT_BYTES: usize = 256 * 1024;

@@ -4,6 +4,7 @@
 use actix_web::{HttpResponse, get, patch, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::views;
 use crate::casework::reference_service;
 use crate::error::{AppError, ErrorBody};
 use crate::http::CurrentUser;
@@ -22,7 +23,7 @@ pub(crate) fn routes(cfg: &mut ServiceConfig) {
 }
 
 macro_rules! reference_routes {
-    ($module:ident, $kind:ty, $new:ty, $update:ty, $list:literal, $item:literal, $what:literal, $plural:literal) => {
+    ($module:ident, $kind:ty, $view:ty, $new:ty, $update:ty, $list:literal, $item:literal, $what:literal, $plural:literal) => {
         mod $module {
             use super::*;
 
@@ -37,7 +38,7 @@ macro_rules! reference_routes {
             #[utoipa::path(
                 operation_id = concat!("list_", $plural),
                 tag = "reference",
-                responses((status = 200, description = "All of them, as one page", body = ListPage<$kind>)),
+                responses((status = 200, description = "All of them, as one page", body = ListPage<$view>)),
             )]
             #[get($list)]
             pub(crate) async fn list(
@@ -45,7 +46,7 @@ macro_rules! reference_routes {
                 _user: CurrentUser,
             ) -> Result<HttpResponse, AppError> {
                 let items = reference_service::list::<$kind>(&state).await?;
-                Ok(HttpResponse::Ok().json(ListPage::whole(items)))
+                Ok(HttpResponse::Ok().json(views::whole::<_, $view>(&items)))
             }
 
             #[doc = concat!("One ", $what, ".")]
@@ -53,7 +54,7 @@ macro_rules! reference_routes {
                 operation_id = concat!("show_", $what),
                 tag = "reference",
                 responses(
-                    (status = 200, description = "Found", body = $kind),
+                    (status = 200, description = "Found", body = $view),
                     (status = 404, description = "No such record", body = ErrorBody),
                 ),
             )]
@@ -65,7 +66,7 @@ macro_rules! reference_routes {
             ) -> Result<HttpResponse, AppError> {
                 let id = <$kind as Reference>::Id::from(id.into_inner());
                 let item = reference_service::find::<$kind>(&state, id).await?;
-                Ok(HttpResponse::Ok().json(item))
+                Ok(HttpResponse::Ok().json(<$view>::from(&item)))
             }
 
             #[doc = concat!("Adds a ", $what, " (administrators).")]
@@ -74,7 +75,7 @@ macro_rules! reference_routes {
                 tag = "reference",
                 request_body = $new,
                 responses(
-                    (status = 201, description = "Created", body = $kind),
+                    (status = 201, description = "Created", body = $view),
                     (status = 403, description = "Administrators only", body = ErrorBody),
                     (status = 409, description = "The name or code is taken", body = ErrorBody),
                     (status = 422, description = "A field is invalid", body = ErrorBody),
@@ -89,7 +90,7 @@ macro_rules! reference_routes {
                 let created =
                     reference_service::create::<$kind>(&state, user.actor, body.into_inner())
                         .await?;
-                Ok(HttpResponse::Created().json(created))
+                Ok(HttpResponse::Created().json(<$view>::from(&created)))
             }
 
             #[doc = concat!("Changes a ", $what, " (administrators).")]
@@ -98,7 +99,7 @@ macro_rules! reference_routes {
                 tag = "reference",
                 request_body = $update,
                 responses(
-                    (status = 200, description = "Changed", body = $kind),
+                    (status = 200, description = "Changed", body = $view),
                     (status = 403, description = "Administrators only", body = ErrorBody),
                     (status = 404, description = "No such record", body = ErrorBody),
                     (status = 409, description = "The name or code is taken", body = ErrorBody),
@@ -116,7 +117,7 @@ macro_rules! reference_routes {
                 let updated =
                     reference_service::update::<$kind>(&state, user.actor, id, body.into_inner())
                         .await?;
-                Ok(HttpResponse::Ok().json(updated))
+                Ok(HttpResponse::Ok().json(<$view>::from(&updated)))
             }
         }
     };
@@ -125,6 +126,7 @@ macro_rules! reference_routes {
 reference_routes!(
     regions,
     Region,
+    views::Region,
     NewRegion,
     UpdateRegion,
     "/regions",
@@ -135,6 +137,7 @@ reference_routes!(
 reference_routes!(
     branches,
     Branch,
+    views::Branch,
     NewBranch,
     UpdateBranch,
     "/branches",
@@ -145,6 +148,7 @@ reference_routes!(
 reference_routes!(
     employers,
     Employer,
+    views::Employer,
     NewEmployer,
     UpdateEmployer,
     "/employers",

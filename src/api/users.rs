@@ -5,12 +5,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::params::PageParams;
 use super::query::ApiQuery;
+use super::views::{self, User};
 use crate::accounts::users::{self as accounts, UserChanges, UserInput};
 use crate::error::{AppError, ErrorBody};
 use crate::http::CurrentUser;
 use crate::http::json::JsonBody;
 use crate::http::params::paging;
-use crate::models::{User, UserId};
+use crate::models::UserId;
 use crate::paging::ListPage;
 use crate::state::AppState;
 
@@ -43,7 +44,7 @@ pub(crate) async fn list(
         query.get("per_page").as_deref(),
     )?;
     let page = accounts::list(&state, user.actor, paging).await?;
-    Ok(HttpResponse::Ok().json(page))
+    Ok(HttpResponse::Ok().json(views::page::<_, User>(page)))
 }
 
 /// One user account.
@@ -63,7 +64,7 @@ pub async fn show(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let found = accounts::find(&state, user.actor, UserId(id.into_inner())).await?;
-    Ok(HttpResponse::Ok().json(found))
+    Ok(HttpResponse::Ok().json(User::from(&found)))
 }
 
 /// Adds a user: a role and the scope it needs (an officer's branch, an organiser's region).
@@ -85,7 +86,7 @@ pub(crate) async fn create(
     body: JsonBody<UserInput>,
 ) -> Result<HttpResponse, AppError> {
     let created = accounts::create(&state, user.actor, body.into_inner()).await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(HttpResponse::Created().json(User::from(&created)))
 }
 
 /// Changes a user: name, role, scope, a password reset, or deactivation (which ends their
@@ -112,5 +113,5 @@ pub(crate) async fn update(
     let id = UserId(id.into_inner());
     // A PATCH that says `"active": false` is its own confirmation.
     let updated = accounts::update(&state, user.actor, id, body.into_inner(), true).await?;
-    Ok(HttpResponse::Ok().json(updated))
+    Ok(HttpResponse::Ok().json(User::from(&updated)))
 }

@@ -18,7 +18,7 @@ use crate::paging::{ListPage, Paging};
 use crate::state::AppState;
 
 /// A deadline with how urgent it is today, and its case's reference in lists across cases.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct DeadlineView {
     #[serde(flatten)]
     pub deadline: Deadline,

@@ -20,7 +20,7 @@ pub const REASON_MAX: usize = 2_000;
 pub const EVENT_MAX: usize = 10_000;
 
 /// A case with what is held beside it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CaseView {
     #[serde(flatten)]
     pub case: Case,

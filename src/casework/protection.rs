@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 
 use super::personal::{REGISTRY, Their};
 use crate::audit::{self, Action, Entity, Event, Job, Principal};
-use crate::db::schema::{cases, members};
 use crate::db::DbConn;
+use crate::db::schema::{cases, members};
 use crate::error::AppError;
 use crate::models::*;
 

@@ -415,7 +415,7 @@ pub(crate) fn threshold(conn: &mut DbConn, employer: EmployerId) -> Result<f64, 
 }
 
 /// A member's workload over time, measured against their threshold.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CaseloadHistory {
     pub safe_caseload: f64,
     /// Whether the latest record is above the safe caseload.
@@ -424,7 +424,7 @@ pub struct CaseloadHistory {
     pub points: Vec<CaseloadPoint>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CaseloadPoint {
     pub recorded_on: NaiveDate,
     pub caseload_per_fte: f64,

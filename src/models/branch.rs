@@ -8,7 +8,7 @@ use crate::db::schema::branches;
 use crate::error::AppError;
 use crate::validate;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = branches)]
 pub struct Branch {
     pub id: BranchId,

@@ -13,7 +13,7 @@ use crate::paging::Paging;
 
 /// A representation case. `branch_id` is the member's branch when the case was opened and
 /// stays after retention cuts the member link, so scoping and counts keep working.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = cases)]
 pub struct Case {
     pub id: CaseId,
@@ -303,7 +303,7 @@ impl Case {
 }
 
 /// A case as lists show it: with its member's name and its next open deadline.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
 pub struct CaseListItem {
     #[serde(flatten)]
     pub case: Case,

@@ -8,7 +8,7 @@ use crate::db::DbConn;
 use crate::db::schema::{case_event_revisions, case_events};
 
 /// An entry on a case's timeline. `body` is confidential: never logged, never in evidence.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = case_events)]
 pub struct CaseEvent {
     pub id: CaseEventId,
@@ -52,7 +52,7 @@ impl CaseEvent {
 
 /// An earlier version of a timeline entry, kept when its author corrected it: the date and text
 /// as they were, who replaced them and when.
-#[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = case_event_revisions)]
 pub struct CaseEventRevision {
     #[serde(skip)]

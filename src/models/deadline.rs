@@ -22,7 +22,7 @@ pub struct Upcoming {
 pub type DeadlineRows =
     diesel::dsl::IntoBoxed<'static, diesel::dsl::InnerJoin<deadlines::table, cases::table>, Sql>;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = deadlines)]
 pub struct Deadline {
     pub id: DeadlineId,

@@ -8,7 +8,7 @@ use crate::db::schema::employers;
 use crate::error::AppError;
 use crate::validate;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = employers)]
 pub struct Employer {
     pub id: EmployerId,

@@ -9,7 +9,7 @@ use crate::db::{DbConn, Sql};
 use crate::paging::Paging;
 use crate::validate::double_option;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = members)]
 pub struct Member {
     pub id: MemberId,

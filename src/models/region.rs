@@ -8,7 +8,7 @@ use crate::db::schema::regions;
 use crate::error::AppError;
 use crate::validate;
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = regions)]
 pub struct Region {
     pub id: RegionId,

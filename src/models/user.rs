@@ -10,7 +10,7 @@ use crate::paging::Paging;
 
 /// Someone who signs in. The scope columns follow the role (checked by the database):
 /// an officer has a branch, an organiser a region, a delegate at most a region.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = users)]
 pub struct User {
     pub id: UserId,

@@ -8,7 +8,7 @@ use crate::db::DbConn;
 use crate::db::schema::workload_records;
 
 /// A member's workload on a date: the open cases they hold and the hours they worked.
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, Serialize)]
 #[diesel(table_name = workload_records)]
 pub struct WorkloadRecord {
     pub id: WorkloadRecordId,
