@@ -5,9 +5,13 @@ use actix_web::{HttpResponse, get, post, web};
 use serde_json::json;
 use tera::Context;
 
-use super::cases::{CaseRows, choices, detail_context, detail_page, form, ticked_factors};
+use super::cases::{
+    CaseRows, TimelineRow, choices, detail_context, detail_page, form, ticked_factors,
+};
 use super::layout;
-use super::page::{PageError, Submitted, form_values, render, render_status, see_other, submit};
+use super::page::{
+    DeadlineRow, PageError, Submitted, form_values, render, render_status, see_other, submit,
+};
 use crate::casework::case_service;
 use crate::casework::cases::CaseChanges;
 use crate::casework::cases::CaseView;
@@ -107,13 +111,13 @@ pub(crate) async fn update_details(
 }
 
 /// The case page's context with one of its rows picked out for an edit form.
-async fn item_context(
+async fn item_context<T: Clone>(
     state: &AppState,
     user: &CurrentUser,
     id: CaseId,
-    list: fn(&CaseRows) -> &[serde_json::Value],
-    pick: impl Fn(&serde_json::Value) -> bool,
-) -> Result<(Context, serde_json::Value), PageError> {
+    list: fn(&CaseRows) -> &[T],
+    pick: impl Fn(&T) -> bool,
+) -> Result<(Context, T), PageError> {
     let (context, rows) = detail_page(state, user, id).await?;
     if !rows.can_work {
         return Err(AppError::Forbidden.into());
@@ -126,11 +130,11 @@ async fn item_context(
     Ok((context, item))
 }
 
-fn timeline(rows: &CaseRows) -> &[serde_json::Value] {
+fn timeline(rows: &CaseRows) -> &[TimelineRow] {
     &rows.timeline
 }
 
-fn deadlines(rows: &CaseRows) -> &[serde_json::Value] {
+fn deadlines(rows: &CaseRows) -> &[DeadlineRow] {
     &rows.deadlines
 }
 
@@ -142,7 +146,7 @@ pub(crate) async fn edit_event(
 ) -> Result<HttpResponse, PageError> {
     let (id, event) = path.into_inner();
     let (mut context, row) = item_context(&state, &user, CaseId(id), timeline, |row| {
-        row["event"]["id"] == json!(event)
+        row.event.id == CaseEventId(event)
     })
     .await?;
     // The rule is `Actor::correction`'s, asked of the entry itself.
@@ -175,7 +179,7 @@ pub(crate) async fn correct_event(
         Submitted::Done(_) => Ok(see_other(&format!("/cases/{id}?saved=1#timeline"))),
         Submitted::Refused(problem) => {
             let (mut context, row) = item_context(&state, &user, id, timeline, |row| {
-                row["event"]["id"] == json!(event)
+                row.event.id == CaseEventId(event)
             })
             .await?;
             context.insert("item", &row);
@@ -193,10 +197,10 @@ pub(crate) async fn edit_deadline(
 ) -> Result<HttpResponse, PageError> {
     let (id, deadline) = path.into_inner();
     let (mut context, row) = item_context(&state, &user, CaseId(id), deadlines, |row| {
-        row["deadline"]["id"] == json!(deadline)
+        row.deadline.id == DeadlineId(deadline)
     })
     .await?;
-    context.insert("values", &form_values(&row["deadline"]));
+    context.insert("values", &form_values(&row.deadline));
     context.insert("item", &row);
     render("cases/deadline_edit.html", &context)
 }
@@ -232,7 +236,7 @@ pub(crate) async fn change_deadline(
         Submitted::Done(_) => Ok(see_other(&format!("/cases/{id}?saved=1#deadlines"))),
         Submitted::Refused(problem) => {
             let (mut context, row) = item_context(&state, &user, id, deadlines, |row| {
-                row["deadline"]["id"] == json!(deadline)
+                row.deadline.id == DeadlineId(deadline)
             })
             .await?;
             context.insert("item", &row);

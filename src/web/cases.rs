@@ -10,8 +10,7 @@ use tera::Context;
 
 use super::layout;
 use super::page::{
-    FormProblem, PageError, Submitted, deadline_row, pager, render, render_status, see_other,
-    submit,
+    DeadlineRow, FormProblem, PageError, Submitted, pager, render, render_status, see_other, submit,
 };
 use crate::casework::case_service;
 use crate::casework::cases::{CaseChanges, CaseInput};
@@ -224,37 +223,51 @@ fn who_when(
 
 /// The timeline as the page shows it: each entry with who wrote it and when, its earlier
 /// versions, and whether the reader may correct it.
-fn timeline_rows(detail: &case_service::CaseDetail, user: &CurrentUser) -> Vec<serde_json::Value> {
+fn timeline_rows(detail: &case_service::CaseDetail, user: &CurrentUser) -> Vec<TimelineRow> {
     detail
         .events
         .iter()
-        .map(|e| {
-            let earlier: Vec<_> = detail
+        .map(|e| TimelineRow {
+            event: e.clone(),
+            written: who_when(&detail.people, e.author_id, e.created_at),
+            earlier: detail
                 .revisions
                 .iter()
                 .filter(|r| r.event_id == e.id)
-                .map(|r| {
-                    json!({
-                        "occurred_on": r.occurred_on,
-                        "text": r.text,
-                        "replaced": who_when(&detail.people, r.revised_by, r.revised_at),
-                    })
+                .map(|r| EarlierVersion {
+                    occurred_on: r.occurred_on,
+                    text: r.text.clone(),
+                    replaced: who_when(&detail.people, r.revised_by, r.revised_at),
                 })
-                .collect();
-            json!({
-                "event": e,
-                "written": who_when(&detail.people, e.author_id, e.created_at),
-                "earlier": earlier,
-                "can_correct": user.actor.correction(&detail.view.case, e).is_ok(),
-            })
+                .collect(),
+            can_correct: user.actor.correction(&detail.view.case, e).is_ok(),
         })
         .collect()
 }
 
+/// A timeline entry as the case page shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(super) struct TimelineRow {
+    pub event: CaseEvent,
+    /// Who wrote it, and when.
+    pub written: String,
+    /// What a correction replaced, oldest first.
+    pub earlier: Vec<EarlierVersion>,
+    pub can_correct: bool,
+}
+
+/// What an entry said before a correction, and who replaced it when.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(super) struct EarlierVersion {
+    pub occurred_on: chrono::NaiveDate,
+    pub text: String,
+    pub replaced: String,
+}
+
 /// The rows of a case page that edit forms pick from.
 pub(super) struct CaseRows {
-    pub timeline: Vec<serde_json::Value>,
-    pub deadlines: Vec<serde_json::Value>,
+    pub timeline: Vec<TimelineRow>,
+    pub deadlines: Vec<DeadlineRow>,
     pub can_work: bool,
 }
 
@@ -290,10 +303,11 @@ pub(super) async fn detail_page(
                 .deadline
                 .updated_at
                 .map(|at| who_when(&people, d.deadline.updated_by, at));
-            let mut row = deadline_row(d);
-            row["added"] = json!(added);
-            row["changed"] = json!(changed);
-            row
+            DeadlineRow {
+                added: Some(added),
+                changed,
+                ..DeadlineRow::from(d)
+            }
         })
         .collect();
     let can_work = user.actor.may_work(&view.case);

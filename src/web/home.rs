@@ -6,7 +6,7 @@ use chrono::{Days, Utc};
 use tera::Context;
 
 use super::layout;
-use super::page::{PageError, deadline_row, render};
+use super::page::{DeadlineRow, PageError, render};
 use crate::access::Scope;
 use crate::casework::case_service;
 use crate::casework::case_service::QueueItem;
@@ -53,9 +53,18 @@ pub(crate) async fn index(
 }
 
 /// A line of the queue as the page shows it: the deadline's row with its member and rep.
-fn queue_row(item: QueueItem) -> serde_json::Value {
-    let mut row = deadline_row(item.view);
-    row["member_name"] = item.member_name.into();
-    row["rep"] = item.rep.into();
-    row
+#[derive(serde::Serialize)]
+struct QueueRow {
+    #[serde(flatten)]
+    row: DeadlineRow,
+    member_name: Option<String>,
+    rep: Option<String>,
+}
+
+fn queue_row(item: QueueItem) -> QueueRow {
+    QueueRow {
+        row: DeadlineRow::from(item.view),
+        member_name: item.member_name,
+        rep: item.rep,
+    }
 }

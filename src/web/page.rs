@@ -209,14 +209,31 @@ pub(crate) async fn submit<T>(
     }
 }
 
-/// A deadline as the pages show it: with its kind's label, urgency and days to go.
-pub(crate) fn deadline_row(d: crate::casework::case_service::DeadlineView) -> serde_json::Value {
-    serde_json::json!({
-        "deadline": d.deadline,
-        "kind": d.deadline.kind.label(),
-        "day": crate::text::day_with_weekday(d.deadline.due_on),
-        "reference": d.reference,
-        "urgency": d.urgency,
-        "days": d.days,
-    })
+/// A deadline as the pages show it: with its kind's label, its day with the weekday, urgency
+/// and days to go, and (on a case page) who added and last changed it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct DeadlineRow {
+    pub deadline: crate::models::Deadline,
+    pub kind: &'static str,
+    pub day: String,
+    pub reference: Option<String>,
+    pub urgency: crate::casework::dates::Urgency,
+    pub days: i64,
+    pub added: Option<String>,
+    pub changed: Option<String>,
+}
+
+impl From<crate::casework::case_service::DeadlineView> for DeadlineRow {
+    fn from(d: crate::casework::case_service::DeadlineView) -> Self {
+        Self {
+            kind: d.deadline.kind.label(),
+            day: crate::text::day_with_weekday(d.deadline.due_on),
+            reference: d.reference,
+            urgency: d.urgency,
+            days: d.days,
+            added: None,
+            changed: None,
+            deadline: d.deadline,
+        }
+    }
 }
