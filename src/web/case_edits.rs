@@ -2,7 +2,6 @@
 //! timeline entry (by its author), a hearing or deadline; and the printable summary.
 
 use actix_web::{HttpResponse, get, post, web};
-use serde_json::json;
 use tera::Context;
 
 use super::cases::{
@@ -10,7 +9,8 @@ use super::cases::{
 };
 use super::layout;
 use super::page::{
-    DeadlineRow, PageError, Submitted, form_values, render, render_status, see_other, submit,
+    Choice, DeadlineRow, PageError, Submitted, form_values, render, render_status, see_other,
+    submit,
 };
 use crate::casework::case_service;
 use crate::casework::cases::CaseChanges;
@@ -37,7 +37,7 @@ async fn details_context(
         "reps",
         &reps
             .iter()
-            .map(|(id, name)| json!({"value": id.0.to_string(), "label": name}))
+            .map(|(id, name)| Choice::new(id.0.to_string(), name.clone()))
             .collect::<Vec<_>>(),
     );
     context.insert("case", &view);

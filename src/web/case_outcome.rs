@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
-use serde_json::json;
 
 use super::cases::{detail_context, form};
 use super::layout;
@@ -68,20 +67,18 @@ pub(crate) async fn confirm_outcome(
     context.insert("case", &view);
     context.insert(
         "outcome",
-        &json!({"value": outcome.as_str(), "label": outcome.label()}),
+        &super::page::Choice::new(outcome.as_str(), outcome.label()),
     );
     context.insert("outcome_on", &on.to_string());
     context.insert(
         "offers",
         &offers
             .iter()
-            .map(|(kind, due)| {
-                json!({
-                    "kind": kind.as_str(),
-                    "label": kind.label(),
-                    "due_on": due.to_string(),
-                    "due_text": due.format("%A %-d %B %Y").to_string(),
-                })
+            .map(|(kind, due)| Offer {
+                kind: kind.as_str(),
+                label: kind.label(),
+                due_on: due.to_string(),
+                due_text: due.format("%A %-d %B %Y").to_string(),
             })
             .collect::<Vec<_>>(),
     );
@@ -116,4 +113,13 @@ pub(crate) async fn record_outcome(
             render_status("cases/show.html", &context, problem.status)
         }
     }
+}
+
+/// A deadline an outcome starts, offered with its date before it is added.
+#[derive(serde::Serialize)]
+struct Offer {
+    kind: &'static str,
+    label: &'static str,
+    due_on: String,
+    due_text: String,
 }

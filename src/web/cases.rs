@@ -10,7 +10,8 @@ use tera::Context;
 
 use super::layout;
 use super::page::{
-    DeadlineRow, FormProblem, PageError, Submitted, pager, render, render_status, see_other, submit,
+    Choice, DeadlineRow, FormProblem, PageError, Submitted, pager, render, render_status,
+    see_other, submit,
 };
 use crate::casework::case_service;
 use crate::casework::cases::{CaseChanges, CaseInput};
@@ -22,13 +23,13 @@ use crate::http::{CurrentUser, csv_download, filters};
 use crate::models::*;
 use crate::state::AppState;
 
-fn options<T: Copy>(
+pub(super) fn options<T: Copy>(
     all: &[T],
     value: impl Fn(T) -> &'static str,
     label: impl Fn(T) -> &'static str,
-) -> Vec<serde_json::Value> {
+) -> Vec<Choice> {
     all.iter()
-        .map(|v| json!({"value": value(*v), "label": label(*v)}))
+        .map(|v| Choice::new(value(*v), label(*v)))
         .collect()
 }
 
@@ -264,6 +265,18 @@ pub(super) struct EarlierVersion {
     pub replaced: String,
 }
 
+/// A case's values as the page words them.
+#[derive(serde::Serialize)]
+struct CaseLabels {
+    #[serde(rename = "type")]
+    case_type: &'static str,
+    stage: &'static str,
+    outcome: Option<&'static str>,
+    factors: Vec<&'static str>,
+    /// The rep working the case.
+    assignee: Option<String>,
+}
+
 /// The rows of a case page that edit forms pick from.
 pub(super) struct CaseRows {
     pub timeline: Vec<TimelineRow>,
@@ -315,13 +328,16 @@ pub(super) async fn detail_page(
     choices(&mut context);
     context.insert(
         "labels",
-        &json!({
-            "type": view.case.case_type.label(),
-            "stage": view.case.stage.label(),
-            "outcome": view.case.outcome.map(Outcome::label),
-            "factors": view.workload_factors.iter().map(|f| f.label()).collect::<Vec<_>>(),
-            "assignee": view.case.assigned_to.and_then(|id| people.get(&id.0)),
-        }),
+        &CaseLabels {
+            case_type: view.case.case_type.label(),
+            stage: view.case.stage.label(),
+            outcome: view.case.outcome.map(Outcome::label),
+            factors: view.workload_factors.iter().map(|f| f.label()).collect(),
+            assignee: view
+                .case
+                .assigned_to
+                .and_then(|id| people.get(&id.0).cloned()),
+        },
     );
     context.insert("case", &view);
     context.insert("member", &member);

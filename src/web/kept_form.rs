@@ -107,13 +107,11 @@ pub(crate) fn resume_page(
 ) -> Result<HttpResponse, PageError> {
     let shown: Vec<_> = fields
         .iter()
-        .map(|(name, value)| {
-            serde_json::json!({
-                "name": name,
-                "label": crate::web::page::field_label(name),
-                "value": value,
-                "long": value.len() > 80 || value.contains('\n'),
-            })
+        .map(|(name, value)| KeptField {
+            name,
+            label: crate::web::page::field_label(name),
+            value,
+            long: value.len() > 80 || value.contains('\n'),
         })
         .collect();
     let mut context = Context::new();
@@ -121,4 +119,14 @@ pub(crate) fn resume_page(
     context.insert("fields", &shown);
     context.insert("csrf_token", csrf_token);
     crate::web::page::render("resume.html", &context)
+}
+
+/// A kept field as the resume page shows it.
+#[derive(serde::Serialize)]
+struct KeptField<'a> {
+    name: &'a str,
+    label: String,
+    value: &'a str,
+    /// Shown in a text area rather than a line.
+    long: bool,
 }

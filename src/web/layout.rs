@@ -62,12 +62,12 @@ pub(crate) async fn context(
     let mut context = Context::new();
     context.insert(
         "me",
-        &serde_json::json!({
-            "username": account.username,
-            "display_name": account.display_name,
-            "role": user.role().label(),
-            "is_admin": user.role() == Role::Admin,
-        }),
+        &Me {
+            username: account.username.clone(),
+            display_name: account.display_name.clone(),
+            role: user.role().label(),
+            is_admin: user.role() == Role::Admin,
+        },
     );
     context.insert("nav", &navigation(user.role(), current));
     context.insert("csrf_token", &user.csrf_token(state));
@@ -75,4 +75,13 @@ pub(crate) async fn context(
     context.insert("errors", &serde_json::Map::new());
     context.insert("values", &serde_json::Map::new());
     Ok(context)
+}
+
+/// The signed-in person as every page's header shows them.
+#[derive(serde::Serialize)]
+struct Me {
+    username: String,
+    display_name: String,
+    role: &'static str,
+    is_admin: bool,
 }

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, post, web};
-use serde_json::json;
 use tera::Context;
 
 use super::layout;
@@ -26,9 +25,9 @@ async fn choices(state: &AppState, context: &mut Context) -> Result<(), PageErro
     let (_, branches, employers) = reference_service::all(state).await?;
     context.insert("branches", &branches);
     context.insert("employers", &employers);
-    let options = |all: &[(&str, &str)]| -> Vec<serde_json::Value> {
+    let options = |all: &[(&str, &str)]| -> Vec<super::page::Choice> {
         all.iter()
-            .map(|(v, l)| json!({"value": v, "label": l}))
+            .map(|(v, l)| super::page::Choice::new(*v, *l))
             .collect()
     };
     let bands: Vec<(&str, &str)> = AgeBand::ALL
@@ -169,9 +168,15 @@ async fn detail_context(
     context.insert("erased", &erased);
     context.insert("can_edit", &(user.member_writer().is_ok() && !erased));
     context.insert("is_admin", &user.require_admin().is_ok());
-    let deleted: Vec<_> = deleted
+    /// A workload record deleted a few minutes ago, to restore.
+    #[derive(serde::Serialize)]
+    struct Deleted {
+        id: WorkloadRecordId,
+        record: crate::models::NewWorkloadRecord,
+    }
+    let deleted: Vec<Deleted> = deleted
         .into_iter()
-        .map(|(id, record)| serde_json::json!({"id": id, "record": record}))
+        .map(|(id, record)| Deleted { id, record })
         .collect();
     context.insert("deleted", &deleted);
     context.insert("undo_minutes", &crate::casework::workload::UNDO_MINUTES);

@@ -209,6 +209,22 @@ pub(crate) async fn submit<T>(
     }
 }
 
+/// One choice of a select or radio group: the value sent and the label shown.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct Choice {
+    pub value: String,
+    pub label: String,
+}
+
+impl Choice {
+    pub(crate) fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Self {
+            value: value.into(),
+            label: label.into(),
+        }
+    }
+}
+
 /// A deadline as the pages show it: with its kind's label, its day with the weekday, urgency
 /// and days to go, and (on a case page) who added and last changed it.
 #[derive(Debug, Clone, serde::Serialize)]

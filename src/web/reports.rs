@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
-use serde_json::json;
 
 use super::layout;
 use super::page::{FormProblem, PageError, render, render_status};
@@ -121,7 +120,7 @@ pub(crate) async fn dashboard_page(
         "types",
         &CaseType::ALL
             .iter()
-            .map(|t| json!({"value": t.as_str(), "label": t.label()}))
+            .map(|t| super::page::Choice::new(t.as_str(), t.label()))
             .collect::<Vec<_>>(),
     );
     context.insert("board", &board);

@@ -1,5 +1,6 @@
 //! `/admin/audit`: search the audit trail (read-only; no route alters or deletes it).
 
+use crate::web::page::Choice;
 use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 
@@ -36,10 +37,10 @@ pub async fn search(
         .items
         .iter()
         .map(|u| {
-            serde_json::json!({
-                "value": u.id.0.to_string(),
-                "label": format!("{} ({})", u.display_name, u.username),
-            })
+            Choice::new(
+                u.id.0.to_string(),
+                format!("{} ({})", u.display_name, u.username),
+            )
         })
         .collect();
     context.insert("users", &people);
@@ -76,7 +77,7 @@ pub async fn search(
                     .get(&id.0)
                     .map_or_else(|| format!("user {id}"), |name| format!("{name} ({id})"))
             });
-            serde_json::json!({"entry": e, "who": who})
+            AuditRow { entry: e, who }
         })
         .collect();
     let query: std::collections::HashMap<String, String> = query.iter().cloned().collect();
@@ -85,4 +86,11 @@ pub async fn search(
     context.insert("page", &page);
     context.insert("rows", &rows);
     render("admin/audit.html", &context)
+}
+
+/// An audit entry as the search shows it, with who acted by name.
+#[derive(serde::Serialize)]
+struct AuditRow<'a> {
+    entry: &'a crate::models::AuditEntry,
+    who: Option<String>,
 }

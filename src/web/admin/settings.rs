@@ -1,7 +1,6 @@
 //! `/admin/settings`: the thresholds and windows the rules use.
 
 use actix_web::{HttpResponse, get, post, web};
-use serde_json::json;
 
 use crate::accounts::users as accounts;
 use crate::http::CurrentUser;
@@ -21,7 +20,13 @@ async fn context(state: &AppState, user: &CurrentUser) -> Result<tera::Context, 
                 .find(|s| s.key == *key)
                 .map(|s| s.value.clone())
                 .unwrap_or_default();
-            json!({"key": key, "label": label, "low": low, "high": high, "value": value})
+            SettingRow {
+                key,
+                label,
+                low: *low,
+                high: *high,
+                value,
+            }
         })
         .collect();
     let mut context = layout::context(state, user, "/admin/settings").await?;
@@ -64,4 +69,14 @@ pub(crate) async fn save(
             render_status("admin/settings.html", &context, problem.status)
         }
     }
+}
+
+/// A setting as its form shows it: its name, words, range and value.
+#[derive(serde::Serialize)]
+struct SettingRow {
+    key: &'static str,
+    label: &'static str,
+    low: f64,
+    high: f64,
+    value: String,
 }

@@ -1,5 +1,6 @@
 //! `/admin/users`: list, create, edit (role, scope, active, password reset).
 
+use crate::web::page::Choice;
 use actix_web::{HttpResponse, get, post, web};
 use tera::Context;
 
@@ -37,7 +38,10 @@ async fn context(state: &AppState, user: &CurrentUser) -> Result<Context, PageEr
     };
     let rows: Vec<_> = users
         .iter()
-        .map(|u| serde_json::json!({"user": u, "scope": scope_of(u)}))
+        .map(|u| UserRow {
+            user: u,
+            scope: scope_of(u),
+        })
         .collect();
     context.insert("users", &rows);
     context.insert("regions", &regions);
@@ -46,7 +50,7 @@ async fn context(state: &AppState, user: &CurrentUser) -> Result<Context, PageEr
         "roles",
         &Role::ALL
             .iter()
-            .map(|r| serde_json::json!({"value": r.as_str(), "label": r.label()}))
+            .map(|r| Choice::new(r.as_str(), r.label()))
             .collect::<Vec<_>>(),
     );
     Ok(context)
@@ -63,7 +67,7 @@ pub(crate) async fn list(
     // A new account starts with the least it may do: evidence only.
     context.insert(
         "values",
-        &serde_json::json!({"role": Role::Delegate.as_str()}),
+        &std::collections::HashMap::from([("role", Role::Delegate.as_str())]),
     );
     if query.iter().any(|(k, _)| k == "saved") {
         context.insert("notice", "Saved.");
@@ -156,4 +160,11 @@ fn changes_from(form: &FormData) -> Result<UserChanges, AppError> {
         region_id: Some(id("region_id")?.map(Into::into)),
         active: Some(form.get("active").is_some()),
     })
+}
+
+/// A user as the users page lists them, with where they work in words.
+#[derive(serde::Serialize)]
+struct UserRow<'a> {
+    user: &'a crate::models::User,
+    scope: String,
 }
