@@ -1,7 +1,6 @@
 //! Sign-in for API clients, the caller's own account.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -37,7 +36,10 @@ pub struct Credentials {
 pub struct Token {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
-    pub expires_at: DateTime<Utc>,
+    /// When the token stops working, to the second like every moment the API writes.
+    #[serde(serialize_with = "crate::timestamps::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub expires_at: chrono::NaiveDateTime,
 }
 
 /// Sign in: a bearer token for the other routes.
@@ -72,7 +74,7 @@ pub(crate) async fn token(
     .await?;
     Ok(HttpResponse::Ok().json(Token {
         token: session.token,
-        expires_at: session.expires_at,
+        expires_at: session.expires_at.naive_utc(),
     }))
 }
 
