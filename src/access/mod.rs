@@ -14,7 +14,7 @@ pub use scope::{RecordScope, Scope};
 
 use crate::db::DbConn;
 use crate::error::AppError;
-use crate::models::{Branch, Case, CaseEvent, CaseId, CaseStatus, EventKind, Role, User, UserId};
+use crate::models::{Branch, Case, CaseEvent, CaseId, CaseStatus, Role, User, UserId};
 
 /// Who is acting, and where.
 #[derive(Debug, Clone, Copy)]
@@ -94,7 +94,7 @@ impl Actor {
         if !self.may_work(case) || entry.author_id != Some(self.id) {
             return Err(AppError::Forbidden);
         }
-        if entry.system || matches!(entry.kind, EventKind::StageChange | EventKind::Outcome) {
+        if entry.system || entry.kind.written_by_the_workflow() {
             return Err(AppError::invalid(
                 "kind",
                 "an entry caseload wrote for a change to the case (a stage, an outcome, a \

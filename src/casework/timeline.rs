@@ -64,10 +64,6 @@ fn checked(kind: EventKind, occurred_on: NaiveDate, text: &str) -> Result<String
     }
 }
 
-fn written_by_the_workflow(kind: EventKind) -> bool {
-    matches!(kind, EventKind::StageChange | EventKind::Outcome)
-}
-
 /// An entry caseload writes for a change to the case (a stage, an outcome, a referral, a rep
 /// taking it, a hearing moved), dated `on`: a system entry, which cannot be corrected.
 pub(crate) fn system_entry(
@@ -99,7 +95,7 @@ pub(crate) fn add_event(
     input: EventInput,
 ) -> Result<CaseEvent, AppError> {
     actor.writable_case(conn, id)?;
-    if written_by_the_workflow(input.kind) {
+    if input.kind.written_by_the_workflow() {
         return Err(AppError::invalid(
             "kind",
             "stage changes and outcomes are recorded by changing the case",

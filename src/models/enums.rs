@@ -201,6 +201,13 @@ text_enum!(EventKind {
     Outcome = "outcome", "Outcome";
 });
 
+impl EventKind {
+    /// Kinds only the workflow writes (by changing the case), never added or corrected by hand.
+    pub fn written_by_the_workflow(self) -> bool {
+        matches!(self, EventKind::StageChange | EventKind::Outcome)
+    }
+}
+
 text_enum!(DeadlineKind {
     Hearing = "hearing", "Hearing";
     Appeal = "appeal", "Appeal window";

@@ -3,7 +3,6 @@
 //! filters reach its CSV; erasure and the subject access export start from the admin pages
 //! with a typed confirmation.
 
-use actix_web::cookie::Cookie;
 use actix_web::http::Method;
 use actix_web::test::TestRequest;
 use serde_json::{Value, json};
@@ -112,37 +111,7 @@ async fn the_import_page_shows_the_changes_and_keeps_the_kind_chosen_when_a_file
     let csrf = csrf_of(&page(&app, "/import", &session).await.text());
     let upload = |kind: &'static str, csv: &'static str, dry: bool| {
         let (app, session, csrf) = (&app, &session, csrf.clone());
-        async move {
-            let boundary = "caseloadboundaryQ1";
-            let mut body = String::new();
-            let mut part = |name: &str, extra: &str, value: &str| {
-                body.push_str(&format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{extra}\r\n\r\n{value}\r\n"
-                ));
-            };
-            part("csrf_token", "", &csrf);
-            part("kind", "", kind);
-            if dry {
-                part("dry_run", "", "on");
-            }
-            part(
-                "file",
-                "; filename=\"f.csv\"\r\nContent-Type: text/csv",
-                csv,
-            );
-            body.push_str(&format!("--{boundary}--\r\n"));
-            app.call(
-                TestRequest::post()
-                    .uri("/import")
-                    .cookie(Cookie::new("caseload_session", session.to_owned()))
-                    .insert_header((
-                        "content-type",
-                        format!("multipart/form-data; boundary={boundary}"),
-                    ))
-                    .set_payload(body),
-            )
-            .await
-        }
+        async move { crate::pages_members::upload(app, session, &csrf, kind, csv, dry).await }
     };
     let refused = upload(
         "workload",

@@ -7,7 +7,8 @@ use crate::common::{TestApp, TestResponse};
 use crate::common::{browser_sign_in, csrf_of, page, post_form};
 use crate::fixtures::World;
 
-async fn upload(
+/// Uploads a CSV file through the import form, as a browser sends it.
+pub(crate) async fn upload(
     app: &TestApp,
     session: &str,
     csrf: &str,
