@@ -1,5 +1,5 @@
 //! The body of a CSV import: refused (400 naming `content-type`, as a JSON body of another type
-//! is) unless its `Content-Type` says CSV, so that a
+//! is) unless its `Content-Type` says CSV or a file, so that a
 //! browser form (which can only send form, multipart or plain-text bodies) can never be read as
 //! an import, whatever else goes wrong.
 
@@ -14,10 +14,17 @@ use actix_web::{FromRequest, HttpRequest};
 use crate::casework::import::IMPORT_LIMIT_BYTES;
 use crate::error::AppError;
 
-/// Media types taken as CSV.
-const CSV_TYPES: &[&str] = &["text/csv", "application/csv"];
+/// Media types taken as a CSV file: its own, and the generic file type that generated clients
+/// send for a file upload. None of them is one a browser form can send.
+const CSV_TYPES: &[&str] = &["text/csv", "application/csv", "application/octet-stream"];
 
 pub struct CsvBody(pub Bytes);
+
+// Described as a string of bytes: a `Vec<u8>` would be described as an array of integers.
+/// A CSV file, UTF-8, header row first.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct CsvFile(#[allow(dead_code)] Vec<u8>);
 
 fn is_csv(req: &HttpRequest) -> bool {
     req.headers()
@@ -40,7 +47,7 @@ impl FromRequest for CsvBody {
             return Box::pin(async {
                 Err(AppError::bad_field(
                     "content-type",
-                    "the body must be a CSV file sent as text/csv",
+                    "the body must be a CSV file sent as text/csv or application/octet-stream",
                 )
                 .into())
             });

@@ -22,8 +22,9 @@ pub const PUBLIC: &[&str] = &["/api/v1/auth/token"];
                        token from that route. Lists answer `{items, total, page, per_page}`; \
                        errors answer `{error: {code, message, fields}}` with `fields` naming \
                        each field at fault. See docs/API.md.",
-        license(name = "AGPL-3.0-or-later"),
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
     ),
+    servers((url = "/", description = "This server: paths are relative to the address it answers on")),
     tags(
         (name = "auth", description = "Tokens and the caller's own account"),
         (name = "members", description = "Members and their workload records"),
@@ -142,8 +143,60 @@ pub fn document() -> &'static Document {
             .schemas
             .extend(schemas);
         SharedAnswers.modify(&mut document);
+        drop_unreferenced_schemas(&mut document);
         document
     })
+}
+
+/// Removes component schemas nothing refers to: a generic answer (`ListPage<T>`) inlines its
+/// item, which would otherwise stay behind as an unused component that linters flag.
+fn drop_unreferenced_schemas(document: &mut Document) {
+    fn refs(value: &serde_json::Value, found: &mut std::collections::BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    match (key.as_str(), value) {
+                        ("$ref", serde_json::Value::String(target)) => {
+                            if let Some(name) = target.strip_prefix("#/components/schemas/") {
+                                found.insert(name.to_owned());
+                            }
+                        }
+                        _ => refs(value, found),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|item| refs(item, found)),
+            _ => {}
+        }
+    }
+    loop {
+        let Some(components) = document.components.take() else {
+            return;
+        };
+        let schemas_before = components.schemas.len();
+        let mut without_schemas = document.clone();
+        let mut rest = components.clone();
+        rest.schemas.clear();
+        without_schemas.components = Some(rest);
+        let mut found = std::collections::BTreeSet::new();
+        refs(
+            &serde_json::to_value(&without_schemas).unwrap_or_default(),
+            &mut found,
+        );
+        for schema in components.schemas.values() {
+            refs(
+                &serde_json::to_value(schema).unwrap_or_default(),
+                &mut found,
+            );
+        }
+        let mut components = components;
+        components.schemas.retain(|name, _| found.contains(name));
+        let done = components.schemas.len() == schemas_before;
+        document.components = Some(components);
+        if done {
+            return;
+        }
+    }
 }
 
 /// The document as the server serves it and `docs/openapi.json` holds it.

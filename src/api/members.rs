@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, delete, get, patch, post, web};
 use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::csv_body::CsvBody;
+use super::csv_body::{CsvBody, CsvFile};
 use super::params::{ImportParams, MemberListParams, PageParams};
 use super::query::ApiQuery;
 use super::views::{self, Member, WorkloadRecord};
@@ -315,11 +315,11 @@ pub(crate) fn import_answer(report: ImportReport) -> HttpResponse {
     })
 }
 
-/// Imports members from a CSV file (`text/csv`, up to 32 MB): every row or none.
+/// Imports members from a CSV file (sent as `text/csv` or `application/octet-stream`, up to 32 MB): every row or none.
 #[utoipa::path(
     tag = "members",
     params(ImportParams),
-    request_body(content = String, content_type = "text/csv",
+    request_body(content = CsvFile, content_type = "application/octet-stream",
                  description = "membership_number,first_name,last_name,email,phone,employer,job_role,team,fte,start_date,left_on,branch_code (header row first)"),
     responses(
         (status = 200, description = "Imported (or checked, with `dry_run`)", body = ImportReport),
@@ -337,11 +337,11 @@ async fn import_members(
     import(&state, user, &query, body, ImportKind::Members).await
 }
 
-/// Imports workload records from a CSV file (`text/csv`, up to 32 MB): every row or none.
+/// Imports workload records from a CSV file (sent as `text/csv` or `application/octet-stream`, up to 32 MB): every row or none.
 #[utoipa::path(
     tag = "members",
     params(ImportParams),
-    request_body(content = String, content_type = "text/csv",
+    request_body(content = CsvFile, content_type = "application/octet-stream",
                  description = "membership_number,recorded_on,open_cases,hours_worked,contracted_hours,source,note,fte (header row first)"),
     responses(
         (status = 200, description = "Imported (or checked, with `dry_run`)", body = ImportReport),

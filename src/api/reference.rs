@@ -34,8 +34,8 @@ macro_rules! reference_routes {
                     .service(update);
             }
 
-            #[doc = concat!("Every ", $what, ".")]
             #[utoipa::path(
+                summary = concat!("Every ", $what, "."),
                 operation_id = concat!("list_", $plural),
                 tag = "reference",
                 responses((status = 200, description = "All of them, as one page", body = ListPage<$view>)),
@@ -49,8 +49,8 @@ macro_rules! reference_routes {
                 Ok(HttpResponse::Ok().json(views::whole::<_, $view>(&items)))
             }
 
-            #[doc = concat!("One ", $what, ".")]
             #[utoipa::path(
+                summary = concat!("One ", $what, "."),
                 operation_id = concat!("show_", $what),
                 tag = "reference",
                 responses(
@@ -69,8 +69,8 @@ macro_rules! reference_routes {
                 Ok(HttpResponse::Ok().json(<$view>::from(&item)))
             }
 
-            #[doc = concat!("Adds a ", $what, " (administrators).")]
             #[utoipa::path(
+                summary = concat!("Adds a ", $what, " (administrators)."),
                 operation_id = concat!("create_", $what),
                 tag = "reference",
                 request_body = $new,
@@ -93,8 +93,8 @@ macro_rules! reference_routes {
                 Ok(HttpResponse::Created().json(<$view>::from(&created)))
             }
 
-            #[doc = concat!("Changes a ", $what, " (administrators).")]
             #[utoipa::path(
+                summary = concat!("Changes a ", $what, " (administrators)."),
                 operation_id = concat!("update_", $what),
                 tag = "reference",
                 request_body = $update,

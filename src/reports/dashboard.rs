@@ -58,8 +58,16 @@ pub struct Dashboard {
     pub branches: Vec<GroupRow>,
     pub employers: Vec<GroupRow>,
     pub months: Vec<MonthRow>,
-    /// Members by caseload per FTE in whole-number bands: (band start, members).
-    pub distribution: Vec<(i64, i64)>,
+    /// Members by caseload per FTE in whole-number bands, lowest band first.
+    pub distribution: Vec<Band>,
+}
+
+/// One band of the caseload distribution: members whose latest open cases per FTE are at least
+/// `from` and under `from + 1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Band {
+    pub from: i64,
+    pub members: i64,
 }
 
 fn share(part: i64, whole: i64) -> Option<f64> {
@@ -272,10 +280,13 @@ fn by_month(counts: &Counts, from: NaiveDate, to: NaiveDate) -> Vec<MonthRow> {
 }
 
 /// Everyone's latest caseload per FTE in whole-number bands, from tenths-of-a-case buckets.
-fn distribution(buckets: impl IntoIterator<Item = (i64, i64)>) -> Vec<(i64, i64)> {
+fn distribution(buckets: impl IntoIterator<Item = (i64, i64)>) -> Vec<Band> {
     let mut bands: BTreeMap<i64, i64> = BTreeMap::new();
     for (bucket, members) in buckets {
         *bands.entry(bucket.div_euclid(10)).or_default() += members;
     }
-    bands.into_iter().collect()
+    bands
+        .into_iter()
+        .map(|(from, members)| Band { from, members })
+        .collect()
 }

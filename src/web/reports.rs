@@ -90,14 +90,14 @@ pub(crate) async fn dashboard_page(
     let bands: Vec<String> = board
         .distribution
         .iter()
-        .map(|(b, _)| b.to_string())
+        .map(|band| band.from.to_string())
         .collect();
     let distribution = vec![(
         "Members".to_owned(),
         board
             .distribution
             .iter()
-            .map(|(_, n)| *n)
+            .map(|band| band.members)
             .collect::<Vec<i64>>(),
     )];
     context.insert(
