@@ -5,7 +5,9 @@ the generated functions and models, so a document the generator misreads fails h
 Arguments: base URL, officer username and password, delegate username and password.
 """
 
+import csv
 import datetime
+import io
 import sys
 
 from caseload_api_client import AuthenticatedClient, Client
@@ -18,7 +20,12 @@ from caseload_api_client.api.cases import (
     show_case,
     update_case,
 )
-from caseload_api_client.api.members import create_member, list_members, workload_add
+from caseload_api_client.api.members import (
+    create_member,
+    export_members,
+    list_members,
+    workload_add,
+)
 from caseload_api_client.api.reference import list_employers
 from caseload_api_client.api.reports import get_dashboard, get_evidence
 from caseload_api_client.models import (
@@ -154,6 +161,14 @@ found = check(
 assert [c.id for c in found.items] == [case.id], found
 members = check(list_members.sync_detailed(client=rep, q=number), 200, "member search")
 assert [m.id for m in members.items] == [member.id], members
+
+# The export as a spreadsheet or a script reads it: Python's csv module, UTF-8 with the mark.
+exported = check(export_members.sync_detailed(client=rep), 200, "member export")
+raw = exported.encode("utf-8") if isinstance(exported, str) else exported
+rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+mine = [r for r in rows if r["membership_number"] == number]
+assert mine and mine[0]["phone"] == "'+44 161 496 0000", mine
+assert "membership_number" in rows[0], list(rows[0])
 
 board = check(get_dashboard.sync_detailed(client=rep, branch_id=branch_id), 200, "dashboard")
 assert board.total.members >= 1 and all(band.members >= 0 for band in board.distribution), board

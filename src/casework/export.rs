@@ -1,5 +1,8 @@
-//! CSV export of the members in a scope, in the import's own columns so that a file can be
-//! exported, corrected and imported again.
+//! CSV exports of the members, cases and workload records in a scope. The members and workload
+//! exports are in their import's own columns, so that a file can be exported, corrected and
+//! imported again. One rule for every enumeration in every export: its code as the API spells
+//! it (`ill_health`, `member_report`, `true`), which is what a spreadsheet filter or a script
+//! can rely on; the imports read a code or the label the pages show.
 
 use std::collections::HashMap;
 
@@ -122,19 +125,23 @@ pub(crate) fn cases_csv(
                 c.reference.as_str(),
                 item.member_name.as_deref().unwrap_or("anonymised"),
                 branch_name.get(&c.branch_id).map_or("", String::as_str),
-                c.case_type.label(),
-                c.stage.label(),
+                c.case_type.as_str(),
+                c.stage.as_str(),
                 item.rep_name.as_deref().unwrap_or(""),
-                c.status.label(),
+                c.status.as_str(),
                 &c.opened_on.to_string(),
                 &c.closed_on.map(|d| d.to_string()).unwrap_or_default(),
-                c.outcome.map(|o| o.label()).unwrap_or_default(),
+                c.outcome.map(|o| o.as_str()).unwrap_or_default(),
                 &item
                     .next_deadline
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
-                if c.workload_factor { "yes" } else { "no" },
-                if c.referred_to_region { "yes" } else { "no" },
+                if c.workload_factor { "true" } else { "false" },
+                if c.referred_to_region {
+                    "true"
+                } else {
+                    "false"
+                },
             ])?;
         }
     }

@@ -39,4 +39,5 @@ mod registry;
 mod release_attacks;
 mod report_summaries;
 mod schema_rules;
+mod spreadsheets;
 mod statistics;

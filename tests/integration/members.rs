@@ -316,7 +316,7 @@ async fn the_member_export_holds_only_the_callers_branch_and_is_audited() {
             .starts_with("text/csv")
     );
     let csv = response.text();
-    assert!(csv.starts_with("membership_number,first_name,last_name"));
+    assert!(csv.starts_with("\u{feff}membership_number,first_name,last_name"));
     assert!(csv.contains("W001"));
     assert!(!csv.contains("L001") && !csv.contains("B001"));
     let organiser = app.token("nw.organiser").await;

@@ -52,6 +52,10 @@ pub const WORKLOAD_COLUMNS: &[&str] = &[
     "note",
     "fte",
 ];
+/// Columns the workload export adds for people reading it (who the member is, the caseload per
+/// FTE it works out): an import takes them, so the export goes back in as it is, and ignores
+/// them, since the membership number finds the member and the figure follows from the record.
+pub const WORKLOAD_EXPORT_ONLY: &[&str] = &["first_name", "last_name", "open_cases_per_fte"];
 const WORKLOAD_REQUIRED: &[&str] = &["membership_number", "recorded_on", "open_cases", "source"];
 
 /// Rows per INSERT (well under both backends' limits on bound parameters).

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::{
     INSERT_CHUNK, ImportOptions, ImportReport, LOOKUP_CHUNK, Progress, RowChanges,
-    WORKLOAD_COLUMNS, WORKLOAD_REQUIRED, audit_import, chunked, open, refuse,
+    WORKLOAD_COLUMNS, WORKLOAD_EXPORT_ONLY, WORKLOAD_REQUIRED, audit_import, chunked, open, refuse,
 };
 use crate::access::RecordScope;
 use crate::audit::{Action, Entity};
@@ -68,7 +68,7 @@ pub fn import_workload(
     let table = match open(
         bytes,
         WORKLOAD_REQUIRED,
-        WORKLOAD_COLUMNS,
+        &[WORKLOAD_COLUMNS, WORKLOAD_EXPORT_ONLY].concat(),
         options,
         progress,
     ) {
