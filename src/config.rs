@@ -81,6 +81,13 @@ pub struct ServerConfig {
         default_value_t = 50
     )]
     pub login_attempts_per_address: usize,
+
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` (and `-Proto`, `-Host`) headers
+    /// are believed, as addresses or ranges (`127.0.0.1,10.0.0.0/8`). From anyone else those
+    /// headers are ignored. Empty (the default): every client is the address it connects from,
+    /// so behind a proxy all users share the proxy's address for the sign-in limit.
+    #[arg(long, env = "CASELOAD_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: crate::proxies::TrustedProxies,
 }
 
 impl Default for ServerConfig {
@@ -90,6 +97,7 @@ impl Default for ServerConfig {
             public_url: None,
             workers: None,
             login_attempts_per_address: 50,
+            trusted_proxies: Default::default(),
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod http;
 pub mod models;
 pub mod paging;
+pub mod proxies;
 pub mod reports;
 pub mod seed;
 pub mod state;

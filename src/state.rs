@@ -55,16 +55,15 @@ impl AppState {
     }
 
     /// The full address of a calendar feed, to paste into Outlook or Google: under the
-    /// public address when it is set (`CASELOAD_PUBLIC_URL`), else under the address `req`
-    /// came to.
-    pub(crate) fn calendar_url(&self, token: &str, req: &actix_web::HttpRequest) -> String {
-        let base = match self.server.public_url.as_deref() {
-            Some(url) => url.trim_end_matches('/').to_owned(),
-            None => {
-                let info = req.connection_info();
-                format!("{}://{}", info.scheme(), info.host())
-            }
-        };
+    /// public address when it is set (`CASELOAD_PUBLIC_URL`), else under `origin`, the address
+    /// the request came to (`http::client::origin`).
+    pub(crate) fn calendar_url(&self, token: &str, origin: &str) -> String {
+        let base = self
+            .server
+            .public_url
+            .as_deref()
+            .unwrap_or(origin)
+            .trim_end_matches('/');
         format!("{base}/calendar/{token}.ics")
     }
 

@@ -22,6 +22,14 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
+/// A sign-in's entry names the address it came from (through trusted proxies, the client's).
+fn from(event: Event, client: Option<&str>) -> Event {
+    match client {
+        Some(address) => event.detail(format!("from {address}")),
+        None => event,
+    }
+}
+
 /// Checks a username and password. Throttled per username and per client address; an unknown
 /// username costs the same hashing as a known one; every outcome is audited.
 pub(crate) async fn sign_in(
@@ -49,14 +57,15 @@ pub(crate) async fn sign_in(
     match found {
         (Some(user), true) => {
             throttle_succeeded(state, keys).await?;
-            state.audit.read(
+            state.audit.read(from(
                 Event::new(
                     user.id,
                     crate::audit::Action::SignIn,
                     crate::audit::Entity::User,
                 )
                 .id(user.id.0),
-            );
+                client,
+            ));
             let (token, expires_at) = state.keys.issue(&user, purpose)?;
             Ok(Session {
                 user,
@@ -70,10 +79,13 @@ pub(crate) async fn sign_in(
                 crate::audit::Action::SignInFailed,
                 crate::audit::Entity::User,
             );
-            state.audit.read(match user {
-                Some(user) => event.id(user.id.0),
-                None => event,
-            });
+            state.audit.read(from(
+                match user {
+                    Some(user) => event.id(user.id.0),
+                    None => event,
+                },
+                client,
+            ));
             Err(AppError::Unauthorized)
         }
     }

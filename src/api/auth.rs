@@ -63,7 +63,7 @@ pub(crate) async fn token(
     body: JsonBody<Credentials>,
 ) -> Result<HttpResponse, AppError> {
     let credentials = body.into_inner();
-    let client = req.peer_addr().map(|a| a.ip().to_string());
+    let client = crate::http::client::address(&req).map(|a| a.to_string());
     let session = accounts::sign_in(
         &state,
         &credentials.username,
@@ -117,7 +117,7 @@ fn me_of(
         role: user.role,
         scope,
         calendar_active: user.calendar_token.is_some(),
-        calendar_url: issued.map(|t| state.calendar_url(t, req)),
+        calendar_url: issued.map(|t| state.calendar_url(t, &crate::http::client::origin(req))),
     }
 }
 

@@ -2,6 +2,7 @@
 //! (`CurrentUser`) and its session check, the Origin check, audited 404s, request bodies and parameters read so that
 //! errors name the field, list filters, and the error page.
 
+pub mod client;
 pub mod current_user;
 pub mod filters;
 pub mod form;

@@ -3,13 +3,14 @@
 //! signed-in browser change anything. It wraps the page routes only (the API takes bearer tokens,
 //! never the cookie), so which requests it sees is decided by the router, not by the raw path.
 //! "This site" is the configured public address; without one, the `Host` the browser sent over
-//! plain HTTP (never `X-Forwarded-Host` or `Forwarded`, which any client can set).
+//! plain HTTP, or what a trusted proxy says it was sent to (`X-Forwarded-Host`, `Forwarded`:
+//! believed from the configured trusted proxies only, as any client can set them).
 
 use actix_web::ResponseError;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::http::header::{HOST, ORIGIN};
+use actix_web::http::header::ORIGIN;
 use actix_web::middleware::Next;
 use actix_web::web;
 
@@ -34,14 +35,7 @@ pub(crate) async fn check_origin(
                 .and_then(|s| s.server.public_url.clone());
             let expected = match public {
                 Some(url) => origin_of(&url),
-                None => {
-                    let host = req
-                        .headers()
-                        .get(HOST)
-                        .and_then(|v| v.to_str().ok())
-                        .map_or_else(|| req.app_config().host().to_owned(), str::to_owned);
-                    format!("http://{host}")
-                }
+                None => super::client::origin(req.request()),
             };
             if !origin.eq_ignore_ascii_case(&expected) {
                 tracing::info!(path = req.path(), "cross-origin write refused");

@@ -47,7 +47,10 @@ pub(crate) async fn calendar(
     // Shown in this answer only: the address is stored hashed.
     let mut context = layout::context(&state, &user, "/account").await?;
     context.insert("calendar_active", &true);
-    context.insert("calendar_url", &state.calendar_url(&token, &req));
+    context.insert(
+        "calendar_url",
+        &state.calendar_url(&token, &crate::http::client::origin(&req)),
+    );
     context.insert(
         "notice",
         "Your new calendar address is below. Copy it into your calendar program now: it is shown \

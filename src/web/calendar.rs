@@ -15,7 +15,8 @@ pub(crate) async fn feed(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let host = req.connection_info().host().to_owned();
+    let origin = crate::http::client::origin(&req);
+    let host = origin.rsplit("://").next().unwrap_or_default();
     let host = host.split(':').next().unwrap_or("caseload").to_owned();
     let body = calendar::feed_for_token(&state, token.into_inner(), host).await?;
     Ok(HttpResponse::Ok()

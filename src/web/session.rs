@@ -40,7 +40,7 @@ pub(crate) async fn login(
     let password = form.get("password").unwrap_or_default();
     let next = local_path(form.get("next").unwrap_or("/")).to_owned();
     let resume = kept_form::resumed(form.get(RESUME_TO), form.get(RESUME_FIELDS));
-    let client = req.peer_addr().map(|a| a.ip().to_string());
+    let client = crate::http::client::address(&req).map(|a| a.to_string());
     match accounts::sign_in(
         &state,
         username,

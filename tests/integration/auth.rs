@@ -124,6 +124,90 @@ async fn a_shared_office_is_not_locked_out_by_one_persons_typos_but_a_guessing_a
     assert_eq!(elsewhere.status, 200, "other addresses are not");
 }
 
+async fn sign_in_through(
+    app: &TestApp,
+    username: &str,
+    password: &str,
+    proxy: &str,
+    forwarded_for: &str,
+) -> crate::common::TestResponse {
+    app.call(
+        TestRequest::post()
+            .uri("/api/v1/auth/token")
+            .peer_addr(proxy.parse().unwrap())
+            .insert_header(("x-forwarded-for", forwarded_for))
+            .set_json(json!({"username": username, "password": password})),
+    )
+    .await
+}
+
+/// Behind a trusted reverse proxy, the sign-in limit counts each client by the address the
+/// proxy forwards, so one guessing client does not lock out everyone behind the proxy; from an
+/// address that is not a trusted proxy, `X-Forwarded-For` is ignored, so a guesser cannot
+/// spread attempts over made-up addresses. The audit names the address believed.
+#[actix_rt::test]
+async fn the_sign_in_limit_believes_forwarded_addresses_from_trusted_proxies_only() {
+    let app = TestApp::behind("10.9.0.0/16").await;
+    World::build(&app);
+    let proxy = "10.9.0.2:443";
+    for i in 0..50 {
+        let guess = sign_in_through(
+            &app,
+            &format!("guess.{i}"),
+            "guess-guess-guess",
+            proxy,
+            "203.0.113.66",
+        )
+        .await;
+        assert_eq!(guess.status, 401, "attempt {i}");
+    }
+    let guesser = sign_in_through(&app, "lds.officer", PASSWORD, proxy, "203.0.113.66").await;
+    assert_eq!(guesser.status, 429, "the guessing client is throttled");
+    let colleague = sign_in_through(&app, "lds.officer", PASSWORD, proxy, "198.51.100.4").await;
+    assert_eq!(
+        colleague.status, 200,
+        "another client behind the same proxy signs in"
+    );
+
+    // Not through the proxy: the forwarded address is a claim, and ignored.
+    let direct = "192.0.2.50:5000";
+    for i in 0..50 {
+        let claimed = format!("198.18.0.{i}");
+        let guess = sign_in_through(
+            &app,
+            &format!("other.{i}"),
+            "guess-guess-guess",
+            direct,
+            &claimed,
+        )
+        .await;
+        assert_eq!(guess.status, 401, "attempt {i}");
+    }
+    let spoofer = sign_in_through(&app, "lds.officer", PASSWORD, direct, "198.18.1.1").await;
+    assert_eq!(
+        spoofer.status, 429,
+        "made-up addresses do not escape the limit"
+    );
+
+    app.flush_audit();
+    let filter = caseload::models::AuditFilter::default();
+    let paging = caseload::paging::Paging::new(1, 200).unwrap();
+    let mut conn = app.state.db.get().unwrap();
+    let entries = caseload::models::AuditEntry::search(&mut conn, &filter, paging)
+        .unwrap()
+        .0;
+    let signed_in = entries
+        .iter()
+        .find(|e| e.action == "sign_in")
+        .expect("a sign-in entry");
+    assert_eq!(signed_in.detail.as_deref(), Some("from 198.51.100.4"));
+    assert!(
+        entries
+            .iter()
+            .all(|e| !e.detail.as_deref().unwrap_or_default().contains("198.18."))
+    );
+}
+
 #[actix_rt::test]
 async fn throttling_holds_under_parallel_attempts() {
     let app = TestApp::new().await;

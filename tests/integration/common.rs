@@ -71,6 +71,15 @@ impl TestApp {
         Self::build(8, 5, server).await
     }
 
+    /// An app behind reverse proxies at `proxies` (`CASELOAD_TRUSTED_PROXIES`).
+    pub async fn behind(proxies: &str) -> Self {
+        let server = ServerConfig {
+            trusted_proxies: proxies.parse().expect("proxy addresses"),
+            ..ServerConfig::default()
+        };
+        Self::build(8, 5, server).await
+    }
+
     async fn build(size: u32, timeout_secs: u64, server: ServerConfig) -> Self {
         Self::build_on(size, timeout_secs, server, Default::default()).await
     }

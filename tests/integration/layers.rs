@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
         "csv_writer",
         "telemetry",
         "paging",
+        "proxies",
     ],
     &["db", "db_run", "config"],
     &["models"],
