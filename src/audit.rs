@@ -270,24 +270,36 @@ enum Message {
 pub struct Auditor {
     sender: Mutex<Option<SyncSender<Message>>>,
     worker: Mutex<Option<JoinHandle<()>>>,
+    /// Read entries queued and not yet written (for monitoring).
+    pending: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Auditor {
     pub(crate) fn start(db: Database) -> Self {
         let (sender, receiver) = mpsc::sync_channel(QUEUE_CAPACITY);
+        let pending = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let written = std::sync::Arc::clone(&pending);
         let worker = std::thread::Builder::new()
             .name("audit-writer".into())
-            .spawn(move || run_writer(&db, &receiver))
+            .spawn(move || run_writer(&db, &receiver, &written))
             .expect("spawn the audit writer");
         Self {
             sender: Mutex::new(Some(sender)),
             worker: Mutex::new(Some(worker)),
+            pending,
         }
     }
 
     /// Queues a read. Blocks only when the queue is full (call from blocking code).
     pub(crate) fn read(&self, event: Event) {
+        self.pending
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.send(Message::Entry(event.into_entry()));
+    }
+
+    /// How many read entries are queued and not yet written.
+    pub fn pending(&self) -> usize {
+        self.pending.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Waits until every entry queued so far is in the database.
@@ -326,9 +338,18 @@ impl Drop for Auditor {
     }
 }
 
-fn run_writer(db: &Database, receiver: &Receiver<Message>) {
+fn run_writer(
+    db: &Database,
+    receiver: &Receiver<Message>,
+    pending: &std::sync::atomic::AtomicUsize,
+) {
     let mut batch = Vec::with_capacity(BATCH_SIZE);
     let mut waiting = Vec::new();
+    let write = |batch: &mut Vec<Entry>| {
+        let count = batch.len();
+        write_batch(db, batch);
+        pending.fetch_sub(count, std::sync::atomic::Ordering::Relaxed);
+    };
     // Blocks for the first message, then takes whatever else is already queued.
     while let Ok(first) = receiver.recv() {
         let mut next = Some(first);
@@ -338,11 +359,11 @@ fn run_writer(db: &Database, receiver: &Receiver<Message>) {
                 Message::Flush(done) => waiting.push(done),
             }
             if batch.len() >= BATCH_SIZE {
-                write_batch(db, &mut batch);
+                write(&mut batch);
             }
             next = receiver.try_recv().ok();
         }
-        write_batch(db, &mut batch);
+        write(&mut batch);
         for done in waiting.drain(..) {
             let _ = done.send(());
         }

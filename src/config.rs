@@ -88,6 +88,11 @@ pub struct ServerConfig {
     /// so behind a proxy all users share the proxy's address for the sign-in limit.
     #[arg(long, env = "CASELOAD_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: crate::proxies::TrustedProxies,
+
+    /// The bearer token a monitoring system sends to read `/metrics`. Unset, `/metrics`
+    /// answers 404: request counts by route are not for everyone.
+    #[arg(long, env = "CASELOAD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -98,6 +103,7 @@ impl Default for ServerConfig {
             workers: None,
             login_attempts_per_address: 50,
             trusted_proxies: Default::default(),
+            metrics_token: None,
         }
     }
 }

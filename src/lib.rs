@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod models;
 pub mod paging;
 pub mod proxies;
@@ -30,7 +31,6 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{Compress, DefaultHeaders};
 use actix_web::{App, HttpResponse};
-use tracing_actix_web::TracingLogger;
 
 pub use state::AppState;
 
@@ -60,7 +60,7 @@ pub fn build_app(
         ))
         .wrap(Compress::default())
         .wrap(security_headers())
-        .wrap(TracingLogger::<telemetry::RequestSpan>::new())
+        .wrap(actix_web::middleware::from_fn(http::observe::observe))
         .configure(api::routes)
         .configure(web::routes)
         .default_service(actix_web::web::to(not_found))

@@ -39,6 +39,7 @@ pub struct AppState {
     pub keys: TokenKeys,
     pub throttle: LoginThrottle,
     pub audit: Arc<Auditor>,
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl AppState {
@@ -51,6 +52,7 @@ impl AppState {
             server,
             keys,
             throttle: LoginThrottle::new(LOGIN_ATTEMPTS, LOGIN_WINDOW).per_address(per_address),
+            metrics: Default::default(),
         }
     }
 
@@ -91,6 +93,33 @@ impl AppState {
 
 impl AppState {
     /// Whether the database answers a query (the health check).
+    /// `/metrics` as text: the counters, and the gauges as they are now.
+    pub(crate) fn metrics_text(&self) -> String {
+        let (open, idle, most) = self.db.pool_state();
+        self.metrics.render(&[
+            (
+                "caseload_db_pool_connections",
+                "Database connections open.",
+                f64::from(open),
+            ),
+            (
+                "caseload_db_pool_idle_connections",
+                "Database connections open and not in use.",
+                f64::from(idle),
+            ),
+            (
+                "caseload_db_pool_max_connections",
+                "Database connections the pool may open.",
+                f64::from(most),
+            ),
+            (
+                "caseload_audit_queue_length",
+                "Audit entries of reads queued and not yet written.",
+                self.audit.pending() as f64,
+            ),
+        ])
+    }
+
     pub(crate) async fn database_answers(&self) -> Result<(), AppError> {
         use diesel::RunQueryDsl;
         self.db

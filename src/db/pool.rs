@@ -61,6 +61,16 @@ impl Database {
             .map_err(|e| AppError::Internal(format!("migrating the database: {e}")))
     }
 
+    /// The pool's size now: (connections open, of them idle, most allowed).
+    pub fn pool_state(&self) -> (u32, u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections,
+            state.idle_connections,
+            self.pool.max_size(),
+        )
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -7,6 +7,7 @@ pub mod current_user;
 pub mod filters;
 pub mod form;
 pub mod json;
+pub mod observe;
 pub mod origin;
 pub mod page_error;
 pub mod params;

@@ -96,6 +96,7 @@ pub(crate) async fn evidence(
             answer
         })
         .await
+        .inspect(|_| state.metrics.release_served(format))
 }
 
 /// The releases of a scope the caller may see: published, available, scheduled and withdrawn.

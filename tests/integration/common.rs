@@ -73,10 +73,15 @@ impl TestApp {
 
     /// An app behind reverse proxies at `proxies` (`CASELOAD_TRUSTED_PROXIES`).
     pub async fn behind(proxies: &str) -> Self {
-        let server = ServerConfig {
+        Self::with_server(ServerConfig {
             trusted_proxies: proxies.parse().expect("proxy addresses"),
             ..ServerConfig::default()
-        };
+        })
+        .await
+    }
+
+    /// An app with these server settings.
+    pub async fn with_server(server: ServerConfig) -> Self {
         Self::build(8, 5, server).await
     }
 

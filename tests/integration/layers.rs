@@ -18,6 +18,7 @@ const LAYERS: &[&[&str]] = &[
         "telemetry",
         "paging",
         "proxies",
+        "metrics",
     ],
     &["db", "db_run", "config"],
     &["models"],

@@ -255,6 +255,10 @@ async fn every_release_of_two_years_together_pins_no_small_count() {
         }
     }
     assert!(released >= 45, "every release of the world: {released}");
+    // Monitoring counts each release served.
+    let counted = app.state.metrics.render(&[]);
+    let served = format!("caseload_evidence_releases_served_total{{format=\"json\"}} {released}\n");
+    assert!(counted.contains(&served), "{served} in {counted}");
     // Nested scopes: each region is its branches, the nation its regions.
     for period in &periods {
         for (region, branches) in &regions {
