@@ -54,6 +54,7 @@ audit_names!(
         Deadline = "deadline",
         WorkloadRecord = "workload_record",
         User = "user",
+        ApiKey = "api_key",
         Region = "region",
         Branch = "branch",
         Employer = "employer",
@@ -91,6 +92,7 @@ audit_names!(
         PasswordChanged = "password_change",
         CalendarIssued = "calendar_issued",
         CalendarRevoked = "calendar_revoked",
+        Revoke = "revoke",
         NotFound = "not_found",
     }
 );

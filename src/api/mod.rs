@@ -13,6 +13,7 @@ use actix_web::{
 use crate::auth::surface::Surface;
 use crate::error::AppError;
 
+pub mod api_keys;
 pub mod auth;
 pub mod cases;
 pub mod csv_body;
@@ -64,6 +65,7 @@ pub(crate) fn v1() -> utoipa_actix_web::scope::Scope<
         .configure(reports::routes)
         .configure(reference::routes)
         .configure(users::routes)
+        .configure(api_keys::routes)
         .default_service(web::to(not_routed))
 }
 

@@ -37,6 +37,10 @@ pub struct MemberListParams {
     /// The member's job role, exactly.
     #[param(min_length = 1)]
     pub job_role: Option<String>,
+    /// Changed at or after this moment: RFC 3339 (`2026-12-02T14:05:00Z`) or a date (its
+    /// midnight in UTC). For incremental sync: keep the moment a sync starts, and ask for what
+    /// changed since the previous one.
+    pub updated_since: Option<String>,
 }
 
 /// Filters of the case list (and of the case export).
@@ -69,6 +73,10 @@ pub struct CaseListParams {
     /// open deadline (cases with none last).
     #[param(pattern = "^(-opened_on|opened_on|reference|next_deadline)$")]
     pub sort: Option<String>,
+    /// Changed at or after this moment: RFC 3339 (`2026-12-02T14:05:00Z`) or a date (its
+    /// midnight in UTC). For incremental sync: keep the moment a sync starts, and ask for what
+    /// changed since the previous one.
+    pub updated_since: Option<String>,
 }
 
 /// Which upcoming deadlines.

@@ -329,6 +329,39 @@ pub struct User {
     pub updated_at: NaiveDateTime,
 }
 
+/// An integration's API key, as administrators see it: never its secret, except `key` in the
+/// answer that issues it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ApiKey {
+    pub id: models::ApiKeyId,
+    pub user_id: UserId,
+    pub name: String,
+    #[serde(serialize_with = "crate::timestamps::utc")]
+    pub created_at: NaiveDateTime,
+    pub created_by: UserId,
+    /// When it was revoked; absent while it works.
+    #[serde(serialize_with = "crate::timestamps::utc_opt")]
+    pub revoked_at: Option<NaiveDateTime>,
+    /// The key itself, to send as `Authorization: Bearer <key>`: only in the answer that
+    /// issues it, never again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
+impl From<&models::ApiKey> for ApiKey {
+    fn from(k: &models::ApiKey) -> Self {
+        Self {
+            id: k.id,
+            user_id: k.user_id,
+            name: k.name.clone(),
+            created_at: k.created_at,
+            created_by: k.created_by,
+            revoked_at: k.revoked_at,
+            key: None,
+        }
+    }
+}
+
 impl From<&models::User> for User {
     fn from(u: &models::User) -> Self {
         Self {

@@ -73,6 +73,10 @@ pub static NOT_MEMBER_RECORDS: &[(&str, &str)] = &[
         "users",
         "staff accounts: managed on the users page, deactivated rather than erased",
     ),
+    (
+        "api_keys",
+        "credentials of integration accounts: a name and a hash, revoked rather than erased",
+    ),
     ("regions", "organisations, not people"),
     ("branches", "organisations, not people"),
     ("employers", "organisations, not people"),

@@ -1,6 +1,18 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    api_keys (id) {
+        id -> Int8,
+        user_id -> Int8,
+        name -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        created_by -> Int8,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Int8,
         at -> Timestamp,
@@ -301,6 +313,7 @@ diesel::joinable!(workload_records -> members (member_id));
 diesel::joinable!(workload_records -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_keys,
     case_monthly,
     audit_log,
     audit_subjects,

@@ -1,5 +1,6 @@
-//! `CurrentUser`: the signed-in caller, from a bearer token (API) or the session cookie
-//! (pages), checked against the database on every request so that revocation is immediate.
+//! `CurrentUser`: the signed-in caller, from a bearer token or an integration's API key (API)
+//! or the session cookie (pages), checked against the database on every request so that
+//! revocation is immediate.
 //! The check runs first on the request's first connection, in the same trip to the blocking
 //! pool as the work (`db::first_use`); a request that does no database work has it run before
 //! its answer leaves (`http::session_check`).
@@ -102,19 +103,27 @@ impl FromRequest for CurrentUser {
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::Internal("no app state".into()))?;
             let account = Arc::new(OnceLock::new());
-            let result = match surface {
-                Some(surface) => {
-                    accounts::claimed(&state, token.clone(), surface, Arc::clone(&account))
+            let key = token
+                .as_deref()
+                .filter(|t| api && accounts::api_keys::is_key(t));
+            let checked = if let Some(key) = key {
+                // An integration's API key: its user is read now, as the database holds it.
+                accounts::api_keys::caller(&state, key.to_owned(), Arc::clone(&account)).await
+            } else {
+                let result = match surface {
+                    Some(surface) => {
+                        accounts::claimed(&state, token.clone(), surface, Arc::clone(&account))
+                    }
+                    None => Err(AppError::Unauthorized),
+                };
+                match result {
+                    Ok((actor, check)) => match first_use::set(check) {
+                        Ok(()) => Ok(actor),
+                        // Outside a request's scope (never in the app): check at once.
+                        Err(check) => state.db.run(check).await.map(|()| actor),
+                    },
+                    Err(error) => Err(error),
                 }
-                None => Err(AppError::Unauthorized),
-            };
-            let checked = match result {
-                Ok((actor, check)) => match first_use::set(check) {
-                    Ok(()) => Ok(actor),
-                    // Outside a request's scope (never in the app): check at once.
-                    Err(check) => state.db.run(check).await.map(|()| actor),
-                },
-                Err(error) => Err(error),
             };
             match checked {
                 Ok(actor) => {

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::params::{optional, optional_id, paging};
+use super::params::{optional, optional_id, optional_moment, paging};
 use crate::error::AppError;
 use crate::models::{CaseFilter, CaseStatus, CaseType, MemberFilter, Stage};
 use crate::paging::Paging;
@@ -40,6 +40,7 @@ pub(crate) fn cases(
         workload_factor: optional::<bool>("workload_factor", param("workload_factor").as_deref())?,
         referred: optional::<bool>("referred", param("referred").as_deref())?,
         q: search(param("q"))?,
+        updated_since: optional_moment("updated_since", param("updated_since").as_deref())?,
         sort: optional("sort", param("sort").as_deref())?.unwrap_or_default(),
     };
     let paging = paging(param("page").as_deref(), param("per_page").as_deref())?;
@@ -56,6 +57,7 @@ pub(crate) fn members(
         employer_id: optional_id("employer_id", get("employer_id").as_deref())?,
         team: non_empty(get("team")),
         job_role: non_empty(get("job_role")),
+        updated_since: optional_moment("updated_since", get("updated_since").as_deref())?,
     };
     let paging = paging(get("page").as_deref(), get("per_page").as_deref())?;
     Ok((filter, paging))

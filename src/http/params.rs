@@ -20,6 +20,27 @@ where
     }
 }
 
+/// A moment as RFC 3339 (`2026-12-02T14:05:00Z`, any offset), or a date (its midnight in
+/// UTC), as UTC.
+pub fn optional_moment(
+    field: &str,
+    value: Option<&str>,
+) -> Result<Option<chrono::NaiveDateTime>, AppError> {
+    let Some(text) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if let Ok(moment) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(Some(moment.naive_utc()));
+    }
+    match text.parse::<chrono::NaiveDate>() {
+        Ok(day) => Ok(day.and_hms_opt(0, 0, 0)),
+        Err(_) => Err(AppError::bad_field(
+            field,
+            "must be a moment in RFC 3339 (2026-12-02T14:05:00Z) or a date (2026-12-02)",
+        )),
+    }
+}
+
 /// The `page` and `per_page` parameters.
 pub(crate) fn paging(page: Option<&str>, per_page: Option<&str>) -> Result<Paging, AppError> {
     Paging::new(

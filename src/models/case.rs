@@ -115,6 +115,8 @@ pub struct CaseFilter {
     pub referred: Option<bool>,
     /// Part of a reference, or of the member's name or number.
     pub q: Option<String>,
+    /// Changed at or after this moment (UTC), for incremental sync.
+    pub updated_since: Option<chrono::NaiveDateTime>,
     pub sort: CaseSort,
 }
 
@@ -241,6 +243,9 @@ impl Case {
             }
             if let Some(to) = filter.opened_to {
                 query = query.filter(cases::opened_on.le(to));
+            }
+            if let Some(since) = filter.updated_since {
+                query = query.filter(cases::updated_at.ge(since));
             }
             if let Some(w) = filter.workload_factor {
                 query = query.filter(cases::workload_factor.eq(w));

@@ -51,4 +51,5 @@ id_type!(
     DeadlineId,
     UserId,
     AuditEntryId,
+    ApiKeyId,
 );

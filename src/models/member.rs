@@ -115,6 +115,8 @@ pub struct MemberFilter {
     pub employer_id: Option<EmployerId>,
     pub team: Option<String>,
     pub job_role: Option<String>,
+    /// Changed at or after this moment (UTC), for incremental sync.
+    pub updated_since: Option<chrono::NaiveDateTime>,
 }
 
 impl Member {
@@ -146,6 +148,9 @@ impl Member {
             }
             if let Some(role) = &filter.job_role {
                 query = query.filter(members::job_role.eq(role.clone()));
+            }
+            if let Some(since) = filter.updated_since {
+                query = query.filter(members::updated_at.ge(since));
             }
             query
         };

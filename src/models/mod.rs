@@ -1,5 +1,6 @@
 //! One file per table: the row struct, its insert (`NewX`) and update (`UpdateX`) forms.
 
+pub mod api_key;
 pub mod audit_entry;
 pub mod branch;
 pub mod case;
@@ -16,6 +17,7 @@ pub mod setting;
 pub mod user;
 pub mod workload_record;
 
+pub use api_key::{ApiKey, NewApiKey};
 pub use audit_entry::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use branch::{Branch, NewBranch, UpdateBranch};
 pub use case::{

@@ -79,6 +79,25 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
             json!({"display_name": "Renamed"}),
             admin_only,
         ),
+        // API keys of integration accounts: administrators only.
+        case(
+            get.clone(),
+            format!("/api/v1/users/{}/api-keys", w.wigan_officer),
+            json!(null),
+            admin_only,
+        ),
+        case(
+            post.clone(),
+            format!("/api/v1/users/{}/api-keys", w.wigan_officer),
+            json!({"name": "Matrix sync"}),
+            admin_creates,
+        ),
+        case(
+            Method::DELETE,
+            format!("/api/v1/users/{}/api-keys/999999", w.wigan_officer),
+            json!(null),
+            [404, 403, 403, 403, 403],
+        ),
         // Reference data: everyone reads, administrators write.
         case(get.clone(), "/api/v1/regions", json!(null), all_ok),
         case(

@@ -39,5 +39,6 @@ mod registry;
 mod release_attacks;
 mod report_summaries;
 mod schema_rules;
+mod service_accounts;
 mod spreadsheets;
 mod statistics;
