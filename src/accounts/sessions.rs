@@ -22,6 +22,40 @@ pub struct Session {
     pub expires_at: DateTime<Utc>,
 }
 
+/// Longest username a sign-in reads (as the document says).
+pub const USERNAME_MAX: usize = 200;
+
+/// A username or password no account can have is a 422 naming it (before any throttling or
+/// hashing): a missing or over-long field is a malformed request, not a wrong password.
+fn credentials_readable(username: &str, password: &str) -> Result<(), AppError> {
+    let mut problems = std::collections::BTreeMap::new();
+    let username = username.trim();
+    if username.is_empty() {
+        problems.insert("username".to_owned(), "is required".to_owned());
+    } else if username.chars().count() > USERNAME_MAX {
+        problems.insert(
+            "username".to_owned(),
+            format!("must be at most {USERNAME_MAX} characters"),
+        );
+    }
+    if password.is_empty() {
+        problems.insert("password".to_owned(), "is required".to_owned());
+    } else if password.chars().count() > crate::auth::password::MAX_LENGTH {
+        problems.insert(
+            "password".to_owned(),
+            format!(
+                "must be at most {} characters",
+                crate::auth::password::MAX_LENGTH
+            ),
+        );
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::unprocessable(problems))
+    }
+}
+
 /// A sign-in's entry names the address it came from (through trusted proxies, the client's).
 fn from(event: Event, client: Option<&str>) -> Event {
     match client {
@@ -39,6 +73,7 @@ pub(crate) async fn sign_in(
     client: Option<&str>,
     purpose: surface::Surface,
 ) -> Result<Session, AppError> {
+    credentials_readable(username, password)?;
     let keys = LoginThrottle::keys(username, client);
     throttle_begin(state, &keys).await?;
     let username = username.trim().to_owned();

@@ -72,7 +72,7 @@ impl Modify for SharedAnswers {
             .insert(ErrorBody::name().into_owned(), ErrorBody::schema());
         for (path, item) in openapi.paths.paths.iter_mut() {
             let public = PUBLIC.contains(&path.as_str());
-            for (_, operation) in operations_mut(item) {
+            for (method, operation) in operations_mut(item) {
                 let answers = &mut operation.responses.responses;
                 let mut add = |status: &str, description: &str| {
                     answers
@@ -85,6 +85,12 @@ impl Modify for SharedAnswers {
                 );
                 if operation.request_body.is_some() {
                     add("413", "The body is larger than the route accepts");
+                }
+                if method == actix_web::http::Method::PATCH {
+                    add(
+                        "422",
+                        "A field is invalid, or the body names no field to change",
+                    );
                 }
                 if public {
                     operation.security = Some(Vec::new());

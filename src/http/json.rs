@@ -23,11 +23,17 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        // The media type itself, parameters (`; charset=utf-8`) aside: `application/jsonx` or
+        // `application/json-seq` is not JSON.
         let is_json = req
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"));
+        // A change that names no field changes nothing: one rule for every PATCH, so none
+        // answers 200, audits a change or moves `updated_at` for an empty body.
+        let patch = req.method() == actix_web::http::Method::PATCH;
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !is_json {
@@ -38,6 +44,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
                 .into());
             }
             let bytes = bytes.await.map_err(|e| payload_error(&e))?;
+            if patch && names_nothing(&bytes) {
+                return Err(AppError::Unprocessable {
+                    message: "nothing to change: send at least one field with a value".into(),
+                    fields: Default::default(),
+                }
+                .into());
+            }
             from_body(&bytes).map(JsonBody).map_err(Into::into)
         })
     }
@@ -57,13 +70,19 @@ fn payload_error(error: &actix_web::Error) -> AppError {
 pub fn from_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     use serde::Deserialize as _;
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let mut value = serde_json::Value::deserialize(&mut deserializer).map_err(|error| {
-        let message = error.to_string();
-        AppError::bad_field(
-            "body",
-            plain(message.split(" at line ").next().unwrap_or(&message)),
-        )
-    })?;
+    let mut value = Strict::deserialize(&mut deserializer)
+        .map(|strict| strict.0)
+        .map_err(|error| {
+            let message = error.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            match message
+                .strip_prefix(DUPLICATE)
+                .and_then(|rest| rest.strip_suffix('`'))
+            {
+                Some(key) => AppError::bad_field(key, "is given more than once"),
+                None => AppError::bad_field("body", plain(message)),
+            }
+        })?;
     // One JSON value and nothing after it: `{"done":false}{"done":true}` is not one body.
     deserializer
         .end()
@@ -82,6 +101,83 @@ pub fn from_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         };
         AppError::bad_field(&field, message)
     })
+}
+
+/// Whether a body is the empty object `{}` (whitespace aside).
+fn names_nothing(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(bytes)
+        .is_ok_and(|fields| fields.is_empty())
+}
+
+const DUPLICATE: &str = "duplicate key `";
+
+/// A JSON value read as `serde_json::Value` is, except that an object naming a key twice is
+/// refused: `{"role": "delegate", "role": "admin"}` would otherwise mean whichever came last,
+/// and a proxy or a log reading the first would see another request than the one served.
+struct Strict(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(serde_json::Value::Null, Into::into))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Strict(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(items.into())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if fields.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("{DUPLICATE}{key}`")));
+            }
+            let Strict(value) = map.next_value()?;
+            fields.insert(key, value);
+        }
+        Ok(fields.into())
+    }
 }
 
 /// Writes every number without a fraction (within the exactly representable range) as an

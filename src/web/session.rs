@@ -73,7 +73,11 @@ pub(crate) async fn login(
                 .insert_header((LOCATION, next))
                 .finish())
         }
-        Err(error @ (AppError::Unauthorized | AppError::TooManyRequests { .. })) => {
+        Err(
+            error @ (AppError::Unauthorized
+            | AppError::TooManyRequests { .. }
+            | AppError::Unprocessable { .. }),
+        ) => {
             let mut context = Context::new();
             context.insert("next", &next);
             context.insert("username", username);
@@ -90,6 +94,10 @@ pub(crate) async fn login(
                         "Too many attempts. Try again in {} minutes.",
                         retry_after_secs.div_ceil(60)
                     ),
+                ),
+                AppError::Unprocessable { message, .. } => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    format!("Check the form: {message}."),
                 ),
                 _ => (
                     StatusCode::UNAUTHORIZED,

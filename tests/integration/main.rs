@@ -34,6 +34,7 @@ mod pages_auth;
 mod pages_cases;
 mod pages_members;
 mod perturbation;
+mod probe_low;
 mod queue;
 mod registry;
 mod release_attacks;
