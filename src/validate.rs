@@ -39,6 +39,25 @@ pub(crate) fn line_problem(value: &str, max: usize) -> Option<String> {
     }
 }
 
+/// Why a text of several lines (a summary, a timeline entry, a note) is refused, if it is,
+/// once trimmed: longer than `max` characters, or holding a hidden character other than a line
+/// break or a tab. The one check every free text goes through.
+pub(crate) fn paragraph_problem(value: &str, max: usize) -> Option<String> {
+    if value.chars().count() > max {
+        Some(format!("must be at most {max} characters"))
+    } else if value
+        .chars()
+        .any(|c| is_hidden(c) && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        Some(
+            "must be visible text (no control, direction or zero-width characters; line breaks are fine)"
+                .into(),
+        )
+    } else {
+        None
+    }
+}
+
 /// A required single-line text: trimmed, then [`line_problem`].
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
     let value = value.trim();

@@ -104,14 +104,11 @@ fn check_summary(summary: Option<String>) -> Result<Option<String>, AppError> {
     let summary = summary
         .map(|s| s.trim().to_owned())
         .filter(|s| !s.is_empty());
-    if summary
-        .as_ref()
-        .is_some_and(|s| s.chars().count() > SUMMARY_MAX)
+    if let Some(why) = summary
+        .as_deref()
+        .and_then(|s| crate::validate::paragraph_problem(s, SUMMARY_MAX))
     {
-        return Err(AppError::invalid(
-            "summary",
-            format!("must be at most {SUMMARY_MAX} characters"),
-        ));
+        return Err(AppError::invalid("summary", why));
     }
     Ok(summary)
 }
@@ -361,11 +358,10 @@ fn reason(referred: bool, given: Option<String>) -> Result<Option<String>, AppEr
             "referral_reason",
             "say why the case goes to the region",
         )),
-        (true, Some(why)) if why.chars().count() > REASON_MAX => Err(AppError::invalid(
-            "referral_reason",
-            format!("must be at most {REASON_MAX} characters"),
-        )),
-        (true, Some(why)) => Ok(Some(why)),
+        (true, Some(why)) => match crate::validate::paragraph_problem(&why, REASON_MAX) {
+            Some(problem) => Err(AppError::invalid("referral_reason", problem)),
+            None => Ok(Some(why)),
+        },
     }
 }
 

@@ -66,6 +66,8 @@ fn today() -> NaiveDate {
 }
 
 /// Trimmed text, `None` when blank, a problem when longer than `max`.
+/// An optional text, trimmed (blank is none), through the one check for its kind: a place is
+/// one line (`validate::line_problem`), a note may have several (`validate::paragraph_problem`).
 fn text(
     errors: &mut FieldErrors,
     field: &str,
@@ -73,8 +75,12 @@ fn text(
     max: usize,
 ) -> Option<String> {
     let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-        errors.insert(field.into(), format!("must be at most {max} characters"));
+    let check = match field {
+        "place" => crate::validate::line_problem,
+        _ => crate::validate::paragraph_problem,
+    };
+    if let Some(why) = value.as_deref().and_then(|v| check(v, max)) {
+        errors.insert(field.into(), why);
     }
     value
 }

@@ -51,11 +51,8 @@ fn checked(kind: EventKind, occurred_on: NaiveDate, text: &str) -> Result<String
     let text = text.trim().to_owned();
     if text.is_empty() {
         errors.insert("text".into(), "is required".into());
-    } else if text.chars().count() > EVENT_MAX {
-        errors.insert(
-            "text".into(),
-            format!("must be at most {EVENT_MAX} characters"),
-        );
+    } else if let Some(why) = crate::validate::paragraph_problem(&text, EVENT_MAX) {
+        errors.insert("text".into(), why);
     }
     if errors.is_empty() {
         Ok(text)

@@ -167,11 +167,11 @@ impl WorkloadInput {
             .note
             .map(|n| n.trim().to_owned())
             .filter(|n| !n.is_empty());
-        if note.as_ref().is_some_and(|n| n.chars().count() > NOTE_MAX) {
-            errors.insert(
-                "note".into(),
-                format!("must be at most {NOTE_MAX} characters"),
-            );
+        if let Some(why) = note
+            .as_deref()
+            .and_then(|n| crate::validate::paragraph_problem(n, NOTE_MAX))
+        {
+            errors.insert("note".into(), why);
         }
         if !errors.is_empty() {
             return Err(errors);

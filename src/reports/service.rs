@@ -126,10 +126,10 @@ pub(crate) async fn withdraw(
     actor.require_admin()?;
     let (scope, period) = releases::parse_reference(&id)?;
     let reason = reason.trim().to_owned();
-    if reason.is_empty() || reason.chars().count() > 500 {
+    if reason.is_empty() || crate::validate::paragraph_problem(&reason, 500).is_some() {
         return Err(AppError::invalid(
             "reason",
-            "give the reason readers will see, in 1 to 500 characters",
+            "give the reason readers will see, in 1 to 500 characters of visible text",
         ));
     }
     state

@@ -193,3 +193,168 @@ fn audit_count(app: &TestApp) -> i64 {
         .get_result(&mut *conn)
         .unwrap()
 }
+
+/// Every text a person types, on every write route, refuses hidden characters (controls other
+/// than line breaks, direction overrides, zero-width spaces): the fields are read from the
+/// document's request schemas, so a text field added later is covered too.
+#[actix_rt::test]
+async fn every_text_field_of_every_write_refuses_hidden_characters() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let admin = app.token("admin").await;
+    let document = app.get("/api/openapi.json").await.json();
+    let schemas = &document["components"]["schemas"];
+    let member = world.wigan_member.0;
+    let case = world.wigan_case.0;
+    let deadline = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/cases/{case}/deadlines"),
+            Some(&admin),
+            &json!({"kind": "hearing", "due_on": "2027-06-01"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let event = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/cases/{case}/events"),
+            Some(&admin),
+            &json!({"occurred_on": "2026-05-02", "kind": "note", "text": "First words"}),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let routes: Vec<(Method, String, &str, serde_json::Value)> = vec![
+        (
+            Method::POST,
+            "/api/v1/members".into(),
+            "/api/v1/members",
+            json!({"membership_number": "H1", "first_name": "A", "last_name": "B", "employer_id": world.council.0, "job_role": "Social worker", "fte": 1.0, "branch_id": world.wigan.0}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/members/{member}"),
+            "/api/v1/members/{id}",
+            json!({}),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/members/{member}/workload"),
+            "/api/v1/members/{id}/workload",
+            json!({"recorded_on": "2026-05-03", "open_cases": 3, "source": "supervision"}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/cases".into(),
+            "/api/v1/cases",
+            json!({"member_id": member, "type": "grievance", "opened_on": "2026-05-01"}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/cases/{case}"),
+            "/api/v1/cases/{id}",
+            json!({"referred_to_region": true, "referral_reason": "Needs the region"}),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/cases/{case}/events"),
+            "/api/v1/cases/{id}/events",
+            json!({"occurred_on": "2026-05-02", "kind": "note", "text": "Words"}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/cases/{case}/events/{event}"),
+            "/api/v1/cases/{id}/events/{event}",
+            json!({}),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/cases/{case}/deadlines"),
+            "/api/v1/cases/{id}/deadlines",
+            json!({"kind": "hearing", "due_on": "2027-06-02"}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/deadlines/{deadline}"),
+            "/api/v1/deadlines/{id}",
+            json!({}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/users".into(),
+            "/api/v1/users",
+            json!({"username": "hidden.test", "password": "long enough password", "role": "delegate"}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/users/{}", world.wigan_officer.0),
+            "/api/v1/users/{id}",
+            json!({}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/regions".into(),
+            "/api/v1/regions",
+            json!({"name": "Hidden region"}),
+        ),
+        (
+            Method::POST,
+            "/api/v1/employers".into(),
+            "/api/v1/employers",
+            json!({"name": "Hidden employer"}),
+        ),
+    ];
+    let mut checked = 0;
+    let mut accepted = Vec::new();
+    for (method, path, pattern, base) in routes {
+        let operation = &document["paths"][pattern][method.as_str().to_lowercase()];
+        let reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} {pattern} has a JSON body"));
+        let schema = &schemas[reference.rsplit('/').next().unwrap()];
+        for (field, property) in schema["properties"].as_object().unwrap() {
+            let types = property["type"].to_string();
+            let plain_text = types.contains("string")
+                && property.get("enum").is_none()
+                && property.get("format").is_none()
+                && !["password", "current_password", "new_password", "starts_at"]
+                    .contains(&field.as_str());
+            if !plain_text {
+                continue;
+            }
+            for hidden in ["\u{202E}", "\u{200B}", "\u{0007}", "\u{2066}"] {
+                let mut body = base.clone();
+                body[field] = json!(format!("Right{hidden}text"));
+                let answer = app
+                    .send_json(method.clone(), &path, Some(&admin), &body)
+                    .await;
+                let names_it = answer.status.is_client_error()
+                    && answer.json()["error"]["fields"][field].is_string();
+                if !names_it {
+                    accepted.push(format!(
+                        "{method} {pattern} {field} {hidden:?}: {} {}",
+                        answer.status,
+                        answer.text()
+                    ));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 60, "{checked} checks");
+    assert!(accepted.is_empty(), "{accepted:#?}");
+    // Line breaks and tabs are text, where a text may have several lines.
+    let lines = app
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/cases/{case}/deadlines"),
+            Some(&admin),
+            &json!({"kind": "hearing", "due_on": "2027-06-03", "note": "Bring:\r\n\tthe letter\n\tthe notes"}),
+        )
+        .await;
+    assert_eq!(lines.status, 201, "{}", lines.text());
+}
