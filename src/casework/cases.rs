@@ -150,6 +150,64 @@ fn check_assignee(conn: &mut DbConn, user: UserId, branch: BranchId) -> Result<(
     }
 }
 
+/// A member's cases go with them when they move branch: a member's casework is read by the
+/// branch that represents them now, one rule for the case list, the export, the API and the
+/// case page (the former branch sees none of it). A rep who cannot see the new branch is taken
+/// off the case, which joins the new branch's unassigned work; the timeline says so. The
+/// reference keeps its first branch's code: it is the case's name, not its place.
+pub(crate) fn follow_member(
+    conn: &mut DbConn,
+    actor: Option<UserId>,
+    member: MemberId,
+    from: BranchId,
+    to: BranchId,
+) -> Result<(), AppError> {
+    let (from, to) = (Branch::find(conn, from)?, Branch::find(conn, to)?);
+    let moving = Case::of_member(conn, member)?;
+    let today = Utc::now().date_naive();
+    for case in moving {
+        let rep = match case.assigned_to {
+            Some(id) => User::find(conn, id).optional()?,
+            None => None,
+        };
+        let released = match &rep {
+            Some(rep) => !access::sees_branch(rep, &to)?,
+            None => false,
+        };
+        Case::move_to(conn, case.id, to.id, released)?;
+        let mut line = format!("Moved from {} to {} with the member", from.name, to.name);
+        if let (true, Some(rep)) = (released, &rep) {
+            line.push_str(&format!("; {} is no longer its rep", rep.display_name));
+        }
+        CaseEvent::create(
+            conn,
+            &NewCaseEvent {
+                case_id: case.id,
+                occurred_on: today,
+                kind: EventKind::Note,
+                text: line,
+                author_id: actor,
+                system: true,
+            },
+        )?;
+        audit::record(
+            conn,
+            Event::new(
+                audit::Principal::user_or_command_line(actor),
+                crate::audit::Action::Update,
+                crate::audit::Entity::Case,
+            )
+            .id(case.id.0)
+            .detail(if released {
+                "branch_id,assigned_to (member moved)"
+            } else {
+                "branch_id (member moved)"
+            }),
+        )?;
+    }
+    Ok(())
+}
+
 /// `LDS-2026-0042`: the branch code, the year, the next number in the branch's sequence. A
 /// number already taken (a reference carried over from another system) is passed over.
 pub(crate) fn next_reference(

@@ -152,10 +152,32 @@ pub(crate) async fn create(
     actor: Actor,
     input: MemberFields,
 ) -> Result<Member, AppError> {
-    state
+    let answer = state
         .db
         .write(move |conn| members::create(conn, actor, input))
-        .await
+        .await;
+    refusal_audited(state, actor, answer)
+}
+
+/// A create refused because the membership number is held (409) says something about records
+/// the caller may not see, so the attempt is audited although nothing was written: its entry
+/// goes through the read queue, outside the transaction that rolled back.
+fn refusal_audited<T>(
+    state: &AppState,
+    actor: Actor,
+    answer: Result<T, AppError>,
+) -> Result<T, AppError> {
+    if let Err(AppError::Conflict(_)) = &answer {
+        state.audit.read(
+            Event::new(
+                actor.id,
+                crate::audit::Action::Create,
+                crate::audit::Entity::Member,
+            )
+            .detail("refused=conflict membership_number"),
+        );
+    }
+    answer
 }
 
 pub(crate) async fn update(

@@ -144,6 +144,9 @@ pub(crate) fn update(
         ..fields.clone()
     };
     let member = Member::update(conn, id, full_update(branch, employer, fields))?;
+    if branch != current.branch_id {
+        super::cases::follow_member(conn, Some(actor), id, current.branch_id, branch)?;
+    }
     let change = Change {
         member: id,
         entity: Entity::Member,

@@ -373,6 +373,34 @@ impl Case {
             .get_result(conn)
     }
 
+    /// Every case of a member, whatever its branch.
+    pub(crate) fn of_member(conn: &mut DbConn, member: MemberId) -> QueryResult<Vec<Case>> {
+        cases::table
+            .filter(cases::member_id.eq(member))
+            .order(cases::id)
+            .select(Case::as_select())
+            .load(conn)
+    }
+
+    /// Moves a case to another branch, taking its rep off it when `release_rep`.
+    pub(crate) fn move_to(
+        conn: &mut DbConn,
+        id: CaseId,
+        branch: BranchId,
+        release_rep: bool,
+    ) -> QueryResult<usize> {
+        let now = chrono::Utc::now().naive_utc();
+        let moved = diesel::update(cases::table.find(id))
+            .set((cases::branch_id.eq(branch), cases::updated_at.eq(now)))
+            .execute(conn)?;
+        if release_rep {
+            diesel::update(cases::table.find(id))
+                .set(cases::assigned_to.eq(None::<UserId>))
+                .execute(conn)?;
+        }
+        Ok(moved)
+    }
+
     pub(crate) fn reference_taken(conn: &mut DbConn, reference: &str) -> QueryResult<bool> {
         diesel::select(diesel::dsl::exists(
             cases::table.filter(cases::reference.eq(reference)),

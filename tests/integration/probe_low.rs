@@ -358,3 +358,151 @@ async fn every_text_field_of_every_write_refuses_hidden_characters() {
         .await;
     assert_eq!(lines.status, 201, "{}", lines.text());
 }
+
+fn audit_entries(app: &TestApp) -> Vec<caseload::models::AuditEntry> {
+    app.flush_audit();
+    let mut conn = app.state.db.get().unwrap();
+    let paging = caseload::paging::Paging::new(1, 200).unwrap();
+    caseload::models::AuditEntry::search(&mut conn, &Default::default(), paging)
+        .unwrap()
+        .0
+}
+
+/// A create refused because the membership number is held elsewhere is audited,
+/// though nothing was written: the answer tells the caller something about another branch.
+#[actix_rt::test]
+async fn a_membership_number_held_elsewhere_is_an_audited_refusal() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let created = app
+        .send_json(
+            Method::POST,
+            "/api/v1/members",
+            Some(&officer),
+            &json!({"membership_number": "L001", "first_name": "A", "last_name": "B", "employer_id": world.council.0, "job_role": "Social worker", "fte": 1.0}),
+        )
+        .await;
+    assert_eq!(created.status, 409, "{}", created.text());
+    let refusals: Vec<_> = audit_entries(&app)
+        .into_iter()
+        .filter(|e| {
+            e.detail
+                .as_deref()
+                .is_some_and(|d| d.contains("refused=conflict"))
+        })
+        .map(|e| (e.action, e.entity_id))
+        .collect();
+    assert_eq!(refusals, [("create".to_owned(), None)]);
+}
+
+/// One rule for a member's casework after they move branch: it goes with them. The former
+/// branch reads none of it (list, export, case, case page), the new branch reads all of it,
+/// and a rep who cannot see the new branch is taken off the case.
+#[actix_rt::test]
+async fn a_moved_members_cases_go_with_them_everywhere() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let admin = app.token("admin").await;
+    let officer = app.token("wgn.officer").await;
+    let took = app
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/cases/{}", world.wigan_case),
+            Some(&officer),
+            &json!({"assigned_to": world.wigan_officer.0}),
+        )
+        .await;
+    assert!(took.status.is_success(), "{}", took.text());
+    let moved = app
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/members/{}", world.wigan_member),
+            Some(&admin),
+            &json!({"branch_id": world.bury.0}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text());
+
+    let case = world.wigan_case.0;
+    let former = crate::common::browser_sign_in(&app, "wgn.officer").await;
+    let list = app.get_as("/api/v1/cases", &officer).await.json();
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != case),
+        "{list}"
+    );
+    let export = app.get_as("/api/v1/cases/export", &officer).await.text();
+    assert!(!export.contains("WGN-2026-0001"), "{export}");
+    assert_eq!(
+        app.get_as(&format!("/api/v1/cases/{case}"), &officer)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.get_as(&format!("/api/v1/cases/{case}/events"), &officer)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        crate::common::page(&app, &format!("/cases/{case}"), &former)
+            .await
+            .status,
+        404
+    );
+    let page_list = crate::common::page(&app, "/cases", &former).await.text();
+    assert!(!page_list.contains("WGN-2026-0001"));
+
+    // The organiser of the region sees it in Bury now, on the API and the page alike.
+    let organiser = app.token("nw.organiser").await;
+    let shown = app
+        .get_as(&format!("/api/v1/cases/{case}"), &organiser)
+        .await;
+    assert_eq!(shown.status, 200);
+    let shown = shown.json();
+    assert_eq!(shown["branch_id"], world.bury.0);
+    assert!(
+        shown["assigned_to"].is_null(),
+        "the Wigan rep is taken off: {shown}"
+    );
+    let organiser_page = crate::common::browser_sign_in(&app, "nw.organiser").await;
+    assert_eq!(
+        crate::common::page(&app, &format!("/cases/{case}"), &organiser_page)
+            .await
+            .status,
+        200
+    );
+    let events = app
+        .get_as(&format!("/api/v1/cases/{case}/events"), &organiser)
+        .await
+        .text();
+    assert!(
+        events.contains("Moved from Wigan to Bury with the member"),
+        "{events}"
+    );
+}
+
+/// The member page's list of cases is audited: each case shown is a subject of the entry.
+#[actix_rt::test]
+async fn the_member_pages_cases_are_audited() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let session = crate::common::browser_sign_in(&app, "wgn.officer").await;
+    let page =
+        crate::common::page(&app, &format!("/members/{}", world.wigan_member), &session).await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("WGN-2026-0001"));
+    app.flush_audit();
+    let mut conn = app.state.db.get().unwrap();
+    let showing =
+        caseload::models::AuditEntry::showing(&mut conn, "case", &[world.wigan_case.0]).unwrap();
+    assert!(
+        !showing.is_empty(),
+        "the case shown on the member page is in no audit entry"
+    );
+}

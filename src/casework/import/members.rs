@@ -148,7 +148,7 @@ pub fn import_members(
         )?;
         return Ok(report);
     }
-    let created = write(conn, to_insert, to_update, progress)?;
+    let created = write(conn, actor, to_insert, to_update, progress)?;
     for (member, row) in changed.into_iter().zip(kept) {
         let change = Change {
             member,
@@ -493,6 +493,7 @@ fn named(
 /// Writes the plan; the ids of the members created.
 fn write(
     conn: &mut DbConn,
+    actor: Option<UserId>,
     to_insert: Vec<NewMember>,
     to_update: Vec<(MemberId, UpdateMember)>,
     progress: &dyn Progress,
@@ -510,7 +511,14 @@ fn write(
         progress.advance(chunk.len() as u64);
     }
     for (id, changes) in to_update {
-        Member::update(conn, id, changes)?;
+        let before: BranchId = members::table
+            .find(id)
+            .select(members::branch_id)
+            .first(conn)?;
+        let after = Member::update(conn, id, changes)?.branch_id;
+        if after != before {
+            crate::casework::cases::follow_member(conn, actor, id, before, after)?;
+        }
         progress.advance(1);
     }
     let numbers: Vec<String> = to_insert
