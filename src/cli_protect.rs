@@ -59,7 +59,17 @@ pub fn export(db: &Database, command: ExportCommand) -> anyhow::Result<()> {
     let text = serde_json::to_string_pretty(&json)?;
     match output {
         Some(path) => {
-            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?
+            // A subject access export is the member's whole record: a new private file.
+            let mut file = caseload::private_file::create_new(&path).with_context(|| {
+                format!(
+                    "creating {} (it must not exist yet; the export is written to a new file \
+                     readable only by you)",
+                    path.display()
+                )
+            })?;
+            file.write_all(text.as_bytes())
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("writing {}", path.display()))?
         }
         None => writeln!(std::io::stdout(), "{text}")?,
     }

@@ -17,6 +17,7 @@ pub mod http;
 pub mod metrics;
 pub mod models;
 pub mod paging;
+pub mod private_file;
 pub mod proxies;
 pub mod reports;
 pub mod seed;

@@ -160,6 +160,24 @@ fn open_database(config: &DatabaseConfig) -> anyhow::Result<Database> {
     Ok(db)
 }
 
+/// Secrets given as command-line arguments are visible to every user of the machine (`ps`,
+/// `/proc/*/cmdline`): they work, with a warning naming the safer way.
+fn warn_of_secrets_in_arguments() {
+    for (flag, variable) in [
+        ("--jwt-secret", "CASELOAD_JWT_SECRET or --jwt-secret-file"),
+        ("--admin-password", "CASELOAD_ADMIN_PASSWORD"),
+        ("--metrics-token", "CASELOAD_METRICS_TOKEN"),
+    ] {
+        let given = std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
+        if given {
+            eprintln!(
+                "warning: {flag} on the command line is visible to every user of this machine; \
+                 set {variable} in the environment (or .env, readable only by the service) instead"
+            );
+        }
+    }
+}
+
 fn serve(
     database: DatabaseConfig,
     server: ServerConfig,
@@ -167,6 +185,8 @@ fn serve(
     demo: bool,
 ) -> anyhow::Result<()> {
     caseload::http::templates::check().map_err(|e| anyhow::anyhow!("templates: {e}"))?;
+    warn_of_secrets_in_arguments();
+    let given_admin_password = auth.admin_password.is_some();
     let secret = secret::load(&auth).map_err(|e| anyhow::anyhow!(e))?;
     let keys = TokenKeys::new(&secret, auth.token_hours).map_err(|e| anyhow::anyhow!(e))?;
     let db = open_database(&database)?;
@@ -217,9 +237,17 @@ fn serve(
                 );
             }
         }
-        if let Some(password) = first_admin {
-            println!("Sign in as user `admin` with password: {password}");
-            println!("(shown once; change it under Account after signing in)");
+        match (first_admin, given_admin_password) {
+            // A password the operator chose is theirs already: never echoed to the log.
+            (Some(_), true) => println!(
+                "Created the first administrator: sign in as user `admin` with the password \
+                 from CASELOAD_ADMIN_PASSWORD"
+            ),
+            (Some(password), false) => {
+                println!("Sign in as user `admin` with password: {password}");
+                println!("(shown once; change it under Account after signing in)");
+            }
+            (None, _) => {}
         }
         // actix-web stops gracefully on SIGINT and SIGTERM, finishing requests in flight.
         http.run().await.context("serving")

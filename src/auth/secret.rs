@@ -16,7 +16,18 @@ pub fn load(config: &AuthConfig) -> Result<Vec<u8>, String> {
     }
     let path = &config.jwt_secret_file;
     match fs::read_to_string(path) {
-        Ok(text) => checked(text.trim().as_bytes().to_vec(), &path.display().to_string()),
+        Ok(text) => {
+            // A secret others can read lets them sign tokens as anyone: refused, as ssh
+            // refuses a private key others can read.
+            if let Ok(Some(mode)) = crate::private_file::shared_with_others(path) {
+                return Err(format!(
+                    "{} can be read by others (mode {mode:o}); run `chmod 600 {}` and start again",
+                    path.display(),
+                    path.display()
+                ));
+            }
+            checked(text.trim().as_bytes().to_vec(), &path.display().to_string())
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => generate(path),
         Err(e) => Err(format!("reading {}: {e}", path.display())),
     }
@@ -46,12 +57,7 @@ fn generate(path: &Path) -> Result<Vec<u8>, String> {
         rand::rng().next_u32()
     ));
     let draft = std::path::PathBuf::from(draft);
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options
-        .open(&draft)
+    let written = crate::private_file::create_new(&draft)
         .and_then(|mut file| {
             file.write_all(secret.as_bytes())?;
             file.sync_all()

@@ -83,17 +83,12 @@ impl DbManager {
 
 /// Creates a new SQLite file readable by its owner only (0600), before SQLite would create it
 /// world-readable; SQLite gives its `-wal` and `-shm` files the database file's permissions.
-/// An existing file, `:memory:` or a `file:` URI is left as it is.
+/// A `file:` URI is resolved to its file; an existing file and `:memory:` are left as they are.
 pub fn create_private(path: &str) {
-    if path == ":memory:" || path.starts_with("file:") || path.is_empty() {
-        return;
+    if let Some(file) = crate::private_file::sqlite_file(path) {
+        // AlreadyExists is the usual case; any other failure shows when SQLite opens the file.
+        let _ = crate::private_file::create_new(&file);
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    // AlreadyExists is the usual case; any other failure shows when SQLite opens the file.
-    let _ = options.open(path);
 }
 
 impl r2d2::ManageConnection for DbManager {

@@ -116,14 +116,17 @@ pub(crate) fn after_bulk_load(conn: &mut DbConn) -> Result<(), AppError> {
 pub(crate) fn copy_database(conn: &mut DbConn, path: &str) -> Result<(), AppError> {
     match conn {
         DbConn::Sqlite(_) => {
-            if std::path::Path::new(path).exists() {
-                return Err(AppError::invalid(
-                    "path",
-                    "already exists; choose a new file",
-                ));
-            }
-            // Created empty and private first: a backup holds everything the database does.
-            super::create_private(path);
+            let file = crate::private_file::sqlite_file(path)
+                .ok_or_else(|| AppError::invalid("path", "name a file to write the backup to"))?;
+            // Created empty and private first (a backup holds everything the database does);
+            // an existing file or a symbolic link is refused, never written through.
+            crate::private_file::create_new(&file).map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => {
+                    AppError::invalid("path", "already exists; choose a new file")
+                }
+                _ => AppError::invalid("path", format!("cannot be created: {e}")),
+            })?;
+            let path = file.to_string_lossy();
             let quoted = path.replace('\'', "''");
             diesel::sql_query(format!("VACUUM INTO '{quoted}'")).execute(conn)?;
             Ok(())

@@ -19,6 +19,7 @@ const LAYERS: &[&[&str]] = &[
         "paging",
         "proxies",
         "metrics",
+        "private_file",
     ],
     &["db", "db_run", "config"],
     &["models"],

@@ -506,3 +506,67 @@ async fn the_member_pages_cases_are_audited() {
         "the case shown on the member page is in no audit entry"
     );
 }
+
+/// Files written with personal data or secrets are new, private files: never an existing file
+/// overwritten, never written through a symbolic link, 0600 whatever the name's form.
+#[cfg(unix)]
+#[actix_rt::test]
+async fn files_with_personal_data_are_new_and_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    // A database named by a `file:` URI is private like a plain path.
+    let uri_db = dir.path().join("by-uri.db");
+    let url =
+        caseload::db::DatabaseUrl::parse(&format!("file:{}?mode=rwc", uri_db.display())).unwrap();
+    let db = caseload::db::Database::connect(url, 1, std::time::Duration::from_secs(5)).unwrap();
+    db.migrate().unwrap();
+    assert_eq!(mode(&uri_db), 0o600);
+    let mut conn = db.get().unwrap();
+    let backup = |conn: &mut caseload::db::DbConn, to: &str| {
+        caseload::casework::protection::backup(conn, to)
+    };
+
+    // A backup to an existing file is refused and leaves it as it was.
+    let existing = dir.path().join("existing.db");
+    std::fs::write(&existing, "keep me").unwrap();
+    assert!(backup(&mut conn, &existing.display().to_string()).is_err());
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep me");
+    // Through a symbolic link, pointing anywhere or nowhere: refused, nothing written.
+    let target = dir.path().join("elsewhere.db");
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    assert!(backup(&mut conn, &link.display().to_string()).is_err());
+    assert!(!target.exists(), "the backup went through the link");
+    // By URI, to a new name: written, private.
+    let by_uri = dir.path().join("backup-by-uri.db");
+    backup(&mut conn, &format!("file:{}", by_uri.display())).unwrap();
+    assert_eq!(mode(&by_uri), 0o600);
+    assert!(std::fs::metadata(&by_uri).unwrap().len() > 0);
+
+    // The subject access export's file: new and private (the command writes through this).
+    let export = dir.path().join("export.json");
+    drop(caseload::private_file::create_new(&export).unwrap());
+    assert_eq!(mode(&export), 0o600);
+    assert!(
+        caseload::private_file::create_new(&export).is_err(),
+        "an existing file is refused"
+    );
+    assert!(
+        caseload::private_file::create_new(&link).is_err(),
+        "a link is refused"
+    );
+
+    // A signing secret others can read is refused at start-up, naming the fix.
+    let secret = dir.path().join("caseload.secret");
+    std::fs::write(&secret, "s".repeat(64)).unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let config = caseload::config::AuthConfig {
+        jwt_secret_file: secret.clone(),
+        ..Default::default()
+    };
+    let refused = caseload::auth::secret::load(&config).unwrap_err();
+    assert!(refused.contains("chmod 600"), "{refused}");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert!(caseload::auth::secret::load(&config).is_ok());
+}
