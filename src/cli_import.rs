@@ -66,7 +66,7 @@ pub fn run(db: &Database, command: ImportCommand) -> anyhow::Result<()> {
             false,
         ),
     };
-    let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+    let bytes = read_bounded(&file)?;
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len} rows ({eta})")
             .expect("a valid template")
@@ -95,14 +95,48 @@ pub fn run(db: &Database, command: ImportCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The file, read up to the import limit: a larger file (or a device that never ends, such as
+/// `/dev/zero`) is refused without reading it all into memory.
+fn read_bounded(file: &std::path::Path) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let limit = import::IMPORT_LIMIT_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(file)
+        .and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes))
+        .with_context(|| format!("reading {}", file.display()))?;
+    if bytes.len() > limit {
+        anyhow::bail!(
+            "{} is larger than the import limit of {} MB; split it into smaller files",
+            file.display(),
+            limit / (1024 * 1024)
+        );
+    }
+    Ok(bytes)
+}
+
+/// Text from the file as it may be printed to a terminal: a control character (an escape
+/// sequence could recolour or rewrite the screen), a direction override or a zero-width
+/// character is shown as its code (`\u{1b}`), never sent as it is.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if caseload::validate::is_hidden(c) {
+                format!("\\u{{{:x}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn print_report(report: &ImportReport) {
     for error in &report.errors {
         let column = if error.column.is_empty() {
             String::new()
         } else {
-            format!(", {}", error.column)
+            format!(", {}", printable(&error.column))
         };
-        eprintln!("line {}{column}: {}", error.line, error.message);
+        eprintln!("line {}{column}: {}", error.line, printable(&error.message));
     }
     let verb = if report.dry_run { "would be" } else { "were" };
     println!(

@@ -7,7 +7,7 @@ use crate::error::AppError;
 /// A character that is not printed but changes what is shown around it: controls (newline,
 /// BEL, …), line and paragraph separators, bidirectional overrides and isolates, zero-width
 /// spaces and the byte-order mark. (Zero-width joiners are allowed: some scripts need them.)
-pub(crate) fn is_hidden(c: char) -> bool {
+pub fn is_hidden(c: char) -> bool {
     c.is_control()
         || matches!(
             c,

@@ -35,15 +35,41 @@ struct Upload {
     file: Vec<u8>,
 }
 
+/// The upload form's parts and no more: each known field once, a small field (a token, a
+/// choice) at most [`SMALL_FIELD_BYTES`], the file at most the import limit, and the whole
+/// body at most the import limit and the small fields. Anything else is refused as soon as it
+/// is seen, before the rest of the body is read.
+const FIELDS: &[&str] = &["csrf_token", "kind", "dry_run", "create_employers", "file"];
+const SMALL_FIELD_BYTES: usize = 4 * 1024;
+
 async fn read_upload(mut payload: Multipart) -> Result<Upload, AppError> {
     let mut parts = Upload::default();
+    let mut seen: Vec<String> = Vec::new();
+    let mut total = 0usize;
+    let total_limit = IMPORT_LIMIT_BYTES + FIELDS.len() * SMALL_FIELD_BYTES;
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(|e| AppError::bad_field("file", e.to_string()))?;
         let name = field.name().unwrap_or_default().to_owned();
+        if !FIELDS.contains(&name.as_str()) {
+            return Err(AppError::bad_field(
+                &name.chars().take(40).collect::<String>(),
+                "is not a field of the import form",
+            ));
+        }
+        if seen.contains(&name) {
+            return Err(AppError::bad_field(&name, "is given more than once"));
+        }
+        seen.push(name.clone());
+        let limit = if name == "file" {
+            IMPORT_LIMIT_BYTES
+        } else {
+            SMALL_FIELD_BYTES
+        };
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|e| AppError::bad_field(&name, e.to_string()))?;
-            if bytes.len() + chunk.len() > IMPORT_LIMIT_BYTES {
+            total += chunk.len();
+            if bytes.len() + chunk.len() > limit || total > total_limit {
                 return Err(AppError::PayloadTooLarge);
             }
             bytes.extend_from_slice(&chunk);
@@ -54,8 +80,7 @@ async fn read_upload(mut payload: Multipart) -> Result<Upload, AppError> {
             "kind" => parts.kind = text(),
             "dry_run" => parts.dry_run = true,
             "create_employers" => parts.create_employers = true,
-            "file" => parts.file = bytes,
-            _ => {}
+            _ => parts.file = bytes,
         }
     }
     Ok(parts)

@@ -570,3 +570,101 @@ async fn files_with_personal_data_are_new_and_private() {
     std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
     assert!(caseload::auth::secret::load(&config).is_ok());
 }
+
+/// The page import reads its form's fields and no more: an unknown or repeated field is
+/// refused, and so is a body of many small fields adding up past the limit.
+#[actix_rt::test]
+async fn the_import_form_reads_a_bounded_body() {
+    use actix_web::cookie::Cookie;
+    let app = TestApp::new().await;
+    World::build(&app);
+    let session = crate::common::browser_sign_in(&app, "wgn.officer").await;
+    let csrf = crate::common::csrf_of(&crate::common::page(&app, "/import", &session).await.text());
+    let send = |parts: Vec<(String, String)>| {
+        let boundary = "probeboundary42";
+        let mut body = String::new();
+        for (name, value) in parts {
+            body.push_str(&format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            ));
+        }
+        body.push_str(&format!("--{boundary}--\r\n"));
+        TestRequest::post()
+            .uri("/import")
+            .cookie(Cookie::new("caseload_session", session.clone()))
+            .insert_header((
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            ))
+            .set_payload(body)
+    };
+    let base = || {
+        vec![
+            ("csrf_token".to_owned(), csrf.clone()),
+            ("kind".to_owned(), "members".to_owned()),
+        ]
+    };
+    // Thousands of extra fields.
+    let mut many = base();
+    many.extend((0..5000).map(|i| (format!("padding{i}"), "x".repeat(100))));
+    let answer = app.call(send(many)).await;
+    assert_eq!(answer.status, 400, "{}", answer.text());
+    // A field twice.
+    let mut twice = base();
+    twice.push(("kind".to_owned(), "workload".to_owned()));
+    assert_eq!(app.call(send(twice)).await.status, 400);
+    // A small field grown large.
+    let mut large = base();
+    large[1].1 = "m".repeat(64 * 1024);
+    assert_eq!(app.call(send(large)).await.status, 413);
+    // The form as a browser sends it still works.
+    let fine = crate::pages_members::upload(
+        &app,
+        &session,
+        &csrf,
+        "members",
+        "membership_number,first_name,last_name,employer,job_role,fte\nW900,New,Person,Wigan Council,Social worker,1\n",
+        true,
+    )
+    .await;
+    assert_eq!(fine.status, 200, "{}", fine.text());
+}
+
+/// The command-line import reads at most the import limit (a device that never ends is refused,
+/// not read until memory runs out) and prints nothing from the file that a terminal would run.
+#[cfg(unix)]
+#[actix_rt::test]
+async fn the_command_line_import_is_bounded_and_prints_no_escape_sequences() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |file: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
+            .args(["import", "members", file])
+            .env("DATABASE_URL", dir.path().join("cli.db"))
+            .env("RUST_LOG", "warn")
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let endless = run("/dev/zero");
+    assert!(!endless.status.success());
+    let said = String::from_utf8_lossy(&endless.stderr);
+    assert!(said.contains("larger than the import limit"), "{said}");
+
+    let hostile = dir.path().join("hostile.csv");
+    std::fs::write(
+        &hostile,
+        "membership_number,first_name,last_name,employer,job_role,fte,\u{1b}[2J\u{1b}]0;owned\u{7}\n\
+         X1,A\u{1b}[31m,B,Nowhere,Social worker,1,x\n",
+    )
+    .unwrap();
+    let refused = run(hostile.to_str().unwrap());
+    assert!(!refused.status.success());
+    for stream in [&refused.stdout, &refused.stderr] {
+        assert!(
+            !stream.contains(&0x1b) && !stream.contains(&0x07),
+            "{}",
+            String::from_utf8_lossy(stream)
+        );
+    }
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("\\u{1b}"));
+}
