@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Generated clients: the document the server serves at /api/openapi.json must pass
-# openapi-spec-validator, generate a Python client with openapi-python-client without warnings
+# openapi-spec-validator and Redocly's recommended lint rules, generate a Python client with openapi-python-client without warnings
 # (no configuration, no edits), and give TypeScript types (openapi-typescript) that compile with
 # tsc --strict. Then a rep's journey runs through the generated Python client against a server
 # on a demo database (scripts/client_journey.py). Tools come from PyPI and npm into target/.
@@ -23,10 +23,10 @@ if [ ! -x "$venv/bin/openapi-python-client" ]; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check \
     'openapi-python-client>=0.24,<1' 'openapi-spec-validator>=0.7,<1' 'ruff>=0.6,<1'
 fi
-if [ ! -x "$node_tools/node_modules/.bin/tsc" ]; then
+if [ ! -x "$node_tools/node_modules/.bin/redocly" ]; then
   mkdir -p "$node_tools"
   (cd "$node_tools" && npm install --silent --no-audit --no-fund --no-save \
-    'openapi-typescript@^7' 'typescript@^5' >/dev/null)
+    'openapi-typescript@^7' 'typescript@^5' '@redocly/cli@^2' >/dev/null)
 fi
 
 (cd "$work" && DATABASE_URL="$work/caseload.db" CASELOAD_JWT_SECRET_FILE="$work/secret" RUST_LOG=warn \
@@ -40,6 +40,14 @@ curl -sf "$base/api/openapi.json" -o "$work/openapi.json"
 
 echo "==> openapi-spec-validator"
 "$venv/bin/openapi-spec-validator" "$work/openapi.json"
+
+echo "==> redocly lint (recommended rules)"
+# Non-zero on any error (warnings are shown and fail nothing); its banners are left out.
+lint=0
+"$node_tools/node_modules/.bin/redocly" lint "$work/openapi.json" --format=summary \
+  >"$work/lint.log" 2>&1 || lint=$?
+grep -v -e '^ *[║╔╚]' -e '^$' "$work/lint.log" || true
+[ "$lint" -eq 0 ] || { echo "FAIL: redocly lint found errors" >&2; exit 1; }
 
 echo "==> openapi-python-client"
 (cd "$work" && PATH="$OLDPWD/$venv/bin:$PATH" openapi-python-client generate \

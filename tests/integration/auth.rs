@@ -189,13 +189,7 @@ async fn the_sign_in_limit_believes_forwarded_addresses_from_trusted_proxies_onl
         "made-up addresses do not escape the limit"
     );
 
-    app.flush_audit();
-    let filter = caseload::models::AuditFilter::default();
-    let paging = caseload::paging::Paging::new(1, 200).unwrap();
-    let mut conn = app.state.db.get().unwrap();
-    let entries = caseload::models::AuditEntry::search(&mut conn, &filter, paging)
-        .unwrap()
-        .0;
+    let entries = app.audit_entries();
     let signed_in = entries
         .iter()
         .find(|e| e.action == "sign_in")

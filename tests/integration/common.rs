@@ -300,6 +300,16 @@ impl TestApp {
         self.state.audit.flush();
     }
 
+    /// The newest 200 entries of the audit trail, once every queued one is written.
+    pub fn audit_entries(&self) -> Vec<caseload::models::AuditEntry> {
+        self.flush_audit();
+        let mut conn = self.state.db.get().unwrap();
+        let paging = caseload::paging::Paging::new(1, 200).unwrap();
+        caseload::models::AuditEntry::search(&mut conn, &Default::default(), paging)
+            .unwrap()
+            .0
+    }
+
     /// Stops this app's state and starts another on the same database, as a restart would.
     pub async fn restart(&mut self) {
         self.state.audit.shutdown();

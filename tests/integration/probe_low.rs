@@ -359,15 +359,6 @@ async fn every_text_field_of_every_write_refuses_hidden_characters() {
     assert_eq!(lines.status, 201, "{}", lines.text());
 }
 
-fn audit_entries(app: &TestApp) -> Vec<caseload::models::AuditEntry> {
-    app.flush_audit();
-    let mut conn = app.state.db.get().unwrap();
-    let paging = caseload::paging::Paging::new(1, 200).unwrap();
-    caseload::models::AuditEntry::search(&mut conn, &Default::default(), paging)
-        .unwrap()
-        .0
-}
-
 /// A create refused because the membership number is held elsewhere is audited,
 /// though nothing was written: the answer tells the caller something about another branch.
 #[actix_rt::test]
@@ -384,7 +375,8 @@ async fn a_membership_number_held_elsewhere_is_an_audited_refusal() {
         )
         .await;
     assert_eq!(created.status, 409, "{}", created.text());
-    let refusals: Vec<_> = audit_entries(&app)
+    let refusals: Vec<_> = app
+        .audit_entries()
         .into_iter()
         .filter(|e| {
             e.detail

@@ -137,12 +137,7 @@ async fn an_integration_key_acts_as_its_account_until_revoked() {
     assert_eq!(app.get_as("/api/v1/members", &second).await.status, 401);
 
     // Issuing and revoking are audited, and so is a read made with a key, as its account's.
-    app.flush_audit();
-    let mut conn = app.state.db.get().unwrap();
-    let paging = caseload::paging::Paging::new(1, 200).unwrap();
-    let entries = caseload::models::AuditEntry::search(&mut conn, &Default::default(), paging)
-        .unwrap()
-        .0;
+    let entries = app.audit_entries();
     let of = |action: &str, entity: &str| {
         entries
             .iter()
