@@ -3,7 +3,8 @@
 # openapi-spec-validator and Redocly's recommended lint rules, generate a Python client with openapi-python-client without warnings
 # (no configuration, no edits), and give TypeScript types (openapi-typescript) that compile with
 # tsc --strict. Then a rep's journey runs through the generated Python client against a server
-# on a demo database (scripts/client_journey.py). Tools come from PyPI and npm into target/.
+# on a demo database (scripts/client_journey.py), ending with the rep's calendar feed read by
+# Python's icalendar and vobject. Tools come from PyPI and npm into target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${CASELOAD_BIN:-target/debug/caseload}
@@ -18,10 +19,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ ! -x "$venv/bin/openapi-python-client" ]; then
+if [ ! -x "$venv/bin/openapi-python-client" ] || ! "$venv/bin/python" -c 'import icalendar, vobject' 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check \
-    'openapi-python-client>=0.24,<1' 'openapi-spec-validator>=0.7,<1' 'ruff>=0.6,<1'
+    'openapi-python-client>=0.24,<1' 'openapi-spec-validator>=0.7,<1' 'ruff>=0.6,<1' \
+    'icalendar>=5,<8' 'vobject>=0.9,<1'
 fi
 if [ ! -x "$node_tools/node_modules/.bin/redocly" ]; then
   mkdir -p "$node_tools"

@@ -11,7 +11,7 @@ import io
 import sys
 
 from caseload_api_client import AuthenticatedClient, Client
-from caseload_api_client.api.auth import me, token
+from caseload_api_client.api.auth import me, rotate_calendar, token
 from caseload_api_client.api.cases import (
     add_deadline,
     add_event,
@@ -172,6 +172,28 @@ assert "membership_number" in rows[0], list(rows[0])
 
 board = check(get_dashboard.sync_detailed(client=rep, branch_id=branch_id), 200, "dashboard")
 assert board.total.members >= 1 and all(band.members >= 0 for band in board.distribution), board
+
+# The calendar feed as calendar programs read it: icalendar and vobject parse it, and every
+# timed event names its zone (Outlook refuses floating times).
+import httpx  # noqa: E402
+import icalendar  # noqa: E402
+import vobject  # noqa: E402
+
+issued = check(rotate_calendar.sync_detailed(client=rep), 200, "calendar address")
+feed_path = issued.calendar_url[issued.calendar_url.index("/calendar/"):]
+feed = httpx.get(base + feed_path)
+assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar"), feed
+parsed = icalendar.Calendar.from_ical(feed.text)
+events = list(parsed.walk("VEVENT"))
+assert events, "the rep's feed holds the hearing added above"
+for event in events:
+    start = event.decoded("DTSTART")
+    if isinstance(start, datetime.datetime):
+        assert start.tzinfo is not None, event.to_ical()
+        assert event.get("TRANSP") == "OPAQUE", event.to_ical()
+    assert "LOCATION" not in event, event.to_ical()
+assert any(isinstance(e.decoded("DTSTART"), datetime.datetime) for e in events)
+vobject.readOne(feed.text)
 
 reader = signed_in(delegate, delegate_password)
 evidence = check(get_evidence.sync_detailed(client=reader), 200, "evidence")

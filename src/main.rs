@@ -191,6 +191,13 @@ fn serve(
     let keys = TokenKeys::new(&secret, auth.token_hours).map_err(|e| anyhow::anyhow!(e))?;
     let db = open_database(&database)?;
     tracing::info!(database = %db.backend(), "database ready");
+    if server.public_url.is_none() {
+        tracing::warn!(
+            "CASELOAD_PUBLIC_URL is not set: calendar addresses are built from the address each \
+             request came to (its Host, or a trusted proxy's forwarded host), and cookies are \
+             not marked Secure; set it to the address users reach"
+        );
+    }
 
     let (demo_logins, first_admin) = {
         let mut conn = db.get().map_err(cli_error)?;

@@ -134,11 +134,10 @@ pub(crate) fn revoke_sessions(
     id: UserId,
     reason: crate::audit::Action,
 ) -> Result<(), AppError> {
+    // The calendar address is a capability of its own, kept: a calendar program subscribed to
+    // it goes on working after a sign-out or a new password. Its owner or an administrator
+    // revokes it, and deactivating the user does (`users::update_user`).
     User::bump_token_version(conn, id)?;
-    // The calendar address goes with the sessions; its owner makes a new one when they want it.
-    if User::find(conn, id)?.calendar_token.is_some() {
-        set_calendar(conn, id, false)?;
-    }
     audit::record(
         conn,
         Event::new(id, reason, crate::audit::Entity::User).id(id.0),
@@ -338,6 +337,31 @@ pub(crate) async fn sign_out(state: &AppState, user: UserId) -> Result<(), AppEr
     state
         .db
         .write(move |conn| revoke_sessions(conn, user, crate::audit::Action::SignOut))
+        .await
+}
+
+/// Whether the user's calendar feed carries a hearing's place: their own choice, audited.
+pub(crate) async fn calendar_places(
+    state: &AppState,
+    user: UserId,
+    places: bool,
+) -> Result<User, AppError> {
+    state
+        .db
+        .write(move |conn| {
+            let updated = User::set_calendar_places(conn, user, places)?;
+            audit::record(
+                conn,
+                Event::new(
+                    user,
+                    crate::audit::Action::Update,
+                    crate::audit::Entity::Calendar,
+                )
+                .id(user.0)
+                .detail(format!("calendar_places={places}")),
+            )?;
+            Ok(updated)
+        })
         .await
 }
 

@@ -231,6 +231,11 @@ pub(crate) fn update_user(
     {
         revoke_sessions(conn, id, crate::audit::Action::SessionsRevoked)?;
     }
+    // A deactivated user's calendar address is withdrawn for good: reactivating them does not
+    // bring an old address back to life.
+    if !user.active && user.calendar_token.is_some() {
+        return Ok(super::sessions::set_calendar(conn, id, false)?.0);
+    }
     Ok(user)
 }
 

@@ -1,6 +1,6 @@
 //! Sign-in for API clients, the caller's own account.
 
-use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -16,6 +16,7 @@ pub(crate) fn routes(cfg: &mut ServiceConfig) {
     cfg.service(token)
         .service(logout)
         .service(me)
+        .service(update_me)
         .service(change_password)
         .service(rotate_calendar)
         .service(revoke_calendar);
@@ -98,6 +99,8 @@ pub struct Me {
     pub scope: Scope,
     /// Whether the caller has a calendar feed address.
     pub calendar_active: bool,
+    /// Whether the feed carries a hearing's place (off unless the caller chose it).
+    pub calendar_places: bool,
     /// The new address, only in the answer that issues it: it is stored hashed and cannot be
     /// shown again (make a new one if it is lost).
     pub calendar_url: Option<String>,
@@ -117,6 +120,7 @@ fn me_of(
         role: user.role,
         scope,
         calendar_active: user.calendar_token.is_some(),
+        calendar_places: user.calendar_places,
         calendar_url: issued.map(|t| state.calendar_url(t, &crate::http::client::origin(req))),
     }
 }
@@ -145,6 +149,38 @@ pub(crate) async fn rotate_calendar(
     let (updated, issued) = accounts::calendar(&state, user.id(), true).await?;
     let answer = me_of(&state, &req, &updated, user.actor.scope, issued.as_deref());
     Ok(HttpResponse::Ok().json(answer))
+}
+
+/// What the caller may change of their own account here.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeChanges {
+    /// Whether the calendar feed carries a hearing's place.
+    pub calendar_places: Option<bool>,
+}
+
+/// Changes the caller's own settings: whether their calendar feed carries a hearing's place.
+#[utoipa::path(
+    tag = "auth",
+    request_body = MeChanges,
+    responses((status = 200, description = "The caller, changed", body = Me)),
+)]
+#[patch("/me")]
+pub(crate) async fn update_me(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    user: CurrentUser,
+    body: JsonBody<MeChanges>,
+) -> Result<HttpResponse, AppError> {
+    let changes = body.into_inner();
+    let Some(places) = changes.calendar_places else {
+        return Err(AppError::invalid(
+            "calendar_places",
+            "must be true or false",
+        ));
+    };
+    let updated = accounts::calendar_places(&state, user.id(), places).await?;
+    Ok(HttpResponse::Ok().json(me_of(&state, &req, &updated, user.actor.scope, None)))
 }
 
 /// Revokes the calendar address.

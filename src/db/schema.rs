@@ -221,6 +221,7 @@ diesel::table! {
         calendar_token -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        calendar_places -> Bool,
     }
 }
 

@@ -31,6 +31,9 @@ pub struct User {
     pub created_at: NaiveDateTime,
     #[serde(serialize_with = "crate::timestamps::utc")]
     pub updated_at: NaiveDateTime,
+    /// Whether their calendar feed carries a hearing's place (their choice; off by default).
+    #[serde(skip)]
+    pub calendar_places: bool,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -175,6 +178,17 @@ impl User {
     ) -> QueryResult<User> {
         diesel::update(users::table.find(id))
             .set(users::calendar_token.eq(token))
+            .returning(users::all_columns)
+            .get_result(conn)
+    }
+
+    pub(crate) fn set_calendar_places(
+        conn: &mut DbConn,
+        id: UserId,
+        places: bool,
+    ) -> QueryResult<User> {
+        diesel::update(users::table.find(id))
+            .set(users::calendar_places.eq(places))
             .returning(users::all_columns)
             .get_result(conn)
     }

@@ -16,16 +16,21 @@ pub async fn show(
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     let mut context = layout::context(&state, &user, "/account").await?;
-    if query.iter().any(|(k, v)| k == "notice" && v == "calendar") {
-        context.insert(
-            "notice",
-            "Your calendar is stopped; its address no longer works.",
-        );
+    let notice = query
+        .iter()
+        .find(|(k, _)| k == "notice")
+        .and_then(|(_, v)| match v.as_str() {
+            "calendar" => Some("Your calendar is stopped; its address no longer works."),
+            "places" => Some("Saved: your calendar says where hearings are."),
+            "no-places" => Some("Saved: your calendar no longer says where hearings are."),
+            _ => None,
+        });
+    if let Some(notice) = notice {
+        context.insert("notice", notice);
     }
-    context.insert(
-        "calendar_active",
-        &user.account(&state).await?.calendar_token.is_some(),
-    );
+    let account = user.account(&state).await?;
+    context.insert("calendar_active", &account.calendar_token.is_some());
+    context.insert("calendar_places", &account.calendar_places);
     render("account.html", &context)
 }
 
@@ -39,6 +44,15 @@ pub(crate) async fn calendar(
 ) -> Result<HttpResponse, PageError> {
     let form = FormData::new(form.into_inner());
     user.check_csrf(&state, form.csrf())?;
+    if let Some(places) = match form.get("action") {
+        Some("places") => Some(true),
+        Some("no-places") => Some(false),
+        _ => None,
+    } {
+        accounts::calendar_places(&state, user.id(), places).await?;
+        let notice = if places { "places" } else { "no-places" };
+        return Ok(see_other(&format!("/account?notice={notice}")));
+    }
     let on = form.get("action") != Some("revoke");
     let (_, issued) = accounts::calendar(&state, user.id(), on).await?;
     let Some(token) = issued else {
@@ -48,9 +62,17 @@ pub(crate) async fn calendar(
     let mut context = layout::context(&state, &user, "/account").await?;
     context.insert("calendar_active", &true);
     context.insert(
-        "calendar_url",
-        &state.calendar_url(&token, &crate::http::client::origin(&req)),
+        "calendar_places",
+        &user.account(&state).await?.calendar_places,
     );
+    let url = state.calendar_url(&token, &crate::http::client::origin(&req));
+    // The same address for programs that subscribe through a `webcal:` link.
+    let webcal = format!(
+        "webcal://{}",
+        url.split_once("://").map_or(url.as_str(), |(_, rest)| rest)
+    );
+    context.insert("calendar_url", &url);
+    context.insert("calendar_webcal", &webcal);
     context.insert(
         "notice",
         "Your new calendar address is below. Copy it into your calendar program now: it is shown \

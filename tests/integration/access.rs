@@ -59,6 +59,12 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
     let admin_creates = [201, 403, 403, 403, 403];
     vec![
         case(get.clone(), "/api/v1/me", json!(null), all_ok),
+        case(
+            patch.clone(),
+            "/api/v1/me",
+            json!({"calendar_places": false}),
+            all_ok,
+        ),
         // Users: administrators only.
         case(get.clone(), "/api/v1/users", json!(null), admin_only),
         case(

@@ -255,10 +255,17 @@ pub fn with_database_name(url: &str, name: &str) -> String {
 impl TestApp {
     /// Signs in through the API and returns the bearer token.
     pub async fn token(&self, username: &str) -> String {
+        self.token_with(username, crate::fixtures::PASSWORD).await
+    }
+
+    /// A token for a user whose password is not the fixtures' one.
+    pub async fn token_with(&self, username: &str, password: &str) -> String {
         let response = self
-            .call(TestRequest::post().uri("/api/v1/auth/token").set_json(
-                serde_json::json!({"username": username, "password": crate::fixtures::PASSWORD}),
-            ))
+            .call(
+                TestRequest::post()
+                    .uri("/api/v1/auth/token")
+                    .set_json(serde_json::json!({"username": username, "password": password})),
+            )
             .await;
         assert_eq!(
             response.status,

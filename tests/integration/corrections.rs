@@ -199,7 +199,7 @@ async fn only_the_author_corrects_a_timeline_entry_and_the_first_text_stays_visi
 }
 
 #[actix_rt::test]
-async fn a_hearing_gets_a_time_and_place_that_reach_the_page_and_the_calendar() {
+async fn a_hearing_gets_a_time_and_place_on_the_page_and_only_its_time_in_the_calendar() {
     let app = TestApp::new().await;
     let world = World::build(&app);
     let token = app.token("wgn.officer").await;
@@ -271,8 +271,46 @@ async fn a_hearing_gets_a_time_and_place_that_reach_the_page_and_the_calendar() 
     let url = calendar["calendar_url"].as_str().unwrap();
     let path = &url[url.find("/calendar/").unwrap()..];
     let feed = app.get(path).await.text();
-    let start = format!("DTSTART:{}T143000", due.replace('-', ""));
+    crate::cases::assert_valid_icalendar(&feed);
+    // Zoned in UK time with the zone's definition, so Outlook places it right; busy time.
+    let start = format!("DTSTART;TZID=Europe/London:{}T143000", due.replace('-', ""));
     assert!(feed.contains(&start), "{feed}");
+    assert!(
+        feed.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\n"),
+        "{feed}"
+    );
+    assert!(feed.contains("TRANSP:OPAQUE"), "{feed}");
+    // Every event's timed property names its zone: none floats.
+    let unfolded = feed.replace("\r\n ", "");
+    let mut in_event = false;
+    for line in unfolded.lines() {
+        in_event = match line {
+            "BEGIN:VEVENT" => true,
+            "END:VEVENT" => false,
+            _ => in_event,
+        };
+        if in_event && (line.starts_with("DTSTART") || line.starts_with("DTEND")) {
+            assert!(
+                line.contains(";TZID=") || line.contains(";VALUE=DATE:"),
+                "{line}"
+            );
+        }
+    }
+    // The place stays in caseload (calendars are synced to phones and shared), unless the
+    // feed's owner chooses to have it.
+    assert!(!feed.contains("Town Hall"), "{feed}");
+    assert!(!feed.contains("\nLOCATION:"), "{feed}");
+    let chose = app
+        .send_json(
+            Method::PATCH,
+            "/api/v1/me",
+            Some(&token),
+            &json!({"calendar_places": true}),
+        )
+        .await;
+    assert_eq!(chose.status, 200, "{}", chose.text());
+    assert_eq!(chose.json()["calendar_places"], true);
+    let feed = app.get(path).await.text();
     assert!(
         feed.contains("LOCATION:Town Hall\\, committee room B"),
         "{feed}"

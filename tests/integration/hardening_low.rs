@@ -436,12 +436,13 @@ async fn assignee_refusals_say_nothing_about_other_users() {
     assert_eq!(messages[0], messages[1]);
 }
 
-/// The calendar feed's secret address stops working when its owner signs out or changes their
-/// password (its owner makes a new one), and it is never written to the log.
+/// The calendar feed's secret address is a capability of its own: a calendar program keeps it
+/// through its owner's sign-outs and password changes; its owner revokes it, and deactivating
+/// the owner does for good. It is never written to the log.
 #[actix_rt::test]
-async fn the_calendar_address_dies_with_the_sessions_and_stays_out_of_the_log() {
+async fn the_calendar_address_outlives_sessions_not_its_owner_and_stays_out_of_the_log() {
     let app = TestApp::new().await;
-    World::build(&app);
+    let world = World::build(&app);
     let officer = app.token("wgn.officer").await;
     let issue = |token: String| {
         let app = &app;
@@ -461,6 +462,10 @@ async fn the_calendar_address_dies_with_the_sessions_and_stays_out_of_the_log() 
     };
     let url = issue(officer.clone()).await;
     assert_eq!(app.get(&url).await.status, 200);
+    let head = app
+        .call(TestRequest::default().method(Method::HEAD).uri(&url))
+        .await;
+    assert_eq!(head.status, 200, "HEAD answers as GET does");
     let out = app
         .send_json(
             Method::POST,
@@ -472,17 +477,10 @@ async fn the_calendar_address_dies_with_the_sessions_and_stays_out_of_the_log() 
     assert!(out.status.is_success(), "{}", out.status);
     assert_eq!(
         app.get(&url).await.status,
-        404,
-        "signing out ends the old address"
+        200,
+        "signing out keeps the feed"
     );
     let officer = app.token("wgn.officer").await;
-    assert_eq!(
-        app.get_as("/api/v1/me", &officer).await.json()["calendar_active"],
-        false,
-        "the calendar stopped with the sessions"
-    );
-    let url = issue(officer.clone()).await;
-    assert_eq!(app.get(&url).await.status, 200, "a new address works");
     let changed = app
         .send_json(
             Method::POST,
@@ -494,9 +492,40 @@ async fn the_calendar_address_dies_with_the_sessions_and_stays_out_of_the_log() 
     assert!(changed.status.is_success(), "{}", changed.text());
     assert_eq!(
         app.get(&url).await.status,
-        404,
-        "a password change ends it too"
+        200,
+        "a new password keeps the feed"
     );
+    // Its owner revokes it.
+    let officer = app
+        .token_with("wgn.officer", "another long passphrase")
+        .await;
+    let revoked = app
+        .send_json(
+            Method::DELETE,
+            "/api/v1/me/calendar",
+            Some(&officer),
+            &json!(null),
+        )
+        .await;
+    assert!(revoked.status.is_success(), "{}", revoked.text());
+    assert_eq!(app.get(&url).await.status, 404, "revoked by its owner");
+    // Deactivating the owner ends it for good, reactivating does not bring it back.
+    let url = issue(officer.clone()).await;
+    assert_eq!(app.get(&url).await.status, 200);
+    let admin = app.token("admin").await;
+    let user = format!("/api/v1/users/{}", world.wigan_officer.0);
+    for active in [false, true] {
+        let answer = app
+            .send_json(
+                Method::PATCH,
+                &user,
+                Some(&admin),
+                &json!({"active": active}),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.text());
+        assert_eq!(app.get(&url).await.status, 404, "active={active}");
+    }
     // The request log and the metrics name the route pattern, never the path: however the
     // secret is spelled, it is not recorded.
     for path in [
