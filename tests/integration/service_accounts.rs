@@ -242,3 +242,58 @@ async fn lists_give_what_changed_since_a_moment() {
         );
     }
 }
+
+/// The administrator's user page issues a key (shown once) and revokes it.
+#[actix_rt::test]
+async fn the_user_page_issues_and_revokes_keys() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let session = crate::common::browser_sign_in(&app, "admin").await;
+    let path = format!("/admin/users/{}", world.wigan_officer.0);
+    let csrf = crate::common::csrf_of(&crate::common::page(&app, &path, &session).await.text());
+    let refused = crate::common::post_form(
+        &app,
+        &format!("{path}/api-keys"),
+        &session,
+        None,
+        &[("csrf_token", csrf.as_str()), ("name", "")],
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    let issued = crate::common::post_form(
+        &app,
+        &format!("{path}/api-keys"),
+        &session,
+        None,
+        &[("csrf_token", csrf.as_str()), ("name", "Membership sync")],
+    )
+    .await;
+    assert_eq!(issued.status, 200, "{}", issued.text());
+    let html = issued.text();
+    let start = html.find("value=\"ck_").expect("the key is shown") + 7;
+    let key = html[start..start + 67].to_owned();
+    assert!(key.starts_with("ck_"), "{key}");
+    assert_eq!(app.get_as("/api/v1/members", &key).await.status, 200);
+    // Shown once: the page does not hold it again.
+    let again = crate::common::page(&app, &path, &session).await.text();
+    assert!(again.contains("Membership sync") && !again.contains(&key));
+    let id = app
+        .get_as(
+            &format!("/api/v1/users/{}/api-keys", world.wigan_officer.0),
+            &app.token("admin").await,
+        )
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let revoked = crate::common::post_form(
+        &app,
+        &format!("{path}/api-keys/{id}/revoke"),
+        &session,
+        None,
+        &[("csrf_token", csrf.as_str())],
+    )
+    .await;
+    assert_eq!(revoked.status, 303, "{}", revoked.text());
+    assert_eq!(app.get_as("/api/v1/members", &key).await.status, 401);
+}

@@ -1,5 +1,6 @@
 //! Administration pages: users, reference data, the audit log. Administrators only.
 
+pub mod api_keys;
 pub mod audit;
 pub mod protection;
 pub mod reference;
@@ -11,6 +12,8 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(users::create)
         .service(users::edit)
         .service(users::update)
+        .service(api_keys::issue)
+        .service(api_keys::revoke)
         .service(audit::search)
         .service(protection::show)
         .service(protection::export)

@@ -20,7 +20,7 @@ use crate::web::page::{
 const PAGE: &str = "/admin/users";
 
 /// The page's context: the people, and the choices for role and scope.
-async fn context(state: &AppState, user: &CurrentUser) -> Result<Context, PageError> {
+pub(super) async fn context(state: &AppState, user: &CurrentUser) -> Result<Context, PageError> {
     let everyone = Paging::new(1, crate::paging::MAX_PER_PAGE)?;
     let users = accounts::list(state, user.actor, everyone).await?.items;
     let (regions, branches, _) = reference_service::all(state).await?;
@@ -99,6 +99,7 @@ pub(crate) async fn edit(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
+    query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, PageError> {
     user.require_admin()?;
     let id = UserId(id.into_inner());
@@ -106,6 +107,10 @@ pub(crate) async fn edit(
     let mut context = context(&state, &user).await?;
     context.insert("values", &form_values(&subject));
     context.insert("subject", &subject);
+    context.insert("api_keys", &super::api_keys::rows(&state, &user, id).await?);
+    if query.iter().any(|(k, _)| k == "revoked") {
+        context.insert("notice", "The key is revoked: it no longer works.");
+    }
     render("admin/user.html", &context)
 }
 
@@ -131,6 +136,7 @@ pub(crate) async fn update(
             let subject = accounts::find(&state, user.actor, id).await?;
             let mut context = context(&state, &user).await?;
             context.insert("subject", &subject);
+            context.insert("api_keys", &super::api_keys::rows(&state, &user, id).await?);
             problem.show(&mut context, &form.values());
             render_status("admin/user.html", &context, problem.status)
         }
