@@ -89,7 +89,7 @@ pub fn run(db: &Database, command: ImportCommand) -> anyhow::Result<()> {
         anyhow::bail!(
             "{} problem(s) in {}; nothing was written",
             report.errors.len(),
-            file.display()
+            printable(&file.to_string_lossy())
         );
     }
     Ok(())
@@ -103,11 +103,11 @@ fn read_bounded(file: &std::path::Path) -> anyhow::Result<Vec<u8>> {
     let mut bytes = Vec::new();
     std::fs::File::open(file)
         .and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes))
-        .with_context(|| format!("reading {}", file.display()))?;
+        .with_context(|| format!("reading {}", printable(&file.to_string_lossy())))?;
     if bytes.len() > limit {
         anyhow::bail!(
             "{} is larger than the import limit of {} MB; split it into smaller files",
-            file.display(),
+            printable(&file.to_string_lossy()),
             limit / (1024 * 1024)
         );
     }

@@ -1,5 +1,5 @@
-//! `ApiQuery`: an API request's query parameters. A parameter given blank (`?sort=`) is a 400
-//! naming it — the document describes each parameter's values, and blank is none of them (the
+//! `ApiQuery`: an API request's query parameters. A parameter given blank (`?sort=`) or twice
+//! (`?page=1&page=2`) is a 400 naming it — the document describes each parameter's values, and blank is none of them (the
 //! pages, whose forms send empty fields, read blank as "not given" instead).
 
 use std::collections::HashMap;
@@ -27,6 +27,11 @@ impl ApiQuery {
                     &name,
                     "is blank: give a value or leave the parameter out",
                 ));
+            }
+            // One value per parameter, as for a JSON body's keys: `?page=1&page=2` would
+            // otherwise mean whichever a reader took.
+            if params.contains_key(&name) {
+                return Err(AppError::bad_field(&name, "is given more than once"));
             }
             params.insert(name, value);
         }

@@ -341,7 +341,7 @@ pub(crate) async fn import(
     options: ImportOptions,
 ) -> Result<ImportReport, AppError> {
     let writer = actor.member_writer()?;
-    state
+    let answer = state
         .db
         .write(move |conn| match kind {
             ImportKind::Members => {
@@ -351,7 +351,20 @@ pub(crate) async fn import(
                 import::import_workload(conn, Some(actor.id), writer, &body, options, &NoProgress)
             }
         })
-        .await
+        .await;
+    // A file refused at writing for a membership number held elsewhere: audited like a
+    // refused create, outside the transaction that rolled back.
+    if let Err(AppError::Conflict(_)) = &answer {
+        state.audit.read(
+            Event::new(
+                actor.id,
+                crate::audit::Action::Import,
+                crate::audit::Entity::Member,
+            )
+            .detail("refused=conflict membership_number"),
+        );
+    }
+    answer
 }
 
 /// The members CSV of the actor's scope that pass `filter` (the list's search and filters;

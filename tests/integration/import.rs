@@ -205,6 +205,12 @@ async fn an_officer_imports_only_into_their_own_branch() {
     let refused = import(&app, &officer, "", csv).await;
     assert_eq!(refused.status, 409, "{}", refused.text());
     assert!(!refused.text().contains("line"));
+    // The refusal is audited although nothing was written.
+    assert!(
+        app.audit_entries().iter().any(|e| e.action == "import"
+            && e.detail.as_deref() == Some("refused=conflict membership_number")),
+        "the refused import is in the audit trail"
+    );
     let admin = app.token("admin").await;
     let leeds = app.get_as("/api/v1/members?q=L001", &admin).await.json();
     assert_eq!(
