@@ -84,10 +84,18 @@ async fn json_bodies_are_read_one_way() {
         );
     }
     // A query parameter twice is refused the same way.
-    for query in ["page=1&page=2", "q=a&q=b", "type=grievance&type=disciplinary"] {
+    for query in [
+        "page=1&page=2",
+        "q=a&q=b",
+        "type=grievance&type=disciplinary",
+    ] {
         let answer = app.get_as(&format!("/api/v1/cases?{query}"), &admin).await;
         assert_eq!(answer.status, 400, "{query}: {}", answer.text());
-        assert!(answer.text().contains("more than once"), "{}", answer.text());
+        assert!(
+            answer.text().contains("more than once"),
+            "{}",
+            answer.text()
+        );
     }
     // Sign-in fields no account can have.
     for (body, field) in [
