@@ -274,6 +274,35 @@ pub(crate) async fn create(
         .await
 }
 
+/// Stops a user's calendar address (administrators): its feed answers 404 from now on, and the
+/// person can make a new one on their account page. Audited as the administrator's act.
+pub(crate) async fn stop_calendar(
+    state: &AppState,
+    actor: Actor,
+    id: UserId,
+) -> Result<(), AppError> {
+    actor.require_admin()?;
+    state
+        .db
+        .write(move |conn| {
+            let user = User::find(conn, id).optional()?.ok_or(AppError::NotFound)?;
+            if user.calendar_token.is_none() {
+                return Ok(());
+            }
+            User::set_calendar_token(conn, id, None)?;
+            audit::record(
+                conn,
+                Event::new(
+                    actor.id,
+                    crate::audit::Action::CalendarRevoked,
+                    crate::audit::Entity::User,
+                )
+                .id(id.0),
+            )
+        })
+        .await
+}
+
 /// Changes a user. Deactivating signs the person out everywhere, so a page asks for
 /// `confirmed` first; the API confirms by asking.
 pub(crate) async fn update(

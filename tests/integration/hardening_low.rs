@@ -646,3 +646,56 @@ async fn import_problems_name_the_spreadsheet_line_for_any_line_ending() {
         }
     }
 }
+
+/// An administrator stops someone's calendar address from their user page; the entry names
+/// the administrator.
+#[actix_rt::test]
+async fn an_administrator_stops_a_users_calendar() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let url = app
+        .send_json(
+            Method::POST,
+            "/api/v1/me/calendar",
+            Some(&officer),
+            &json!({}),
+        )
+        .await
+        .json()["calendar_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(app.get(&url).await.status, 200);
+    let session = browser_sign_in(&app, "admin").await;
+    let path = format!("/admin/users/{}", world.wigan_officer.0);
+    let html = page(&app, &path, &session).await.text();
+    assert!(html.contains("Stop their calendar"), "{html}");
+    let stopped = post_form(
+        &app,
+        &format!("{path}/calendar/stop"),
+        &session,
+        None,
+        &[("csrf_token", csrf_of(&html).as_str())],
+    )
+    .await;
+    assert_eq!(stopped.status, 303, "{}", stopped.text());
+    assert_eq!(app.get(&url).await.status, 404);
+    assert!(
+        page(&app, &path, &session)
+            .await
+            .text()
+            .contains("has no calendar address")
+    );
+    let entry = app
+        .audit_entries()
+        .into_iter()
+        .find(|e| e.action == "calendar_revoked")
+        .expect("an audit entry");
+    assert_ne!(
+        entry.user_id,
+        Some(world.wigan_officer),
+        "recorded as the administrator's act"
+    );
+    assert_eq!(entry.entity_id, Some(world.wigan_officer.0));
+}

@@ -12,6 +12,7 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(users::create)
         .service(users::edit)
         .service(users::update)
+        .service(users::stop_calendar)
         .service(api_keys::issue)
         .service(api_keys::revoke)
         .service(audit::search)

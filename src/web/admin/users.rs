@@ -108,8 +108,15 @@ pub(crate) async fn edit(
     context.insert("values", &form_values(&subject));
     context.insert("subject", &subject);
     context.insert("api_keys", &super::api_keys::rows(&state, &user, id).await?);
+    context.insert("subject_calendar", &subject.calendar_token.is_some());
     if query.iter().any(|(k, _)| k == "revoked") {
         context.insert("notice", "The key is revoked: it no longer works.");
+    }
+    if query.iter().any(|(k, _)| k == "calendar") {
+        context.insert(
+            "notice",
+            "Their calendar address is stopped: it no longer works.",
+        );
     }
     render("admin/user.html", &context)
 }
@@ -141,6 +148,22 @@ pub(crate) async fn update(
             render_status("admin/user.html", &context, problem.status)
         }
     }
+}
+
+/// Stops the user's calendar address.
+#[post("/admin/users/{id}/calendar/stop")]
+pub(crate) async fn stop_calendar(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    user.require_admin()?;
+    let form = FormData::new(form.into_inner());
+    user.check_csrf(&state, form.csrf())?;
+    let id = id.into_inner();
+    accounts::stop_calendar(&state, user.actor, UserId(id)).await?;
+    Ok(see_other(&format!("{PAGE}/{id}?calendar=stopped")))
 }
 
 /// The edit form always sends role, scope and active; a blank scope clears it.
