@@ -156,25 +156,22 @@ pub(crate) async fn create(
         .db
         .write(move |conn| members::create(conn, actor, input))
         .await;
-    refusal_audited(state, actor, answer)
+    refusal_audited(state, actor, crate::audit::Action::Create, answer)
 }
 
-/// A create refused because the membership number is held (409) says something about records
-/// the caller may not see, so the attempt is audited although nothing was written: its entry
-/// goes through the read queue, outside the transaction that rolled back.
+/// A create or import refused because a membership number is held (409) says something about
+/// records the caller may not see, so the attempt is audited although nothing was written: its
+/// entry goes through the read queue, outside the transaction that rolled back.
 fn refusal_audited<T>(
     state: &AppState,
     actor: Actor,
+    action: crate::audit::Action,
     answer: Result<T, AppError>,
 ) -> Result<T, AppError> {
     if let Err(AppError::Conflict(_)) = &answer {
         state.audit.read(
-            Event::new(
-                actor.id,
-                crate::audit::Action::Create,
-                crate::audit::Entity::Member,
-            )
-            .detail("refused=conflict membership_number"),
+            Event::new(actor.id, action, crate::audit::Entity::Member)
+                .detail("refused=conflict membership_number"),
         );
     }
     answer
@@ -352,19 +349,7 @@ pub(crate) async fn import(
             }
         })
         .await;
-    // A file refused at writing for a membership number held elsewhere: audited like a
-    // refused create, outside the transaction that rolled back.
-    if let Err(AppError::Conflict(_)) = &answer {
-        state.audit.read(
-            Event::new(
-                actor.id,
-                crate::audit::Action::Import,
-                crate::audit::Entity::Member,
-            )
-            .detail("refused=conflict membership_number"),
-        );
-    }
-    answer
+    refusal_audited(state, actor, crate::audit::Action::Import, answer)
 }
 
 /// The members CSV of the actor's scope that pass `filter` (the list's search and filters;
