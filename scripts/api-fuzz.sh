@@ -25,7 +25,7 @@ fi
 
 (cd "$work" && DATABASE_URL="$work/caseload.db" CASELOAD_JWT_SECRET_FILE="$work/secret" RUST_LOG=warn \
   CASELOAD_LOGIN_ATTEMPTS_PER_ADDRESS=100000 \
-  "$OLDPWD/$bin" serve --demo --bind "127.0.0.1:$port" >"$work/server.log" 2>&1) &
+  exec "$OLDPWD/$bin" serve --demo --bind "127.0.0.1:$port" >"$work/server.log" 2>&1) &
 server=$!
 for _ in $(seq 1 600); do grep -q "running at" "$work/server.log" 2>/dev/null && break; sleep 0.2; done
 grep -q "running at" "$work/server.log" || { cat "$work/server.log"; echo "FAIL: the server did not start" >&2; exit 1; }
