@@ -64,6 +64,13 @@ async function signIn(browser, passwords, username, options = {}) {
   return { context, page };
 }
 
+// Clicks a link or a form's button and waits for the page it leads to. Waiting for the
+// next load event, not the load state: the page being left has already loaded, so the load state
+// is reached at once and the next step would run while the document is being replaced.
+async function clickThrough(page, control) {
+  await Promise.all([page.waitForEvent('load'), control.click()]);
+}
+
 async function checkAccessibility(page, name) {
   await page.evaluate(axeSource);
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
@@ -147,7 +154,7 @@ try {
   const header = 'membership_number,first_name,last_name,employer,job_role,team,fte\n';
   const upload = async (csv) => {
     await page.setInputFiles('#file', { name: 'members.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Upload' }).click()]);
+    await clickThrough(page, page.getByRole('button', { name: 'Upload' }));
   };
   await upload(`${header}E2E001,Journey,Tester,Wigan Council,Social worker,Assessment,1\nE2E002,Second,Tester,Wigan Council,Social worker,Assessment,lots\n`);
   await page.getByText('Nothing was imported').waitFor();
@@ -163,27 +170,27 @@ try {
   await page.goto(`${base}/members?q=journey+tester`);
   await shoot(page, 'members');
   await checkAccessibility(page, 'members');
-  await page.getByRole('link', { name: 'Tester, Journey' }).click();
+  await clickThrough(page, page.getByRole('link', { name: 'Tester, Journey' }));
   await page.getByLabel('Date').first().fill(inDays(-1));
   await page.getByLabel('Open cases held').fill('19');
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Add record' }).click()]);
+  await clickThrough(page, page.getByRole('button', { name: 'Add record' }));
   await page.getByText('Above the safe caseload').waitFor();
   await checkAccessibility(page, 'member');
   await shoot(page, 'member');
   step('an officer logs a workload record and sees the member flagged');
 
   // Opens a case, adds a hearing, sees it on the home page.
-  await page.getByRole('link', { name: 'Open a case' }).click();
+  await clickThrough(page, page.getByRole('link', { name: 'Open a case' }));
   await page.getByLabel('Type').selectOption('ill_health');
   await page.getByLabel('High caseload').check();
   await page.getByLabel(/Confidential summary/).fill('Signed off with stress after caseload rose.');
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Open case' }).click()]);
+  await clickThrough(page, page.getByRole('button', { name: 'Open case' }));
   const reference = (await page.locator('h1').innerText()).trim();
   assert.match(reference, /^WGN-\d{4}-\d{4}$/);
   const hearing = inDays(3);
   await page.locator('#deadline-kind').selectOption('hearing');
   await page.locator('#due_on').fill(hearing);
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Add', exact: true }).click()]);
+  await clickThrough(page, page.getByRole('button', { name: 'Add', exact: true }));
   await checkAccessibility(page, 'case');
   await shoot(page, 'case');
   await page.goto(`${base}/`);
@@ -196,16 +203,16 @@ try {
   // Records the outcome before closing: the appeal window and the tribunal limitation date it
   // starts are offered with their dates, both ticked; closing then keeps them live, so the
   // appeal window of the closed case is still on the home page.
-  await page.getByRole('link', { name: reference }).first().click();
+  await clickThrough(page, page.getByRole('link', { name: reference }).first());
   await page.locator('#record-outcome').selectOption('dismissal');
   await page.locator('#outcome_on').fill(inDays(0));
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Continue' }).click()]);
+  await clickThrough(page, page.getByRole('button', { name: 'Continue' }));
   const offer = await page.locator('main').innerText();
   assert.ok(offer.includes('Add the appeal window: due') && offer.includes('Add the tribunal limitation: due'),
     'both deadlines are offered with their dates');
   await checkAccessibility(page, 'outcome');
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Record the outcome' }).click()]);
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Close case' }).click()]);
+  await clickThrough(page, page.getByRole('button', { name: 'Record the outcome' }));
+  await clickThrough(page, page.getByRole('button', { name: 'Close case' }));
   await page.getByRole('button', { name: 'Reopen case' }).waitFor();
   const closedCase = await page.locator('main').innerText();
   assert.ok(closedCase.includes('Dismissal'), 'closed with the outcome recorded');
@@ -213,7 +220,7 @@ try {
   const homeAfter = await page.locator('main').innerText();
   assert.ok(homeAfter.includes(reference), 'the appeal window of the closed case is still on the home page');
   await page.goto(`${base}/account`);
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Make my calendar address' }).click()]);
+  await clickThrough(page, page.getByRole('button', { name: 'Make my calendar address' }));
   const feedAddress = await page.locator('#calendar_url').inputValue();
   const feed = await (await page.request.get(feedAddress)).text();
   assert.ok(feed.includes(`Tribunal claim deadline: ${reference}`) && feed.includes(`Appeal window closes: ${reference}`),
@@ -222,19 +229,19 @@ try {
 
   // A note typed as the session ends is kept: signing in again brings it back to be saved.
   await page.goto(`${base}/`);
-  await page.getByRole('link', { name: reference }).first().click();
+  await clickThrough(page, page.getByRole('link', { name: reference }).first());
   const caseAddress = page.url();
   const typed = 'Called the member: she will bring her union card to the appeal.';
   await page.locator('#text').fill(typed);
   await officer.context.clearCookies();
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Add entry' }).click()]);
+  await clickThrough(page, page.getByRole('button', { name: 'Add entry' }));
   assert.ok((await page.locator('main').innerText()).includes('what you typed is kept'), 'the sign-in page says the note is kept');
   await page.getByLabel('Username').fill('officer');
   await page.getByLabel('Password').fill(passwords.officer);
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await clickThrough(page, page.getByRole('button', { name: 'Sign in' }));
   assert.equal(await page.getByRole('textbox', { name: 'What happened' }).inputValue(), typed, 'the note comes back filled');
   await checkAccessibility(page, 'resume');
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save' }).click()]);
+  await clickThrough(page, page.getByRole('button', { name: 'Save' }));
   await page.goto(caseAddress);
   assert.ok((await page.locator('.timeline').innerText()).includes(typed), 'the kept note is on the timeline');
   step('an officer whose session ended while typing a note signs in again and saves it');
@@ -244,8 +251,8 @@ try {
   const queue = organiser.page.getByRole('table', { name: /referred to the region/ });
   const firstReferred = queue.locator('tbody tr').first();
   assert.ok((await firstReferred.locator('td').nth(2).innerText()).length > 3, 'the queue shows why the case was referred');
-  await firstReferred.getByRole('link').click();
-  await Promise.all([organiser.page.waitForLoadState('load'), organiser.page.getByRole('button', { name: 'Take this case' }).click()]);
+  await clickThrough(organiser.page, firstReferred.getByRole('link'));
+  await clickThrough(organiser.page, organiser.page.getByRole('button', { name: 'Take this case' }));
   assert.ok((await organiser.page.locator('.timeline').innerText()).includes('Taken by'), 'taking the case is on the timeline');
   assert.equal(await organiser.page.getByRole('button', { name: 'Take this case' }).count(), 0, 'it is now theirs');
   step('an organiser takes a referred case from the queue, which says why it was referred');
@@ -266,7 +273,7 @@ try {
   const periods = await delegate.page.locator('#period option').evaluateAll((os) => os.map((o) => o.value).filter((v) => v));
   assert.ok(periods.length > 0, 'the page offers releases to choose from');
   await delegate.page.locator('#period').selectOption(periods[0]);
-  await delegate.page.getByRole('button', { name: 'Show' }).click();
+  await clickThrough(delegate.page, delegate.page.getByRole('button', { name: 'Show' }));
   await delegate.page.getByRole('heading', { name: 'Method' }).waitFor();
   assert.ok((await delegate.page.content()).includes('perturbed'), 'the page says the counts are perturbed');
   assert.ok((await delegate.page.content()).includes('To cite'), 'the page gives the release to cite');
@@ -299,20 +306,20 @@ try {
 
   // The officer corrects a mistyped workload record and a timeline entry, then prints the case.
   await page.goto(`${base}/members?q=journey+tester`);
-  await page.getByRole('link', { name: 'Tester, Journey' }).click();
-  await page.getByRole('link', { name: 'Correct' }).first().click();
+  await clickThrough(page, page.getByRole('link', { name: 'Tester, Journey' }));
+  await clickThrough(page, page.getByRole('link', { name: 'Correct' }).first());
   await page.getByLabel('Open cases held').fill('17');
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save correction' }).click()]);
+  await clickThrough(page, page.getByRole('button', { name: 'Save correction' }));
   assert.ok((await page.getByRole('table', { name: 'Workload records' }).innerText()).includes('17'), 'the corrected figure is shown');
-  await page.getByRole('link', { name: reference }).click();
+  await clickThrough(page, page.getByRole('link', { name: reference }));
   await page.locator('#text').fill('Spoke to the membr about the referral.');
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Add entry' }).click()]);
-  await page.getByRole('link', { name: 'Correct' }).last().click();
+  await clickThrough(page, page.getByRole('button', { name: 'Add entry' }));
+  await clickThrough(page, page.getByRole('link', { name: 'Correct' }).last());
   await page.locator('#text').fill('Spoke to the member about the referral.');
-  await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Save correction' }).click()]);
+  await clickThrough(page, page.getByRole('button', { name: 'Save correction' }));
   const timeline = await page.locator('.timeline').innerText();
   assert.ok(timeline.includes('Spoke to the member') && timeline.includes('Corrected by'), 'the correction and its author are shown');
-  await page.getByRole('link', { name: 'Printable summary' }).click();
+  await clickThrough(page, page.getByRole('link', { name: 'Printable summary' }));
   assert.equal(await page.locator('form').count(), 0, 'the printable summary has no forms');
   await shoot(page, 'case-print');
   step('an officer corrects a workload record and a timeline entry, and prints the case');
@@ -335,7 +342,7 @@ try {
     }
     // The member's workload table shows Correct and Delete first, on screen without scrolling.
     await p.goto(`${base}/members?q=journey+tester`);
-    await p.getByRole('link', { name: 'Tester, Journey' }).click();
+    await clickThrough(p, p.getByRole('link', { name: 'Tester, Journey' }));
     const correct = p.getByRole('table', { name: 'Workload records' }).getByRole('link', { name: 'Correct' }).first();
     const box = await correct.boundingBox();
     assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `Correct is on screen at 390 px (${JSON.stringify(box)})`);
