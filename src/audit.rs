@@ -65,6 +65,7 @@ audit_names!(
         Database = "database",
         Demo = "demo",
         Request = "request",
+        Email = "email",
     }
 );
 
@@ -93,6 +94,8 @@ audit_names!(
         CalendarIssued = "calendar_issued",
         CalendarRevoked = "calendar_revoked",
         Revoke = "revoke",
+        Send = "send",
+        SendFailed = "send_failed",
         NotFound = "not_found",
     }
 );
@@ -104,6 +107,7 @@ audit_names!(
         CommandLine = "command_line",
         Demo = "demo",
         Seed = "seed",
+        Reminders = "reminders",
     }
 );
 

@@ -27,6 +27,9 @@ pub enum UserCommand {
         region: Option<String>,
         #[arg(long)]
         display_name: Option<String>,
+        /// Where reminders go (the morning digest, once they choose it, and referral notices).
+        #[arg(long)]
+        email: Option<String>,
         /// Read the password from the first line of standard input instead of prompting.
         #[arg(long)]
         password_stdin: bool,
@@ -40,6 +43,7 @@ pub fn run(db: &Database, command: UserCommand) -> anyhow::Result<()> {
         branch,
         region,
         display_name,
+        email,
         password_stdin,
     } = command;
     let password = if password_stdin {
@@ -80,6 +84,7 @@ pub fn run(db: &Database, command: UserCommand) -> anyhow::Result<()> {
                 branch_id,
                 region_id,
                 active: true,
+                email: email.clone(),
             },
         )
     })

@@ -144,3 +144,92 @@ impl Default for AuthConfig {
         }
     }
 }
+
+/// How mail leaves: the SMTP server's TLS.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Plain SMTP, for a relay on this machine or a trusted local network only.
+    None,
+    /// Plain connection upgraded with STARTTLS (required: a server that does not offer it is
+    /// refused). Port 587 by default.
+    Starttls,
+    /// TLS from the first byte (SMTPS). Port 465 by default.
+    Tls,
+}
+
+/// When the morning digest is queued each day, in `CASELOAD_TIME_ZONE`; `off` leaves it to
+/// `caseload reminders send` run from cron.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DigestAt {
+    Off,
+    At(chrono::NaiveTime),
+}
+
+impl std::str::FromStr for DigestAt {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        if value.trim().eq_ignore_ascii_case("off") {
+            return Ok(Self::Off);
+        }
+        chrono::NaiveTime::parse_from_str(value.trim(), "%H:%M")
+            .map(Self::At)
+            .map_err(|_| format!("{value:?} is not a time of day (HH:MM, 24-hour) or off"))
+    }
+}
+
+/// Reminders by email. With no SMTP host set, nothing is sent and the start-up log says so.
+#[derive(clap::Args, Clone, Debug)]
+pub struct MailConfig {
+    /// The SMTP server that sends for us (a relay, or the organisation's mail service).
+    #[arg(long, env = "CASELOAD_SMTP_HOST")]
+    pub smtp_host: Option<String>,
+
+    /// Its port (default: 25 with no TLS, 587 with STARTTLS, 465 with TLS).
+    #[arg(long, env = "CASELOAD_SMTP_PORT")]
+    pub smtp_port: Option<u16>,
+
+    /// How the connection is protected.
+    #[arg(
+        long,
+        env = "CASELOAD_SMTP_TLS",
+        value_enum,
+        default_value = "starttls"
+    )]
+    pub smtp_tls: SmtpTls,
+
+    /// User name for the SMTP server, if it asks for one.
+    #[arg(long, env = "CASELOAD_SMTP_USER")]
+    pub smtp_user: Option<String>,
+
+    /// Its password (set it in the environment, not on the command line).
+    #[arg(long, env = "CASELOAD_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+
+    /// The sender of every message, e.g. `caseload <caseload@branch.example.org>`.
+    #[arg(long, env = "CASELOAD_MAIL_FROM")]
+    pub mail_from: Option<String>,
+
+    /// Local time the morning digest is queued each day (HH:MM), or `off`.
+    #[arg(long, env = "CASELOAD_DIGEST_AT", default_value = "07:00")]
+    pub digest_at: DigestAt,
+
+    /// The time zone of that time and of "today" in the digest (an IANA name).
+    #[arg(long, env = "CASELOAD_TIME_ZONE", default_value = "Europe/London")]
+    pub time_zone: chrono_tz::Tz,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_host: None,
+            smtp_port: None,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_user: None,
+            smtp_password: None,
+            mail_from: None,
+            digest_at: DigestAt::At(chrono::NaiveTime::from_hms_opt(7, 0, 0).expect("a time")),
+            time_zone: chrono_tz::Europe::London,
+        }
+    }
+}

@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod mail;
 pub mod metrics;
 pub mod models;
 pub mod paging;

@@ -69,6 +69,26 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
 
 pub const NAME_MAX: usize = 200;
 
+/// An email address reminders can be sent to: one line, at most 254 characters (RFC 5321), and
+/// a mailbox an SMTP server accepts (`name@domain`, as the mail library parses it). Blank is
+/// none.
+pub(crate) fn email(field: &str, value: &str) -> Result<Option<String>, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    if let Some(why) = line_problem(value, 254) {
+        return Err(AppError::invalid(field, why));
+    }
+    match value.parse::<lettre::Address>() {
+        Ok(_) => Ok(Some(value.to_owned())),
+        Err(_) => Err(AppError::invalid(
+            field,
+            "is not an email address (name@example.org)",
+        )),
+    }
+}
+
 /// A branch code: 2 to 10 letters or digits, stored upper-case (it prefixes case references).
 pub(crate) fn branch_code(value: &str) -> Result<String, AppError> {
     let code = value.trim().to_uppercase();

@@ -233,6 +233,7 @@ pub fn bootstrap_admin(
             branch_id: None,
             region_id: None,
             active: true,
+            email: None,
         },
     )?;
     audit::record(
@@ -340,25 +341,41 @@ pub(crate) async fn sign_out(state: &AppState, user: UserId) -> Result<(), AppEr
         .await
 }
 
-/// Whether the user's calendar feed carries a hearing's place: their own choice, audited.
-pub(crate) async fn calendar_places(
+/// The user's own choices, audited: whether their calendar feed carries a hearing's place,
+/// whether they get the morning digest (only with an email address to send it to). `None`
+/// leaves a choice as it is; at least one is given.
+pub(crate) async fn own_choices(
     state: &AppState,
     user: UserId,
-    places: bool,
+    calendar_places: Option<bool>,
+    email_digest: Option<bool>,
 ) -> Result<User, AppError> {
     state
         .db
         .write(move |conn| {
-            let updated = User::set_calendar_places(conn, user, places)?;
+            if email_digest == Some(true) && User::find(conn, user)?.email.is_none() {
+                return Err(AppError::invalid(
+                    "email_digest",
+                    "you have no email address for it to go to: ask an administrator to add one",
+                ));
+            }
+            let updated = User::set_choices(conn, user, calendar_places, email_digest)?;
+            let detail: Vec<String> = [
+                calendar_places.map(|p| format!("calendar_places={p}")),
+                email_digest.map(|d| format!("email_digest={d}")),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
             audit::record(
                 conn,
                 Event::new(
                     user,
                     crate::audit::Action::Update,
-                    crate::audit::Entity::Calendar,
+                    crate::audit::Entity::User,
                 )
                 .id(user.0)
-                .detail(format!("calendar_places={places}")),
+                .detail(detail.join(",")),
             )?;
             Ok(updated)
         })

@@ -34,6 +34,9 @@ pub struct UserInput {
     pub region_id: Option<RegionId>,
     #[serde(default = "active_by_default")]
     pub active: bool,
+    /// Where reminders go: the morning digest (if the person chooses it) and referral notices.
+    #[schema(max_length = 254, example = "rep@branch.example.org")]
+    pub email: Option<String>,
 }
 
 fn active_by_default() -> bool {
@@ -54,6 +57,10 @@ pub struct UserChanges {
     #[serde(default, deserialize_with = "validate::double_option")]
     pub region_id: Option<Option<RegionId>>,
     pub active: Option<bool>,
+    /// A new address for reminders; `null` or blank removes it.
+    #[serde(default, deserialize_with = "validate::double_option")]
+    #[schema(max_length = 254)]
+    pub email: Option<Option<String>>,
 }
 
 /// Checks that the scope fits the role and names existing rows.
@@ -121,6 +128,10 @@ pub fn create_user(
         _ => username.clone(),
     };
     check_scope(conn, input.role, input.branch_id, input.region_id)?;
+    let email = match input.email.as_deref() {
+        Some(email) => validate::email("email", email)?,
+        None => None,
+    };
     if User::find_by_username(conn, &username)?.is_some() {
         return Err(AppError::Conflict(format!(
             "the username {username} is taken"
@@ -136,6 +147,7 @@ pub fn create_user(
             branch_id: input.branch_id,
             region_id: input.region_id,
             active: input.active,
+            email,
         },
     )?;
     audit::record(
@@ -185,7 +197,16 @@ pub(crate) fn update_user(
         .as_deref()
         .map(|n| validate::text("display_name", n, validate::NAME_MAX))
         .transpose()?;
+    let email = match changes.email {
+        Some(Some(email)) => Some(validate::email("email", &email)?),
+        Some(None) => Some(None),
+        None => None,
+    }
+    .filter(|email| *email != current.email);
     let mut changed: Vec<&str> = Vec::new();
+    if email.is_some() {
+        changed.push("email");
+    }
     if display_name.is_some() {
         changed.push("display_name");
     }
@@ -211,6 +232,7 @@ pub(crate) fn update_user(
             branch_id: Some(branch),
             region_id: Some(region),
             active: changes.active,
+            email,
             ..Default::default()
         },
     )?;

@@ -101,6 +101,10 @@ pub struct Me {
     pub calendar_active: bool,
     /// Whether the feed carries a hearing's place (off unless the caller chose it).
     pub calendar_places: bool,
+    /// Where reminders go (set by an administrator).
+    pub email: Option<String>,
+    /// Whether the caller gets the morning digest of what falls due (off unless they chose it).
+    pub email_digest: bool,
     /// The new address, only in the answer that issues it: it is stored hashed and cannot be
     /// shown again (make a new one if it is lost).
     pub calendar_url: Option<String>,
@@ -121,6 +125,8 @@ fn me_of(
         scope,
         calendar_active: user.calendar_token.is_some(),
         calendar_places: user.calendar_places,
+        email: user.email.clone(),
+        email_digest: user.email_digest,
         calendar_url: issued.map(|t| state.calendar_url(t, &crate::http::client::origin(req))),
     }
 }
@@ -157,9 +163,12 @@ pub(crate) async fn rotate_calendar(
 pub struct MeChanges {
     /// Whether the calendar feed carries a hearing's place.
     pub calendar_places: Option<bool>,
+    /// Whether to get the morning digest by email (needs an email address on the account).
+    pub email_digest: Option<bool>,
 }
 
-/// Changes the caller's own settings: whether their calendar feed carries a hearing's place.
+/// Changes the caller's own choices: whether their calendar feed carries a hearing's place,
+/// whether they get the morning digest.
 #[utoipa::path(
     tag = "auth",
     request_body = MeChanges,
@@ -173,13 +182,19 @@ pub(crate) async fn update_me(
     body: JsonBody<MeChanges>,
 ) -> Result<HttpResponse, AppError> {
     let changes = body.into_inner();
-    let Some(places) = changes.calendar_places else {
+    if changes.calendar_places.is_none() && changes.email_digest.is_none() {
         return Err(AppError::invalid(
             "calendar_places",
-            "must be true or false",
+            "give calendar_places or email_digest, true or false",
         ));
-    };
-    let updated = accounts::calendar_places(&state, user.id(), places).await?;
+    }
+    let updated = accounts::own_choices(
+        &state,
+        user.id(),
+        changes.calendar_places,
+        changes.email_digest,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(me_of(&state, &req, &updated, user.actor.scope, None)))
 }
 

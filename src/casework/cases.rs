@@ -283,6 +283,9 @@ pub(crate) fn create(
         },
     )?;
     Case::set_factors(conn, case.id, &factors)?;
+    if case.referred_to_region {
+        crate::mail::notices::referred(conn, &case, actor.id)?;
+    }
     timeline(
         conn,
         case.id,
@@ -363,7 +366,17 @@ pub(crate) fn update(
     } = plan;
     let closing = update.status == Some(CaseStatus::Closed);
     let reopening = update.status == Some(CaseStatus::Open);
+    let referring = update.referred_to_region == Some(true);
+    // The region takes a referred case when one of its organisers becomes the rep.
+    let taking =
+        matches!(actor.scope, Scope::Region { .. }) && update.assigned_to == Some(Some(actor.id));
     let case = Case::update(conn, id, update)?;
+    if referring {
+        crate::mail::notices::referred(conn, &case, actor.id)?;
+    }
+    if taking && case.referred_to_region {
+        crate::mail::notices::taken(conn, &case, actor.id)?;
+    }
     let deadlines = if closing {
         Deadline::close_open(conn, id, actor.id)?
     } else if reopening {

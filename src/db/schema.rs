@@ -222,6 +222,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         calendar_places -> Bool,
+        email -> Nullable<Text>,
+        email_digest -> Bool,
     }
 }
 
@@ -239,6 +241,31 @@ diesel::table! {
         created_at -> Timestamp,
         fte -> Nullable<Float8>,
         employer_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Int8,
+        dedupe_key -> Text,
+        user_id -> Int8,
+        kind -> Text,
+        items -> Int4,
+        payload -> Text,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    digest_days (day) {
+        day -> Date,
+        queued_at -> Timestamp,
     }
 }
 
@@ -306,6 +333,7 @@ diesel::joinable!(cases -> members (member_id));
 diesel::joinable!(cases -> users (assigned_to));
 diesel::joinable!(deadlines -> cases (case_id));
 diesel::joinable!(members -> branches (branch_id));
+diesel::joinable!(outbox -> users (user_id));
 diesel::joinable!(members -> employers (employer_id));
 diesel::joinable!(users -> branches (branch_id));
 diesel::joinable!(users -> regions (region_id));
@@ -329,6 +357,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     evidence_releases,
     login_failures,
     members,
+    outbox,
+    digest_days,
     record_changes,
     regions,
     settings,

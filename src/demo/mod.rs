@@ -256,6 +256,7 @@ fn users(
                 branch_id,
                 region_id,
                 active: true,
+                email: Some(format!("{username}@branch.example.org")),
             },
         )?;
         if role == Role::Officer {

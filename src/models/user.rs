@@ -34,6 +34,10 @@ pub struct User {
     /// Whether their calendar feed carries a hearing's place (their choice; off by default).
     #[serde(skip)]
     pub calendar_places: bool,
+    /// Where reminders go (set by an administrator); none, no email.
+    pub email: Option<String>,
+    /// Whether they chose the morning digest of what falls due (their choice; off by default).
+    pub email_digest: bool,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -46,6 +50,7 @@ pub struct NewUser {
     pub branch_id: Option<BranchId>,
     pub region_id: Option<RegionId>,
     pub active: bool,
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset)]
@@ -60,6 +65,7 @@ pub struct UpdateUser {
     pub token_version: Option<i32>,
     pub calendar_token: Option<Option<String>>,
     pub updated_at: Option<NaiveDateTime>,
+    pub email: Option<Option<String>>,
 }
 
 impl User {
@@ -182,13 +188,19 @@ impl User {
             .get_result(conn)
     }
 
-    pub(crate) fn set_calendar_places(
+    /// The user's own choices: whether their calendar carries places, whether they get the
+    /// morning digest. `None` leaves a choice as it is.
+    pub(crate) fn set_choices(
         conn: &mut DbConn,
         id: UserId,
-        places: bool,
+        calendar_places: Option<bool>,
+        email_digest: Option<bool>,
     ) -> QueryResult<User> {
         diesel::update(users::table.find(id))
-            .set(users::calendar_places.eq(places))
+            .set((
+                calendar_places.map(|p| users::calendar_places.eq(p)),
+                email_digest.map(|d| users::email_digest.eq(d)),
+            ))
             .returning(users::all_columns)
             .get_result(conn)
     }

@@ -262,6 +262,7 @@ fn make_users(conn: &mut DbConn, places: &Places, password_text: &str) -> Result
                 branch_id,
                 region_id,
                 active: true,
+                email: None,
             },
         )?;
     }

@@ -1,4 +1,5 @@
-//! The signed-in person's own account: changing their password.
+//! The signed-in person's own account: their calendar address, the morning digest, their
+//! password.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 
@@ -23,6 +24,8 @@ pub async fn show(
             "calendar" => Some("Your calendar is stopped; its address no longer works."),
             "places" => Some("Saved: your calendar says where hearings are."),
             "no-places" => Some("Saved: your calendar no longer says where hearings are."),
+            "digest" => Some("Saved: you will get the morning email of what falls due."),
+            "no-digest" => Some("Saved: you will no longer get the morning email."),
             _ => None,
         });
     if let Some(notice) = notice {
@@ -31,6 +34,12 @@ pub async fn show(
     let account = user.account(&state).await?;
     context.insert("calendar_active", &account.calendar_token.is_some());
     context.insert("calendar_places", &account.calendar_places);
+    context.insert("email", &account.email);
+    context.insert("email_digest", &account.email_digest);
+    context.insert(
+        "with_unassigned",
+        &(user.role() == crate::models::Role::Officer),
+    );
     render("account.html", &context)
 }
 
@@ -49,7 +58,7 @@ pub(crate) async fn calendar(
         Some("no-places") => Some(false),
         _ => None,
     } {
-        accounts::calendar_places(&state, user.id(), places).await?;
+        accounts::own_choices(&state, user.id(), Some(places), None).await?;
         let notice = if places { "places" } else { "no-places" };
         return Ok(see_other(&format!("/account?notice={notice}")));
     }
@@ -79,6 +88,21 @@ pub(crate) async fn calendar(
          only this once. Any earlier address no longer works.",
     );
     render("account.html", &context)
+}
+
+/// Turns the morning digest on or off.
+#[post("/account/digest")]
+pub(crate) async fn digest(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    let form = FormData::new(form.into_inner());
+    user.check_csrf(&state, form.csrf())?;
+    let on = form.get("action") == Some("digest");
+    accounts::own_choices(&state, user.id(), None, Some(on)).await?;
+    let notice = if on { "digest" } else { "no-digest" };
+    Ok(see_other(&format!("/account?notice={notice}")))
 }
 
 #[post("/account/password")]

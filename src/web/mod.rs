@@ -47,6 +47,7 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(account::show)
         .service(account::change_password)
         .service(account::calendar)
+        .service(account::digest)
         .service(members::list)
         .service(members::export_workload)
         .service(members::new)

@@ -69,6 +69,7 @@ pub fn user(
             branch_id,
             region_id,
             active: true,
+            email: None,
         })
         .returning(users::id)
         .get_result(conn)

@@ -196,6 +196,7 @@ async fn a_users_scope_must_fit_its_role() {
         branch_id,
         region_id: None,
         active: true,
+        email: None,
     };
     let insert =
         |conn: &mut DbConn, u: NewUser| diesel::insert_into(users::table).values(u).execute(conn);

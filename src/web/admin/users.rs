@@ -166,7 +166,7 @@ pub(crate) async fn stop_calendar(
     Ok(see_other(&format!("{PAGE}/{id}?calendar=stopped")))
 }
 
-/// The edit form always sends role, scope and active; a blank scope clears it.
+/// The edit form always sends role, scope, active and email; a blank scope or email clears it.
 fn changes_from(form: &FormData) -> Result<UserChanges, AppError> {
     let id = |field: &str| -> Result<Option<i64>, AppError> {
         crate::http::params::optional::<i64>(field, form.get(field))
@@ -188,6 +188,8 @@ fn changes_from(form: &FormData) -> Result<UserChanges, AppError> {
         branch_id: Some(id("branch_id")?.map(Into::into)),
         region_id: Some(id("region_id")?.map(Into::into)),
         active: Some(form.get("active").is_some()),
+        // Blank removes the address.
+        email: form.get("email").map(|e| Some(e.to_owned())),
     })
 }
 
