@@ -3,13 +3,14 @@
 mod cli_evidence;
 mod cli_import;
 mod cli_protect;
+mod cli_reminders;
 mod cli_user;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use caseload::auth::{secret, token::TokenKeys};
-use caseload::config::{AuthConfig, DatabaseConfig, ServerConfig};
+use caseload::config::{AuthConfig, DatabaseConfig, MailConfig, ServerConfig};
 use caseload::db::Database;
 use caseload::error::AppError;
 use caseload::{AppState, build_app, telemetry};
@@ -39,6 +40,8 @@ enum Command {
         server: ServerConfig,
         #[command(flatten)]
         auth: AuthConfig,
+        #[command(flatten)]
+        mail: MailConfig,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -80,6 +83,8 @@ enum Command {
         #[arg(long, env = "CASELOAD_SEED_PASSWORD", hide_env_values = true)]
         password: Option<String>,
     },
+    /// Send the morning digests and referral notices now, or a test message.
+    Reminders(cli_reminders::RemindersArgs),
     /// Manage users.
     User {
         #[command(subcommand)]
@@ -97,7 +102,12 @@ fn main() -> anyhow::Result<()> {
     telemetry::init();
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { demo, server, auth } => serve(cli.database, server, auth, demo),
+        Command::Serve {
+            demo,
+            server,
+            auth,
+            mail,
+        } => serve(cli.database, server, auth, mail, demo),
         Command::Migrate => open_database(&cli.database).map(|_| ()),
         Command::Openapi => {
             print!("{}", caseload::api::doc::document_json());
@@ -127,6 +137,7 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Reminders(args) => cli_reminders::run(&open_database(&cli.database)?, args),
         Command::User { action } => cli_user::run(&open_database(&cli.database)?, action),
     }
 }
@@ -167,6 +178,7 @@ fn warn_of_secrets_in_arguments() {
         ("--jwt-secret", "CASELOAD_JWT_SECRET or --jwt-secret-file"),
         ("--admin-password", "CASELOAD_ADMIN_PASSWORD"),
         ("--metrics-token", "CASELOAD_METRICS_TOKEN"),
+        ("--smtp-password", "CASELOAD_SMTP_PASSWORD"),
     ] {
         let given = std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
         if given {
@@ -182,6 +194,7 @@ fn serve(
     database: DatabaseConfig,
     server: ServerConfig,
     auth: AuthConfig,
+    mail: MailConfig,
     demo: bool,
 ) -> anyhow::Result<()> {
     caseload::http::templates::check().map_err(|e| anyhow::anyhow!("templates: {e}"))?;
@@ -213,6 +226,29 @@ fn serve(
         let admin = caseload::accounts::bootstrap_admin(&mut conn, auth.admin_password.as_deref())
             .map_err(cli_error)?;
         (demo_logins, admin)
+    };
+
+    let mailer = caseload::mail::Mailer::from_config(&mail, server.public_url.clone())
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let reminders = match mailer {
+        Some(mailer) => {
+            match mail.digest_at {
+                caseload::config::DigestAt::At(at) => tracing::info!(
+                    digest_at = %at.format("%H:%M"),
+                    time_zone = %mail.time_zone,
+                    "reminders on: the morning digest and referral notices are emailed"
+                ),
+                caseload::config::DigestAt::Off => tracing::info!(
+                    "reminders on for referral notices; the morning digest is left to \
+                     `caseload reminders send` (CASELOAD_DIGEST_AT=off)"
+                ),
+            }
+            Some(caseload::mail::Reminders::start(db.clone(), mailer, mail))
+        }
+        None => {
+            tracing::info!("reminders are off: no email is sent (set CASELOAD_SMTP_HOST)");
+            None
+        }
     };
 
     let bind = server.bind.clone();
@@ -259,6 +295,9 @@ fn serve(
         // actix-web stops gracefully on SIGINT and SIGTERM, finishing requests in flight.
         http.run().await.context("serving")
     })?;
+    if let Some(reminders) = reminders {
+        reminders.stop();
+    }
     state.audit.shutdown();
     tracing::info!("stopped");
     Ok(())

@@ -99,6 +99,16 @@ pub fn key(user: UserId, day: NaiveDate) -> String {
     format!("digest:{day}:{user}")
 }
 
+/// Whether the user's digest of `day` is in the outbox already.
+pub fn already_queued(conn: &mut DbConn, user: UserId, day: NaiveDate) -> QueryResult<bool> {
+    use crate::db::schema::outbox;
+    outbox::table
+        .filter(outbox::dedupe_key.eq(key(user, day)))
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
+}
+
 /// Queues the digests of `day`. Returns how many this call queued (those queued already, by
 /// an earlier run or another process, are not queued again).
 pub fn queue(conn: &mut DbConn, day: NaiveDate, now: NaiveDateTime) -> Result<usize, AppError> {

@@ -4,6 +4,7 @@ mod attacker;
 mod common;
 mod crowd;
 mod fixtures;
+mod smtp_receiver;
 
 mod access;
 mod audit_trail;
@@ -38,6 +39,7 @@ mod probe_low;
 mod queue;
 mod registry;
 mod release_attacks;
+mod reminders;
 mod report_summaries;
 mod schema_rules;
 mod service_accounts;
