@@ -24,6 +24,7 @@ pub mod reports;
 pub mod seed;
 pub mod state;
 pub mod telemetry;
+pub mod templates;
 pub mod text;
 pub mod timestamps;
 pub mod validate;

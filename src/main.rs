@@ -197,7 +197,7 @@ fn serve(
     mail: MailConfig,
     demo: bool,
 ) -> anyhow::Result<()> {
-    caseload::http::templates::check().map_err(|e| anyhow::anyhow!("templates: {e}"))?;
+    caseload::templates::check().map_err(|e| anyhow::anyhow!("templates: {e}"))?;
     warn_of_secrets_in_arguments();
     let given_admin_password = auth.admin_password.is_some();
     let secret = secret::load(&auth).map_err(|e| anyhow::anyhow!(e))?;

@@ -77,6 +77,12 @@ pub static NOT_MEMBER_RECORDS: &[(&str, &str)] = &[
         "api_keys",
         "credentials of integration accounts: a name and a hash, revoked rather than erased",
     ),
+    (
+        "outbox",
+        "messages to staff waiting to be sent: case references, deadline kinds and dates, never \
+         a member's name or case text; emptied once sent or given up (at most a day), deleted \
+         after 30 days; the audit trail names the cases each message named, for the export",
+    ),
     ("regions", "organisations, not people"),
     ("branches", "organisations, not people"),
     ("employers", "organisations, not people"),

@@ -14,7 +14,6 @@ pub mod params;
 pub mod refusals;
 pub mod report_params;
 pub mod session_check;
-pub mod templates;
 
 pub use current_user::{CurrentUser, SESSION_COOKIE};
 pub use page_error::PageError;

@@ -7,8 +7,8 @@ use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, ResponseError};
 use tera::Context;
 
-use super::templates;
 use crate::error::AppError;
+use crate::templates;
 
 /// An [`AppError`] shown as an HTML page instead of JSON, for handlers outside `/api`.
 #[derive(Debug)]

@@ -46,8 +46,8 @@ fn case_link(base: Option<&str>, case: i64) -> Option<String> {
 
 fn render_pair(name: &str, context: &Context) -> Result<(String, String), AppError> {
     Ok((
-        crate::http::templates::render(&format!("email/{name}.txt"), context)?,
-        crate::http::templates::render(&format!("email/{name}.html"), context)?,
+        crate::templates::render(&format!("email/{name}.txt"), context)?,
+        crate::templates::render(&format!("email/{name}.html"), context)?,
     ))
 }
 

@@ -7,7 +7,7 @@ use tera::Context;
 
 use crate::error::AppError;
 pub use crate::http::PageError;
-use crate::http::templates;
+use crate::templates;
 
 /// "See other": where the browser goes after a successful form.
 pub(crate) fn see_other(location: &str) -> HttpResponse {

@@ -75,7 +75,7 @@ async fn every_answer_carries_the_security_headers() {
 
 #[actix_rt::test]
 async fn the_landing_page_and_static_files_are_served_from_the_binary() {
-    caseload::http::templates::check().expect("templates parse");
+    caseload::templates::check().expect("templates parse");
     let app = TestApp::new().await;
     let page = app.get("/").await;
     assert_eq!(page.status, 200);
