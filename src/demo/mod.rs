@@ -262,6 +262,10 @@ fn users(
         if role == Role::Officer {
             officer = Some(user.id);
         }
+        // The reps have chosen the morning email, so that `caseload reminders send` shows it.
+        if matches!(role, Role::Officer | Role::Organiser) {
+            User::set_choices(conn, user.id, None, Some(true))?;
+        }
         logins.push(DemoLogin {
             username: username.into(),
             role,

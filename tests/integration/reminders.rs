@@ -571,3 +571,91 @@ async fn addresses_are_checked_and_the_digest_needs_one() {
     assert_eq!(chose.json()["email_digest"], true);
     assert_eq!(chose.json()["email"], "rep@wigan.example.org");
 }
+
+/// `caseload reminders` as an operator runs it from cron, on a demo database: one digest for
+/// each user who chose it, with no member's name; a second run sends nothing more.
+#[cfg(unix)]
+#[actix_rt::test]
+async fn the_command_sends_the_demo_digests_once_and_checks_the_settings() {
+    use caseload::db::schema::members;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo.db");
+    let names: Vec<(String, String)> = {
+        let db = Database::connect(
+            caseload::db::DatabaseUrl::parse(file.to_str().unwrap()).unwrap(),
+            2,
+            std::time::Duration::from_secs(10),
+        )
+        .unwrap();
+        db.migrate().unwrap();
+        let mut conn = db.get().unwrap();
+        caseload::demo::load(&mut conn)
+            .unwrap()
+            .expect("demo data loads");
+        members::table
+            .select((members::first_name, members::last_name))
+            .load(&mut conn)
+            .unwrap()
+    };
+    let receiver = Receiver::start();
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
+            .arg("reminders")
+            .args(args)
+            .env("DATABASE_URL", &file)
+            .env("CASELOAD_SMTP_HOST", "127.0.0.1")
+            .env("CASELOAD_SMTP_PORT", receiver.port.to_string())
+            .env("CASELOAD_SMTP_TLS", "none")
+            .env("CASELOAD_MAIL_FROM", "caseload@branch.example.org")
+            .env("CASELOAD_PUBLIC_URL", PUBLIC)
+            .env("RUST_LOG", "warn")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(
+            output.status.success(),
+            "{said}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        said
+    };
+    let planned = run(&["send", "--dry-run"]);
+    assert!(planned.contains("officer: "), "{planned}");
+    assert!(receiver.received().is_empty(), "a dry run sends nothing");
+
+    let said = run(&["send"]);
+    assert!(said.contains("emails sent"), "{said}");
+    let received = receiver.received();
+    assert!(!received.is_empty(), "{said}");
+    let officer = receiver.to("officer@branch.example.org");
+    assert_eq!(
+        officer.len(),
+        1,
+        "the demo officer chose the digest and has hearings due"
+    );
+    assert!(receiver.to("delegate@branch.example.org").is_empty());
+    assert!(receiver.to("admin@branch.example.org").is_empty());
+    for message in &received {
+        for (first, last) in &names {
+            let seen = message.everything();
+            assert!(
+                !seen.contains(&format!("{first} {last}")) && !seen.contains(last.as_str()),
+                "{first} {last} is named in a digest"
+            );
+        }
+    }
+    let again = run(&["send"]);
+    assert!(again.contains("0 queued; emails sent 0"), "{again}");
+    assert_eq!(
+        receiver.received().len(),
+        received.len(),
+        "nothing is sent twice"
+    );
+
+    run(&["test", "--to", "operator@branch.example.org"]);
+    let test = receiver.to("operator@branch.example.org");
+    assert_eq!(test.len(), 1);
+    assert_eq!(test[0].subject, "caseload: test message");
+}
