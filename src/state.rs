@@ -94,7 +94,8 @@ impl AppState {
 impl AppState {
     /// Whether the database answers a query (the health check).
     /// `/metrics` as text: the counters, and the gauges as they are now.
-    pub(crate) fn metrics_text(&self) -> String {
+    /// The gauges and counters `/metrics` shows; the outbox's counts are read by the caller.
+    pub(crate) fn metrics_text(&self, (waiting, failed): (i64, i64)) -> String {
         let (open, idle, most) = self.db.pool_state();
         self.metrics.render(&[
             (
@@ -116,6 +117,16 @@ impl AppState {
                 "caseload_audit_queue_length",
                 "Audit entries of reads queued and not yet written.",
                 self.audit.pending() as f64,
+            ),
+            (
+                "caseload_email_outbox_waiting",
+                "Emails queued and not yet sent (pending or being sent).",
+                waiting as f64,
+            ),
+            (
+                "caseload_email_outbox_failed",
+                "Emails given up or interrupted, of those kept (30 days).",
+                failed as f64,
             ),
         ])
     }

@@ -267,12 +267,25 @@ pub(crate) fn tidy(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Tidied>
     })
 }
 
-/// Messages waiting to be sent (pending or being sent), for monitoring.
-pub fn waiting(conn: &mut DbConn) -> QueryResult<i64> {
-    outbox::table
+/// For monitoring: messages waiting to be sent (pending or being sent), and messages given
+/// up or interrupted in the 30 days rows are kept.
+pub fn counts(conn: &mut DbConn) -> QueryResult<(i64, i64)> {
+    let waiting = outbox::table
         .filter(outbox::status.eq_any(["pending", "sending"]))
         .count()
-        .get_result(conn)
+        .get_result(conn)?;
+    let failed = outbox::table
+        .filter(outbox::status.eq_any(["failed", "interrupted"]))
+        .count()
+        .get_result(conn)?;
+    Ok((waiting, failed))
+}
+
+/// [`counts`], for `/metrics`.
+pub(crate) async fn email_counts(
+    state: &crate::state::AppState,
+) -> Result<(i64, i64), crate::error::AppError> {
+    state.db.run(|conn| Ok(counts(conn)?)).await
 }
 
 #[cfg(test)]

@@ -60,7 +60,8 @@ pub(crate) async fn metrics(
     if !crate::text::constant_time_eq(given, expected) {
         return Err(AppError::Unauthorized);
     }
+    let outbox = crate::mail::outbox::email_counts(&state).await?;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8"))
-        .body(state.metrics_text()))
+        .body(state.metrics_text(outbox)))
 }

@@ -104,6 +104,8 @@ async fn metrics_need_their_token_and_name_route_patterns_only() {
         "# TYPE caseload_evidence_releases_served_total counter",
         "# TYPE caseload_db_pool_connections gauge",
         "caseload_audit_queue_length ",
+        "caseload_email_outbox_waiting 0",
+        "caseload_email_outbox_failed 0",
     ] {
         assert!(text.contains(expected), "{expected} in\n{text}");
     }
