@@ -35,8 +35,7 @@ fn address(app: &TestApp, username: &str, email: &str, digest: bool) {
         .unwrap();
 }
 
-fn deadline(app: &TestApp, case: CaseId, kind: DeadlineKind, due_on: NaiveDate) -> NewDeadline {
-    let _ = app;
+fn deadline(case: CaseId, kind: DeadlineKind, due_on: NaiveDate) -> NewDeadline {
     NewDeadline::by_hand(case, kind, due_on)
 }
 
@@ -86,20 +85,20 @@ async fn the_digest_holds_what_falls_due_once_and_never_a_name_a_place_or_case_t
     address(&app, "lds.officer", "rep@leeds.example.org", true);
     let day = Utc::now().date_naive();
     let (mine, reference) = my_case(&app, &world, "Disclosed a diagnosis of depression").await;
-    let mut hearing = deadline(&app, mine, DeadlineKind::Hearing, day + Duration::days(3));
+    let mut hearing = deadline(mine, DeadlineKind::Hearing, day + Duration::days(3));
     hearing.starts_at = Some("10:00".into());
     hearing.place = Some("12 Acacia Avenue (member's home, signed off sick)".into());
     add(&app, hearing);
     add(
         &app,
-        deadline(&app, mine, DeadlineKind::Appeal, day + Duration::days(7)),
+        deadline(mine, DeadlineKind::Appeal, day + Duration::days(7)),
     );
     // Ten days away: on no notice day, so not in today's digest.
     add(
         &app,
-        deadline(&app, mine, DeadlineKind::Tribunal, day + Duration::days(10)),
+        deadline(mine, DeadlineKind::Tribunal, day + Duration::days(10)),
     );
-    let mut overdue = deadline(&app, mine, DeadlineKind::Other, day - Duration::days(2));
+    let mut overdue = deadline(mine, DeadlineKind::Other, day - Duration::days(2));
     overdue.note = Some("Ring Ada Okafor's GP about the fit note".into());
     add(&app, overdue);
     // The branch's case with no rep: in the officer's digest on its notice day only.
@@ -289,10 +288,7 @@ async fn a_refused_message_is_tried_again_after_a_wait_and_then_sent() {
     let world = World::build(&app);
     address(&app, "wgn.officer", "rep@wigan.example.org", true);
     let day = Utc::now().date_naive();
-    add(
-        &app,
-        deadline(&app, world.wigan_case, DeadlineKind::Appeal, day),
-    );
+    add(&app, deadline(world.wigan_case, DeadlineKind::Appeal, day));
     let receiver = Receiver::start();
     receiver.refuse_next(2);
     let mailer = receiver.mailer(None);
@@ -326,14 +322,8 @@ async fn a_send_cut_off_midway_is_not_repeated_and_an_old_message_is_given_up() 
     address(&app, "wgn.officer", "rep@wigan.example.org", true);
     address(&app, "lds.officer", "rep@leeds.example.org", true);
     let day = Utc::now().date_naive();
-    add(
-        &app,
-        deadline(&app, world.wigan_case, DeadlineKind::Appeal, day),
-    );
-    add(
-        &app,
-        deadline(&app, world.leeds_case, DeadlineKind::Appeal, day),
-    );
+    add(&app, deadline(world.wigan_case, DeadlineKind::Appeal, day));
+    add(&app, deadline(world.leeds_case, DeadlineKind::Appeal, day));
     let now = Utc::now().naive_utc();
     delivery::queue_digests(&app.state.db, day, now, false).unwrap();
     // A sender claims one and stops before it can say whether the server took it.
@@ -392,11 +382,11 @@ async fn digest_days_follow_the_deadline_rules_across_bank_holidays_and_month_en
     assert_eq!(tribunal, d("2027-02-28"));
     add(
         &app,
-        deadline(&app, world.wigan_case, DeadlineKind::Appeal, appeal),
+        deadline(world.wigan_case, DeadlineKind::Appeal, appeal),
     );
     add(
         &app,
-        deadline(&app, world.wigan_case, DeadlineKind::Tribunal, tribunal),
+        deadline(world.wigan_case, DeadlineKind::Tribunal, tribunal),
     );
     let mut conn = app.state.db.get().unwrap();
     let officer = users::table
@@ -522,8 +512,7 @@ async fn a_referral_is_told_to_the_regions_organisers_and_its_taking_to_the_bran
 #[actix_rt::test]
 async fn addresses_are_checked_and_the_digest_needs_one() {
     let app = TestApp::new().await;
-    let world = World::build(&app);
-    let _ = world;
+    World::build(&app);
     let admin = app.token("admin").await;
     let bad = app
         .send_json(
@@ -658,4 +647,65 @@ async fn the_command_sends_the_demo_digests_once_and_checks_the_settings() {
     let test = receiver.to("operator@branch.example.org");
     assert_eq!(test.len(), 1);
     assert_eq!(test[0].subject, "caseload: test message");
+}
+
+/// On the pages: an administrator gives an officer an address; the officer's account page says
+/// what the email holds and turns it on and off.
+#[actix_rt::test]
+async fn the_address_is_set_on_the_users_page_and_the_digest_chosen_on_the_account_page() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let admin = browser_sign_in(&app, "admin").await;
+    let edit = format!("/admin/users/{}", world.wigan_officer.0);
+    let form = page(&app, &edit, &admin).await.text();
+    let branch = world.wigan.0.to_string();
+    let fields = |email: &'static str| {
+        vec![
+            ("csrf_token", csrf_of(&form)),
+            ("display_name", "wgn.officer display".to_owned()),
+            ("role", "officer".to_owned()),
+            ("branch_id", branch.clone()),
+            ("region_id", String::new()),
+            ("active", "on".to_owned()),
+            ("email", email.to_owned()),
+        ]
+    };
+    let as_pairs =
+        |fields: &[(&'static str, String)]| -> Vec<(&'static str, String)> { fields.to_vec() };
+    let bad = as_pairs(&fields("rep at wigan"));
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = post_form(&app, &edit, &admin, None, &bad).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("is not an email address"));
+    let good = fields("rep@wigan.example.org");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = post_form(&app, &edit, &admin, None, &good).await;
+    assert_eq!(saved.status, 303, "{}", saved.text());
+
+    let officer = browser_sign_in(&app, "wgn.officer").await;
+    let account = page(&app, "/account", &officer).await.text();
+    assert!(account.contains("rep@wigan.example.org"));
+    assert!(account.contains("never a member's name"));
+    assert!(
+        account.contains("no rep yet"),
+        "an officer is told of the branch's unassigned cases"
+    );
+    let on = post_form(
+        &app,
+        "/account/digest",
+        &officer,
+        None,
+        &[("csrf_token", &csrf_of(&account)), ("action", "digest")],
+    )
+    .await;
+    assert_eq!(on.status, 303);
+    let account = page(&app, "/account", &officer).await.text();
+    assert!(account.contains("Stop the morning email"));
+    let mut conn = app.state.db.get().unwrap();
+    let chosen: bool = users::table
+        .find(world.wigan_officer)
+        .select(users::email_digest)
+        .first(&mut conn)
+        .unwrap();
+    assert!(chosen);
 }
