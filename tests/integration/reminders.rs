@@ -105,7 +105,6 @@ async fn the_digest_holds_what_falls_due_once_and_never_a_name_a_place_or_case_t
     add(
         &app,
         deadline(
-            &app,
             world.wigan_case,
             DeadlineKind::Appeal,
             day + Duration::days(14),
@@ -114,7 +113,6 @@ async fn the_digest_holds_what_falls_due_once_and_never_a_name_a_place_or_case_t
     add(
         &app,
         deadline(
-            &app,
             world.wigan_case,
             DeadlineKind::Other,
             day + Duration::days(5),
@@ -248,7 +246,6 @@ async fn two_servers_started_together_send_each_digest_once() {
     add(
         &app,
         deadline(
-            &app,
             world.wigan_case,
             DeadlineKind::Hearing,
             day + Duration::days(1),
