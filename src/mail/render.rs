@@ -85,8 +85,12 @@ pub fn message(claimed: &Claimed, base: Option<&str>) -> Result<Rendered, AppErr
             context.insert("unassigned", &unassigned);
             let count = items.len();
             let subject = format!(
-                "caseload: {count} {} due{}, {}",
-                if count == 1 { "deadline" } else { "deadlines" },
+                "caseload: {count} {}{}, {}",
+                if count == 1 {
+                    "hearing or deadline"
+                } else {
+                    "hearings and deadlines"
+                },
                 if overdue > 0 {
                     format!(" ({overdue} overdue)")
                 } else {

@@ -135,7 +135,9 @@ async fn the_digest_holds_what_falls_due_once_and_never_a_name_a_place_or_case_t
     let message = &received[0];
     assert_eq!(message.to, ["rep@wigan.example.org"]);
     assert!(
-        message.subject.contains("4 deadlines due (1 overdue)"),
+        message
+            .subject
+            .contains("4 hearings and deadlines (1 overdue)"),
         "{}",
         message.subject
     );
