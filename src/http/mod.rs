@@ -14,6 +14,7 @@ pub mod params;
 pub mod refusals;
 pub mod report_params;
 pub mod session_check;
+pub mod upload;
 
 pub use current_user::{CurrentUser, SESSION_COOKIE};
 pub use page_error::PageError;
