@@ -97,6 +97,14 @@ impl Keyring {
         })
     }
 
+    /// The same keyring with a previous key (64 hex digits) beside the current one.
+    pub fn with_previous(self, hex: &str) -> Result<Self, String> {
+        Ok(Self {
+            previous: Some(Key::from_hex(hex, "previous key")?),
+            ..self
+        })
+    }
+
     /// The current key's fingerprint: what new documents are sealed under.
     pub fn current(&self) -> &str {
         &self.current.fingerprint

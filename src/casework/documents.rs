@@ -61,13 +61,13 @@ pub fn content_type(bytes: &[u8]) -> Result<&'static str, String> {
             .ok_or_else(|| format!("is {mime} ({}), which is not taken", found.extension()));
     }
     let Ok(text) = std::str::from_utf8(bytes) else {
-        return Err("is binary data of no type taken".into());
+        return Err("is binary data of a type not taken".into());
     };
     if text
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
-        return Err("is binary data of no type taken".into());
+        return Err("is binary data of a type not taken".into());
     }
     if text.trim_start().starts_with("<") {
         // HTML, SVG or XML: a page a browser would run, not a paper.
@@ -378,7 +378,7 @@ mod tests {
     fn download_names_cannot_break_the_header() {
         let header = disposition("fit note \"final\";\r\nX-Evil: 1.pdf");
         assert!(!header.contains('\r') && !header.contains('\n'));
-        assert!(header.starts_with("attachment; filename=\"fit note _final___X-Evil_ 1.pdf\""));
+        assert!(header.starts_with("attachment; filename=\"fit note _final____X-Evil_ 1.pdf\""));
         assert!(header.contains("filename*=UTF-8''fit%20note%20%22final%22"));
     }
 }
