@@ -2,7 +2,6 @@
 //! rest; see `casework::documents` for who may do what.
 
 use actix_multipart::Multipart;
-use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use actix_web::{HttpResponse, delete, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -115,21 +114,7 @@ async fn download(
     let (case, document) = path.into_inner();
     let (document, bytes) =
         documents::read(&state, user.actor, CaseId(case), DocumentId(document)).await?;
-    Ok(file_response(&document, bytes))
-}
-
-/// A document's file as a download: its type, an attachment with a cleaned name, not to be
-/// sniffed or kept.
-pub(crate) fn file_response(document: &Document, bytes: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, document.content_type.as_str()))
-        .insert_header((
-            CONTENT_DISPOSITION,
-            documents::disposition(&document.file_name),
-        ))
-        .insert_header((CACHE_CONTROL, "no-store"))
-        .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
-        .body(bytes)
+    Ok(crate::http::document_download(&document, bytes))
 }
 
 /// Removes a paper (officers of the case's branch and administrators); the timeline says so.

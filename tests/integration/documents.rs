@@ -481,3 +481,110 @@ async fn the_subject_access_export_carries_the_papers_and_erasure_removes_them()
         .unwrap();
     assert_eq!(files, 1);
 }
+
+/// On the case page: several papers added at once with a plain form, listed, downloaded and
+/// removed; a refused file comes back on the page naming the field.
+#[actix_rt::test]
+async fn the_case_page_adds_lists_downloads_and_removes_papers() {
+    use crate::common::{browser_sign_in, csrf_of, multipart, page, post_form};
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let case = world.wigan_case.0;
+    let session = browser_sign_in(&app, "wgn.officer").await;
+    let shown = page(&app, &format!("/cases/{case}"), &session).await.text();
+    assert!(
+        shown.contains("enctype=\"multipart/form-data\"") && shown.contains("multiple"),
+        "{shown}"
+    );
+    let csrf = csrf_of(&shown);
+    let send = |fields: Vec<(&'static str, String)>, files: Vec<(&'static str, Vec<u8>)>| {
+        let (app, session) = (&app, &session);
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let files: Vec<(&str, &[u8])> = files.iter().map(|(k, v)| (*k, v.as_slice())).collect();
+            let (content_type, body) = multipart(&fields, &files);
+            app.call(
+                actix_web::test::TestRequest::post()
+                    .uri(&format!("/cases/{case}/documents"))
+                    .cookie(actix_web::cookie::Cookie::new(
+                        "caseload_session",
+                        session.clone(),
+                    ))
+                    .insert_header(("content-type", content_type))
+                    .set_payload(body),
+            )
+            .await
+        }
+    };
+    let added = send(
+        vec![("csrf_token", csrf.clone()), ("kind", "letter".into())],
+        vec![
+            ("invitation.txt", b"You are invited".to_vec()),
+            ("outcome.pdf", b"%PDF-1.4\n(outcome)\n%%EOF".to_vec()),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, 303, "{}", added.text());
+    let shown = page(&app, &format!("/cases/{case}"), &session).await.text();
+    assert!(
+        shown.contains("invitation.txt") && shown.contains("outcome.pdf"),
+        "{shown}"
+    );
+    let refused = send(
+        vec![("csrf_token", csrf.clone()), ("kind", "letter".into())],
+        vec![(
+            "tool.exe",
+            b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0".to_vec(),
+        )],
+    )
+    .await;
+    assert_eq!(refused.status, 415);
+    assert!(
+        refused.text().contains("file-error"),
+        "the page names the field"
+    );
+    let forged = send(
+        vec![("csrf_token", "forged".into()), ("kind", "letter".into())],
+        vec![("a.txt", b"hello".to_vec())],
+    )
+    .await;
+    assert_eq!(forged.status, 403, "a form without its token is refused");
+
+    let mut conn = app.state.db.get().unwrap();
+    let ids: Vec<i64> = documents_table::table
+        .order(documents_table::id)
+        .select(documents_table::id)
+        .load::<caseload::models::DocumentId>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.0)
+        .collect();
+    drop(conn);
+    assert_eq!(ids.len(), 2);
+    let download = page(
+        &app,
+        &format!("/cases/{case}/documents/{}", ids[0]),
+        &session,
+    )
+    .await;
+    assert_eq!(download.body.as_ref(), b"You are invited");
+    assert!(
+        download
+            .header("content-disposition")
+            .unwrap()
+            .contains("invitation.txt")
+    );
+    let removed = post_form(
+        &app,
+        &format!("/cases/{case}/documents/{}/remove", ids[0]),
+        &session,
+        None,
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(removed.status, 303);
+    let shown = page(&app, &format!("/cases/{case}"), &session).await.text();
+    assert!(!shown.contains(&format!("/documents/{}\"", ids[0])), "the paper is no longer listed");
+    assert!(shown.contains(&format!("/documents/{}\"", ids[1])));
+    assert!(shown.contains("Document removed: invitation.txt"));
+}

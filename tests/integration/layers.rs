@@ -20,6 +20,8 @@ const LAYERS: &[&[&str]] = &[
         "proxies",
         "metrics",
         "private_file",
+        "key_file",
+        "vault",
     ],
     &["db", "db_run", "config"],
     &["models", "templates"],
