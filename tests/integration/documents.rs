@@ -584,7 +584,10 @@ async fn the_case_page_adds_lists_downloads_and_removes_papers() {
     .await;
     assert_eq!(removed.status, 303);
     let shown = page(&app, &format!("/cases/{case}"), &session).await.text();
-    assert!(!shown.contains(&format!("/documents/{}\"", ids[0])), "the paper is no longer listed");
+    assert!(
+        !shown.contains(&format!("/documents/{}\"", ids[0])),
+        "the paper is no longer listed"
+    );
     assert!(shown.contains(&format!("/documents/{}\"", ids[1])));
     assert!(shown.contains("Document removed: invitation.txt"));
 }
