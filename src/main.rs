@@ -140,7 +140,12 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Export { what } => {
             let vault = load_vault(&cli.documents)?;
-            cli_protect::export(&open_database(&cli.database)?, &vault, what)
+            let db = open_database(&cli.database)?;
+            let mut conn = db.get().map_err(cli_error)?;
+            caseload::casework::documents::check_keys(&mut conn, &vault)
+                .map_err(|e| anyhow::anyhow!(e))?;
+            drop(conn);
+            cli_protect::export(&db, &vault, what)
         }
         Command::Documents {
             action: DocumentsCommand::Rekey { batch },

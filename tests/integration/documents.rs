@@ -464,6 +464,43 @@ async fn the_subject_access_export_carries_the_papers_and_erasure_removes_them()
         .decode(papers[0]["content_base64"].as_str().unwrap())
         .unwrap();
     assert_eq!(content, pdf);
+    // The command an operator runs, with the key from the environment, carries it too; with
+    // another key it stops, naming the key problem, and writes nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let export_with = |key: &str, file: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_caseload"))
+            .args([
+                "export",
+                "member",
+                &world.wigan_member.0.to_string(),
+                "--output",
+                file,
+            ])
+            .env("DATABASE_URL", &app.database.url)
+            .env("CASELOAD_DOCUMENTS_KEY", key)
+            .env("RUST_LOG", "error")
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let output = dir.path().join("export.json");
+    let ran = export_with(TEST_DOCUMENTS_KEY, output.to_str().unwrap());
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
+    assert_eq!(
+        written["documents"][0]["content_base64"],
+        papers[0]["content_base64"]
+    );
+    let wrong = dir.path().join("wrong.json");
+    let refused = export_with(OTHER_KEY, wrong.to_str().unwrap());
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not loaded"));
+    assert!(!wrong.exists());
 
     protection::erase_member(&mut conn, world.wigan_member, None).unwrap();
     let left: Vec<CaseId> = documents_table::table
