@@ -66,7 +66,6 @@ audit_names!(
         Demo = "demo",
         Request = "request",
         Email = "email",
-        Document = "document",
     }
 );
 

@@ -21,7 +21,6 @@ const KNOWN: &[&str] = &[
     "workload_source",
     "event_kind",
     "deadline_kind",
-    "document_kind",
     "age_band",
     "ethnic_group",
 ];

@@ -8,7 +8,6 @@ pub mod changes;
 pub mod csv_table;
 pub mod dates;
 pub mod deadlines;
-pub mod documents;
 pub mod export;
 pub mod import;
 pub mod member_fields;

@@ -52,5 +52,4 @@ id_type!(
     UserId,
     AuditEntryId,
     ApiKeyId,
-    DocumentId,
 );
