@@ -66,6 +66,7 @@ audit_names!(
         Demo = "demo",
         Request = "request",
         Email = "email",
+        Document = "document",
     }
 );
 

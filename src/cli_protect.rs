@@ -49,11 +49,15 @@ pub fn retention(db: &Database, apply: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn export(db: &Database, command: ExportCommand) -> anyhow::Result<()> {
+pub fn export(
+    db: &Database,
+    vault: &caseload::vault::Keyring,
+    command: ExportCommand,
+) -> anyhow::Result<()> {
     let ExportCommand::Member { id, output } = command;
     let mut conn = db.get().map_err(cli_error)?;
     let json = write_transaction(&mut conn, |conn| {
-        protection::export_member(conn, MemberId(id), None)
+        protection::export_member(conn, MemberId(id), None, Some(vault))
     })
     .map_err(cli_error)?;
     let text = serde_json::to_string_pretty(&json)?;

@@ -233,3 +233,42 @@ impl Default for MailConfig {
         }
     }
 }
+
+/// The key case papers are encrypted under (docs/SECURITY.md, "Case papers").
+#[derive(clap::Args, Clone, Debug)]
+pub struct DocumentsConfig {
+    /// The documents key, 64 hex digits (32 bytes). When unset, one is generated once and kept
+    /// in `--documents-key-file`.
+    #[arg(
+        long,
+        env = "CASELOAD_DOCUMENTS_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub documents_key: Option<String>,
+
+    /// Where the generated key is kept (readable only by its owner). Back it up apart from the
+    /// database: without it the documents cannot be read.
+    #[arg(
+        long,
+        env = "CASELOAD_DOCUMENTS_KEY_FILE",
+        default_value = "caseload.documents.key",
+        global = true
+    )]
+    pub documents_key_file: std::path::PathBuf,
+
+    /// The key documents were sealed under before a change of key, while `caseload documents
+    /// rekey` moves them to the current one.
+    #[arg(long, env = "CASELOAD_DOCUMENTS_PREVIOUS_KEY_FILE", global = true)]
+    pub documents_previous_key_file: Option<std::path::PathBuf>,
+}
+
+impl Default for DocumentsConfig {
+    fn default() -> Self {
+        Self {
+            documents_key: None,
+            documents_key_file: "caseload.documents.key".into(),
+            documents_previous_key_file: None,
+        }
+    }
+}

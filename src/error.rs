@@ -32,6 +32,18 @@ pub enum AppError {
     Gone(String),
     #[error("request body too large")]
     PayloadTooLarge,
+    /// A file over its limit (413), naming the field and the limit.
+    #[error("{message}")]
+    TooLarge {
+        message: String,
+        fields: FieldErrors,
+    },
+    /// A file of a type not taken (415), naming the field and the type found.
+    #[error("{message}")]
+    UnsupportedType {
+        message: String,
+        fields: FieldErrors,
+    },
     /// The path exists but not with this method; the methods it takes (the `Allow` header).
     #[error("this address takes {0} only")]
     MethodNotAllowed(String),
@@ -58,6 +70,24 @@ impl AppError {
     pub fn invalid(field: &str, why: impl Into<String>) -> Self {
         let why = why.into();
         Self::Unprocessable {
+            message: format!("{field}: {why}"),
+            fields: BTreeMap::from([(field.to_owned(), why)]),
+        }
+    }
+
+    /// A 413 naming the field and its limit.
+    pub(crate) fn too_large(field: &str, why: impl Into<String>) -> Self {
+        let why = why.into();
+        Self::TooLarge {
+            message: format!("{field}: {why}"),
+            fields: BTreeMap::from([(field.to_owned(), why)]),
+        }
+    }
+
+    /// A 415 naming the field and what was found.
+    pub(crate) fn unsupported(field: &str, why: impl Into<String>) -> Self {
+        let why = why.into();
+        Self::UnsupportedType {
             message: format!("{field}: {why}"),
             fields: BTreeMap::from([(field.to_owned(), why)]),
         }
@@ -90,7 +120,8 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::Conflict(_) => "conflict",
             Self::Gone(_) => "withdrawn",
-            Self::PayloadTooLarge => "payload_too_large",
+            Self::PayloadTooLarge | Self::TooLarge { .. } => "payload_too_large",
+            Self::UnsupportedType { .. } => "unsupported_media_type",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::Unprocessable { .. } => "validation_failed",
             Self::TooManyRequests { .. } => "too_many_requests",
@@ -101,7 +132,10 @@ impl AppError {
 
     pub fn fields(&self) -> Option<&FieldErrors> {
         match self {
-            Self::BadRequest { fields, .. } | Self::Unprocessable { fields, .. } => Some(fields),
+            Self::BadRequest { fields, .. }
+            | Self::Unprocessable { fields, .. }
+            | Self::TooLarge { fields, .. }
+            | Self::UnsupportedType { fields, .. } => Some(fields),
             _ => None,
         }
     }
@@ -148,7 +182,8 @@ impl ResponseError for AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Gone(_) => StatusCode::GONE,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge | Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod key_file;
 pub mod mail;
 pub mod metrics;
 pub mod models;
@@ -28,6 +29,7 @@ pub mod templates;
 pub mod text;
 pub mod timestamps;
 pub mod validate;
+pub mod vault;
 pub mod web;
 
 use actix_web::body::MessageBody;

@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
 use caseload::auth::{secret, token::TokenKeys};
-use caseload::config::{AuthConfig, DatabaseConfig, MailConfig, ServerConfig};
+use caseload::config::{AuthConfig, DatabaseConfig, DocumentsConfig, MailConfig, ServerConfig};
 use caseload::db::Database;
 use caseload::error::AppError;
 use caseload::{AppState, build_app, telemetry};
@@ -24,6 +24,9 @@ use caseload::{AppState, build_app, telemetry};
 struct Cli {
     #[command(flatten)]
     database: DatabaseConfig,
+
+    #[command(flatten)]
+    documents: DocumentsConfig,
 
     #[command(subcommand)]
     command: Command,
@@ -85,10 +88,27 @@ enum Command {
     },
     /// Send the morning digests and referral notices now, or a test message.
     Reminders(cli_reminders::RemindersArgs),
+    /// Case papers: move every document to the current key.
+    Documents {
+        #[command(subcommand)]
+        action: DocumentsCommand,
+    },
     /// Manage users.
     User {
         #[command(subcommand)]
         action: cli_user::UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DocumentsCommand {
+    /// Re-encrypt every document sealed under the previous key
+    /// (CASELOAD_DOCUMENTS_PREVIOUS_KEY_FILE) under the current one, in batches. Safe to stop
+    /// and run again: it goes on from where it stopped.
+    Rekey {
+        /// Documents per batch.
+        #[arg(long, default_value_t = 50)]
+        batch: i64,
     },
 }
 
@@ -107,7 +127,7 @@ fn main() -> anyhow::Result<()> {
             server,
             auth,
             mail,
-        } => serve(cli.database, server, auth, mail, demo),
+        } => serve(cli.database, cli.documents, server, auth, mail, demo),
         Command::Migrate => open_database(&cli.database).map(|_| ()),
         Command::Openapi => {
             print!("{}", caseload::api::doc::document_json());
@@ -118,7 +138,18 @@ fn main() -> anyhow::Result<()> {
         Command::Retention { apply } => {
             cli_protect::retention(&open_database(&cli.database)?, apply)
         }
-        Command::Export { what } => cli_protect::export(&open_database(&cli.database)?, what),
+        Command::Export { what } => {
+            let vault = load_vault(&cli.documents)?;
+            let db = open_database(&cli.database)?;
+            let mut conn = db.get().map_err(cli_error)?;
+            caseload::casework::documents::check_keys(&mut conn, &vault)
+                .map_err(|e| anyhow::anyhow!(e))?;
+            drop(conn);
+            cli_protect::export(&db, &vault, what)
+        }
+        Command::Documents {
+            action: DocumentsCommand::Rekey { batch },
+        } => rekey(&open_database(&cli.database)?, &cli.documents, batch),
         Command::Erase { what } => cli_protect::erase(&open_database(&cli.database)?, what),
         Command::Backup { path } => cli_protect::backup(&open_database(&cli.database)?, path),
         Command::Seed {
@@ -171,6 +202,43 @@ fn open_database(config: &DatabaseConfig) -> anyhow::Result<Database> {
     Ok(db)
 }
 
+/// The documents keys, or an error naming the setting at fault.
+fn load_vault(config: &DocumentsConfig) -> anyhow::Result<caseload::vault::Keyring> {
+    caseload::vault::Keyring::load(config).map_err(|e| anyhow::anyhow!("documents key: {e}"))
+}
+
+/// `caseload documents rekey`: every document to the current key, batch by batch.
+fn rekey(db: &Database, config: &DocumentsConfig, batch: i64) -> anyhow::Result<()> {
+    let vault = load_vault(config)?;
+    let mut conn = db.get().map_err(cli_error)?;
+    caseload::casework::documents::check_keys(&mut conn, &vault).map_err(|e| anyhow::anyhow!(e))?;
+    let mut total = 0;
+    loop {
+        let done = caseload::casework::documents::rekey_batch(db, &vault, batch.max(1))
+            .map_err(cli_error)?;
+        if done == 0 {
+            break;
+        }
+        total += done;
+        println!("{total} documents re-encrypted so far");
+    }
+    caseload::audit::record(
+        &mut conn,
+        caseload::audit::Event::new(
+            caseload::audit::Principal::System(caseload::audit::Job::CommandLine),
+            caseload::audit::Action::Update,
+            caseload::audit::Entity::Document,
+        )
+        .detail(format!("rekey documents={total} key={}", vault.current())),
+    )
+    .map_err(cli_error)?;
+    println!(
+        "every document is under key {}; the previous key file can be retired",
+        vault.current()
+    );
+    Ok(())
+}
+
 /// Secrets given as command-line arguments are visible to every user of the machine (`ps`,
 /// `/proc/*/cmdline`): they work, with a warning naming the safer way.
 fn warn_of_secrets_in_arguments() {
@@ -179,6 +247,10 @@ fn warn_of_secrets_in_arguments() {
         ("--admin-password", "CASELOAD_ADMIN_PASSWORD"),
         ("--metrics-token", "CASELOAD_METRICS_TOKEN"),
         ("--smtp-password", "CASELOAD_SMTP_PASSWORD"),
+        (
+            "--documents-key",
+            "CASELOAD_DOCUMENTS_KEY or --documents-key-file",
+        ),
     ] {
         let given = std::env::args().any(|a| a == flag || a.starts_with(&format!("{flag}=")));
         if given {
@@ -192,6 +264,7 @@ fn warn_of_secrets_in_arguments() {
 
 fn serve(
     database: DatabaseConfig,
+    documents: DocumentsConfig,
     server: ServerConfig,
     auth: AuthConfig,
     mail: MailConfig,
@@ -202,8 +275,14 @@ fn serve(
     let given_admin_password = auth.admin_password.is_some();
     let secret = secret::load(&auth).map_err(|e| anyhow::anyhow!(e))?;
     let keys = TokenKeys::new(&secret, auth.token_hours).map_err(|e| anyhow::anyhow!(e))?;
+    let vault = load_vault(&documents)?;
     let db = open_database(&database)?;
     tracing::info!(database = %db.backend(), "database ready");
+    {
+        let mut conn = db.get().map_err(cli_error)?;
+        caseload::casework::documents::check_keys(&mut conn, &vault)
+            .map_err(|e| anyhow::anyhow!(e))?;
+    }
     if server.public_url.is_none() {
         tracing::warn!(
             "CASELOAD_PUBLIC_URL is not set: calendar addresses are built from the address each \
@@ -256,7 +335,7 @@ fn serve(
     // Database work runs on blocking threads, each needing a pooled connection: more threads
     // than connections only wait, and every extra thread can hold its own malloc arena.
     let blocking_threads = database.db_pool_size.max(1) as usize;
-    let state = actix_web::web::Data::new(AppState::new(db, server, keys));
+    let state = actix_web::web::Data::new(AppState::new(db, server, keys, vault));
     let app_state = state.clone();
     actix_web::rt::System::new().block_on(async move {
         let mut http = actix_web::HttpServer::new(move || build_app(app_state.clone()))

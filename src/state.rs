@@ -40,10 +40,17 @@ pub struct AppState {
     pub throttle: LoginThrottle,
     pub audit: Arc<Auditor>,
     pub metrics: crate::metrics::Metrics,
+    /// The keys case papers are sealed under.
+    pub vault: crate::vault::Keyring,
 }
 
 impl AppState {
-    pub fn new(db: Database, server: ServerConfig, keys: TokenKeys) -> Self {
+    pub fn new(
+        db: Database,
+        server: ServerConfig,
+        keys: TokenKeys,
+        vault: crate::vault::Keyring,
+    ) -> Self {
         let per_address = server.login_attempts_per_address;
         Self {
             audit: Arc::new(Auditor::start(db.clone())),
@@ -53,6 +60,7 @@ impl AppState {
             keys,
             throttle: LoginThrottle::new(LOGIN_ATTEMPTS, LOGIN_WINDOW).per_address(per_address),
             metrics: Default::default(),
+            vault,
         }
     }
 

@@ -21,6 +21,7 @@ const KNOWN: &[&str] = &[
     "workload_source",
     "event_kind",
     "deadline_kind",
+    "document_kind",
     "age_band",
     "ethnic_group",
 ];

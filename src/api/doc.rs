@@ -29,6 +29,7 @@ pub const PUBLIC: &[&str] = &["/api/v1/auth/token"];
         (name = "auth", description = "Tokens and the caller's own account"),
         (name = "members", description = "Members and their workload records"),
         (name = "cases", description = "Representation cases, timelines, deadlines"),
+        (name = "documents", description = "A case's papers, encrypted at rest"),
         (name = "reports", description = "Dashboards and anonymised evidence"),
         (name = "reference", description = "Regions, branches and employers"),
         (name = "users", description = "User accounts (administrators)"),

@@ -18,6 +18,7 @@ pub mod auth;
 pub mod cases;
 pub mod csv_body;
 pub mod doc;
+pub mod documents;
 pub mod explorer;
 pub mod members;
 pub mod params;
@@ -62,6 +63,7 @@ pub(crate) fn v1() -> utoipa_actix_web::scope::Scope<
         .configure(auth::routes)
         .configure(members::routes)
         .configure(cases::routes)
+        .configure(documents::routes)
         .configure(reports::routes)
         .configure(reference::routes)
         .configure(users::routes)

@@ -252,12 +252,13 @@ pub(crate) async fn subject_access(
     typed: String,
 ) -> Result<serde_json::Value, AppError> {
     actor.require_admin()?;
+    let vault = state.vault.clone();
     state
         .db
         .write(move |conn| {
             let member = crate::access::RecordScope::All.member(conn, id)?;
             confirm_name(&member, &typed)?;
-            super::protection::export_member(conn, id, Some(actor.id))
+            super::protection::export_member(conn, id, Some(actor.id), Some(&vault))
         })
         .await
 }

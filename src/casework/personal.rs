@@ -35,6 +35,9 @@ pub enum Scoping {
 pub struct Their<'a> {
     pub member: MemberId,
     pub cases: &'a [CaseId],
+    /// The documents keys, for the export to include the papers' files; without them the
+    /// export lists the papers and says their files need the key.
+    pub vault: Option<&'a crate::vault::Keyring>,
 }
 
 /// One kind of personal record.
@@ -64,6 +67,7 @@ pub static REGISTRY: &[&dyn PersonalKind] = &[
     &CaseEvents,
     &CaseEventRevisions,
     &Deadlines,
+    &Documents,
 ];
 
 /// Tables with a column that looks personal but that are not a member's personal records,
@@ -478,5 +482,55 @@ impl PersonalKind for Deadlines {
             .select(Deadline::as_select())
             .load(conn)?;
         Ok(("deadlines", json!(rows)))
+    }
+}
+
+pub struct Documents;
+impl PersonalKind for Documents {
+    fn table(&self) -> &'static str {
+        "documents"
+    }
+    fn personal_columns(&self) -> &'static [&'static str] {
+        &["case_id", "title", "file_name"]
+    }
+    fn subject(&self) -> Entity {
+        Entity::Document
+    }
+    fn scoping(&self) -> Scoping {
+        Scoping::ThroughCase
+    }
+    /// A case's papers are the most sensitive record it has: they go with its identity.
+    fn retain(&self, conn: &mut DbConn, ids: &[CaseId]) -> QueryResult<()> {
+        let doomed: Vec<DocumentId> = Document::of_cases(conn, ids)?
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        Document::delete(conn, &doomed).map(|_| ())
+    }
+    fn erase(&self, conn: &mut DbConn, their: &Their) -> QueryResult<()> {
+        self.retain(conn, their.cases)
+    }
+    /// An index of the papers, each with its file decrypted (base64) when the key is given.
+    fn export(&self, conn: &mut DbConn, their: &Their) -> QueryResult<(&'static str, Value)> {
+        use base64::Engine as _;
+        let mut rows = Vec::new();
+        for document in Document::of_cases(conn, their.cases)? {
+            let mut row = json!(document);
+            row["content_base64"] = match their.vault {
+                Some(vault) => {
+                    let sealed = document.sealed(conn)?;
+                    match vault.open(document.id.0, &sealed) {
+                        Ok(bytes) => json!(base64::engine::general_purpose::STANDARD.encode(bytes)),
+                        Err(e) => {
+                            tracing::error!(document = %document.id, error = %e, "documents key problem");
+                            return Err(diesel::result::Error::RollbackTransaction);
+                        }
+                    }
+                }
+                None => Value::Null,
+            };
+            rows.push(row);
+        }
+        Ok(("documents", json!(rows)))
     }
 }

@@ -69,6 +69,7 @@ pub fn export_member(
     conn: &mut DbConn,
     id: MemberId,
     by: Option<crate::models::UserId>,
+    vault: Option<&crate::vault::Keyring>,
 ) -> Result<Value, AppError> {
     members::table
         .find(id)
@@ -78,6 +79,7 @@ pub fn export_member(
     let their = Their {
         member: id,
         cases: &cases,
+        vault,
     };
     let mut out = serde_json::Map::new();
     out.insert("exported_at".into(), json!(Utc::now().naive_utc()));
@@ -144,6 +146,7 @@ pub fn erase_member(
     let their = Their {
         member: id,
         cases: &cases,
+        vault: None,
     };
     for kind in REGISTRY.iter().rev() {
         kind.erase(conn, &their)?;

@@ -245,6 +245,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    documents (id) {
+        id -> Int8,
+        case_id -> Int8,
+        title -> Text,
+        kind -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        key_fingerprint -> Text,
+        nonce -> Binary,
+        added_by -> Nullable<Int8>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    document_contents (document_id) {
+        document_id -> Int8,
+        ciphertext -> Binary,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> Int8,
         dedupe_key -> Text,
@@ -334,6 +357,9 @@ diesel::joinable!(cases -> users (assigned_to));
 diesel::joinable!(deadlines -> cases (case_id));
 diesel::joinable!(members -> branches (branch_id));
 diesel::joinable!(outbox -> users (user_id));
+diesel::joinable!(documents -> cases (case_id));
+diesel::joinable!(documents -> users (added_by));
+diesel::joinable!(document_contents -> documents (document_id));
 diesel::joinable!(members -> employers (employer_id));
 diesel::joinable!(users -> branches (branch_id));
 diesel::joinable!(users -> regions (region_id));
@@ -359,6 +385,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     members,
     outbox,
     digest_days,
+    documents,
+    document_contents,
     record_changes,
     regions,
     settings,

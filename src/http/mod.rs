@@ -14,6 +14,7 @@ pub mod params;
 pub mod refusals;
 pub mod report_params;
 pub mod session_check;
+pub mod upload;
 
 pub use current_user::{CurrentUser, SESSION_COOKIE};
 pub use page_error::PageError;
@@ -28,4 +29,24 @@ pub(crate) fn csv_download(name: &str, csv: Vec<u8>) -> actix_web::HttpResponse 
             format!("attachment; filename=\"{name}\""),
         ))
         .body(csv)
+}
+
+/// A document's file as a download: its type, an attachment with a cleaned name, not to be
+/// sniffed or kept.
+pub(crate) fn document_download(
+    document: &crate::models::Document,
+    bytes: Vec<u8>,
+) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_TYPE,
+            document.content_type.as_str(),
+        ))
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            crate::casework::documents::disposition(&document.file_name),
+        ))
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .insert_header(("Content-Security-Policy", "default-src 'none'; sandbox"))
+        .body(bytes)
 }

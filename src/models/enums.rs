@@ -221,6 +221,15 @@ impl DeadlineKind {
     pub const CLOSED_WITH_CASE: &[DeadlineKind] = &[DeadlineKind::Hearing, DeadlineKind::Other];
 }
 
+text_enum!(DocumentKind {
+    Letter = "letter", "Letter";
+    Report = "report", "Report";
+    Medical = "medical", "Medical";
+    Evidence = "evidence", "Evidence";
+    Submission = "submission", "Submission";
+    Other = "other", "Other";
+});
+
 text_enum!(AgeBand {
     Under25 = "under_25", "Under 25";
     From25To34 = "25_34", "25–34";
@@ -255,6 +264,7 @@ pub fn label_of(of: &str, value: &str) -> Option<&'static str> {
         "workload_source" => find(value, WorkloadSource::label),
         "event_kind" => find(value, EventKind::label),
         "deadline_kind" => find(value, DeadlineKind::label),
+        "document_kind" => find(value, DocumentKind::label),
         "age_band" => find(value, AgeBand::label),
         "ethnic_group" => find(value, EthnicGroup::label),
         _ => None,

@@ -52,4 +52,5 @@ id_type!(
     UserId,
     AuditEntryId,
     ApiKeyId,
+    DocumentId,
 );

@@ -6,6 +6,7 @@ pub mod branch;
 pub mod case;
 pub mod case_event;
 pub mod deadline;
+pub mod document;
 pub mod employer;
 pub mod enums;
 pub mod ids;
@@ -26,6 +27,7 @@ pub use case::{
 };
 pub use case_event::{CaseEvent, CaseEventRevision, NewCaseEvent};
 pub use deadline::{Deadline, NewDeadline, Upcoming, UpdateDeadline};
+pub use document::{Document, NewDocument};
 pub use employer::{Employer, NewEmployer, UpdateEmployer};
 pub use enums::*;
 pub use ids::*;

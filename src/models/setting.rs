@@ -39,6 +39,8 @@ pub struct Settings {
     pub evidence_min_group: i64,
     /// Days before a period's start within which a workload record gives a member's exposure.
     pub evidence_lookback_days: i64,
+    /// The largest case paper taken, in megabytes.
+    pub document_max_mb: i64,
 }
 
 /// Each setting's key, label and the range an administrator may choose from.
@@ -96,6 +98,12 @@ pub const SETTINGS: &[(&str, &str, f64, f64)] = &[
         "Days before a period within which a workload record gives a member's exposure",
         7.0,
         730.0,
+    ),
+    (
+        "document_max_mb",
+        "Largest case paper taken (megabytes)",
+        1.0,
+        100.0,
     ),
 ];
 
@@ -156,6 +164,7 @@ impl Settings {
             evidence_settling_days: number("evidence_settling_days")? as i64,
             evidence_min_group: number("evidence_min_group")? as i64,
             evidence_lookback_days: number("evidence_lookback_days")? as i64,
+            document_max_mb: number("document_max_mb")? as i64,
         })
     }
 }

@@ -324,7 +324,22 @@ pub(super) async fn detail_page(
         })
         .collect();
     let can_work = user.actor.may_work(&view.case);
+    let papers: Vec<super::case_papers::PaperRow> = if can_work {
+        crate::casework::documents::list(state, user.actor, id)
+            .await?
+            .into_iter()
+            .map(|document| super::case_papers::PaperRow::new(document, &people))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut context = layout::context(state, user, "/cases").await?;
+    context.insert("papers", &papers);
+    context.insert("can_remove_papers", &user.actor.member_writer().is_ok());
+    context.insert(
+        "document_kinds",
+        &options(DocumentKind::ALL, DocumentKind::as_str, DocumentKind::label),
+    );
     choices(&mut context);
     context.insert(
         "labels",

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod calendar;
 pub mod case_edits;
 pub mod case_outcome;
+pub mod case_papers;
 pub mod cases;
 pub mod health;
 pub mod home;
@@ -70,6 +71,9 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(cases::take)
         .service(cases::add_event)
         .service(cases::add_deadline)
+        .service(case_papers::add)
+        .service(case_papers::download)
+        .service(case_papers::remove)
         .service(cases::deadline_done)
         .service(case_edits::edit_details)
         .service(case_edits::update_details)

@@ -47,7 +47,9 @@ impl FormProblem {
         let status = error.status_code();
         match error {
             AppError::Unprocessable { message, fields }
-            | AppError::BadRequest { message, fields } => Ok(Self {
+            | AppError::BadRequest { message, fields }
+            | AppError::TooLarge { message, fields }
+            | AppError::UnsupportedType { message, fields } => Ok(Self {
                 status,
                 message: if fields.is_empty() {
                     message

@@ -43,6 +43,8 @@ struct Made {
     record: i64,
     /// A timeline entry on the Wigan case written by the Wigan officer.
     event: i64,
+    /// A paper on the Wigan case.
+    document: i64,
 }
 
 fn routes(w: &World, made: &Made) -> Vec<Case> {
@@ -50,6 +52,7 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
         deadline,
         record,
         event,
+        document,
     } = made;
     let get = Method::GET;
     let post = Method::POST;
@@ -340,6 +343,33 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
             json!(null),
             [200, 200, 200, 200, 403],
         ),
+        // Papers: whoever works the case (the organiser only once it is referred).
+        case(
+            post.clone(),
+            format!("/api/v1/cases/{}/documents", w.wigan_case),
+            json!({"multipart": {"kind": "letter", "title": "Matrix letter"}}),
+            [201, 403, 201, 404, 403],
+        ),
+        case(
+            get.clone(),
+            format!("/api/v1/cases/{}/documents", w.wigan_case),
+            json!(null),
+            [200, 403, 200, 404, 403],
+        ),
+        case(
+            get.clone(),
+            format!("/api/v1/cases/{}/documents/{document}", w.wigan_case),
+            json!(null),
+            [200, 403, 200, 404, 403],
+        ),
+        // Removing is the branch's; once the administrator has removed it, it is gone for
+        // the officer too (documents::an_officer_removes_a_paper_and_the_timeline_says_so).
+        case(
+            Method::DELETE,
+            format!("/api/v1/cases/{}/documents/{document}", w.wigan_case),
+            json!(null),
+            [204, 403, 404, 404, 403],
+        ),
         case(
             patch.clone(),
             format!("/api/v1/deadlines/{deadline}"),
@@ -413,6 +443,7 @@ async fn every_registered_api_route_has_rows_in_the_matrix() {
         deadline: 1,
         record: 1,
         event: 1,
+        document: 1,
     };
     let world_free: Vec<(Method, String)> = routes(&World::build(&app), &made)
         .into_iter()
@@ -478,10 +509,22 @@ async fn every_api_route_answers_each_role_as_the_rules_say() {
         .json()["id"]
         .as_i64()
         .expect("a timeline entry id");
+    let document = app
+        .upload(
+            &tokens[0],
+            world.wigan_case.0,
+            &[("kind", "letter")],
+            &[("invitation.txt", b"You are invited to a hearing")],
+        )
+        .await
+        .json()["items"][0]["id"]
+        .as_i64()
+        .expect("a document id");
     let made = Made {
         deadline,
         record,
         event,
+        document,
     };
     let mut failures = Vec::new();
     for route in routes(&world, &made) {
@@ -520,6 +563,21 @@ async fn send(
         .method(route.method.clone())
         .uri(&route.path);
     match body {
+        Some(Value::Object(parts)) if parts.contains_key("multipart") => {
+            let fields: Vec<(&str, &str)> = parts["multipart"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
+                .collect();
+            let (content_type, bytes) = crate::common::multipart(
+                &fields,
+                &[("matrix.txt", b"A letter for the access matrix")],
+            );
+            request = request
+                .insert_header(("content-type", content_type))
+                .set_payload(bytes);
+        }
         Some(Value::String(csv)) => {
             request = request
                 .insert_header(("content-type", "text/csv"))
@@ -709,6 +767,17 @@ async fn every_casework_read_in_the_route_table_names_what_it_showed() {
             json!({"occurred_on": "2026-05-02", "kind": "note", "text": "First words"}),
         )
         .await,
+        document: app
+            .upload(
+                &officer,
+                world.wigan_case.0,
+                &[("kind", "letter")],
+                &[("letter.txt", b"Dear colleague")],
+            )
+            .await
+            .json()["items"][0]["id"]
+            .as_i64()
+            .expect("a document id"),
     };
     // Something due soon, so the upcoming list shows a record.
     let soon = (chrono::Utc::now().date_naive() + chrono::Days::new(3)).to_string();

@@ -14,6 +14,14 @@ use caseload::{AppState, build_app};
 /// The signing secret of every test app (tests forge tokens with it and with others).
 pub const TEST_SECRET: &[u8] = b"test-secret-that-is-long-enough-for-hs256-signing";
 
+/// The documents key of every test app.
+pub const TEST_DOCUMENTS_KEY: &str =
+    "8f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+pub fn test_vault() -> caseload::vault::Keyring {
+    caseload::vault::Keyring::from_hex(TEST_DOCUMENTS_KEY).expect("a valid key")
+}
+
 pub struct TestApp {
     pub state: Data<AppState>,
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
@@ -105,7 +113,7 @@ impl TestApp {
             .expect("test database opens");
         db.migrate().expect("migrations apply");
         let keys = TokenKeys::new(TEST_SECRET, 8).expect("test secret is long enough");
-        let mut state = AppState::new(db, server, keys);
+        let mut state = AppState::new(db, server, keys, test_vault());
         state.clock = clock;
         Self {
             state: Data::new(state),
@@ -329,7 +337,7 @@ impl TestApp {
         .expect("the test database opens again");
         db.migrate().expect("migrations apply");
         let keys = TokenKeys::new(TEST_SECRET, 8).expect("test secret is long enough");
-        let mut state = AppState::new(db, ServerConfig::default(), keys);
+        let mut state = AppState::new(db, ServerConfig::default(), keys, test_vault());
         state.clock = clock;
         self.state = Data::new(state);
     }
@@ -435,4 +443,51 @@ pub fn compute_with(
         },
     )
     .unwrap()
+}
+
+/// A `multipart/form-data` body: the small fields, then each file as a `file` part.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "caseload-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (file_name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+impl TestApp {
+    /// Uploads files to a case through the API.
+    pub async fn upload(
+        &self,
+        token: &str,
+        case: i64,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+    ) -> TestResponse {
+        let (content_type, body) = multipart(fields, files);
+        self.call(
+            TestRequest::post()
+                .uri(&format!("/api/v1/cases/{case}/documents"))
+                .insert_header(("authorization", format!("Bearer {token}")))
+                .insert_header(("content-type", content_type))
+                .set_payload(body),
+        )
+        .await
+    }
 }

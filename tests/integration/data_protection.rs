@@ -121,7 +121,7 @@ async fn a_subject_access_export_holds_everything_about_the_member() {
         .await;
     app.flush_audit();
     let mut conn = app.state.db.get().unwrap();
-    let export = protection::export_member(&mut conn, world.wigan_member, None).unwrap();
+    let export = protection::export_member(&mut conn, world.wigan_member, None, None).unwrap();
     assert_eq!(export["member"]["last_name"], "Okafor");
     assert_eq!(export["cases"][0]["reference"], "WGN-2026-0001");
     assert_eq!(export["cases"][0]["summary"], "Confidential summary");
@@ -132,7 +132,7 @@ async fn a_subject_access_export_holds_everything_about_the_member() {
             .iter()
             .any(|e| e["action"] == "read")
     );
-    assert!(protection::export_member(&mut conn, MemberId(999_999), None).is_err());
+    assert!(protection::export_member(&mut conn, MemberId(999_999), None, None).is_err());
 }
 
 #[actix_rt::test]
@@ -279,7 +279,7 @@ async fn the_subject_access_export_names_every_list_export_and_import_that_showe
     assert_eq!(imported.status, 200, "{}", imported.text());
     app.flush_audit();
     let mut conn = app.state.db.get().unwrap();
-    let export = protection::export_member(&mut conn, world.wigan_member, None).unwrap();
+    let export = protection::export_member(&mut conn, world.wigan_member, None, None).unwrap();
     let seen = export["who_saw_or_changed_these_records"]
         .as_array()
         .unwrap();

@@ -762,7 +762,8 @@ async fn record_keys_never_leave_the_database() {
     }
     let mut conn = app.state.db.get().unwrap();
     let export =
-        caseload::casework::protection::export_member(&mut conn, world.wigan_member, None).unwrap();
+        caseload::casework::protection::export_member(&mut conn, world.wigan_member, None, None)
+            .unwrap();
     assert!(!format!("{export:?}").contains("record_key"));
     assert!(
         !serde_json::to_string(&export)

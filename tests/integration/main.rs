@@ -18,6 +18,7 @@ mod database_url;
 mod deadline_rules;
 mod demo;
 mod docs_cited;
+mod documents;
 mod errors;
 mod evidence;
 mod evidence_attacks;

@@ -35,6 +35,7 @@ async fn migrations_go_up_down_and_up_again() {
         [
             "appeal_working_days",
             "disclosure_threshold",
+            "document_max_mb",
             "evidence_lookback_days",
             "evidence_max_noise",
             "evidence_min_group",

@@ -66,7 +66,8 @@ async fn an_import_lists_each_fields_old_and_new_value_and_keeps_the_old_one() {
     );
     let mut conn = app.state.db.get().unwrap();
     let export =
-        caseload::casework::protection::export_member(&mut conn, world.wigan_member, None).unwrap();
+        caseload::casework::protection::export_member(&mut conn, world.wigan_member, None, None)
+            .unwrap();
     let kept = export["changes_to_these_records"].as_array().unwrap();
     assert!(
         kept.iter().any(|c| c["field"] == "team"

@@ -117,8 +117,19 @@ async fn erasure_and_the_export_reach_every_registered_kind() {
     )
     .await;
 
+    let paper = format!("{marker} fit note");
+    let uploaded = app
+        .upload(
+            &officer,
+            id,
+            &[("kind", "medical"), ("title", &paper)],
+            &[("note.txt", b"Signed off for four weeks")],
+        )
+        .await;
+    assert_eq!(uploaded.status, 201, "{}", uploaded.text());
+
     let mut conn = app.state.db.get().unwrap();
-    let export = protection::export_member(&mut conn, world.wigan_member, None).unwrap();
+    let export = protection::export_member(&mut conn, world.wigan_member, None, None).unwrap();
     for kind in REGISTRY {
         let (key, _) = kind
             .export(
@@ -126,6 +137,7 @@ async fn erasure_and_the_export_reach_every_registered_kind() {
                 &caseload::casework::personal::Their {
                     member: world.wigan_member,
                     cases: &[caseload::models::CaseId(id)],
+                    vault: None,
                 },
             )
             .unwrap();
