@@ -96,11 +96,26 @@ async fn list(
     Ok(HttpResponse::Ok().json(ListPage::whole(items)))
 }
 
+// Described as a string of bytes: a `Vec<u8>` would be described as an array of integers.
+/// A case paper's bytes, exactly as they were added.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct PaperFile(#[allow(dead_code)] Vec<u8>);
+
 /// The file, as it was added: always a download, never shown in the browser.
 #[utoipa::path(
     tag = "documents",
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream", body = crate::api::csv_body::CsvFile),
+        (status = 200, description = "The file, with the type read from its content when it was added (one of the types taken)", content(
+            (PaperFile = "application/pdf"),
+            (PaperFile = "application/msword"),
+            (PaperFile = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (PaperFile = "application/vnd.oasis.opendocument.text"),
+            (PaperFile = "image/png"),
+            (PaperFile = "image/jpeg"),
+            (PaperFile = "text/plain"),
+            (PaperFile = "message/rfc822"),
+        )),
         (status = 403, description = "Not the caller's to work", body = ErrorBody),
         (status = 404, description = "No such document on a case in the caller's scope", body = ErrorBody),
     ),

@@ -99,6 +99,26 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
+/// A generated client checks the answer's type against the contract: the download documents
+/// exactly the types a paper can have.
+#[actix_rt::test]
+async fn the_download_documents_every_type_a_paper_can_have() {
+    let app = TestApp::new().await;
+    let document = app.get("/api/openapi.json").await.json();
+    let content = &document["paths"]["/api/v1/cases/{id}/documents/{document}"]["get"]
+        ["responses"]["200"]["content"];
+    let mut documented: Vec<&str> = content
+        .as_object()
+        .expect("the download documents its content")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut taken: Vec<&str> = documents::ALLOWED.iter().map(|(mime, _)| *mime).collect();
+    documented.sort_unstable();
+    taken.sort_unstable();
+    assert_eq!(documented, taken);
+}
+
 #[actix_rt::test]
 async fn each_type_taken_comes_back_byte_for_byte_and_is_stored_encrypted() {
     let app = TestApp::new().await;
