@@ -67,6 +67,7 @@ audit_names!(
         Request = "request",
         Email = "email",
         Document = "document",
+        Contact = "contact",
     }
 );
 

@@ -58,6 +58,23 @@ pub(crate) fn paragraph_problem(value: &str, max: usize) -> Option<String> {
     }
 }
 
+/// An optional text, trimmed (blank is none), through `check`: a place or a name is one line
+/// ([`line_problem`]), a note may have several ([`paragraph_problem`]). A problem is added to
+/// `errors` under `field`, so that a form's every problem is named at once.
+pub(crate) fn optional_text(
+    errors: &mut crate::error::FieldErrors,
+    field: &str,
+    value: Option<String>,
+    check: fn(&str, usize) -> Option<String>,
+    max: usize,
+) -> Option<String> {
+    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    if let Some(why) = value.as_deref().and_then(|v| check(v, max)) {
+        errors.insert(field.into(), why);
+    }
+    value
+}
+
 /// A required single-line text: trimmed, then [`line_problem`].
 pub fn text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
     let value = value.trim();

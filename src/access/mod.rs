@@ -60,6 +60,21 @@ impl Actor {
         }
     }
 
+    /// The cases the actor may work, as a query of their ids: those in scope, and for an
+    /// organiser only those referred (as [`Actor::may_work`] says of one case).
+    pub(crate) fn workable_cases(
+        &self,
+    ) -> Result<crate::db::schema::cases::BoxedQuery<'static, crate::db::Sql, diesel::sql_types::BigInt>, AppError> {
+        use crate::db::schema::cases;
+        use diesel::prelude::*;
+        let rows = self.records()?.cases();
+        let rows = match self.scope {
+            Scope::Region { .. } => rows.filter(cases::referred_to_region.eq(true)),
+            _ => rows,
+        };
+        Ok(rows.select(cases::id))
+    }
+
     /// The case if the actor may change it. Out of sight is 404; in sight but not theirs to
     /// work is 403.
     pub(crate) fn writable_case(

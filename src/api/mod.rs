@@ -18,6 +18,7 @@ pub mod auth;
 pub mod cases;
 pub mod csv_body;
 pub mod doc;
+pub mod contacts;
 pub mod documents;
 pub mod explorer;
 pub mod members;
@@ -64,6 +65,7 @@ pub(crate) fn v1() -> utoipa_actix_web::scope::Scope<
         .configure(members::routes)
         .configure(cases::routes)
         .configure(documents::routes)
+        .configure(contacts::routes)
         .configure(reports::routes)
         .configure(reference::routes)
         .configure(users::routes)

@@ -313,6 +313,39 @@ impl From<&DeadlineView> for Deadline {
     }
 }
 
+/// Someone around a case: the investigating officer, the hearing manager, a companion.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Contact {
+    pub id: models::ContactId,
+    pub case_id: CaseId,
+    pub role: models::ContactRole,
+    pub name: String,
+    pub organisation: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub note: Option<String>,
+    pub added_by: Option<UserId>,
+    #[serde(serialize_with = "crate::timestamps::utc")]
+    pub added_at: NaiveDateTime,
+}
+
+impl From<&models::Contact> for Contact {
+    fn from(c: &models::Contact) -> Self {
+        Self {
+            id: c.id,
+            case_id: c.case_id,
+            role: c.role,
+            name: c.name.clone(),
+            organisation: c.organisation.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+            note: c.note.clone(),
+            added_by: c.added_by,
+            added_at: c.added_at,
+        }
+    }
+}
+
 /// Someone who signs in.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct User {

@@ -10,7 +10,7 @@ use crate::audit::{self, Event};
 use crate::db::DbConn;
 use crate::error::{AppError, FieldErrors};
 use crate::models::*;
-use crate::validate::{double_option, line_problem, paragraph_problem};
+use crate::validate::{double_option, line_problem, optional_text, paragraph_problem};
 
 pub const NOTE_MAX: usize = 500;
 pub const PLACE_MAX: usize = 200;
@@ -65,22 +65,6 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-/// Trimmed text, `None` when blank, a problem when longer than `max`.
-/// An optional text, trimmed (blank is none), through `check`: a place is one line
-/// (`validate::line_problem`), a note may have several (`validate::paragraph_problem`).
-fn text(
-    errors: &mut FieldErrors,
-    field: &str,
-    value: Option<String>,
-    check: fn(&str, usize) -> Option<String>,
-    max: usize,
-) -> Option<String> {
-    let value = value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
-    if let Some(why) = value.as_deref().and_then(|v| check(v, max)) {
-        errors.insert(field.into(), why);
-    }
-    value
-}
 
 /// A start time as `HH:MM`, 24-hour.
 fn time(errors: &mut FieldErrors, value: Option<String>) -> Option<String> {
@@ -215,9 +199,9 @@ pub(crate) fn add_deadline(
     let mut errors = FieldErrors::new();
     check_due(&mut errors, extended.due_on);
     let new = NewDeadline {
-        note: text(&mut errors, "note", input.note, paragraph_problem, NOTE_MAX),
+        note: optional_text(&mut errors, "note", input.note, paragraph_problem, NOTE_MAX),
         starts_at: time(&mut errors, input.starts_at),
-        place: text(&mut errors, "place", input.place, line_problem, PLACE_MAX),
+        place: optional_text(&mut errors, "place", input.place, line_problem, PLACE_MAX),
         created_by: Some(actor.id),
         counted_from: input.from,
         acas_day_a: input.acas_day_a,
@@ -314,7 +298,7 @@ pub(crate) fn change_deadline(
         changed.push(if done { "done" } else { "not done" });
     }
     if let Some(note) = changes.note {
-        update.note = Some(text(&mut errors, "note", note, paragraph_problem, NOTE_MAX));
+        update.note = Some(optional_text(&mut errors, "note", note, paragraph_problem, NOTE_MAX));
         changed.push("note");
     }
     if let Some(starts_at) = changes.starts_at {
@@ -322,7 +306,7 @@ pub(crate) fn change_deadline(
         changed.push("starts_at");
     }
     if let Some(place) = changes.place {
-        update.place = Some(text(&mut errors, "place", place, line_problem, PLACE_MAX));
+        update.place = Some(optional_text(&mut errors, "place", place, line_problem, PLACE_MAX));
         changed.push("place");
     }
     if !errors.is_empty() {

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod csv_table;
 pub mod dates;
 pub mod deadlines;
+pub mod contacts;
 pub mod documents;
 pub mod export;
 pub mod import;

@@ -68,6 +68,7 @@ pub static REGISTRY: &[&dyn PersonalKind] = &[
     &CaseEventRevisions,
     &Deadlines,
     &Documents,
+    &Contacts,
 ];
 
 /// Tables with a column that looks personal but that are not a member's personal records,
@@ -532,5 +533,31 @@ impl PersonalKind for Documents {
             rows.push(row);
         }
         Ok(("documents", json!(rows)))
+    }
+}
+
+pub struct Contacts;
+impl PersonalKind for Contacts {
+    fn table(&self) -> &'static str {
+        "case_contacts"
+    }
+    fn personal_columns(&self) -> &'static [&'static str] {
+        &["case_id", "name", "organisation", "email", "phone", "note"]
+    }
+    fn subject(&self) -> Entity {
+        Entity::Contact
+    }
+    fn scoping(&self) -> Scoping {
+        Scoping::ThroughCase
+    }
+    /// The people around a case are named with it: they go with its identity.
+    fn retain(&self, conn: &mut DbConn, ids: &[CaseId]) -> QueryResult<()> {
+        Contact::delete_of_cases(conn, ids).map(|_| ())
+    }
+    fn erase(&self, conn: &mut DbConn, their: &Their) -> QueryResult<()> {
+        self.retain(conn, their.cases)
+    }
+    fn export(&self, conn: &mut DbConn, their: &Their) -> QueryResult<(&'static str, Value)> {
+        Ok(("contacts", json!(Contact::of_cases(conn, their.cases)?)))
     }
 }

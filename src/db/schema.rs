@@ -261,6 +261,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_contacts (id) {
+        id -> Int8,
+        case_id -> Int8,
+        role -> Text,
+        name -> Text,
+        organisation -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        note -> Nullable<Text>,
+        added_by -> Nullable<Int8>,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     document_contents (document_id) {
         document_id -> Int8,
         ciphertext -> Binary,
@@ -357,6 +372,8 @@ diesel::joinable!(cases -> users (assigned_to));
 diesel::joinable!(deadlines -> cases (case_id));
 diesel::joinable!(members -> branches (branch_id));
 diesel::joinable!(outbox -> users (user_id));
+diesel::joinable!(case_contacts -> cases (case_id));
+diesel::joinable!(case_contacts -> users (added_by));
 diesel::joinable!(documents -> cases (case_id));
 diesel::joinable!(documents -> users (added_by));
 diesel::joinable!(document_contents -> documents (document_id));
@@ -369,6 +386,7 @@ diesel::joinable!(workload_records -> users (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
+    case_contacts,
     case_monthly,
     audit_log,
     audit_subjects,

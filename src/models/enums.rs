@@ -230,6 +230,16 @@ text_enum!(DocumentKind {
     Other = "other", "Other";
 });
 
+text_enum!(ContactRole {
+    InvestigatingOfficer = "investigating_officer", "Investigating officer";
+    HearingManager = "hearing_manager", "Hearing manager";
+    HrAdviser = "hr_adviser", "HR adviser";
+    LineManager = "line_manager", "Line manager";
+    Companion = "companion", "Companion";
+    OccupationalHealth = "occupational_health", "Occupational health";
+    Other = "other", "Other";
+});
+
 text_enum!(AgeBand {
     Under25 = "under_25", "Under 25";
     From25To34 = "25_34", "25–34";
@@ -265,6 +275,7 @@ pub fn label_of(of: &str, value: &str) -> Option<&'static str> {
         "event_kind" => find(value, EventKind::label),
         "deadline_kind" => find(value, DeadlineKind::label),
         "document_kind" => find(value, DocumentKind::label),
+        "contact_role" => find(value, ContactRole::label),
         "age_band" => find(value, AgeBand::label),
         "ethnic_group" => find(value, EthnicGroup::label),
         _ => None,

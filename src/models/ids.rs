@@ -53,4 +53,5 @@ id_type!(
     AuditEntryId,
     ApiKeyId,
     DocumentId,
+    ContactId,
 );

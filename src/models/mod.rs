@@ -5,6 +5,7 @@ pub mod audit_entry;
 pub mod branch;
 pub mod case;
 pub mod case_event;
+pub mod contact;
 pub mod deadline;
 pub mod document;
 pub mod employer;
@@ -26,6 +27,7 @@ pub use case::{
     NewCase, UpdateCase,
 };
 pub use case_event::{CaseEvent, CaseEventRevision, NewCaseEvent};
+pub use contact::{Contact, NewContact};
 pub use deadline::{Deadline, NewDeadline, Upcoming, UpdateDeadline};
 pub use document::{Document, NewDocument};
 pub use employer::{Employer, NewEmployer, UpdateEmployer};

@@ -13,7 +13,9 @@ use super::page::{
     Choice, DeadlineRow, FormProblem, PageError, Submitted, pager, render, render_status,
     see_other, submit,
 };
+use super::case_contacts::ContactRow;
 use crate::casework::case_service;
+use crate::casework::contacts;
 use crate::casework::cases::{CaseChanges, CaseInput};
 use crate::casework::deadlines::{DeadlineChanges, DeadlineInput};
 use crate::casework::timeline::EventInput;
@@ -333,7 +335,29 @@ pub(super) async fn detail_page(
     } else {
         Vec::new()
     };
+    let (contacts, known): (Vec<ContactRow>, Vec<ContactRow>) = if can_work {
+        (
+            contacts::list(state, user.actor, id)
+                .await?
+                .into_iter()
+                .map(ContactRow::from)
+                .collect(),
+            contacts::known(state, user.actor, id)
+                .await?
+                .into_iter()
+                .map(ContactRow::from)
+                .collect(),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let mut context = layout::context(state, user, "/cases").await?;
+    context.insert("contacts", &contacts);
+    context.insert("known_contacts", &known);
+    context.insert(
+        "contact_roles",
+        &options(ContactRole::ALL, ContactRole::as_str, ContactRole::label),
+    );
     context.insert("papers", &papers);
     context.insert("can_remove_papers", &user.actor.member_writer().is_ok());
     context.insert(
@@ -390,7 +414,7 @@ pub async fn show(
 
 /// One form handler per kind of change on the case page; a refusal shows the page again with
 /// the field's message.
-async fn change<T>(
+pub(super) async fn change<T>(
     state: &AppState,
     user: &CurrentUser,
     id: CaseId,

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod calendar;
 pub mod case_edits;
 pub mod case_outcome;
+pub mod case_contacts;
 pub mod case_papers;
 pub mod cases;
 pub mod health;
@@ -71,6 +72,8 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(cases::take)
         .service(cases::add_event)
         .service(cases::add_deadline)
+        .service(case_contacts::add)
+        .service(case_contacts::remove)
         .service(case_papers::add)
         .service(case_papers::download)
         .service(case_papers::remove)
