@@ -64,7 +64,10 @@ impl Actor {
     /// organiser only those referred (as [`Actor::may_work`] says of one case).
     pub(crate) fn workable_cases(
         &self,
-    ) -> Result<crate::db::schema::cases::BoxedQuery<'static, crate::db::Sql, diesel::sql_types::BigInt>, AppError> {
+    ) -> Result<
+        crate::db::schema::cases::BoxedQuery<'static, crate::db::Sql, diesel::sql_types::BigInt>,
+        AppError,
+    > {
         use crate::db::schema::cases;
         use diesel::prelude::*;
         let rows = self.records()?.cases();

@@ -65,7 +65,6 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-
 /// A start time as `HH:MM`, 24-hour.
 fn time(errors: &mut FieldErrors, value: Option<String>) -> Option<String> {
     let value = value
@@ -298,7 +297,13 @@ pub(crate) fn change_deadline(
         changed.push(if done { "done" } else { "not done" });
     }
     if let Some(note) = changes.note {
-        update.note = Some(optional_text(&mut errors, "note", note, paragraph_problem, NOTE_MAX));
+        update.note = Some(optional_text(
+            &mut errors,
+            "note",
+            note,
+            paragraph_problem,
+            NOTE_MAX,
+        ));
         changed.push("note");
     }
     if let Some(starts_at) = changes.starts_at {
@@ -306,7 +311,13 @@ pub(crate) fn change_deadline(
         changed.push("starts_at");
     }
     if let Some(place) = changes.place {
-        update.place = Some(optional_text(&mut errors, "place", place, line_problem, PLACE_MAX));
+        update.place = Some(optional_text(
+            &mut errors,
+            "place",
+            place,
+            line_problem,
+            PLACE_MAX,
+        ));
         changed.push("place");
     }
     if !errors.is_empty() {

@@ -8,15 +8,15 @@ use chrono::Utc;
 use serde_json::json;
 use tera::Context;
 
+use super::case_contacts::ContactRow;
 use super::layout;
 use super::page::{
     Choice, DeadlineRow, FormProblem, PageError, Submitted, pager, render, render_status,
     see_other, submit,
 };
-use super::case_contacts::ContactRow;
 use crate::casework::case_service;
-use crate::casework::contacts;
 use crate::casework::cases::{CaseChanges, CaseInput};
+use crate::casework::contacts;
 use crate::casework::deadlines::{DeadlineChanges, DeadlineInput};
 use crate::casework::timeline::EventInput;
 use crate::error::AppError;

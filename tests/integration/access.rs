@@ -45,6 +45,8 @@ struct Made {
     event: i64,
     /// A paper on the Wigan case.
     document: i64,
+    /// Someone around the Wigan case.
+    contact: i64,
 }
 
 fn routes(w: &World, made: &Made) -> Vec<Case> {
@@ -53,6 +55,7 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
         record,
         event,
         document,
+        contact,
     } = made;
     let get = Method::GET;
     let post = Method::POST;
@@ -370,6 +373,32 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
             json!(null),
             [204, 403, 404, 404, 403],
         ),
+        // The people around a case: whoever works it.
+        case(
+            post.clone(),
+            format!("/api/v1/cases/{}/contacts", w.wigan_case),
+            json!({"role": "companion", "name": "Matrix Companion"}),
+            [201, 403, 201, 404, 403],
+        ),
+        case(
+            get.clone(),
+            format!("/api/v1/cases/{}/contacts", w.wigan_case),
+            json!(null),
+            [200, 403, 200, 404, 403],
+        ),
+        case(
+            get.clone(),
+            format!("/api/v1/cases/{}/contacts/known", w.wigan_case),
+            json!(null),
+            [200, 403, 200, 404, 403],
+        ),
+        // Once the administrator has removed them, they are gone for the officer too.
+        case(
+            Method::DELETE,
+            format!("/api/v1/cases/{}/contacts/{contact}", w.wigan_case),
+            json!(null),
+            [204, 403, 404, 404, 403],
+        ),
         case(
             patch.clone(),
             format!("/api/v1/deadlines/{deadline}"),
@@ -444,6 +473,7 @@ async fn every_registered_api_route_has_rows_in_the_matrix() {
         record: 1,
         event: 1,
         document: 1,
+        contact: 1,
     };
     let world_free: Vec<(Method, String)> = routes(&World::build(&app), &made)
         .into_iter()
@@ -520,11 +550,23 @@ async fn every_api_route_answers_each_role_as_the_rules_say() {
         .json()["items"][0]["id"]
         .as_i64()
         .expect("a document id");
+    let contact = app
+        .call(
+            TestRequest::post()
+                .uri(&format!("/api/v1/cases/{}/contacts", world.wigan_case))
+                .insert_header(("authorization", format!("Bearer {}", tokens[2])))
+                .set_json(json!({"role": "hr_adviser", "name": "Dana Whitfield"})),
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("a contact id");
     let made = Made {
         deadline,
         record,
         event,
         document,
+        contact,
     };
     let mut failures = Vec::new();
     for route in routes(&world, &made) {
@@ -778,12 +820,28 @@ async fn every_casework_read_in_the_route_table_names_what_it_showed() {
             .json()["items"][0]["id"]
             .as_i64()
             .expect("a document id"),
+        contact: post(
+            format!("/api/v1/cases/{}/contacts", world.wigan_case),
+            json!({"role": "hr_adviser", "name": "Dana Whitfield"}),
+        )
+        .await,
     };
     // Something due soon, so the upcoming list shows a record.
     let soon = (chrono::Utc::now().date_naive() + chrono::Days::new(3)).to_string();
     post(
         format!("/api/v1/cases/{}/deadlines", world.wigan_case),
         json!({"kind": "hearing", "due_on": soon}),
+    )
+    .await;
+    // Someone on another case of the employer, so the known contacts show a record.
+    let other_case = post(
+        "/api/v1/cases".into(),
+        json!({"member_id": world.wigan_member, "type": "grievance", "opened_on": "2026-06-01"}),
+    )
+    .await;
+    post(
+        format!("/api/v1/cases/{other_case}/contacts"),
+        json!({"role": "investigating_officer", "name": "Sam Porter"}),
     )
     .await;
     // Administrators see every route's records.

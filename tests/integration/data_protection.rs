@@ -14,7 +14,12 @@ use diesel::prelude::*;
 use crate::common::TestApp;
 use crate::fixtures::World;
 
-fn close_long_ago(conn: &mut caseload::db::DbConn, id: CaseId, opened: &str, closed: &str) {
+pub(crate) fn close_long_ago(
+    conn: &mut caseload::db::DbConn,
+    id: CaseId,
+    opened: &str,
+    closed: &str,
+) {
     diesel::update(cases::table.find(id))
         .set((
             cases::opened_on.eq(opened.parse::<NaiveDate>().unwrap()),

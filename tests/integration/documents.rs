@@ -105,8 +105,8 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 async fn the_download_documents_every_type_a_paper_can_have() {
     let app = TestApp::new().await;
     let document = app.get("/api/openapi.json").await.json();
-    let content = &document["paths"]["/api/v1/cases/{id}/documents/{document}"]["get"]
-        ["responses"]["200"]["content"];
+    let content = &document["paths"]["/api/v1/cases/{id}/documents/{document}"]["get"]["responses"]
+        ["200"]["content"];
     let mut documented: Vec<&str> = content
         .as_object()
         .expect("the download documents its content")

@@ -12,6 +12,7 @@ mod auth;
 mod bad_input;
 mod cases;
 mod concurrency;
+mod contacts;
 mod corrections;
 mod data_protection;
 mod database_url;

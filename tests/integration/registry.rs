@@ -127,6 +127,14 @@ async fn erasure_and_the_export_reach_every_registered_kind() {
         )
         .await;
     assert_eq!(uploaded.status, 201, "{}", uploaded.text());
+    send(
+        Method::POST,
+        format!("/api/v1/cases/{id}/contacts"),
+        json!({"role": "hearing_manager", "name": format!("{marker} Hale"),
+               "organisation": format!("{marker} Council"), "email": "zebedee@council.example",
+               "phone": "0161 496 0000", "note": format!("{marker} chairs")}),
+    )
+    .await;
 
     let mut conn = app.state.db.get().unwrap();
     let export = protection::export_member(&mut conn, world.wigan_member, None, None).unwrap();
