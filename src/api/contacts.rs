@@ -14,10 +14,10 @@ use crate::paging::ListPage;
 use crate::state::AppState;
 
 pub(crate) fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list)
-        .service(known)
-        .service(add)
-        .service(remove);
+    cfg.service(list_contacts)
+        .service(known_contacts)
+        .service(add_contact)
+        .service(remove_contact);
 }
 
 /// The people around a case, by role.
@@ -30,7 +30,7 @@ pub(crate) fn routes(cfg: &mut ServiceConfig) {
     ),
 )]
 #[get("/cases/{id}/contacts")]
-async fn list(
+async fn list_contacts(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
@@ -50,7 +50,7 @@ async fn list(
     ),
 )]
 #[get("/cases/{id}/contacts/known")]
-async fn known(
+async fn known_contacts(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
@@ -71,7 +71,7 @@ async fn known(
     ),
 )]
 #[post("/cases/{id}/contacts")]
-async fn add(
+async fn add_contact(
     state: web::Data<AppState>,
     user: CurrentUser,
     id: web::Path<i64>,
@@ -97,7 +97,7 @@ async fn add(
     ),
 )]
 #[delete("/cases/{id}/contacts/{contact}")]
-async fn remove(
+async fn remove_contact(
     state: web::Data<AppState>,
     user: CurrentUser,
     path: web::Path<(i64, i64)>,
