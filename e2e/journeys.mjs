@@ -200,6 +200,30 @@ try {
   await shoot(page, 'home');
   step('an officer opens a case, adds a hearing and sees it on the home page');
 
+  // Adds the HR adviser and two papers at once to the case, with no script needed, and
+  // downloads one back as it was.
+  await clickThrough(page, page.getByRole('link', { name: reference }).first());
+  await page.locator('#contact-role').selectOption('hr_adviser');
+  await page.locator('#contact-name').fill('Sam Okafor');
+  await page.locator('#contact-phone').fill('+44 161 496 0000');
+  await clickThrough(page, page.getByRole('button', { name: 'Add this person' }));
+  const letter = 'Invitation to an attendance review meeting.\n';
+  await page.locator('#document-file').setInputFiles([
+    { name: 'invitation.txt', mimeType: 'text/plain', buffer: Buffer.from(letter) },
+    { name: 'fit-note.txt', mimeType: 'text/plain', buffer: Buffer.from('Fit note: not fit for work.\n') },
+  ]);
+  await page.locator('#document-kind').selectOption('letter');
+  await clickThrough(page, page.getByRole('button', { name: 'Add papers' }));
+  const withPapers = await page.locator('main').innerText();
+  assert.ok(withPapers.includes('Sam Okafor') && withPapers.includes('HR adviser'), 'the contact is listed with their role');
+  assert.ok(withPapers.includes('invitation.txt') && withPapers.includes('fit-note.txt'), 'both papers are listed');
+  const link = page.locator('a[download]', { hasText: 'invitation' }).first();
+  const fetched = await page.request.get(new URL(await link.getAttribute('href'), base).href);
+  assert.equal(await fetched.text(), letter, 'the paper downloads as it was uploaded');
+  assert.match(fetched.headers()['content-disposition'] ?? '', /^attachment/);
+  await checkAccessibility(page, 'case-papers');
+  step('an officer adds the people and the papers of a case, and a paper downloads as it was');
+
   // Records the outcome before closing: the appeal window and the tribunal limitation date it
   // starts are offered with their dates, both ticked; closing then keeps them live, so the
   // appeal window of the closed case is still on the home page.

@@ -8,7 +8,7 @@ use rand::rngs::StdRng;
 
 use crate::casework::{cases::next_reference, dates};
 use crate::db::DbConn;
-use crate::db::schema::{case_events, case_workload_factors, cases, deadlines};
+use crate::db::schema::{case_contacts, case_events, case_workload_factors, cases, deadlines};
 use crate::error::AppError;
 use crate::models::*;
 use crate::seed::insert_all;
@@ -143,6 +143,7 @@ struct Rows {
     events: Vec<NewCaseEvent>,
     due: Vec<NewDeadline>,
     factors: Vec<CaseWorkloadFactor>,
+    contacts: Vec<NewContact>,
 }
 
 /// Returns how many cases were made.
@@ -177,6 +178,8 @@ pub(crate) fn generate(
             let case = open(conn, rng, &plan, branch, history, assigned_to)?;
             made += 1;
             rows.factors.extend(factors(rng, &plan, case.id));
+            rows.contacts
+                .extend(contacts(&plan, &case, history.employer, assigned_to));
             let author = assigned_to;
             rows.events
                 .extend(timeline(rng, &plan, setting.today, case.id, author));
@@ -255,6 +258,53 @@ fn factors(rng: &mut StdRng, plan: &Plan, case_id: CaseId) -> Vec<CaseWorkloadFa
         .into_iter()
         .map(|factor| CaseWorkloadFactor { case_id, factor })
         .collect()
+}
+
+/// Invented names for the people around demo cases (none is a real person).
+const HR_ADVISERS: [&str; 4] = [
+    "Priya Naidu",
+    "Tom Hargreaves",
+    "Alison Mbeki",
+    "Gareth Lloyd",
+];
+const INVESTIGATORS: [&str; 4] = ["Helen Shaw", "Marcus Bell", "Ruth Adeyemi", "Colin Fraser"];
+
+/// The employer's HR adviser on every case (the same person on each of that employer's cases,
+/// so the case page offers them again), and an investigating officer on a disciplinary case.
+/// Drawn without the random stream, so the rest of the demo stays as it was.
+fn contacts(
+    plan: &Plan,
+    case: &Case,
+    employer: EmployerId,
+    added_by: Option<UserId>,
+) -> Vec<NewContact> {
+    let added_at = plan.opened_on.and_hms_opt(10, 0, 0).unwrap_or_default();
+    let which = employer.0.unsigned_abs() as usize % HR_ADVISERS.len();
+    let mut people = vec![NewContact {
+        case_id: case.id,
+        role: ContactRole::HrAdviser,
+        name: HR_ADVISERS[which].into(),
+        organisation: Some("People Services".into()),
+        email: Some(format!("hr.adviser{}@example.org", which + 1)),
+        phone: Some(format!("+44 161 496 0{}0{}", which + 1, which + 1)),
+        note: None,
+        added_by,
+        added_at,
+    }];
+    if plan.case_type == CaseType::Disciplinary {
+        people.push(NewContact {
+            case_id: case.id,
+            role: ContactRole::InvestigatingOfficer,
+            name: INVESTIGATORS[case.id.0.unsigned_abs() as usize % INVESTIGATORS.len()].into(),
+            organisation: Some("Children's Services".into()),
+            email: None,
+            phone: None,
+            note: Some("Demo contact: invented for illustration.".into()),
+            added_by,
+            added_at,
+        });
+    }
+    people
 }
 
 /// Opening, a first meeting, each stage change along the path, and the outcome.
@@ -365,5 +415,6 @@ fn save(conn: &mut DbConn, rows: &Rows) -> Result<(), AppError> {
         .set(deadlines::done.eq(true))
         .execute(conn)?;
     insert_all!(conn, case_workload_factors, &rows.factors)?;
+    insert_all!(conn, case_contacts, &rows.contacts)?;
     Ok(())
 }
