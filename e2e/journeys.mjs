@@ -222,6 +222,8 @@ try {
   assert.equal(await fetched.text(), letter, 'the paper downloads as it was uploaded');
   assert.match(fetched.headers()['content-disposition'] ?? '', /^attachment/);
   await checkAccessibility(page, 'case-papers');
+  // Back to the home page, where the next journey starts from the queue.
+  await page.goto(`${base}/`);
   step('an officer adds the people and the papers of a case, and a paper downloads as it was');
 
   // Records the outcome before closing: the appeal window and the tribunal limitation date it
