@@ -68,6 +68,7 @@ audit_names!(
         Email = "email",
         Document = "document",
         Contact = "contact",
+        SupervisionRecord = "supervision_record",
     }
 );
 

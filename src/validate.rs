@@ -143,6 +143,25 @@ pub(crate) fn safe_caseload(field: &str, value: f64) -> Result<f64, AppError> {
     }
 }
 
+/// The range of "regular" for supervision, in days: the same as the setting's.
+pub(crate) const REGULAR_DAYS: std::ops::RangeInclusive<i32> = 7..=365;
+
+/// A gap in days between reflective supervisions that counts as regular.
+pub(crate) fn regular_days(field: &str, value: i32) -> Result<i32, AppError> {
+    if REGULAR_DAYS.contains(&value) {
+        Ok(value)
+    } else {
+        Err(AppError::invalid(
+            field,
+            format!(
+                "must be a whole number of days from {} to {}",
+                REGULAR_DAYS.start(),
+                REGULAR_DAYS.end()
+            ),
+        ))
+    }
+}
+
 /// For PATCH bodies: an absent field is `None`, `null` is `Some(None)`, a value `Some(Some(v))`.
 pub(crate) fn double_option<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where

@@ -31,6 +31,7 @@ pub const PUBLIC: &[&str] = &["/api/v1/auth/token"];
         (name = "cases", description = "Representation cases, timelines, deadlines"),
         (name = "documents", description = "A case's papers, encrypted at rest"),
         (name = "contacts", description = "The people around a case"),
+        (name = "supervision", description = "Members' supervision records and whether it is regular"),
         (name = "reports", description = "Dashboards and anonymised evidence"),
         (name = "reference", description = "Regions, branches and employers"),
         (name = "users", description = "User accounts (administrators)"),

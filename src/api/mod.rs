@@ -26,6 +26,7 @@ pub mod params;
 pub mod query;
 pub mod reference;
 pub mod reports;
+pub mod supervision;
 pub mod users;
 pub mod views;
 
@@ -66,6 +67,7 @@ pub(crate) fn v1() -> utoipa_actix_web::scope::Scope<
         .configure(cases::routes)
         .configure(documents::routes)
         .configure(contacts::routes)
+        .configure(supervision::routes)
         .configure(reports::routes)
         .configure(reference::routes)
         .configure(users::routes)

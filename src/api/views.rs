@@ -458,6 +458,8 @@ pub struct Employer {
     pub name: String,
     /// Replaces the `safe_caseload` setting for this employer's staff when set.
     pub safe_caseload_override: Option<f64>,
+    /// Replaces the `supervision_regular_days` setting for this employer's staff when set.
+    pub supervision_regular_days_override: Option<i32>,
     #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
 }
@@ -468,7 +470,47 @@ impl From<&models::Employer> for Employer {
             id: e.id,
             name: e.name.clone(),
             safe_caseload_override: e.safe_caseload_override,
+            supervision_regular_days_override: e.supervision_regular_days_override,
             created_at: e.created_at,
+        }
+    }
+}
+
+/// A supervision session of a member. Its note stays on the member's page: `has_note` says
+/// whether there is one.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SupervisionRecord {
+    pub id: models::SupervisionRecordId,
+    pub member_id: MemberId,
+    pub held_on: NaiveDate,
+    pub kind: models::SupervisionKind,
+    pub minutes: Option<i32>,
+    pub status: models::SupervisionStatus,
+    pub called_off_by: Option<models::CalledOffBy>,
+    pub source: models::SupervisionSource,
+    /// The member's employer when it was recorded.
+    pub employer_id: EmployerId,
+    pub has_note: bool,
+    pub created_by: Option<UserId>,
+    #[serde(serialize_with = "crate::timestamps::utc")]
+    pub created_at: NaiveDateTime,
+}
+
+impl From<&models::SupervisionRecord> for SupervisionRecord {
+    fn from(r: &models::SupervisionRecord) -> Self {
+        Self {
+            id: r.id,
+            member_id: r.member_id,
+            held_on: r.held_on,
+            kind: r.kind,
+            minutes: r.minutes,
+            status: r.status,
+            called_off_by: r.called_off_by,
+            source: r.source,
+            employer_id: r.employer_id,
+            has_note: r.note.is_some(),
+            created_by: r.created_by,
+            created_at: r.created_at,
         }
     }
 }

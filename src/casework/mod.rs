@@ -18,5 +18,6 @@ pub mod members;
 pub mod personal;
 pub mod protection;
 pub mod reference_service;
+pub mod supervision;
 pub mod timeline;
 pub mod workload;

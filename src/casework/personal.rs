@@ -61,6 +61,7 @@ pub trait PersonalKind: Sync {
 pub static REGISTRY: &[&dyn PersonalKind] = &[
     &Members,
     &WorkloadRecords,
+    &SupervisionRecords,
     &RecordChanges,
     &Cases,
     &CaseWorkloadFactors,
@@ -250,6 +251,36 @@ impl PersonalKind for WorkloadRecords {
             .map_err(|_| diesel::result::Error::NotFound)?;
         let rows = member.workload(conn)?;
         Ok(("workload_records", json!(rows)))
+    }
+}
+
+pub struct SupervisionRecords;
+impl PersonalKind for SupervisionRecords {
+    fn table(&self) -> &'static str {
+        "supervision_records"
+    }
+    fn personal_columns(&self) -> &'static [&'static str] {
+        &["member_id", "note"]
+    }
+    fn subject(&self) -> Entity {
+        Entity::SupervisionRecord
+    }
+    fn scoping(&self) -> Scoping {
+        Scoping::ThroughMember
+    }
+    /// Kept as workload records are: the member's, not a case's.
+    fn retain(&self, _: &mut DbConn, _: &[CaseId]) -> QueryResult<()> {
+        Ok(())
+    }
+    /// The note goes; the dates, kinds and who called a session off stay, for the counts.
+    fn erase(&self, conn: &mut DbConn, their: &Their) -> QueryResult<()> {
+        SupervisionRecord::clear_notes(conn, their.member).map(|_| ())
+    }
+    /// The member's own records, notes included: the note never leaves the member's page
+    /// except to the member themself.
+    fn export(&self, conn: &mut DbConn, their: &Their) -> QueryResult<(&'static str, Value)> {
+        let rows = SupervisionRecord::of_members(conn, &[their.member])?;
+        Ok(("supervision_records", json!(rows)))
     }
 }
 

@@ -136,6 +136,7 @@ diesel::table! {
         name -> Text,
         safe_caseload_override -> Nullable<Float8>,
         created_at -> Timestamp,
+        supervision_regular_days_override -> Nullable<Int4>,
     }
 }
 
@@ -224,6 +225,23 @@ diesel::table! {
         calendar_places -> Bool,
         email -> Nullable<Text>,
         email_digest -> Bool,
+    }
+}
+
+diesel::table! {
+    supervision_records (id) {
+        id -> Int8,
+        member_id -> Int8,
+        held_on -> Date,
+        kind -> Text,
+        minutes -> Nullable<Int4>,
+        status -> Text,
+        called_off_by -> Nullable<Text>,
+        source -> Text,
+        employer_id -> Int8,
+        note -> Nullable<Text>,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamp,
     }
 }
 
@@ -381,6 +399,8 @@ diesel::joinable!(members -> employers (employer_id));
 diesel::joinable!(users -> branches (branch_id));
 diesel::joinable!(users -> regions (region_id));
 diesel::joinable!(workload_latest -> members (member_id));
+diesel::joinable!(supervision_records -> members (member_id));
+diesel::joinable!(supervision_records -> employers (employer_id));
 diesel::joinable!(workload_records -> members (member_id));
 diesel::joinable!(workload_records -> users (created_by));
 
@@ -409,6 +429,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     regions,
     settings,
     summaries_paused,
+    supervision_records,
     users,
     workload_latest,
     workload_monthly,

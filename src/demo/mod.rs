@@ -219,6 +219,7 @@ fn places(conn: &mut DbConn) -> Result<(RegionId, Vec<DemoBranch>), AppError> {
             &NewEmployer {
                 name: (*employer_name).into(),
                 safe_caseload_override: None,
+                supervision_regular_days_override: None,
             },
         )?;
         branches.push(DemoBranch {

@@ -17,6 +17,8 @@ pub struct Employer {
     pub safe_caseload_override: Option<f64>,
     #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
+    /// Replaces the `supervision_regular_days` setting for this employer's staff when set.
+    pub supervision_regular_days_override: Option<i32>,
 }
 
 #[derive(Debug, Clone, Insertable, Deserialize, utoipa::ToSchema)]
@@ -26,6 +28,11 @@ pub struct NewEmployer {
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     pub safe_caseload_override: Option<f64>,
+    /// The longest gap in days between reflective supervisions that counts as regular for this
+    /// employer's staff, when it differs from the setting.
+    #[serde(default)]
+    #[schema(minimum = 7, maximum = 365)]
+    pub supervision_regular_days_override: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, AsChangeset, Deserialize, utoipa::ToSchema)]
@@ -37,6 +44,10 @@ pub struct UpdateEmployer {
     /// `Some(None)` clears the override.
     #[serde(default, deserialize_with = "crate::validate::double_option")]
     pub safe_caseload_override: Option<Option<f64>>,
+    /// `Some(None)` clears the override.
+    #[serde(default, deserialize_with = "crate::validate::double_option")]
+    #[schema(minimum = 7, maximum = 365)]
+    pub supervision_regular_days_override: Option<Option<i32>>,
 }
 
 crate::models::reference::reference_table!(
@@ -56,6 +67,10 @@ impl crate::models::reference::Checked for NewEmployer {
                 .safe_caseload_override
                 .map(|v| validate::safe_caseload("safe_caseload_override", v))
                 .transpose()?,
+            supervision_regular_days_override: self
+                .supervision_regular_days_override
+                .map(|v| validate::regular_days("supervision_regular_days_override", v))
+                .transpose()?,
         })
     }
 }
@@ -69,6 +84,13 @@ impl crate::models::reference::Checked for UpdateEmployer {
                 .transpose()?,
             safe_caseload_override: match self.safe_caseload_override {
                 Some(Some(v)) => Some(Some(validate::safe_caseload("safe_caseload_override", v)?)),
+                other => other,
+            },
+            supervision_regular_days_override: match self.supervision_regular_days_override {
+                Some(Some(v)) => Some(Some(validate::regular_days(
+                    "supervision_regular_days_override",
+                    v,
+                )?)),
                 other => other,
             },
         })

@@ -240,6 +240,29 @@ text_enum!(ContactRole {
     Other = "other", "Other";
 });
 
+text_enum!(SupervisionKind {
+    Reflective = "reflective", "Reflective";
+    CaseManagement = "case_management", "Case management";
+    Both = "both", "Both";
+});
+
+text_enum!(SupervisionStatus {
+    Held = "held", "Held";
+    Cancelled = "cancelled", "Cancelled";
+    Postponed = "postponed", "Postponed";
+});
+
+text_enum!(CalledOffBy {
+    Employer = "employer", "Employer";
+    Member = "member", "Member";
+});
+
+text_enum!(SupervisionSource {
+    MemberReport = "member_report", "Member report";
+    SupervisionNotes = "supervision_notes", "Supervision notes";
+    EmployerData = "employer_data", "Employer data";
+});
+
 text_enum!(AgeBand {
     Under25 = "under_25", "Under 25";
     From25To34 = "25_34", "25–34";
@@ -276,6 +299,10 @@ pub fn label_of(of: &str, value: &str) -> Option<&'static str> {
         "deadline_kind" => find(value, DeadlineKind::label),
         "document_kind" => find(value, DocumentKind::label),
         "contact_role" => find(value, ContactRole::label),
+        "supervision_kind" => find(value, SupervisionKind::label),
+        "supervision_status" => find(value, SupervisionStatus::label),
+        "called_off_by" => find(value, CalledOffBy::label),
+        "supervision_source" => find(value, SupervisionSource::label),
         "age_band" => find(value, AgeBand::label),
         "ethnic_group" => find(value, EthnicGroup::label),
         _ => None,

@@ -54,4 +54,5 @@ id_type!(
     ApiKeyId,
     DocumentId,
     ContactId,
+    SupervisionRecordId,
 );

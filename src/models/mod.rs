@@ -16,6 +16,7 @@ pub mod record_key;
 pub mod reference;
 pub mod region;
 pub mod setting;
+pub mod supervision_record;
 pub mod user;
 pub mod workload_record;
 
@@ -38,5 +39,6 @@ pub use record_key::RecordKey;
 pub use reference::Reference;
 pub use region::{NewRegion, Region, UpdateRegion};
 pub use setting::{Setting, Settings};
+pub use supervision_record::{NewSupervisionRecord, SupervisionRecord};
 pub use user::{NewUser, UpdateUser, User};
 pub use workload_record::{NewWorkloadRecord, WorkloadRecord};

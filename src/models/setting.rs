@@ -41,6 +41,8 @@ pub struct Settings {
     pub evidence_lookback_days: i64,
     /// The largest case paper taken, in megabytes.
     pub document_max_mb: i64,
+    /// The longest gap in days between reflective supervisions that counts as regular.
+    pub supervision_regular_days: i64,
 }
 
 /// Each setting's key, label and the range an administrator may choose from.
@@ -105,6 +107,12 @@ pub const SETTINGS: &[(&str, &str, f64, f64)] = &[
         1.0,
         100.0,
     ),
+    (
+        "supervision_regular_days",
+        "Longest gap between reflective supervisions that counts as regular (days)",
+        7.0,
+        365.0,
+    ),
 ];
 
 impl Setting {
@@ -165,6 +173,7 @@ impl Settings {
             evidence_min_group: number("evidence_min_group")? as i64,
             evidence_lookback_days: number("evidence_lookback_days")? as i64,
             document_max_mb: number("document_max_mb")? as i64,
+            supervision_regular_days: number("supervision_regular_days")? as i64,
         })
     }
 }

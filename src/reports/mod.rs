@@ -14,3 +14,4 @@ pub mod service;
 pub mod sql;
 pub mod stats;
 pub mod summaries;
+pub mod supervision_standing;

@@ -199,6 +199,7 @@ fn make_places(conn: &mut DbConn, run: &mut Run) -> Result<Places, AppError> {
         .map(|i| NewEmployer {
             name: format!("Council {:04}", i + 1),
             safe_caseload_override: None,
+            supervision_regular_days_override: None,
         })
         .collect();
     let employer_ids: Vec<EmployerId> = insert_returning_ids!(conn, employers, &employers)?;

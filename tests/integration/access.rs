@@ -245,6 +245,25 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
             json!({"recorded_on": "2026-06-01", "open_cases": 12, "source": "member_report"}),
             [201, 403, 201, 404, 403],
         ),
+        // Supervision: read as workload is; written by those who may write the member.
+        case(
+            get.clone(),
+            format!("/api/v1/members/{}/supervision", w.wigan_member),
+            json!(null),
+            [200, 200, 200, 404, 403],
+        ),
+        case(
+            post.clone(),
+            format!("/api/v1/members/{}/supervision", w.wigan_member),
+            json!({"held_on": "2026-06-02", "kind": "reflective", "minutes": 60, "source": "member_report"}),
+            [201, 403, 201, 404, 403],
+        ),
+        case(
+            get.clone(),
+            format!("/api/v1/members/{}/supervision", w.bury_member),
+            json!(null),
+            [200, 200, 404, 404, 403],
+        ),
         // Corrections: by those who may write the member; a mistaken record deleted (this one
         // does not exist, so those allowed get 404 and the rest 403 or 404 as for any record).
         case(
@@ -831,6 +850,12 @@ async fn every_casework_read_in_the_route_table_names_what_it_showed() {
     post(
         format!("/api/v1/cases/{}/deadlines", world.wigan_case),
         json!({"kind": "hearing", "due_on": soon}),
+    )
+    .await;
+    // A supervision session, so the member's supervision shows a record.
+    post(
+        format!("/api/v1/members/{}/supervision", world.wigan_member),
+        json!({"held_on": "2026-06-03", "kind": "both", "source": "supervision_notes"}),
     )
     .await;
     // Someone on another case of the employer, so the known contacts show a record.

@@ -111,6 +111,7 @@ fn employer(conn: &mut DbConn, name: &str) -> EmployerId {
         .values(NewEmployer {
             name: name.into(),
             safe_caseload_override: None,
+            supervision_regular_days_override: None,
         })
         .returning(employers::id)
         .get_result(conn)

@@ -158,6 +158,7 @@ impl World {
             .values(NewEmployer {
                 name: "Wigan Council".into(),
                 safe_caseload_override: None,
+                supervision_regular_days_override: None,
             })
             .returning(employers::id)
             .get_result(conn)

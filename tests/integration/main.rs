@@ -47,3 +47,4 @@ mod schema_rules;
 mod service_accounts;
 mod spreadsheets;
 mod statistics;
+mod supervision;

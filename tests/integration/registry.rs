@@ -88,6 +88,12 @@ async fn erasure_and_the_export_reach_every_registered_kind() {
         json!({"recorded_on": "2026-03-02", "open_cases": 12, "source": "supervision", "note": format!("{marker} says")}),
     )
     .await;
+    send(
+        Method::POST,
+        format!("/api/v1/members/{member}/supervision"),
+        json!({"held_on": "2026-03-02", "kind": "reflective", "minutes": 60, "source": "member_report", "note": format!("{marker} in supervision")}),
+    )
+    .await;
     let case = send(
         Method::POST,
         "/api/v1/cases".into(),
@@ -176,7 +182,7 @@ async fn erasure_and_the_export_reach_every_registered_kind() {
         }
         total
     };
-    assert!(count(&mut conn) >= 7, "the marker is in every kind before");
+    assert!(count(&mut conn) >= 8, "the marker is in every kind before");
     protection::erase_member(&mut conn, world.wigan_member, None).unwrap();
     assert_eq!(
         count(&mut conn),

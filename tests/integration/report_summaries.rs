@@ -119,6 +119,7 @@ async fn summaries_follow_every_write_to_workload_and_members() {
         .values(NewEmployer {
             name: "Bury Council".into(),
             safe_caseload_override: None,
+            supervision_regular_days_override: None,
         })
         .returning(employers::id)
         .get_result(&mut conn)

@@ -37,6 +37,7 @@ fn fixture(conn: &mut DbConn) -> Fixture {
         .values(NewEmployer {
             name: "Wigan Council".into(),
             safe_caseload_override: None,
+            supervision_regular_days_override: None,
         })
         .returning(employers::id)
         .get_result(conn)

@@ -380,6 +380,7 @@ fn create_employers(
         let new = NewEmployer {
             name: name.clone(),
             safe_caseload_override: None,
+            supervision_regular_days_override: None,
         };
         created.insert(name.clone(), Employer::create(conn, &new)?.id);
     }

@@ -1,0 +1,261 @@
+//! Supervision records: entered by those who may write the member, every problem named; read as
+//! workload is; audited with their ids; the note never in what the API returns; regular by the
+//! setting or the employer's own; in the export and cleared by erasure.
+
+use actix_web::http::Method;
+use caseload::audit::Entity;
+use caseload::casework::protection;
+use serde_json::{Value, json};
+
+use crate::common::{TestApp, TestResponse};
+use crate::fixtures::World;
+
+async fn record(app: &TestApp, token: &str, member: i64, body: Value) -> TestResponse {
+    app.send_json(
+        Method::POST,
+        &format!("/api/v1/members/{member}/supervision"),
+        Some(token),
+        &body,
+    )
+    .await
+}
+
+fn days_ago(days: u64) -> String {
+    (chrono::Utc::now().date_naive() - chrono::Days::new(days)).to_string()
+}
+
+const NOTE: &str = "Talked through the Hollins family visit";
+
+#[actix_rt::test]
+async fn an_officer_records_supervision_and_sees_whether_it_is_regular() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let member = world.wigan_member.0;
+    let path = format!("/api/v1/members/{member}/supervision");
+
+    let none = app.get_as(&path, &officer).await.json();
+    assert_eq!(none["standing"], "not_recorded");
+    assert_eq!(none["regular_days"], 28);
+
+    let called_off = record(
+        &app,
+        &officer,
+        member,
+        json!({"held_on": days_ago(10), "kind": "reflective", "status": "cancelled",
+               "called_off_by": "employer", "source": "member_report"}),
+    )
+    .await;
+    assert_eq!(called_off.status, 201, "{}", called_off.text());
+    let overdue = app.get_as(&path, &officer).await.json();
+    assert_eq!(
+        overdue["standing"], "overdue",
+        "a cancelled session is recorded but is not supervision"
+    );
+
+    let old = record(
+        &app,
+        &officer,
+        member,
+        json!({"held_on": days_ago(40), "kind": "both", "minutes": 60, "source": "supervision_notes"}),
+    )
+    .await;
+    assert_eq!(old.status, 201, "{}", old.text());
+    assert_eq!(app.get_as(&path, &officer).await.json()["standing"], "overdue");
+
+    let held = record(
+        &app,
+        &officer,
+        member,
+        json!({"held_on": days_ago(3), "kind": "reflective", "minutes": 90,
+               "source": "member_report", "note": NOTE}),
+    )
+    .await;
+    assert_eq!(held.status, 201, "{}", held.text());
+    let held = held.json();
+    assert_eq!(held["status"], "held");
+    assert_eq!(held["has_note"], true);
+    assert!(held.get("note").is_none(), "the note stays on the member's page");
+
+    let listed = app.get_as(&path, &officer).await;
+    assert_eq!(listed.status, 200);
+    assert!(!listed.text().contains("Hollins"), "{}", listed.text());
+    let listed = listed.json();
+    assert_eq!(listed["standing"], "regular");
+    assert_eq!(listed["last_reflective"], days_ago(3));
+    assert_eq!(listed["total"], 3);
+    assert_eq!(listed["items"][0]["held_on"], days_ago(40), "oldest first");
+
+    // A case-management session alone is not reflective supervision.
+    let other = world.bury_member.0;
+    let admin = app.token("admin").await;
+    let cm = record(
+        &app,
+        &admin,
+        other,
+        json!({"held_on": days_ago(2), "kind": "case_management", "source": "employer_data"}),
+    )
+    .await;
+    assert_eq!(cm.status, 201, "{}", cm.text());
+    let bury = app
+        .get_as(&format!("/api/v1/members/{other}/supervision"), &admin)
+        .await
+        .json();
+    assert_eq!(bury["standing"], "overdue");
+
+    // Audited: each write with its record's id, the read with the ids it showed; never the
+    // note.
+    let entries = app.audit_entries();
+    let created = entries
+        .iter()
+        .filter(|e| e.entity == Entity::SupervisionRecord.as_str() && e.action == "create")
+        .count();
+    assert_eq!(created, 4);
+    assert!(!format!("{entries:?}").contains("Hollins"));
+    let mut conn = app.state.db.get().unwrap();
+    let read = entries
+        .iter()
+        .find(|e| e.action == "read" && e.detail.as_deref() == Some("supervision"))
+        .expect("the read is audited");
+    let shown = caseload::models::AuditEntry::subjects(&mut conn, read.id).unwrap();
+    assert!(
+        shown
+            .iter()
+            .any(|(entity, _)| entity == Entity::SupervisionRecord.as_str()),
+        "{shown:?}"
+    );
+}
+
+#[actix_rt::test]
+async fn every_problem_with_a_supervision_record_is_named_and_nothing_is_written() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let member = world.wigan_member.0;
+    let tomorrow_but_one = (chrono::Utc::now().date_naive() + chrono::Days::new(2)).to_string();
+    let cases: Vec<(Value, &[&str])> = vec![
+        (
+            json!({"held_on": days_ago(1), "kind": "reflective", "status": "cancelled",
+                   "minutes": 30, "source": "member_report"}),
+            &["called_off_by", "minutes"],
+        ),
+        (
+            json!({"held_on": days_ago(1), "kind": "reflective", "called_off_by": "member",
+                   "source": "member_report"}),
+            &["called_off_by"],
+        ),
+        (
+            json!({"held_on": tomorrow_but_one, "kind": "reflective", "minutes": 900,
+                   "source": "member_report", "note": "a\u{202e}b"}),
+            &["held_on", "minutes", "note"],
+        ),
+        (
+            json!({"held_on": "1989-12-31", "kind": "both", "minutes": 0, "source": "employer_data"}),
+            &["held_on", "minutes"],
+        ),
+    ];
+    for (body, fields) in cases {
+        let answer = record(&app, &officer, member, body.clone()).await;
+        assert_eq!(answer.status, 422, "{body}: {}", answer.text());
+        let named = answer.json()["error"]["fields"].clone();
+        for field in fields {
+            assert!(named.get(*field).is_some(), "{body}: {named}");
+        }
+        assert_eq!(
+            named.as_object().map(|o| o.len()),
+            Some(fields.len()),
+            "{body}: {named}"
+        );
+    }
+    let unknown = record(
+        &app,
+        &officer,
+        member,
+        json!({"held_on": days_ago(1), "kind": "peer", "source": "member_report"}),
+    )
+    .await;
+    assert_eq!(unknown.status, 400, "{}", unknown.text());
+    assert!(unknown.json()["error"]["fields"]["kind"].is_string(), "{}", unknown.text());
+    let listed = app
+        .get_as(&format!("/api/v1/members/{member}/supervision"), &officer)
+        .await
+        .json();
+    assert_eq!(listed["total"], 0, "nothing half-written");
+}
+
+#[actix_rt::test]
+async fn an_employer_can_set_its_own_regular_gap() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let admin = app.token("admin").await;
+    let member = world.wigan_member.0;
+    let path = format!("/api/v1/members/{member}/supervision");
+    let added = record(
+        &app,
+        &admin,
+        member,
+        json!({"held_on": days_ago(35), "kind": "reflective", "minutes": 60, "source": "member_report"}),
+    )
+    .await;
+    assert_eq!(added.status, 201, "{}", added.text());
+    assert_eq!(app.get_as(&path, &admin).await.json()["standing"], "overdue");
+    let employer = format!("/api/v1/employers/{}", world.council);
+    let refused = app
+        .send_json(
+            Method::PATCH,
+            &employer,
+            Some(&admin),
+            &json!({"supervision_regular_days_override": 400}),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(refused.json()["error"]["fields"]["supervision_regular_days_override"].is_string());
+    let set = app
+        .send_json(
+            Method::PATCH,
+            &employer,
+            Some(&admin),
+            &json!({"supervision_regular_days_override": 42}),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.text());
+    assert_eq!(set.json()["supervision_regular_days_override"], 42);
+    let now = app.get_as(&path, &admin).await.json();
+    assert_eq!(now["regular_days"], 42);
+    assert_eq!(now["standing"], "regular");
+}
+
+#[actix_rt::test]
+async fn the_export_carries_the_records_and_erasure_clears_their_notes() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let member = world.wigan_member.0;
+    let added = record(
+        &app,
+        &officer,
+        member,
+        json!({"held_on": days_ago(5), "kind": "reflective", "minutes": 45,
+               "source": "member_report", "note": NOTE}),
+    )
+    .await;
+    assert_eq!(added.status, 201, "{}", added.text());
+    let mut conn = app.state.db.get().unwrap();
+    let export = protection::export_member(&mut conn, world.wigan_member, None, None).unwrap();
+    assert_eq!(export["supervision_records"][0]["note"], NOTE);
+    protection::erase_member(&mut conn, world.wigan_member, None).unwrap();
+    let after = protection::export_member(&mut conn, world.wigan_member, None, None).unwrap();
+    let rows = after["supervision_records"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "the session is still counted");
+    assert_eq!(rows[0]["note"], Value::Null);
+    assert_eq!(rows[0]["kind"], "reflective");
+    drop(conn);
+    let again = record(
+        &app,
+        &officer,
+        member,
+        json!({"held_on": days_ago(1), "kind": "reflective", "source": "member_report"}),
+    )
+    .await;
+    assert_eq!(again.status, 409, "nothing more about an erased member");
+}
