@@ -587,6 +587,13 @@ pub struct RiskGroup {
     pub ill_health_open: bool,
     pub disciplinary_new: bool,
     pub ill_health_new: bool,
+    /// Their latest reflective supervision that took place on or before the start, when it
+    /// is within the longest regular gap of any employer.
+    pub last_reflective: Option<NaiveDate>,
+    /// Whether any supervision record falls in the look-back window before the start.
+    pub supervision_recorded: bool,
+    /// Their start date, when it is within the longest regular gap before the start.
+    pub joined: Option<NaiveDate>,
     pub n: i64,
     pub key_sum: i64,
 }
@@ -602,6 +609,12 @@ struct RiskRow {
     fte: Option<f64>,
     #[diesel(sql_type = BigInt)]
     cases: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+    last_reflective: Option<NaiveDate>,
+    #[diesel(sql_type = BigInt)]
+    supervision_recorded: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+    joined: Option<NaiveDate>,
     #[diesel(sql_type = BigInt)]
     n: i64,
     #[diesel(sql_type = BigInt)]
@@ -625,6 +638,9 @@ impl From<RiskRow> for RiskGroup {
             ill_health_open: has(ILL_HEALTH_OPEN),
             disciplinary_new: has(DISCIPLINARY_NEW),
             ill_health_new: has(ILL_HEALTH_NEW),
+            last_reflective: row.last_reflective,
+            supervision_recorded: row.supervision_recorded != 0,
+            joined: row.joined,
             n: row.n,
             key_sum: row.key_sum,
         }
@@ -632,14 +648,17 @@ impl From<RiskRow> for RiskGroup {
 }
 
 /// Members of the area in membership at `start`, grouped by their exposure record (the latest
-/// on or before `start`, not before `window_from`) and their disciplinary and ill-health cases.
-/// Each member's cases are read once, by one index probe, and summed into bits.
+/// on or before `start`, not before `window_from`), their disciplinary and ill-health cases and
+/// their supervision: the latest reflective session held on or before `start` and their start
+/// date, each only when on or after `regular_from` (the start less the longest regular gap), and
+/// whether any supervision is recorded from `window_from`. Each member's cases are read once,
+/// by one index probe, and summed into bits.
 pub(crate) fn at_risk(
     conn: &mut DbConn,
     area: &Area,
-    start: NaiveDate,
-    end: NaiveDate,
+    (start, end): (NaiveDate, NaiveDate),
     window_from: NaiveDate,
+    regular_from: NaiveDate,
 ) -> Result<Vec<RiskGroup>, AppError> {
     let open = "c.opened_on < {} AND (c.closed_on IS NULL OR c.closed_on >= {})";
     let rows: Vec<RiskRow> = Sql::build(
@@ -658,6 +677,13 @@ pub(crate) fn at_risk(
                       FROM cases c WHERE c.member_id = m.id \
                       AND c.case_type IN ('disciplinary', 'ill_health') AND c.opened_on <= {{}}), \
                       0) AS BIGINT) AS cases, \
+                    (SELECT MAX(s.held_on) FROM supervision_records s WHERE s.member_id = m.id \
+                      AND s.status = 'held' AND s.kind <> 'case_management' \
+                      AND s.held_on <= {{}} AND s.held_on >= {{}}) AS last_reflective, \
+                    CAST(CASE WHEN EXISTS (SELECT 1 FROM supervision_records s \
+                      WHERE s.member_id = m.id AND s.held_on <= {{}} AND s.held_on >= {{}}) \
+                      THEN 1 ELSE 0 END AS BIGINT) AS supervision_recorded, \
+                    CASE WHEN m.start_date >= {{}} THEN m.start_date ELSE NULL END AS joined, \
                     COUNT(*) AS n, CAST(SUM(m.record_key) AS BIGINT) AS key_sum \
              FROM members m LEFT JOIN workload_records w ON w.id = ( \
                  SELECT w2.id FROM workload_records w2 WHERE w2.member_id = m.id \
@@ -665,7 +691,7 @@ pub(crate) fn at_risk(
                  ORDER BY w2.recorded_on DESC, w2.id DESC LIMIT 1) \
              WHERE {{}} AND (m.start_date IS NULL OR m.start_date <= {{}}) \
                AND (m.left_on IS NULL OR m.left_on >= {{}}) \
-             GROUP BY 1, 2, 3, 4"
+             GROUP BY 1, 2, 3, 4, 5, 6, 7"
         ),
         &[
             Arg::Day(start),
@@ -675,6 +701,11 @@ pub(crate) fn at_risk(
             Arg::Day(start),
             Arg::Day(start),
             Arg::Day(end),
+            Arg::Day(start),
+            Arg::Day(regular_from),
+            Arg::Day(start),
+            Arg::Day(window_from),
+            Arg::Day(regular_from),
             Arg::Day(start),
             Arg::Day(window_from),
             Arg::Sql(&area.on("m")),

@@ -63,7 +63,7 @@ pub fn standing(on: NaiveDate, facts: Facts) -> Standing {
         Standing::Regular
     } else if facts.joined.is_some_and(within) {
         Standing::NotYetDue
-    } else if facts.recorded || facts.last_reflective.is_some() {
+    } else if facts.recorded {
         Standing::Overdue
     } else {
         Standing::NotRecorded

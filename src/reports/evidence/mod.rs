@@ -5,6 +5,9 @@
 
 mod risks;
 mod sections;
+mod supervision;
+
+pub use supervision::SupervisionFigures;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -60,6 +63,9 @@ pub struct Evidence {
     /// Each outcome's crude and employer-stratified relative risk, from published counts, to
     /// two decimal places; each only when its counts are at least k.
     pub risks: Vec<RiskSummary>,
+    /// Supervision's share and risks (none in releases made before it was recorded).
+    #[serde(default)]
+    pub supervision: Option<SupervisionFigures>,
     /// How to read the figures; every format carries these lines.
     pub method: Vec<String>,
 }
@@ -222,6 +228,7 @@ pub fn build(
     sections::workload_factor(&facts, &counts, &mut out);
     sections::caseloads(&facts, &counts, &mut out);
     let risks = sections::risks(&facts, &counts, &mut out);
+    let supervision = sections::supervision(&facts, &counts, &mut out);
     sections::equality(conn, &facts, &mut out)?;
     let scope_name = scope.name(conn)?;
     let label = release_period.label();
@@ -240,8 +247,13 @@ pub fn build(
             min_group: facts.min_group,
             lookback_days: facts.lookback_days,
             settling_days: settings.evidence_settling_days,
+            regular_supervision_days: Some(facts.regular_days),
         },
-        method: method(facts.rules, release_period, &scope_name, facts.safe),
+        method: {
+            let mut lines = method(facts.rules, release_period, &scope_name, facts.safe);
+            lines.insert(lines.len() - 1, supervision::method_line(&facts));
+            lines
+        },
         scope,
         scope_name,
         from: period.from,
@@ -259,6 +271,7 @@ pub fn build(
             .find(|r| r.outcome == "disciplinary_or_ill_health")
             .and_then(|r| r.crude),
         risks,
+        supervision: Some(supervision),
     })
 }
 
@@ -272,6 +285,10 @@ pub(crate) struct Facts {
     overrides: HashMap<i64, f64>,
     lookback_days: i64,
     min_group: i64,
+    /// The longest gap between reflective supervisions that counts as regular.
+    regular_days: i64,
+    /// Employers' own regular gaps, by employer id.
+    regular_overrides: HashMap<i64, i64>,
 }
 
 impl Facts {
@@ -281,9 +298,17 @@ impl Facts {
         period: MonthPeriod,
         settings: &Settings,
     ) -> Result<Self, AppError> {
-        let overrides = Employer::list(conn)?
-            .into_iter()
+        let employers = Employer::list(conn)?;
+        let overrides = employers
+            .iter()
             .filter_map(|e| e.safe_caseload_override.map(|t| (e.id.0, t)))
+            .collect();
+        let regular_overrides = employers
+            .iter()
+            .filter_map(|e| {
+                e.supervision_regular_days_override
+                    .map(|d| (e.id.0, i64::from(d)))
+            })
             .collect();
         Ok(Self {
             rules: Disclosure {
@@ -296,7 +321,25 @@ impl Facts {
             overrides,
             lookback_days: settings.evidence_lookback_days,
             min_group: settings.evidence_min_group,
+            regular_days: settings.supervision_regular_days,
+            regular_overrides,
         })
+    }
+
+    /// The longest regular gap between reflective supervisions for an employer's staff.
+    fn regular_of(&self, employer: i64) -> i64 {
+        self.regular_overrides
+            .get(&employer)
+            .copied()
+            .unwrap_or(self.regular_days)
+    }
+
+    /// The longest regular gap of any employer.
+    fn longest_regular(&self) -> i64 {
+        self.regular_overrides
+            .values()
+            .copied()
+            .fold(self.regular_days, i64::max)
     }
 
     /// The safe caseload of an employer's staff: its own, or the setting.

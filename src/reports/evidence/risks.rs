@@ -49,7 +49,7 @@ enum Exposure {
 }
 
 /// A published 2×2 table's four counts, when all are at least k.
-fn usable_table(rules: Disclosure, cells: [Published; 4]) -> Option<TwoByTwo> {
+pub(super) fn usable_table(rules: Disclosure, cells: [Published; 4]) -> Option<TwoByTwo> {
     let [a, n1, c, n0] = cells.map(|p| rules.usable(p));
     Some(TwoByTwo {
         exposed_cases: a?,
@@ -67,6 +67,15 @@ fn pooled_table(rules: Disclosure, cells: [Published; 4]) -> TwoByTwo {
         exposed_total: n1,
         unexposed_cases: c,
         unexposed_total: n0,
+    }
+}
+
+/// Whether a group's exposure record is above `threshold` open cases per FTE; `None` without
+/// one.
+pub(super) fn above_safe(g: &RiskGroup, threshold: f64) -> Option<bool> {
+    match (g.open_cases, g.fte) {
+        (Some(open), Some(fte)) if fte > 0.0 => Some(open as f64 / fte > threshold),
+        _ => None,
     }
 }
 
@@ -97,15 +106,10 @@ impl Risks<'_> {
     }
 
     fn exposure(&self, g: &RiskGroup) -> Exposure {
-        match (g.open_cases, g.fte) {
-            (Some(open), Some(fte)) if fte > 0.0 => {
-                if open as f64 / fte > (self.threshold_of)(g.employer) {
-                    Exposure::Above
-                } else {
-                    Exposure::AtOrBelow
-                }
-            }
-            _ => Exposure::Unknown,
+        match above_safe(g, (self.threshold_of)(g.employer)) {
+            Some(true) => Exposure::Above,
+            Some(false) => Exposure::AtOrBelow,
+            None => Exposure::Unknown,
         }
     }
 

@@ -47,6 +47,15 @@ impl Counts {
     }
 }
 
+/// The supervision tables, from the members at risk at the start.
+pub(super) fn supervision(
+    facts: &Facts,
+    counts: &Counts,
+    out: &mut Sections,
+) -> super::supervision::SupervisionFigures {
+    super::supervision::supervision(facts, &counts.at_risk, out)
+}
+
 /// Case counts and members at risk at the start of the period on one connection; members'
 /// caseloads at its end (all, and those with a case in it) and joiners on the other.
 pub(super) fn load(
@@ -61,6 +70,9 @@ pub(super) fn load(
     let window_from = from
         .checked_sub_days(Days::new(facts.lookback_days.max(0) as u64))
         .unwrap_or(from);
+    let regular_from = from
+        .checked_sub_days(Days::new(facts.longest_regular().max(0) as u64))
+        .unwrap_or(from);
     // The two lookups of each member's record on a date (the end of the period; its start, for
     // the risks) take most of the time: one on each connection.
     let ((opened, outcomes, at_risk), (at_end, joiners)) = side_by_side(
@@ -70,7 +82,7 @@ pub(super) fn load(
             Ok((
                 queries::opened(conn, &area, from, to, Dimension::ALL)?,
                 queries::closed_by_outcome(conn, &area, from, to)?,
-                queries::at_risk(conn, &area, from, to, window_from)?,
+                queries::at_risk(conn, &area, (from, to), window_from, regular_from)?,
             ))
         },
         |conn| {

@@ -22,7 +22,7 @@ use crate::models::UserId;
 
 /// The version of the method a release was made with; a release keeps the version it was made
 /// with, and a later method only ever reaches later releases.
-pub const METHOD_VERSION: u32 = 3;
+pub const METHOD_VERSION: u32 = 4;
 
 /// What identifies a release and what it was made with, stored inside it.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -45,6 +45,10 @@ pub struct ReleaseInfo {
     pub lookback_days: i64,
     /// Days after the period's end before the release could be published.
     pub settling_days: i64,
+    /// The longest gap in days between reflective supervisions that counted as regular
+    /// (none in releases made before supervision was recorded).
+    #[serde(default)]
+    pub regular_supervision_days: Option<i64>,
 }
 
 /// The identifier of the release of a scope and period.
