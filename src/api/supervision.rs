@@ -85,8 +85,12 @@ async fn add_supervision(
     id: web::Path<i64>,
     body: JsonBody<SupervisionInput>,
 ) -> Result<HttpResponse, AppError> {
-    let record =
-        supervision::add_for(&state, user.actor, MemberId(id.into_inner()), body.into_inner())
-            .await?;
+    let record = supervision::add_for(
+        &state,
+        user.actor,
+        MemberId(id.into_inner()),
+        body.into_inner(),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(SupervisionRecord::from(&record)))
 }

@@ -146,7 +146,9 @@ fn history(
     let regular_days = regular_days(conn, member.employer_id)?;
     let lookback = Settings::load(conn)?.evidence_lookback_days;
     let records = SupervisionRecord::of_members(conn, &[member.id])?;
-    let window_from = on.checked_sub_days(Days::new(lookback as u64)).unwrap_or(on);
+    let window_from = on
+        .checked_sub_days(Days::new(lookback as u64))
+        .unwrap_or(on);
     let last_reflective = records
         .iter()
         .filter(|r| r.reflective_held() && r.held_on <= on)

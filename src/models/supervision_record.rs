@@ -78,10 +78,8 @@ impl SupervisionRecord {
     /// Clears the notes of a member's records (erasure): the dates and kinds stay, for the
     /// counts.
     pub(crate) fn clear_notes(conn: &mut DbConn, member: MemberId) -> QueryResult<usize> {
-        diesel::update(
-            supervision_records::table.filter(supervision_records::member_id.eq(member)),
-        )
-        .set(supervision_records::note.eq(None::<String>))
-        .execute(conn)
+        diesel::update(supervision_records::table.filter(supervision_records::member_id.eq(member)))
+            .set(supervision_records::note.eq(None::<String>))
+            .execute(conn)
     }
 }

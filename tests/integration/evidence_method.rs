@@ -23,14 +23,14 @@ fn d(text: &str) -> NaiveDate {
     text.parse().unwrap()
 }
 
-struct Builder<'c> {
-    conn: &'c mut DbConn,
-    branch: BranchId,
-    serial: usize,
+pub(crate) struct Builder<'c> {
+    pub conn: &'c mut DbConn,
+    pub branch: BranchId,
+    pub serial: usize,
 }
 
 impl Builder<'_> {
-    fn member(
+    pub(crate) fn member(
         &mut self,
         employer: EmployerId,
         start: Option<&str>,
@@ -64,7 +64,14 @@ impl Builder<'_> {
             .unwrap()
     }
 
-    fn record(&mut self, member: MemberId, on: &str, open: i32, fte: f64, employer: EmployerId) {
+    pub(crate) fn record(
+        &mut self,
+        member: MemberId,
+        on: &str,
+        open: i32,
+        fte: f64,
+        employer: EmployerId,
+    ) {
         diesel::insert_into(workload_records::table)
             .values(NewWorkloadRecord {
                 member_id: member,
@@ -82,7 +89,13 @@ impl Builder<'_> {
             .unwrap();
     }
 
-    fn case(&mut self, member: MemberId, employer: EmployerId, t: CaseType, opened: &str) {
+    pub(crate) fn case(
+        &mut self,
+        member: MemberId,
+        employer: EmployerId,
+        t: CaseType,
+        opened: &str,
+    ) {
         self.serial += 1;
         diesel::insert_into(cases::table)
             .values(NewCase {
@@ -118,7 +131,7 @@ fn employer(conn: &mut DbConn, name: &str) -> EmployerId {
         .unwrap()
 }
 
-fn near(shown: &str, truth: i64) -> bool {
+pub(crate) fn near(shown: &str, truth: i64) -> bool {
     number(shown).is_some_and(|p| (p - truth).abs() <= 2)
 }
 

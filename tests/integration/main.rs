@@ -24,6 +24,7 @@ mod errors;
 mod evidence;
 mod evidence_attacks;
 mod evidence_method;
+mod evidence_supervision;
 mod hardening;
 mod hardening_low;
 mod health;

@@ -42,7 +42,8 @@ async fn migrations_go_up_down_and_up_again() {
             "evidence_min_scope_members",
             "evidence_settling_days",
             "retention_years",
-            "safe_caseload"
+            "safe_caseload",
+            "supervision_regular_days"
         ]
     );
 }

@@ -61,7 +61,10 @@ async fn an_officer_records_supervision_and_sees_whether_it_is_regular() {
     )
     .await;
     assert_eq!(old.status, 201, "{}", old.text());
-    assert_eq!(app.get_as(&path, &officer).await.json()["standing"], "overdue");
+    assert_eq!(
+        app.get_as(&path, &officer).await.json()["standing"],
+        "overdue"
+    );
 
     let held = record(
         &app,
@@ -75,7 +78,10 @@ async fn an_officer_records_supervision_and_sees_whether_it_is_regular() {
     let held = held.json();
     assert_eq!(held["status"], "held");
     assert_eq!(held["has_note"], true);
-    assert!(held.get("note").is_none(), "the note stays on the member's page");
+    assert!(
+        held.get("note").is_none(),
+        "the note stays on the member's page"
+    );
 
     let listed = app.get_as(&path, &officer).await;
     assert_eq!(listed.status, 200);
@@ -175,7 +181,11 @@ async fn every_problem_with_a_supervision_record_is_named_and_nothing_is_written
     )
     .await;
     assert_eq!(unknown.status, 400, "{}", unknown.text());
-    assert!(unknown.json()["error"]["fields"]["kind"].is_string(), "{}", unknown.text());
+    assert!(
+        unknown.json()["error"]["fields"]["kind"].is_string(),
+        "{}",
+        unknown.text()
+    );
     let listed = app
         .get_as(&format!("/api/v1/members/{member}/supervision"), &officer)
         .await
@@ -198,7 +208,10 @@ async fn an_employer_can_set_its_own_regular_gap() {
     )
     .await;
     assert_eq!(added.status, 201, "{}", added.text());
-    assert_eq!(app.get_as(&path, &admin).await.json()["standing"], "overdue");
+    assert_eq!(
+        app.get_as(&path, &admin).await.json()["standing"],
+        "overdue"
+    );
     let employer = format!("/api/v1/employers/{}", world.council);
     let refused = app
         .send_json(
