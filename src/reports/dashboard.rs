@@ -60,6 +60,7 @@ pub struct Dashboard {
     pub months: Vec<MonthRow>,
     /// Members by caseload per FTE in whole-number bands, lowest band first.
     pub distribution: Vec<Band>,
+    pub supervision: super::supervision_board::SupervisionBoard,
 }
 
 /// One band of the caseload distribution: members whose latest open cases per FTE are at least
@@ -173,6 +174,13 @@ pub fn build(
     let mut total = totals.remove(&0).unwrap_or_default();
     total.name = "All".into();
     let merged = histograms.remove(&0).unwrap_or_default();
+    let supervision = super::supervision_board::build(
+        conn,
+        &Area { scope, narrowing },
+        from,
+        to,
+        (&branch_names, &employer_names),
+    )?;
     Ok(Dashboard {
         scope,
         scope_name: scope.name(conn)?,
@@ -184,6 +192,7 @@ pub fn build(
         employers: named(employer_rows, &employer_names),
         months: by_month(&counts, from, to),
         distribution: distribution(merged),
+        supervision,
     })
 }
 

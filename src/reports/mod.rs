@@ -14,4 +14,5 @@ pub mod service;
 pub mod sql;
 pub mod stats;
 pub mod summaries;
+pub mod supervision_board;
 pub mod supervision_standing;

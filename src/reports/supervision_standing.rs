@@ -81,18 +81,13 @@ pub fn gaps(dates: &[NaiveDate]) -> Vec<(NaiveDate, i64)> {
         .collect()
 }
 
-/// The median of whole numbers, halfway between the middle two of an even count.
-pub fn median(values: &mut [i64]) -> Option<f64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[mid] as f64
-    } else {
-        (values[mid - 1] + values[mid]) as f64 / 2.0
-    })
+/// The median of gaps in days, by the nearest-rank method the dashboard's other medians use.
+pub fn median_days(gaps: &[i64]) -> Option<f64> {
+    let histogram: Vec<(i64, i64)> = gaps
+        .iter()
+        .map(|days| (days * super::stats::BUCKETS_PER_UNIT as i64, 1))
+        .collect();
+    super::stats::median(&histogram)
 }
 
 #[cfg(test)]
@@ -186,9 +181,13 @@ mod tests {
         let dates = [day(2027, 3, 1), day(2027, 1, 31), day(2027, 2, 28)];
         let gaps = gaps(&dates);
         assert_eq!(gaps, vec![(day(2027, 2, 28), 28), (day(2027, 3, 1), 1)]);
-        let mut days: Vec<i64> = gaps.iter().map(|(_, d)| *d).collect();
-        assert_eq!(median(&mut days), Some(14.5));
-        assert_eq!(median(&mut [30, 10, 20]), Some(20.0));
-        assert_eq!(median(&mut []), None);
+        let days: Vec<i64> = gaps.iter().map(|(_, d)| *d).collect();
+        assert_eq!(
+            median_days(&days),
+            Some(1.0),
+            "nearest rank: the lower middle"
+        );
+        assert_eq!(median_days(&[30, 10, 20]), Some(20.0));
+        assert_eq!(median_days(&[]), None);
     }
 }

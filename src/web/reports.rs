@@ -116,6 +116,43 @@ pub(crate) async fn dashboard_page(
         "chart_distribution",
         &chart::stacked_bars(&bands, &distribution, "Members by open cases per FTE"),
     );
+    let supervision_months: Vec<String> = board
+        .supervision
+        .months
+        .iter()
+        .map(|m| m.month.clone())
+        .collect();
+    let supervision_series = vec![
+        (
+            "Regular reflective supervision".to_owned(),
+            board.supervision.months.iter().map(|m| m.regular).collect(),
+        ),
+        (
+            "Without".to_owned(),
+            board
+                .supervision
+                .months
+                .iter()
+                .map(|m| m.members_counted - m.regular)
+                .collect::<Vec<i64>>(),
+        ),
+    ];
+    let supervision_rows: Vec<_> = board
+        .supervision
+        .branches
+        .iter()
+        .chain(&board.supervision.employers)
+        .chain(std::iter::once(&board.supervision.total))
+        .collect();
+    context.insert("supervision_rows", &supervision_rows);
+    context.insert(
+        "chart_supervision",
+        &chart::stacked_bars(
+            &supervision_months,
+            &supervision_series,
+            "Members with and without regular reflective supervision at each month's end",
+        ),
+    );
     context.insert(
         "types",
         &CaseType::ALL

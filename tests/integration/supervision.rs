@@ -272,3 +272,136 @@ async fn the_export_carries_the_records_and_erasure_clears_their_notes() {
     .await;
     assert_eq!(again.status, 409, "nothing more about an erased member");
 }
+
+/// Wigan, January to March 2026. Ada: reflective sessions on 5 and 31 January (26 days apart)
+/// and 16 March (44 days), one postponed by her on 20 January and one cancelled by the employer
+/// on 2 March. Wes: one reflective session on 20 December 2025, one cancelled by the employer on
+/// 10 February. At each month's end Ada is regular (31 January to 28 February is exactly 28
+/// days) and Wes is not: 1 of 2, 50%. The median gap in the period is 26 days (nearest rank of
+/// 26 and 44); the employer called off 2 sessions, the members 1.
+#[actix_rt::test]
+async fn the_dashboard_counts_regular_supervision_gaps_and_who_called_sessions_off() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let wes = {
+        let mut conn = app.state.db.get().unwrap();
+        crate::fixtures::member(
+            &mut conn,
+            world.wigan,
+            world.council,
+            "W002",
+            "Wes",
+            "Adeyemi",
+        )
+    };
+    let officer = app.token("wgn.officer").await;
+    let sessions = [
+        (world.wigan_member.0, "2026-01-05", None),
+        (world.wigan_member.0, "2026-01-31", None),
+        (world.wigan_member.0, "2026-03-16", None),
+        (
+            world.wigan_member.0,
+            "2026-01-20",
+            Some(("postponed", "member")),
+        ),
+        (
+            world.wigan_member.0,
+            "2026-03-02",
+            Some(("cancelled", "employer")),
+        ),
+        (wes.0, "2025-12-20", None),
+        (wes.0, "2026-02-10", Some(("cancelled", "employer"))),
+    ];
+    for (member, on, called_off) in sessions {
+        let body = match called_off {
+            None => {
+                json!({"held_on": on, "kind": "reflective", "minutes": 60, "source": "supervision_notes"})
+            }
+            Some((status, by)) => json!({"held_on": on, "kind": "reflective", "status": status,
+                                          "called_off_by": by, "source": "member_report"}),
+        };
+        let answer = record(&app, &officer, member, body).await;
+        assert_eq!(answer.status, 201, "{}", answer.text());
+    }
+    let organiser = app.token("nw.organiser").await;
+    let board = app
+        .get_as(
+            &format!(
+                "/api/v1/dashboard?branch_id={}&from=2026-01-01&to=2026-03-31",
+                world.wigan
+            ),
+            &organiser,
+        )
+        .await;
+    assert_eq!(board.status, 200, "{}", board.text());
+    let supervision = &board.json()["supervision"];
+    let total = &supervision["total"];
+    assert_eq!(total["members_counted"], 2, "{supervision}");
+    assert_eq!(total["regular"], 1);
+    assert_eq!(total["regular_share"], 50.0);
+    assert_eq!(total["median_gap_days"], 26.0);
+    assert_eq!(total["called_off_by_employer"], 2);
+    assert_eq!(total["called_off_by_member"], 1);
+    assert_eq!(supervision["branches"][0]["name"], "Wigan");
+    assert_eq!(supervision["branches"][0]["regular"], 1);
+    let months: Vec<(String, i64, i64)> = supervision["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["on"].as_str().unwrap().to_owned(),
+                m["members_counted"].as_i64().unwrap(),
+                m["regular"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2026-01-31".to_owned(), 2, 1),
+            ("2026-02-28".to_owned(), 2, 1),
+            ("2026-03-31".to_owned(), 2, 1),
+        ]
+    );
+    // A shorter gap for the employer: Ada's 28 days to 28 February are no longer regular.
+    let admin = app.token("admin").await;
+    let set = app
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/employers/{}", world.council),
+            Some(&admin),
+            &json!({"supervision_regular_days_override": 27}),
+        )
+        .await;
+    assert_eq!(set.status, 200, "{}", set.text());
+    let february = app
+        .get_as(
+            &format!(
+                "/api/v1/dashboard?branch_id={}&from=2026-02-01&to=2026-02-28",
+                world.wigan
+            ),
+            &organiser,
+        )
+        .await
+        .json();
+    assert_eq!(february["supervision"]["total"]["regular"], 0);
+    // The page shows it, with the chart and its table.
+    let session = crate::common::browser_sign_in(&app, "nw.organiser").await;
+    let page = crate::common::page(
+        &app,
+        &format!(
+            "/dashboard?branch_id={}&from=2026-01-01&to=2026-03-31",
+            world.wigan
+        ),
+        &session,
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(
+        html.contains("Supervision by branch and employer"),
+        "{html}"
+    );
+    assert!(html.contains("Share with regular reflective supervision by month"));
+}
