@@ -22,6 +22,11 @@ const KNOWN: &[&str] = &[
     "event_kind",
     "deadline_kind",
     "document_kind",
+    "contact_role",
+    "supervision_kind",
+    "supervision_status",
+    "called_off_by",
+    "supervision_source",
     "age_band",
     "ethnic_group",
 ];

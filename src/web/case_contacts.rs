@@ -51,16 +51,7 @@ impl From<Contact> for ContactRow {
 
 /// The service's field names as the page's.
 fn on_the_page(error: AppError) -> AppError {
-    match error {
-        AppError::Unprocessable { message, fields } => AppError::Unprocessable {
-            message,
-            fields: fields
-                .into_iter()
-                .map(|(field, why)| (format!("{PREFIX}{field}"), why))
-                .collect(),
-        },
-        other => other,
-    }
+    super::page::prefixed(error, PREFIX)
 }
 
 #[post("/cases/{id}/contacts")]

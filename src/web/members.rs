@@ -180,6 +180,19 @@ async fn detail_context(
         .collect();
     context.insert("deleted", &deleted);
     context.insert("undo_minutes", &crate::casework::workload::UNDO_MINUTES);
+    super::member_supervision::into_context(state, user, id, &mut context).await?;
+    Ok(context)
+}
+
+/// The member page's context with the member forms' choices, to show the page again with a
+/// form's problems.
+pub(super) async fn page_context(
+    state: &AppState,
+    user: &CurrentUser,
+    id: MemberId,
+) -> Result<Context, PageError> {
+    let mut context = detail_context(state, user, id).await?;
+    choices(state, &mut context).await?;
     Ok(context)
 }
 

@@ -14,6 +14,7 @@ pub mod home;
 pub mod imports;
 pub mod kept_form;
 pub mod layout;
+pub mod member_supervision;
 pub mod members;
 pub mod page;
 pub mod reports;
@@ -58,6 +59,7 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(members::edit)
         .service(members::update)
         .service(members::add_workload)
+        .service(member_supervision::add)
         .service(members::edit_workload)
         .service(members::change_workload)
         .service(members::confirm_delete_workload)

@@ -211,6 +211,23 @@ pub(crate) async fn submit<T>(
     }
 }
 
+/// A service's refusal with its field names as a page names them: `prefix` then the field,
+/// so that a form's problems show beside its own fields and not beside another form's.
+pub(crate) fn prefixed(error: crate::error::AppError, prefix: &str) -> crate::error::AppError {
+    match error {
+        crate::error::AppError::Unprocessable { message, fields } => {
+            crate::error::AppError::Unprocessable {
+                message,
+                fields: fields
+                    .into_iter()
+                    .map(|(field, why)| (format!("{prefix}{field}"), why))
+                    .collect(),
+            }
+        }
+        other => other,
+    }
+}
+
 /// One choice of a select or radio group: the value sent and the label shown.
 #[derive(Debug, Clone, serde::Serialize)]
 pub(crate) struct Choice {

@@ -405,3 +405,71 @@ async fn the_dashboard_counts_regular_supervision_gaps_and_who_called_sessions_o
     );
     assert!(html.contains("Share with regular reflective supervision by month"));
 }
+
+#[actix_rt::test]
+async fn the_member_page_records_a_session_and_names_each_problem_beside_its_field() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let session = crate::common::browser_sign_in(&app, "wgn.officer").await;
+    let path = format!("/members/{}", world.wigan_member);
+    let shown = crate::common::page(&app, &path, &session).await;
+    assert_eq!(shown.status, 200);
+    let html = shown.text();
+    assert!(html.contains("No supervision recorded yet."), "{html}");
+    let csrf = crate::common::csrf_of(&html);
+    let refused = crate::common::post_form(
+        &app,
+        &format!("{path}/supervision"),
+        &session,
+        None,
+        &[
+            ("csrf_token", &csrf),
+            ("supervision_held_on", &days_ago(2)),
+            ("supervision_kind", "reflective"),
+            ("supervision_status", "cancelled"),
+            ("supervision_called_off_by", ""),
+            ("supervision_source", "member_report"),
+            ("supervision_minutes", "45"),
+            ("supervision_note", ""),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    let html = refused.text();
+    assert!(
+        html.contains(r#"id="supervision_called_off_by-error""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"id="supervision_minutes-error""#), "{html}");
+    assert!(
+        !html.contains(r#"id="note-error""#),
+        "not beside the workload form's note"
+    );
+    let added = crate::common::post_form(
+        &app,
+        &format!("{path}/supervision"),
+        &session,
+        None,
+        &[
+            ("csrf_token", &csrf),
+            ("supervision_held_on", &days_ago(2)),
+            ("supervision_kind", "both"),
+            ("supervision_status", "held"),
+            ("supervision_called_off_by", ""),
+            ("supervision_source", "supervision_notes"),
+            ("supervision_minutes", "75"),
+            ("supervision_note", NOTE),
+        ],
+    )
+    .await;
+    assert_eq!(added.status, 303, "{}", added.text());
+    let html = crate::common::page(&app, &path, &session).await.text();
+    assert!(html.contains("Regular reflective supervision"), "{html}");
+    assert!(html.contains(NOTE), "the note is on the member's page");
+    assert!(html.contains("Supervision notes"));
+    // An organiser sees the page but not the form.
+    let organiser = crate::common::browser_sign_in(&app, "nw.organiser").await;
+    let theirs = crate::common::page(&app, &path, &organiser).await.text();
+    assert!(theirs.contains("Supervision sessions"));
+    assert!(!theirs.contains(r#"id="add-supervision""#));
+}
