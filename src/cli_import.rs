@@ -1,4 +1,4 @@
-//! `caseload import members|workload FILE.csv`, with a progress bar.
+//! `caseload import members|workload|supervision FILE.csv`, with a progress bar.
 
 use std::path::PathBuf;
 
@@ -28,6 +28,20 @@ pub enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Supervision records (membership_number, held_on, kind, minutes, status, …).
+    Supervision {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// Which import a command runs.
+#[derive(Clone, Copy)]
+enum Kind {
+    Members,
+    Workload,
+    Supervision,
 }
 
 struct Bar(ProgressBar);
@@ -44,7 +58,11 @@ impl Progress for Bar {
 }
 
 pub fn run(db: &Database, command: ImportCommand) -> anyhow::Result<()> {
-    let (file, options, members) = match command {
+    let records = |dry_run| ImportOptions {
+        dry_run,
+        create_employers: false,
+    };
+    let (file, options, kind) = match command {
         ImportCommand::Members {
             file,
             dry_run,
@@ -55,16 +73,10 @@ pub fn run(db: &Database, command: ImportCommand) -> anyhow::Result<()> {
                 dry_run,
                 create_employers,
             },
-            true,
+            Kind::Members,
         ),
-        ImportCommand::Workload { file, dry_run } => (
-            file,
-            ImportOptions {
-                dry_run,
-                create_employers: false,
-            },
-            false,
-        ),
+        ImportCommand::Workload { file, dry_run } => (file, records(dry_run), Kind::Workload),
+        ImportCommand::Supervision { file, dry_run } => (file, records(dry_run), Kind::Supervision),
     };
     let bytes = read_bounded(&file)?;
     let bar = ProgressBar::new(0).with_style(
@@ -76,11 +88,12 @@ pub fn run(db: &Database, command: ImportCommand) -> anyhow::Result<()> {
     let mut conn = db.get().map_err(cli_error)?;
     // The command line acts as an administrator: every branch, no user id in the audit log.
     let report = write_transaction(&mut conn, |conn| {
-        if members {
-            import::import_members(conn, None, RecordScope::All, &bytes, options, &progress)
-        } else {
-            import::import_workload(conn, None, RecordScope::All, &bytes, options, &progress)
-        }
+        let import = match kind {
+            Kind::Members => import::import_members,
+            Kind::Workload => import::import_workload,
+            Kind::Supervision => import::import_supervision,
+        };
+        import(conn, None, RecordScope::All, &bytes, options, &progress)
     })
     .map_err(cli_error)?;
     progress.0.finish_and_clear();

@@ -359,8 +359,8 @@ async fn import_workload(
     import(&state, user, &query, body, ImportKind::Workload).await
 }
 
-/// Either import: its options, every row or none, the report.
-async fn import(
+/// An import of any kind: its options, every row or none, the report.
+pub(super) async fn import(
     state: &AppState,
     user: CurrentUser,
     query: &ApiQuery,

@@ -6,7 +6,13 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::csv_body::CsvBody;
+use super::members::RefusedImport;
+use super::params::ImportParams;
+use super::query::ApiQuery;
 use super::views::SupervisionRecord;
+use crate::casework::import::ImportReport;
+use crate::casework::member_service::ImportKind;
 use crate::casework::supervision::{self, SupervisionInput};
 use crate::error::{AppError, ErrorBody};
 use crate::http::CurrentUser;
@@ -16,7 +22,9 @@ use crate::reports::supervision_standing::Standing;
 use crate::state::AppState;
 
 pub(crate) fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(list_supervision).service(add_supervision);
+    cfg.service(list_supervision)
+        .service(add_supervision)
+        .service(import_supervision);
 }
 
 /// A member's supervision records, oldest first, and where they stand today.
@@ -93,4 +101,26 @@ async fn add_supervision(
     )
     .await?;
     Ok(HttpResponse::Created().json(SupervisionRecord::from(&record)))
+}
+
+/// Imports supervision records from a CSV file (sent as `text/csv` or `application/octet-stream`, up to 32 MB): every row or none. A row with the same member, date, kind and status as a record held is counted as unchanged, not added again.
+#[utoipa::path(
+    tag = "supervision",
+    params(ImportParams),
+    request_body(content = crate::api::csv_body::CsvFile, content_type = "application/octet-stream",
+                 description = "membership_number,held_on,kind,minutes,status,called_off_by,source,note (header row first)"),
+    responses(
+        (status = 200, description = "Imported (or checked, with `dry_run`)", body = ImportReport),
+        (status = 403, description = "Only administrators and officers import", body = ErrorBody),
+        (status = 422, description = "Rows refused; nothing was written", body = RefusedImport),
+    ),
+)]
+#[post("/supervision/import")]
+async fn import_supervision(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    query: ApiQuery,
+    body: CsvBody,
+) -> Result<HttpResponse, AppError> {
+    super::members::import(&state, user, &query, body, ImportKind::Supervision).await
 }

@@ -328,6 +328,7 @@ pub(crate) async fn export_workload(
 pub enum ImportKind {
     Members,
     Workload,
+    Supervision,
 }
 
 /// Imports a CSV file: every row or none.
@@ -348,6 +349,14 @@ pub(crate) async fn import(
             ImportKind::Workload => {
                 import::import_workload(conn, Some(actor.id), writer, &body, options, &NoProgress)
             }
+            ImportKind::Supervision => import::import_supervision(
+                conn,
+                Some(actor.id),
+                writer,
+                &body,
+                options,
+                &NoProgress,
+            ),
         })
         .await;
     refusal_audited(state, actor, crate::audit::Action::Import, answer)

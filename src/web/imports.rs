@@ -22,6 +22,10 @@ pub(crate) async fn form(
     let mut context = layout::context(&state, &user, "/import").await?;
     context.insert("columns_members", &import::MEMBER_COLUMNS.join(", "));
     context.insert("columns_workload", &import::WORKLOAD_COLUMNS.join(", "));
+    context.insert(
+        "columns_supervision",
+        &import::SUPERVISION_COLUMNS.join(", "),
+    );
     render("members/import.html", &context)
 }
 
@@ -98,6 +102,10 @@ pub(crate) async fn upload_file(
     let mut context = layout::context(&state, &user, "/import").await?;
     context.insert("columns_members", &import::MEMBER_COLUMNS.join(", "));
     context.insert("columns_workload", &import::WORKLOAD_COLUMNS.join(", "));
+    context.insert(
+        "columns_supervision",
+        &import::SUPERVISION_COLUMNS.join(", "),
+    );
     // The choices made come back with the answer, whatever it is: a file refused is fixed and
     // sent again as the same kind.
     context.insert("chosen_kind", &parts.kind);
@@ -114,11 +122,10 @@ pub(crate) async fn upload_file(
         dry_run: parts.dry_run,
         create_employers: parts.create_employers,
     };
-    let workload = parts.kind == "workload";
-    let kind = if workload {
-        ImportKind::Workload
-    } else {
-        ImportKind::Members
+    let (kind, what) = match parts.kind.as_str() {
+        "workload" => (ImportKind::Workload, "workload records"),
+        "supervision" => (ImportKind::Supervision, "supervision records"),
+        _ => (ImportKind::Members, "members"),
     };
     let report = member_service::import(&state, user.actor, kind, parts.file, options).await?;
     let status = if report.is_refused() {
@@ -126,14 +133,7 @@ pub(crate) async fn upload_file(
     } else {
         actix_web::http::StatusCode::OK
     };
-    context.insert(
-        "kind",
-        if workload {
-            "workload records"
-        } else {
-            "members"
-        },
-    );
+    context.insert("kind", what);
     context.insert("report", &report);
     render_status("members/import.html", &context, status)
 }

@@ -307,6 +307,15 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
         ),
         case(
             post.clone(),
+            "/api/v1/supervision/import?dry_run=true",
+            json!(format!(
+                "{}\n",
+                caseload::casework::import::SUPERVISION_COLUMNS.join(",")
+            )),
+            [200, 403, 200, 200, 403],
+        ),
+        case(
+            post.clone(),
             "/api/v1/workload/import?dry_run=true",
             json!(format!(
                 "{}\n",

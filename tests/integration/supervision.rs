@@ -473,3 +473,81 @@ async fn the_member_page_records_a_session_and_names_each_problem_beside_its_fie
     assert!(theirs.contains("Supervision sessions"));
     assert!(!theirs.contains(r#"id="add-supervision""#));
 }
+
+async fn import(app: &TestApp, token: &str, csv: &str, dry_run: bool) -> TestResponse {
+    app.call(
+        actix_web::test::TestRequest::post()
+            .uri(&format!("/api/v1/supervision/import?dry_run={dry_run}"))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .insert_header(("content-type", "text/csv"))
+            .set_payload(csv.to_owned()),
+    )
+    .await
+}
+
+#[actix_rt::test]
+async fn an_import_writes_every_row_or_none_and_never_doubles_a_session() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let officer = app.token("wgn.officer").await;
+    let path = format!("/api/v1/members/{}/supervision", world.wigan_member);
+    let count = || {
+        let (app, officer, path) = (&app, officer.clone(), path.clone());
+        async move { app.get_as(&path, &officer).await.json()["total"].clone() }
+    };
+    // Line 3 is wrong three ways, line 4 names a member of another branch: nothing is written.
+    let bad = "\u{feff}membership_number,held_on,kind,minutes,status,called_off_by,source,note\r\n\
+               W001,2026-03-02,Reflective,60,,,Member report,Good session\r\n\
+               W001,2026-03-16,reflective,45,cancelled,,member_report,\r\n\
+               B001,2026-03-02,both,60,held,,employer_data,\r\n";
+    let refused = import(&app, &officer, bad, false).await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    let errors = refused.json()["error"]["fields"].to_string() + &refused.text();
+    assert!(errors.contains("called_off_by"), "{errors}");
+    assert!(errors.contains("minutes"), "{errors}");
+    assert!(
+        errors.contains("no member numbered B001 in your scope"),
+        "{errors}"
+    );
+    assert_eq!(count().await, 0, "nothing half-written");
+
+    let good = "membership_number,held_on,kind,minutes,status,called_off_by,source,note\n\
+                W001,2026-03-02,Reflective,60,,,Member report,Good session\n\
+                W001,2026-03-16,reflective,,postponed,Employer,member_report,\n\
+                W001,2026-03-30,Case management,30,held,,supervision_notes,\n";
+    let dry = import(&app, &officer, good, true).await;
+    assert_eq!(dry.status, 200, "{}", dry.text());
+    assert_eq!(dry.json()["created"], 3);
+    assert_eq!(count().await, 0, "a dry run writes nothing");
+    let done = import(&app, &officer, good, false).await;
+    assert_eq!(done.status, 200, "{}", done.text());
+    assert_eq!(done.json()["created"], 3);
+    assert_eq!(count().await, 3);
+    let again = import(&app, &officer, good, false).await.json();
+    assert_eq!(
+        (again["created"].clone(), again["unchanged"].clone()),
+        (json!(0), json!(3))
+    );
+    assert_eq!(count().await, 3, "never doubled");
+    let listed = app.get_as(&path, &officer).await.json();
+    assert_eq!(listed["items"][1]["called_off_by"], "employer");
+    assert_eq!(listed["items"][0]["has_note"], true);
+    // The same session twice in one file is named, not written.
+    let twice = "membership_number,held_on,kind,source\n\
+                 W001,2026-04-01,reflective,member_report\n\
+                 W001,2026-04-01,reflective,member_report\n";
+    let refused = import(&app, &officer, twice, false).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text().contains("on line 2"), "{}", refused.text());
+    // Organisers read; they do not import.
+    let organiser = app.token("nw.organiser").await;
+    assert_eq!(import(&app, &organiser, good, true).await.status, 403);
+    let entries = app.audit_entries();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.entity == Entity::SupervisionRecord.as_str()
+                && e.action == "import"
+                && e.detail.as_deref().is_some_and(|d| d.contains("created=3")))
+    );
+}

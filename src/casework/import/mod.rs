@@ -12,9 +12,11 @@ use crate::error::AppError;
 use crate::models::UserId;
 
 mod members;
+mod supervision;
 mod workload;
 
 pub use members::import_members;
+pub use supervision::import_supervision;
 pub use workload::import_workload;
 
 /// Largest CSV file accepted by an import (about 200,000 member rows).
@@ -57,6 +59,18 @@ pub const WORKLOAD_COLUMNS: &[&str] = &[
 /// them, since the membership number finds the member and the figure follows from the record.
 pub const WORKLOAD_EXPORT_ONLY: &[&str] = &["first_name", "last_name", "open_cases_per_fte"];
 const WORKLOAD_REQUIRED: &[&str] = &["membership_number", "recorded_on", "open_cases", "source"];
+
+pub const SUPERVISION_COLUMNS: &[&str] = &[
+    "membership_number",
+    "held_on",
+    "kind",
+    "minutes",
+    "status",
+    "called_off_by",
+    "source",
+    "note",
+];
+const SUPERVISION_REQUIRED: &[&str] = &["membership_number", "held_on", "kind", "source"];
 
 /// Rows per INSERT (well under both backends' limits on bound parameters).
 const INSERT_CHUNK: usize = 1000;

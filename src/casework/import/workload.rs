@@ -159,8 +159,8 @@ pub fn import_workload(
     Ok(report)
 }
 
-/// The members with these numbers that the writer may record workload for.
-fn members_in_scope(
+/// The members with these numbers that the writer may record workload (or supervision) for.
+pub(super) fn members_in_scope(
     conn: &mut DbConn,
     writer: RecordScope,
     numbers: BTreeSet<String>,
