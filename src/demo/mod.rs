@@ -1,7 +1,8 @@
 //! Demo data for `caseload serve --demo`: five branches in two regions with their councils,
 //! six hundred members with three years of monthly workload records (some teams persistently
 //! above the safe caseload), representation cases over those years, more of them among members
-//! above the safe caseload, with timelines, outcomes and deadlines, and one user per role.
+//! above the safe caseload, with timelines, outcomes and deadlines, supervision histories
+//! (thinner where caseloads are high), and one user per role.
 //! Names, emails and phone
 //! numbers are invented (example.org addresses, Ofcom's drama range of mobile numbers).
 //! Deterministic: the same seed gives the same data.
@@ -17,6 +18,7 @@ use crate::db::{DbConn, write_transaction};
 use crate::error::AppError;
 
 mod cases;
+mod supervision;
 use crate::models::*;
 use crate::seed::{insert_all, insert_returning_ids};
 
@@ -176,6 +178,8 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
     };
     let made = cases::generate(conn, &mut rng, &histories, &months, &setting)?;
     tracing::info!(cases = made, "demo cases loaded");
+    let sessions = supervision::generate(conn, &histories, &months, today)?;
+    tracing::info!(sessions, "demo supervision loaded");
     crate::audit::record(
         conn,
         crate::audit::Event::new(
