@@ -179,6 +179,26 @@ try {
   await shoot(page, 'member');
   step('an officer logs a workload record and sees the member flagged');
 
+  // Records supervision: a session cancelled without saying by whom is refused beside that
+  // field; said, it shows the member without regular supervision; a session held makes it
+  // regular. The member page is where the next journey opens a case.
+  await page.locator('#supervision_held_on').fill(inDays(-2));
+  await page.locator('#supervision_status').selectOption('cancelled');
+  await clickThrough(page, page.getByRole('button', { name: 'Record session' }));
+  await page.locator('#supervision_called_off_by-error').waitFor();
+  await page.locator('#supervision_called_off_by').selectOption('employer');
+  await clickThrough(page, page.getByRole('button', { name: 'Record session' }));
+  await page.getByText('Without regular reflective supervision').waitFor();
+  await page.locator('#supervision_held_on').fill(inDays(-1));
+  await page.locator('#supervision_kind').selectOption('both');
+  await page.locator('#supervision_minutes').fill('60');
+  await clickThrough(page, page.getByRole('button', { name: 'Record session' }));
+  await page.getByText('Regular reflective supervision: the last').waitFor();
+  const sessions = await page.locator('table', { has: page.locator('caption', { hasText: 'Supervision sessions' }) }).innerText();
+  assert.match(sessions, /Cancelled by the employer/);
+  await checkAccessibility(page, 'member with supervision');
+  step('an officer records supervision sessions, one called off by the employer, and sees whether it is regular');
+
   // Opens a case, adds a hearing, sees it on the home page.
   await clickThrough(page, page.getByRole('link', { name: 'Open a case' }));
   await page.getByLabel('Type').selectOption('ill_health');
