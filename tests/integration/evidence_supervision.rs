@@ -67,6 +67,11 @@ fn session(
         .unwrap();
 }
 
+/// A group of the hand-built branch: how many members, their open cases, their last
+/// reflective session, whether they also had one cancelled, whether they had case management
+/// only, and how many of them have a new case.
+type Group = (usize, i32, Option<&'static str>, bool, bool, usize);
+
 /// The hand-built branch of the module's comment.
 fn build(app: &TestApp, world: &World) {
     let council = world.council;
@@ -78,8 +83,7 @@ fn build(app: &TestApp, world: &World) {
             branch: world.leeds,
             serial: 0,
         };
-        // (how many, open cases, last reflective, cancelled, case management only, new cases)
-        let groups: [(usize, i32, Option<&str>, bool, bool, usize); 7] = [
+        let groups: [Group; 7] = [
             (40, 10, Some("2025-12-15"), false, false, 8),
             (10, 10, Some("2025-12-04"), false, false, 2),
             (30, 20, Some("2025-10-01"), true, false, 24),
