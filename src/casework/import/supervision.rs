@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::workload::members_in_scope;
+use super::workload::{member_of, members_in_scope, on_line};
 use super::{
     INSERT_CHUNK, ImportOptions, ImportReport, Progress, SUPERVISION_COLUMNS, SUPERVISION_REQUIRED,
     audit_import, open, refuse,
@@ -135,20 +135,7 @@ fn check_row(
 ) -> Option<NewSupervisionRecord> {
     let line = row.line;
     let before = errors.len();
-    let member = match row.get("membership_number") {
-        None => {
-            errors.push(RowError::new(line, "membership_number", "is required"));
-            None
-        }
-        Some(number) => {
-            let found = member_by_number.get(number);
-            if found.is_none() {
-                let why = format!("no member numbered {number} in your scope");
-                errors.push(RowError::new(line, "membership_number", why));
-            }
-            found
-        }
-    };
+    let member = member_of(row, member_by_number, errors);
     let held_on = parse_field(row, "held_on", errors, parse_date);
     let kind = parse_field(row, "kind", errors, |s| {
         SupervisionKind::read(s).map_err(|e| e.to_string())
@@ -185,15 +172,5 @@ fn check_row(
         source: source?,
         note,
     };
-    match input.checked(member?, actor) {
-        Ok(record) => Some(record),
-        Err(field_errors) => {
-            errors.extend(
-                field_errors
-                    .into_iter()
-                    .map(|(c, m)| RowError::new(line, &c, m)),
-            );
-            None
-        }
-    }
+    on_line(line, input.checked(member?, actor), errors)
 }

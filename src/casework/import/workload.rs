@@ -213,20 +213,7 @@ fn check_row(
 ) -> Option<(NewWorkloadRecord, Optional)> {
     let line = row.line;
     let before = errors.len();
-    let member = match row.get("membership_number") {
-        None => {
-            errors.push(RowError::new(line, "membership_number", "is required"));
-            None
-        }
-        Some(number) => {
-            let found = member_by_number.get(number);
-            if found.is_none() {
-                let why = format!("no member numbered {number} in your scope");
-                errors.push(RowError::new(line, "membership_number", why));
-            }
-            found
-        }
-    };
+    let member = member_of(row, member_by_number, errors);
     let recorded_on = parse_field(row, "recorded_on", errors, parse_date);
     let open_cases = parse_field(row, "open_cases", errors, parse_whole);
     let optional = Optional {
@@ -260,17 +247,48 @@ fn check_row(
         fte,
         employer_id: None,
     };
-    match input.checked(member?, actor) {
-        Ok(record) => Some((record, optional)),
-        Err(field_errors) => {
+    let record = on_line(line, input.checked(member?, actor), errors)?;
+    Some((record, optional))
+}
+
+/// The member a row's membership number names among those in scope, or its problem.
+pub(super) fn member_of<'m>(
+    row: &Row,
+    member_by_number: &'m HashMap<String, MemberFacts>,
+    errors: &mut Vec<RowError>,
+) -> Option<&'m MemberFacts> {
+    let line = row.line;
+    match row.get("membership_number") {
+        None => {
+            errors.push(RowError::new(line, "membership_number", "is required"));
+            None
+        }
+        Some(number) => {
+            let found = member_by_number.get(number);
+            if found.is_none() {
+                let why = format!("no member numbered {number} in your scope");
+                errors.push(RowError::new(line, "membership_number", why));
+            }
+            found
+        }
+    }
+}
+
+/// A record a row's fields were checked into, or each of their problems on its line.
+pub(super) fn on_line<T>(
+    line: u64,
+    checked: Result<T, crate::error::FieldErrors>,
+    errors: &mut Vec<RowError>,
+) -> Option<T> {
+    checked
+        .map_err(|field_errors| {
             errors.extend(
                 field_errors
                     .into_iter()
                     .map(|(c, m)| RowError::new(line, &c, m)),
             );
-            None
-        }
-    }
+        })
+        .ok()
 }
 
 /// Which records are new, which change one held (with its member, for the audit), and how
