@@ -1,10 +1,10 @@
 //! Generated populations for the evidence tests: a branch of members with workload records
 //! before the periods asked about, and cases spread over months with uneven types (so that
-//! some counts are small), all with record keys from a seeded generator so a run can be
-//! repeated exactly.
+//! some counts are small), and supervision sessions (some members with none, some called off),
+//! all with record keys from a seeded generator so a run can be repeated exactly.
 
 use caseload::db::DbConn;
-use caseload::db::schema::{cases, members, workload_records};
+use caseload::db::schema::{cases, members, supervision_records, workload_records};
 use caseload::models::*;
 use chrono::{Datelike, Months, NaiveDate};
 use diesel::prelude::*;
@@ -98,6 +98,7 @@ pub fn populate(
                 .execute(conn)?;
             ids.push(id);
         }
+        supervise(conn, &ids, employer, seed)?;
         let mut n = 0;
         for month in 0..months {
             let first = start.checked_add_months(Months::new(month)).unwrap();
@@ -137,6 +138,66 @@ pub fn populate(
         Ok(())
     })
     .unwrap()
+}
+
+/// Supervision sessions for most of `members` from October 2024 to the end of 2026, every two
+/// to eight weeks, some called off; drawn from a generator of their own so that the members and
+/// cases are the same with or without them.
+fn supervise(
+    conn: &mut DbConn,
+    members: &[MemberId],
+    employer: EmployerId,
+    seed: u64,
+) -> QueryResult<()> {
+    let mut rng = StdRng::seed_from_u64(seed + 1000);
+    let end = NaiveDate::from_ymd_opt(2026, 12, 31).unwrap();
+    let mut rows = Vec::new();
+    for member in members {
+        if rng.random_bool(0.2) {
+            continue;
+        }
+        let mut on = NaiveDate::from_ymd_opt(2024, 10, 1).unwrap()
+            + chrono::Days::new(rng.random_range(0..40));
+        while on <= end {
+            let by = rng.random_bool(0.15).then(|| {
+                if rng.random_bool(0.7) {
+                    CalledOffBy::Employer
+                } else {
+                    CalledOffBy::Member
+                }
+            });
+            rows.push(NewSupervisionRecord {
+                member_id: *member,
+                held_on: on,
+                kind: [
+                    SupervisionKind::Reflective,
+                    SupervisionKind::Both,
+                    SupervisionKind::CaseManagement,
+                ][rng.random_range(0..3)],
+                minutes: by.is_none().then_some(60),
+                status: if by.is_some() {
+                    SupervisionStatus::Cancelled
+                } else {
+                    SupervisionStatus::Held
+                },
+                called_off_by: by,
+                source: SupervisionSource::MemberReport,
+                employer_id: employer,
+                note: None,
+                created_by: None,
+                created_at: chrono::Utc::now().naive_utc(),
+            });
+            on = on + chrono::Days::new(rng.random_range(14..56));
+        }
+    }
+    for chunk in rows.chunks(500) {
+        caseload::db_run!(conn, {
+            diesel::insert_into(supervision_records::table)
+                .values(chunk)
+                .execute(conn)
+        })?;
+    }
+    Ok(())
 }
 
 /// The small world with generated members and cases: Wigan 160 members, Bury 40 (too few for

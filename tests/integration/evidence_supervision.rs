@@ -334,3 +334,74 @@ async fn a_small_supervised_group_is_shown_under_k_and_gives_no_risk() {
         "no risk from a group under k"
     );
 }
+
+/// Every count of the supervision tables, in generated branches and periods: within D of the
+/// count without noise, `<k` only for a true count from 1 to k + D − 1, 0 only for none, and a
+/// risk only from four published counts of at least k.
+#[actix_rt::test]
+async fn every_supervision_count_is_within_d_of_the_truth_and_under_k_only_when_small() {
+    let app = TestApp::on(AFTER_2026).await;
+    let world = crate::crowd::crowded(&app);
+    let mut conn = app.state.db.get().unwrap();
+    let (k, d) = (5, 2);
+    let mut checked = 0;
+    for branch in [world.wigan, world.leeds] {
+        for period in [
+            ReleasePeriod::Year(2026),
+            "2026-Q3".parse().unwrap(),
+            "2025-26".parse().unwrap(),
+        ] {
+            let scope = ReportScope::Branch(branch);
+            let shown =
+                serde_json::to_value(compute_with(&mut conn, None, scope, period, |_| {})).unwrap();
+            let truth = serde_json::to_value(compute_with(&mut conn, None, scope, period, |s| {
+                s.evidence_max_noise = 0
+            }))
+            .unwrap();
+            for title in [SHARE, RISK] {
+                let (shown, truth) = (table(&shown, title), table(&truth, title));
+                for row in shown["rows"].as_array().unwrap() {
+                    let label = row["label"].as_str().unwrap();
+                    let counts = if title == SHARE { 1 } else { 2 };
+                    for column in 0..counts {
+                        let p = cell(shown, label, column);
+                        // A line beside the table is shown by its published size, so the
+                        // count without noise may not have it.
+                        let Some(t) = truth["rows"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .find(|r| r["label"] == label)
+                            .and_then(|r| number(r["cells"][column].as_str()?))
+                        else {
+                            continue;
+                        };
+                        match number(p) {
+                            Some(0) => assert_eq!(t, 0, "{title} / {label}: 0 for {t}"),
+                            Some(n) => {
+                                assert!(n >= k, "{n} under k shown as a number");
+                                assert!((n - t).abs() <= d, "{label}: {n} shown for {t}");
+                            }
+                            None => {
+                                assert_eq!(p, "<5", "{label}: {p:?} is not a count");
+                                assert!((1..k + d).contains(&t), "<5 for a true {t}");
+                            }
+                        }
+                        checked += 1;
+                    }
+                }
+            }
+            if let Some(risk) = shown["supervision"]["without_regular"].as_object() {
+                assert!(risk.contains_key("ratio"));
+                let risks = table(&shown, RISK);
+                for label in [WITHOUT, REGULAR] {
+                    for column in 0..2 {
+                        let n = number(cell(risks, label, column));
+                        assert!(n.is_some_and(|n| n >= k), "a risk from {label} {n:?}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked >= 48, "{checked} counts checked");
+}
