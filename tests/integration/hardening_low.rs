@@ -73,6 +73,10 @@ const FIELDS: &[&str] = &[
     "note",
     "current_password",
     "new_password",
+    "held_on",
+    "minutes",
+    "called_off_by",
+    "supervision_regular_days_override",
 ];
 
 fn bodies() -> impl Strategy<Value = Value> {

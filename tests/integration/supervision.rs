@@ -551,3 +551,63 @@ async fn an_import_writes_every_row_or_none_and_never_doubles_a_session() {
                 && e.detail.as_deref().is_some_and(|d| d.contains("created=3")))
     );
 }
+
+#[actix_rt::test]
+async fn an_administrator_sets_and_clears_an_employers_overrides_on_its_page() {
+    let app = TestApp::new().await;
+    let world = World::build(&app);
+    let session = crate::common::browser_sign_in(&app, "admin").await;
+    let path = format!("/admin/employers/{}", world.council);
+    let form = crate::common::page(&app, &path, &session).await.text();
+    assert!(form.contains(r#"id="supervision_regular_days_override""#));
+    let csrf = crate::common::csrf_of(&form);
+    let send = |gap: &'static str| {
+        let (app, session, path, csrf) = (&app, session.clone(), path.clone(), csrf.clone());
+        async move {
+            crate::common::post_form(
+                app,
+                &path,
+                &session,
+                None,
+                &[
+                    ("csrf_token", &csrf),
+                    ("name", "Wigan Council"),
+                    ("safe_caseload_override", ""),
+                    ("supervision_regular_days_override", gap),
+                ],
+            )
+            .await
+        }
+    };
+    let refused = send("3").await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(
+        refused
+            .text()
+            .contains(r#"id="supervision_regular_days_override-error""#)
+    );
+    assert_eq!(send("35").await.status, 303);
+    let admin = app.token("admin").await;
+    let shown = app
+        .get_as(&format!("/api/v1/employers/{}", world.council), &admin)
+        .await
+        .json();
+    assert_eq!(shown["supervision_regular_days_override"], 35);
+    // A blank field clears an override, as the form says ("blank for the default").
+    let set = app
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/employers/{}", world.council),
+            Some(&admin),
+            &json!({"safe_caseload_override": 18}),
+        )
+        .await;
+    assert_eq!(set.status, 200);
+    assert_eq!(send("").await.status, 303);
+    let cleared = app
+        .get_as(&format!("/api/v1/employers/{}", world.council), &admin)
+        .await
+        .json();
+    assert_eq!(cleared["supervision_regular_days_override"], Value::Null);
+    assert_eq!(cleared["safe_caseload_override"], Value::Null);
+}

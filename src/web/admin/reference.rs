@@ -7,7 +7,7 @@ use tera::Context;
 use crate::casework::reference_service;
 use crate::http::CurrentUser;
 use crate::http::form::FormData;
-use crate::models::{Branch, Employer, Reference, Region};
+use crate::models::{Branch, Employer, Reference, Region, UpdateEmployer};
 use crate::state::AppState;
 use crate::web::layout;
 use crate::web::page::{
@@ -18,6 +18,12 @@ use crate::web::page::{
 trait AdminPage: Reference {
     const PATH: &'static str;
     const TEMPLATE: &'static str;
+
+    /// An edit with the optional fields the form left blank cleared: the page says "blank for
+    /// the default", and a blank field is otherwise read as "unchanged".
+    fn blank_cleared(update: Self::Update, _form: &FormData) -> Self::Update {
+        update
+    }
 }
 
 impl AdminPage for Region {
@@ -33,6 +39,23 @@ impl AdminPage for Branch {
 impl AdminPage for Employer {
     const PATH: &'static str = "/admin/employers";
     const TEMPLATE: &'static str = "admin/employers.html";
+
+    fn blank_cleared(update: UpdateEmployer, form: &FormData) -> UpdateEmployer {
+        let blank = |name: &str| form.get(name).is_some_and(|v| v.trim().is_empty());
+        UpdateEmployer {
+            safe_caseload_override: if blank("safe_caseload_override") {
+                Some(None)
+            } else {
+                update.safe_caseload_override
+            },
+            supervision_regular_days_override: if blank("supervision_regular_days_override") {
+                Some(None)
+            } else {
+                update.supervision_regular_days_override
+            },
+            ..update
+        }
+    }
 }
 
 pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
@@ -131,7 +154,8 @@ async fn save<R: AdminPage>(
             None => reference_service::create::<R>(&state, user.actor, form.parse()?).await,
             Some(raw) => {
                 let id = R::Id::from(raw);
-                reference_service::update::<R>(&state, user.actor, id, form.parse()?).await
+                let update = R::blank_cleared(form.parse()?, &form);
+                reference_service::update::<R>(&state, user.actor, id, update).await
             }
         }
     };
