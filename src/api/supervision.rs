@@ -1,7 +1,7 @@
 //! A member's supervision records: list (with whether supervision is regular today) and add.
 //! See `casework::supervision`.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, delete, get, post, web};
 use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -17,13 +17,14 @@ use crate::casework::supervision::{self, SupervisionInput};
 use crate::error::{AppError, ErrorBody};
 use crate::http::CurrentUser;
 use crate::http::json::JsonBody;
-use crate::models::MemberId;
+use crate::models::{MemberId, SupervisionRecordId};
 use crate::reports::supervision_standing::Standing;
 use crate::state::AppState;
 
 pub(crate) fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_supervision)
         .service(add_supervision)
+        .service(delete_supervision)
         .service(import_supervision);
 }
 
@@ -101,6 +102,33 @@ async fn add_supervision(
     )
     .await?;
     Ok(HttpResponse::Created().json(SupervisionRecord::from(&record)))
+}
+
+/// Deletes a supervision record made in error.
+#[utoipa::path(
+    tag = "supervision",
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Only administrators and officers delete supervision records", body = ErrorBody),
+        (status = 404, description = "No such member in the caller's scope, or no such record of theirs", body = ErrorBody),
+        (status = 409, description = "The member's details were erased", body = ErrorBody),
+    ),
+)]
+#[delete("/members/{id}/supervision/{record}")]
+async fn delete_supervision(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (member, record) = path.into_inner();
+    supervision::remove(
+        &state,
+        user.actor,
+        MemberId(member),
+        SupervisionRecordId(record),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Imports supervision records from a CSV file (sent as `text/csv` or `application/octet-stream`, up to 32 MB): every row or none. A row with the same member, date, kind and status as a record held is counted as unchanged, not added again.

@@ -13,7 +13,8 @@ use crate::db::DbConn;
 use crate::error::{AppError, FieldErrors};
 use crate::models::{
     CalledOffBy, Employer, EmployerId, Member, MemberId, NewSupervisionRecord, Settings,
-    SupervisionKind, SupervisionRecord, SupervisionSource, SupervisionStatus, UserId,
+    SupervisionKind, SupervisionRecord, SupervisionRecordId, SupervisionSource, SupervisionStatus,
+    UserId,
 };
 use crate::reports::supervision_standing::{self, Facts, Standing};
 use crate::state::AppState;
@@ -219,6 +220,31 @@ pub(crate) fn add(
             .detail(format!("member={member}")),
     )?;
     Ok(record)
+}
+
+/// Deletes a record made in error (404 when it is not the member's); audited with its id.
+pub(crate) async fn remove(
+    state: &AppState,
+    actor: Actor,
+    member: MemberId,
+    id: SupervisionRecordId,
+) -> Result<(), AppError> {
+    state
+        .db
+        .write(move |conn| {
+            let found = actor.member_writer()?.member(conn, member)?;
+            super::protection::refuse_if_erased(&found)?;
+            SupervisionRecord::of_member(conn, member, id)?.ok_or(AppError::NotFound)?;
+            SupervisionRecord::delete(conn, id)?;
+            audit::record(
+                conn,
+                Event::new(actor.id, Action::Delete, Entity::SupervisionRecord)
+                    .id(id.0)
+                    .detail(format!("member={member}")),
+            )?;
+            Ok(())
+        })
+        .await
 }
 
 /// [`add`] in a write transaction.

@@ -75,6 +75,24 @@ impl SupervisionRecord {
             .load(conn)
     }
 
+    /// The record `id` if it is `member`'s.
+    pub(crate) fn of_member(
+        conn: &mut DbConn,
+        member: MemberId,
+        id: SupervisionRecordId,
+    ) -> QueryResult<Option<SupervisionRecord>> {
+        supervision_records::table
+            .find(id)
+            .filter(supervision_records::member_id.eq(member))
+            .select(SupervisionRecord::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub(crate) fn delete(conn: &mut DbConn, id: SupervisionRecordId) -> QueryResult<usize> {
+        diesel::delete(supervision_records::table.find(id)).execute(conn)
+    }
+
     /// Clears the notes of a member's records (erasure): the dates and kinds stay, for the
     /// counts.
     pub(crate) fn clear_notes(conn: &mut DbConn, member: MemberId) -> QueryResult<usize> {

@@ -10,7 +10,10 @@ use super::page::{Choice, PageError, Submitted, prefixed, render_status, see_oth
 use crate::casework::supervision::{self, SupervisionInput};
 use crate::http::CurrentUser;
 use crate::http::form::FormData;
-use crate::models::{CalledOffBy, MemberId, SupervisionKind, SupervisionSource, SupervisionStatus};
+use crate::models::{
+    CalledOffBy, MemberId, SupervisionKind, SupervisionRecordId, SupervisionSource,
+    SupervisionStatus,
+};
 use crate::state::AppState;
 
 const PREFIX: &str = "supervision_";
@@ -104,6 +107,28 @@ pub(crate) async fn add(
     };
     match submit(&state, &user, &form, work).await? {
         Submitted::Done(_) => Ok(see_other(&format!("/members/{id}?saved=1#supervision"))),
+        Submitted::Refused(problem) => {
+            let mut context = super::members::page_context(&state, &user, id).await?;
+            problem.show(&mut context, &form.values());
+            render_status("members/show.html", &context, problem.status)
+        }
+    }
+}
+
+/// Deletes a session recorded in error, then back to the member's supervision.
+#[post("/members/{id}/supervision/{record}/delete")]
+pub(crate) async fn delete(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    user.member_writer()?;
+    let (id, record) = path.into_inner();
+    let (id, form) = (MemberId(id), FormData::new(form.into_inner()));
+    let work = supervision::remove(&state, user.actor, id, SupervisionRecordId(record));
+    match submit(&state, &user, &form, work).await? {
+        Submitted::Done(()) => Ok(see_other(&format!("/members/{id}?saved=1#supervision"))),
         Submitted::Refused(problem) => {
             let mut context = super::members::page_context(&state, &user, id).await?;
             problem.show(&mut context, &form.values());

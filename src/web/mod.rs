@@ -60,6 +60,7 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(members::update)
         .service(members::add_workload)
         .service(member_supervision::add)
+        .service(member_supervision::delete)
         .service(members::edit_workload)
         .service(members::change_workload)
         .service(members::confirm_delete_workload)

@@ -259,6 +259,12 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
             [201, 403, 201, 404, 403],
         ),
         case(
+            Method::DELETE,
+            format!("/api/v1/members/{}/supervision/999999", w.wigan_member),
+            json!(null),
+            [404, 403, 404, 404, 403],
+        ),
+        case(
             get.clone(),
             format!("/api/v1/members/{}/supervision", w.bury_member),
             json!(null),

@@ -90,7 +90,38 @@ async fn an_officer_records_supervision_and_sees_whether_it_is_regular() {
     assert_eq!(listed["standing"], "regular");
     assert_eq!(listed["last_reflective"], days_ago(3));
     assert_eq!(listed["total"], 3);
+    assert_eq!(listed["items"][1]["status"], "cancelled");
     assert_eq!(listed["items"][0]["held_on"], days_ago(40), "oldest first");
+
+    // A session recorded in error is deleted, audited; another member's is not found.
+    let cancelled = listed["items"][1]["id"].as_i64().unwrap();
+    let other = format!(
+        "/api/v1/members/{}/supervision/{cancelled}",
+        world.bury_member
+    );
+    let admin_token = app.token("admin").await;
+    let wrong = app
+        .send_json(Method::DELETE, &other, Some(&admin_token), &json!(null))
+        .await;
+    assert_eq!(
+        wrong.status, 404,
+        "a record is deleted only through its member"
+    );
+    let gone = app
+        .send_json(
+            Method::DELETE,
+            &format!("{path}/{cancelled}"),
+            Some(&officer),
+            &json!(null),
+        )
+        .await;
+    assert_eq!(gone.status, 204, "{}", gone.text());
+    assert_eq!(app.get_as(&path, &officer).await.json()["total"], 2);
+    let deleted = app
+        .audit_entries()
+        .into_iter()
+        .any(|e| e.entity == Entity::SupervisionRecord.as_str() && e.action == "delete");
+    assert!(deleted);
 
     // A case-management session alone is not reflective supervision.
     let other = world.bury_member.0;
@@ -472,6 +503,25 @@ async fn the_member_page_records_a_session_and_names_each_problem_beside_its_fie
     let theirs = crate::common::page(&app, &path, &organiser).await.text();
     assert!(theirs.contains("Supervision sessions"));
     assert!(!theirs.contains(r#"id="add-supervision""#));
+    assert!(!theirs.contains("/supervision/1/delete"));
+    // The officer deletes it again from its row.
+    let marker = format!("action=\"{path}/supervision/");
+    let start = html.find(&marker).expect("a delete button") + marker.len();
+    let record: String = html[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let deleted = crate::common::post_form(
+        &app,
+        &format!("{path}/supervision/{record}/delete"),
+        &session,
+        None,
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(deleted.status, 303, "{}", deleted.text());
+    let html = crate::common::page(&app, &path, &session).await.text();
+    assert!(html.contains("No supervision recorded yet."));
 }
 
 async fn import(app: &TestApp, token: &str, csv: &str, dry_run: bool) -> TestResponse {
