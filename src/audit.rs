@@ -69,6 +69,7 @@ audit_names!(
         Document = "document",
         Contact = "contact",
         SupervisionRecord = "supervision_record",
+        Survey = "survey",
     }
 );
 

@@ -24,6 +24,7 @@ pub mod proxies;
 pub mod reports;
 pub mod seed;
 pub mod state;
+pub mod surveys;
 pub mod telemetry;
 pub mod templates;
 pub mod text;

@@ -27,6 +27,7 @@ const KNOWN: &[&str] = &[
     "supervision_status",
     "called_off_by",
     "supervision_source",
+    "question_kind",
     "age_band",
     "ethnic_group",
 ];

@@ -66,6 +66,15 @@ pub enum RecordScope {
 }
 
 impl RecordScope {
+    /// The records of a report's area (a survey's members).
+    pub(crate) fn of_report(area: super::ReportScope) -> Self {
+        match area {
+            super::ReportScope::National => RecordScope::All,
+            super::ReportScope::Region(r) => RecordScope::Region(r),
+            super::ReportScope::Branch(b) => RecordScope::Branch(b),
+        }
+    }
+
     /// Whether a record of `branch` (in `region`) is within this scope, for rows already in
     /// memory (a CSV import matching its rows against existing members).
     pub(crate) fn covers(self, branch: BranchId, region: RegionId) -> bool {

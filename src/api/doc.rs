@@ -32,6 +32,7 @@ pub const PUBLIC: &[&str] = &["/api/v1/auth/token"];
         (name = "documents", description = "A case's papers, encrypted at rest"),
         (name = "contacts", description = "The people around a case"),
         (name = "supervision", description = "Members' supervision records and whether it is regular"),
+        (name = "surveys", description = "Member surveys: one-time links, anonymous answers, frozen results"),
         (name = "reports", description = "Dashboards and anonymised evidence"),
         (name = "reference", description = "Regions, branches and employers"),
         (name = "users", description = "User accounts (administrators)"),

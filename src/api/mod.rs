@@ -27,6 +27,7 @@ pub mod query;
 pub mod reference;
 pub mod reports;
 pub mod supervision;
+pub mod surveys;
 pub mod users;
 pub mod views;
 
@@ -68,6 +69,7 @@ pub(crate) fn v1() -> utoipa_actix_web::scope::Scope<
         .configure(documents::routes)
         .configure(contacts::routes)
         .configure(supervision::routes)
+        .configure(surveys::routes)
         .configure(reports::routes)
         .configure(reference::routes)
         .configure(users::routes)

@@ -70,6 +70,7 @@ pub static REGISTRY: &[&dyn PersonalKind] = &[
     &Deadlines,
     &Documents,
     &Contacts,
+    &SurveyLinks,
 ];
 
 /// Tables with a column that looks personal but that are not a member's personal records,
@@ -120,6 +121,16 @@ pub static NOT_MEMBER_RECORDS: &[(&str, &str)] = &[
     (
         "case_monthly",
         "derived counts by branch, employer and month",
+    ),
+    (
+        "survey_questions",
+        "the questions of a survey, written by staff, about no one",
+    ),
+    (
+        "survey_answers",
+        "anonymous answers: stored under a random response id with no member, link or time \
+         (docs/SECURITY.md, Member surveys), so no one's can be found to export or erase; free \
+         text is shown only to the survey's owner and never exported",
     ),
 ];
 
@@ -590,5 +601,48 @@ impl PersonalKind for Contacts {
     }
     fn export(&self, conn: &mut DbConn, their: &Their) -> QueryResult<(&'static str, Value)> {
         Ok(("contacts", json!(Contact::of_cases(conn, their.cases)?)))
+    }
+}
+
+pub struct SurveyLinks;
+impl PersonalKind for SurveyLinks {
+    fn table(&self) -> &'static str {
+        "survey_links"
+    }
+    fn personal_columns(&self) -> &'static [&'static str] {
+        &["member_id"]
+    }
+    fn subject(&self) -> Entity {
+        Entity::Survey
+    }
+    fn scoping(&self) -> Scoping {
+        Scoping::ThroughMember
+    }
+    fn retain(&self, _: &mut DbConn, _: &[CaseId]) -> QueryResult<()> {
+        Ok(())
+    }
+    /// The member's links go: the surveys they were sent (their answers were never theirs to
+    /// find).
+    fn erase(&self, conn: &mut DbConn, their: &Their) -> QueryResult<()> {
+        use crate::db::schema::survey_links;
+        diesel::delete(survey_links::table.filter(survey_links::member_id.eq(their.member)))
+            .execute(conn)
+            .map(|_| ())
+    }
+    /// The surveys the member was sent, and whether their link was used; never which answers
+    /// were theirs, which nothing records.
+    fn export(&self, conn: &mut DbConn, their: &Their) -> QueryResult<(&'static str, Value)> {
+        use crate::db::schema::{survey_links, surveys};
+        let rows: Vec<(SurveyId, String, bool)> = survey_links::table
+            .inner_join(surveys::table)
+            .filter(survey_links::member_id.eq(their.member))
+            .order(surveys::id)
+            .select((surveys::id, surveys::title, survey_links::used))
+            .load(conn)?;
+        let rows: Vec<Value> = rows
+            .into_iter()
+            .map(|(id, title, used)| json!({"survey_id": id, "title": title, "answered": used}))
+            .collect();
+        Ok(("surveys_sent", json!(rows)))
     }
 }

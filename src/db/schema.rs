@@ -246,6 +246,64 @@ diesel::table! {
 }
 
 diesel::table! {
+    surveys (id) {
+        id -> Int8,
+        title -> Text,
+        introduction -> Nullable<Text>,
+        scope -> Text,
+        employer_id -> Nullable<Int8>,
+        job_role -> Nullable<Text>,
+        opens_on -> Date,
+        closes_on -> Date,
+        created_by -> Int8,
+        created_at -> Timestamp,
+        results -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    survey_questions (id) {
+        id -> Int8,
+        survey_id -> Int8,
+        position -> Int4,
+        kind -> Text,
+        text -> Text,
+        choices -> Nullable<Text>,
+        min_value -> Nullable<Float8>,
+        max_value -> Nullable<Float8>,
+    }
+}
+
+diesel::table! {
+    survey_links (id) {
+        id -> Int8,
+        survey_id -> Int8,
+        member_id -> Int8,
+        token_hash -> Text,
+        used -> Bool,
+    }
+}
+
+diesel::table! {
+    survey_responses (id) {
+        id -> Text,
+        survey_id -> Int8,
+        answered_on -> Date,
+        record_key -> Int4,
+    }
+}
+
+diesel::table! {
+    survey_answers (response_id, question_id) {
+        response_id -> Text,
+        question_id -> Int8,
+        chosen -> Nullable<Int8>,
+        number -> Nullable<Float8>,
+        text -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     workload_records (id) {
         id -> Int8,
         member_id -> Int8,
@@ -400,6 +458,11 @@ diesel::joinable!(users -> branches (branch_id));
 diesel::joinable!(users -> regions (region_id));
 diesel::joinable!(workload_latest -> members (member_id));
 diesel::joinable!(supervision_records -> members (member_id));
+diesel::joinable!(survey_questions -> surveys (survey_id));
+diesel::joinable!(survey_links -> surveys (survey_id));
+diesel::joinable!(survey_links -> members (member_id));
+diesel::joinable!(survey_responses -> surveys (survey_id));
+diesel::joinable!(survey_answers -> survey_responses (response_id));
 diesel::joinable!(supervision_records -> employers (employer_id));
 diesel::joinable!(workload_records -> members (member_id));
 diesel::joinable!(workload_records -> users (created_by));
@@ -430,6 +493,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     summaries_paused,
     supervision_records,
+    survey_answers,
+    survey_links,
+    survey_questions,
+    survey_responses,
+    surveys,
     users,
     workload_latest,
     workload_monthly,

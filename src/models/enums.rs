@@ -263,6 +263,14 @@ text_enum!(SupervisionSource {
     EmployerData = "employer_data", "Employer data";
 });
 
+text_enum!(QuestionKind {
+    Single = "single", "One choice";
+    Several = "several", "Several choices";
+    Scale = "scale", "Agree–disagree scale";
+    Number = "number", "A number";
+    Text = "text", "Free text";
+});
+
 text_enum!(AgeBand {
     Under25 = "under_25", "Under 25";
     From25To34 = "25_34", "25–34";
@@ -303,6 +311,7 @@ pub fn label_of(of: &str, value: &str) -> Option<&'static str> {
         "supervision_status" => find(value, SupervisionStatus::label),
         "called_off_by" => find(value, CalledOffBy::label),
         "supervision_source" => find(value, SupervisionSource::label),
+        "question_kind" => find(value, QuestionKind::label),
         "age_band" => find(value, AgeBand::label),
         "ethnic_group" => find(value, EthnicGroup::label),
         _ => None,

@@ -55,4 +55,6 @@ id_type!(
     DocumentId,
     ContactId,
     SupervisionRecordId,
+    SurveyId,
+    QuestionId,
 );

@@ -17,6 +17,7 @@ pub mod reference;
 pub mod region;
 pub mod setting;
 pub mod supervision_record;
+pub mod survey;
 pub mod user;
 pub mod workload_record;
 
@@ -40,5 +41,6 @@ pub use reference::Reference;
 pub use region::{NewRegion, Region, UpdateRegion};
 pub use setting::{Setting, Settings};
 pub use supervision_record::{NewSupervisionRecord, SupervisionRecord};
+pub use survey::{NewQuestion, NewSurvey, Question, Survey};
 pub use user::{NewUser, UpdateUser, User};
 pub use workload_record::{NewWorkloadRecord, WorkloadRecord};

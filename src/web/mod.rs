@@ -19,6 +19,7 @@ pub mod members;
 pub mod page;
 pub mod reports;
 pub mod session;
+pub mod survey_answer;
 
 pub use page::PageError;
 
@@ -61,6 +62,8 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(members::add_workload)
         .service(member_supervision::add)
         .service(member_supervision::delete)
+        .service(survey_answer::show)
+        .service(survey_answer::submit)
         .service(members::edit_workload)
         .service(members::change_workload)
         .service(members::confirm_delete_workload)

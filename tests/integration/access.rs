@@ -47,6 +47,8 @@ struct Made {
     document: i64,
     /// Someone around the Wigan case.
     contact: i64,
+    /// A national survey the administrator built, open.
+    survey: i64,
 }
 
 fn routes(w: &World, made: &Made) -> Vec<Case> {
@@ -56,6 +58,7 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
         event,
         document,
         contact,
+        survey,
     } = made;
     let get = Method::GET;
     let post = Method::POST;
@@ -439,6 +442,35 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
             json!({"done": true}),
             [200, 403, 200, 404, 403],
         ),
+        // Surveys: built by casework roles for an area of theirs (this small world is under
+        // the minimum membership, so a permitted request is a 422 naming the scope); read,
+        // sent and published by whoever built them (here the administrator); results, once
+        // the survey has closed, also by delegates (this one is open: 409).
+        case(
+            post.clone(),
+            "/api/v1/surveys",
+            json!({"title": "Matrix survey", "opens_on": "2027-01-04", "closes_on": "2027-01-18",
+                   "questions": [{"kind": "text", "text": "Anything?"}]}),
+            [422, 422, 422, 422, 403],
+        ),
+        case(
+            get.clone(),
+            format!("/api/v1/surveys/{survey}"),
+            json!(null),
+            [200, 404, 404, 404, 404],
+        ),
+        case(
+            post.clone(),
+            format!("/api/v1/surveys/{survey}/links"),
+            json!(null),
+            [200, 404, 404, 404, 404],
+        ),
+        case(
+            get.clone(),
+            format!("/api/v1/surveys/{survey}/results"),
+            json!(null),
+            [409, 404, 404, 404, 409],
+        ),
         // Reports: dashboards for casework roles; evidence for delegates and administrators
         // (this small world is under the minimum membership, so a permitted request is a 422
         // naming the scope; one outside the caller's areas is a 403 first).
@@ -508,6 +540,7 @@ async fn every_registered_api_route_has_rows_in_the_matrix() {
         event: 1,
         document: 1,
         contact: 1,
+        survey: 1,
     };
     let world_free: Vec<(Method, String)> = routes(&World::build(&app), &made)
         .into_iter()
@@ -595,12 +628,14 @@ async fn every_api_route_answers_each_role_as_the_rules_say() {
         .json()["id"]
         .as_i64()
         .expect("a contact id");
+    let survey = crate::fixtures::survey(&mut app.state.db.get().unwrap(), world.admin);
     let made = Made {
         deadline,
         record,
         event,
         document,
         contact,
+        survey,
     };
     let mut failures = Vec::new();
     for route in routes(&world, &made) {
@@ -859,6 +894,7 @@ async fn every_casework_read_in_the_route_table_names_what_it_showed() {
             json!({"role": "hr_adviser", "name": "Dana Whitfield"}),
         )
         .await,
+        survey: crate::fixtures::survey(&mut app.state.db.get().unwrap(), world.admin),
     };
     // Something due soon, so the upcoming list shows a record.
     let soon = (chrono::Utc::now().date_naive() + chrono::Days::new(3)).to_string();

@@ -49,3 +49,4 @@ mod service_accounts;
 mod spreadsheets;
 mod statistics;
 mod supervision;
+mod surveys;

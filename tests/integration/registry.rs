@@ -143,6 +143,14 @@ async fn erasure_and_the_export_reach_every_registered_kind() {
     .await;
 
     let mut conn = app.state.db.get().unwrap();
+    // A survey link sent to the member (the small world is too small to send one through the
+    // API).
+    let survey = crate::fixtures::survey(&mut conn, world.admin);
+    diesel::sql_query(format!(
+        "INSERT INTO survey_links (survey_id, member_id, token_hash, used) VALUES ({survey}, {member}, 'fixture', FALSE)"
+    ))
+    .execute(&mut conn)
+    .unwrap();
     let export = protection::export_member(&mut conn, world.wigan_member, None, None).unwrap();
     for kind in REGISTRY {
         let (key, _) = kind
