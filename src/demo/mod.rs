@@ -2,7 +2,8 @@
 //! six hundred members with three years of monthly workload records (some teams persistently
 //! above the safe caseload), representation cases over those years, more of them among members
 //! above the safe caseload, with timelines, outcomes and deadlines, supervision histories
-//! (thinner where caseloads are high), and one user per role.
+//! (thinner where caseloads are high), a closed member survey modelled on the union's 2017 one,
+//! and one user per role.
 //! Names, emails and phone
 //! numbers are invented (example.org addresses, Ofcom's drama range of mobile numbers).
 //! Deterministic: the same seed gives the same data.
@@ -19,6 +20,7 @@ use crate::error::AppError;
 
 mod cases;
 mod supervision;
+mod survey;
 use crate::models::*;
 use crate::seed::{insert_all, insert_returning_ids};
 
@@ -180,6 +182,8 @@ fn build(conn: &mut DbConn, today: NaiveDate) -> Result<Vec<DemoLogin>, AppError
     tracing::info!(cases = made, "demo cases loaded");
     let sessions = supervision::generate(conn, &histories, &months, today)?;
     tracing::info!(sessions, "demo supervision loaded");
+    let answered = survey::generate(conn, today)?;
+    tracing::info!(answered, "demo survey loaded");
     crate::audit::record(
         conn,
         crate::audit::Event::new(

@@ -167,7 +167,7 @@ fn answers(
 }
 
 /// A random id a response is stored under (nothing orders it by time or by member).
-fn response_id() -> String {
+pub(crate) fn response_id() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     crate::text::hex(&bytes)

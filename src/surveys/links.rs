@@ -19,7 +19,7 @@ pub(crate) fn hash(token: &str) -> String {
     crate::text::hex(&sha2::Sha256::digest(token.as_bytes()))
 }
 
-fn fresh_token() -> String {
+pub(crate) fn fresh_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     crate::text::hex(&bytes)

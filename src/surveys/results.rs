@@ -27,6 +27,9 @@ pub struct SurveyResults {
     pub survey_id: SurveyId,
     pub title: String,
     pub scope_name: String,
+    /// Where, in a sentence: "across all branches", "in the Leeds branch".
+    #[serde(default)]
+    pub scope_phrase: String,
     pub opens_on: NaiveDate,
     pub closes_on: NaiveDate,
     /// The day the results were worked out (and frozen).
@@ -302,6 +305,7 @@ fn compute(
         survey_id: survey.id,
         title: survey.title.clone(),
         scope_name: scope.name(conn)?,
+        scope_phrase: scope.phrase(conn)?,
         opens_on: survey.opens_on,
         closes_on: survey.closes_on,
         published_on: today,
@@ -337,8 +341,8 @@ pub fn markdown(r: &SurveyResults) -> String {
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "{} members of {} answered{rate}, from {} to {}.\n",
-        r.responses, r.scope_name, r.opens_on, r.closes_on
+        "{} members answered {}{rate}, from {} to {}.\n",
+        r.responses, r.scope_phrase, r.opens_on, r.closes_on
     );
     for headline in &r.headlines {
         let _ = writeln!(out, "- {headline}");

@@ -66,3 +66,66 @@ async fn demo_data_loads_once_with_a_user_per_role() {
         .await;
     assert_eq!(response.status, 200);
 }
+
+/// The demo's survey reads like the 2017 one it is modelled on: about two thirds answered, and
+/// the statements agreed by the shares published then (within the perturbation).
+#[actix_rt::test]
+async fn the_demo_survey_gives_the_2017_shares() {
+    let app = TestApp::new().await;
+    let (logins, survey) = {
+        let mut conn = app.state.db.get().unwrap();
+        let logins = caseload::demo::load(&mut conn).unwrap().unwrap();
+        let survey: i64 = caseload::db::schema::surveys::table
+            .select(caseload::db::schema::surveys::id)
+            .first(&mut conn)
+            .unwrap();
+        (logins, survey)
+    };
+    let password = &logins
+        .iter()
+        .find(|l| l.username == "delegate")
+        .unwrap()
+        .password;
+    let delegate = app.token_with("delegate", password).await;
+    let answer = app
+        .get_as(&format!("/api/v1/surveys/{survey}/results"), &delegate)
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let r = answer.json();
+    let responses: i64 = r["responses"].as_str().unwrap().parse().unwrap();
+    assert!(
+        (385..=415).contains(&responses),
+        "about two thirds of 600: {responses}"
+    );
+    let agreed: Vec<i64> = r["questions"].as_array().unwrap()[..9]
+        .iter()
+        .map(|q| q["agreed"].as_i64().unwrap_or(-1))
+        .collect();
+    let published = [99, 93, 93, 97, 94, 89, 1, 6, 2];
+    for (shown, then) in agreed.iter().zip(published) {
+        // A share within k of everyone is withheld (-1 here); any other is within 2 points.
+        assert!(
+            *shown == -1 || (shown - then).abs() <= 2,
+            "{agreed:?} against {published:?}"
+        );
+    }
+    assert!(
+        agreed.iter().filter(|a| **a >= 0).count() >= 5,
+        "{agreed:?}"
+    );
+    let brief = app
+        .get_as(
+            &format!("/api/v1/surveys/{survey}/results?format=md"),
+            &delegate,
+        )
+        .await
+        .text();
+    assert!(
+        brief.contains("More funding for social services"),
+        "{brief}"
+    );
+    assert!(
+        brief.contains("members answered across all branches"),
+        "{brief}"
+    );
+}

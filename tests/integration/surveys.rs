@@ -237,7 +237,10 @@ async fn a_survey_is_sent_answered_once_per_link_and_its_results_are_frozen_when
         )),
         "{brief}"
     );
-    assert!(brief.contains("members of Leeds"), "{brief}");
+    assert!(
+        brief.contains("members answered in the Leeds branch"),
+        "{brief}"
+    );
     let csv = app
         .get_as(
             &format!("/api/v1/surveys/{id}/results?format=csv"),
