@@ -397,6 +397,56 @@ try {
     step('every main page fits a 390 px phone screen without scrolling sideways, and the workload actions are in view');
   }
 
+  // A member answers a survey through their one-time link, on a phone, with no account; the
+  // link then answers 410.
+  {
+    const post = async (path, body, token) => fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const { token } = await (await post('/api/v1/auth/token', { username: 'organiser', password: passwords.organiser })).json();
+    const built = await post('/api/v1/surveys', {
+      title: 'Caseloads this spring', opens_on: inDays(0), closes_on: inDays(14),
+      introduction: 'Five questions about your caseload.',
+      questions: [
+        { kind: 'scale', text: 'My caseload is safe' },
+        { kind: 'single', text: 'What should the priority be?', choices: ['More funding', 'Limiting caseloads', 'Accreditation'] },
+        { kind: 'several', text: 'Which do you lack?', choices: ['Time', 'Supervision', 'Training'] },
+        { kind: 'number', text: 'Open cases you hold', min: 0, max: 150 },
+        { kind: 'text', text: 'Anything else?' },
+      ],
+    }, token);
+    assert.equal(built.status, 201, await built.clone().text());
+    const survey = await built.json();
+    const csv = await (await post(`/api/v1/surveys/${survey.id}/links`, null, token)).text();
+    const link = csv.split('\n')[1].trim().split(',').pop();
+    const path = link.slice(link.indexOf('/s/'));
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(`${base}${path}`);
+    await page.getByRole('heading', { name: 'Caseloads this spring' }).waitFor();
+    await checkAccessibility(page, 'survey');
+    await shoot(page, 'survey');
+    await page.getByLabel('Disagree', { exact: true }).check();
+    await page.getByLabel('Limiting caseloads').check();
+    await page.getByLabel('Supervision').check();
+    await page.getByLabel(/A number from/).fill('400');
+    await clickThrough(page, page.getByRole('button', { name: 'Send my answers' }));
+    await page.getByText('give a number from 0 to 150').waitFor();
+    await checkAccessibility(page, 'survey with a problem');
+    await page.getByLabel('Disagree', { exact: true }).check();
+    await page.getByLabel(/A number from/).fill('24');
+    await clickThrough(page, page.getByRole('button', { name: 'Send my answers' }));
+    await page.getByRole('heading', { name: 'Thank you' }).waitFor();
+    await checkAccessibility(page, 'survey answered');
+    const again = await page.goto(`${base}${path}`);
+    assert.equal(again.status(), 410);
+    await page.getByText('already been used').waitFor();
+    await context.close();
+    step('a member answers a survey on a phone through their link, which then answers 410');
+  }
+
   // The API explorer works with the network cut off: nothing is asked of another origin.
   {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

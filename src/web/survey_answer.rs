@@ -22,8 +22,8 @@ struct Shown {
     kind: &'static str,
     text: String,
     options: Vec<String>,
-    min: Option<f64>,
-    max: Option<f64>,
+    min: Option<String>,
+    max: Option<String>,
 }
 
 fn context_for(open: &answer::Open) -> Context {
@@ -39,8 +39,8 @@ fn context_for(open: &answer::Open) -> Context {
             kind: q.kind.as_str(),
             text: q.text.clone(),
             options: q.options(),
-            min: q.min_value,
-            max: q.max_value,
+            min: q.min_value.map(|v| v.to_string()),
+            max: q.max_value.map(|v| v.to_string()),
         })
         .collect();
     context.insert("questions", &questions);

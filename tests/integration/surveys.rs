@@ -163,9 +163,18 @@ async fn a_survey_is_sent_answered_once_per_link_and_its_results_are_frozen_when
     let again = answer(&app, &sent[0], &[(&format!("q{}", q[0]), "1")]).await;
     assert_eq!(again.status, 410, "a used link answers 410");
     assert!(again.text().contains("already been used"));
-    let wrong = answer(&app, &sent[100], &[(&format!("q{}", q[3]), "900")]).await;
+    let wrong = answer(
+        &app,
+        &sent[100],
+        &[(&format!("q{}", q[3]), "900"), (&format!("q{}", q[1]), "2")],
+    )
+    .await;
     assert_eq!(wrong.status, 422, "{}", wrong.text());
     assert!(wrong.text().contains("give a number from 0 to 150"));
+    assert!(
+        wrong.text().contains(r#"value="2" checked"#),
+        "the choices made are kept"
+    );
     assert_eq!(
         app.get(&sent[100]).await.status,
         200,
