@@ -12,14 +12,18 @@ use crate::http::json::JsonBody;
 use crate::http::params::optional;
 use crate::http::{CurrentUser, csv_download};
 use crate::models::{Question, Survey, SurveyId};
+use crate::paging::ListPage;
 use crate::reports::render::Format;
 use crate::state::AppState;
 use crate::surveys::build::{self, SurveyInput};
+use crate::surveys::listing::{self, Comments, SurveySummary};
 use crate::surveys::results::{self, Progress, SurveyResults};
 
 pub(crate) fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(create_survey)
+    cfg.service(list_surveys)
+        .service(create_survey)
         .service(show_survey)
+        .service(survey_comments)
         .service(send_survey_links)
         .service(survey_results);
 }
@@ -75,6 +79,41 @@ fn view(survey: Survey, questions: Vec<Question>, progress: Progress) -> SurveyV
             .collect(),
         progress,
     }
+}
+
+/// The surveys the caller sees: administrators all, builders their own, delegates those that
+/// have closed; the latest to close first.
+#[utoipa::path(
+    tag = "surveys",
+    responses((status = 200, description = "The surveys, as one page", body = ListPage<SurveySummary>)),
+)]
+#[get("/surveys")]
+async fn list_surveys(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+) -> Result<HttpResponse, AppError> {
+    let items = listing::list(&state, user.actor).await?;
+    Ok(HttpResponse::Ok().json(ListPage::whole(items)))
+}
+
+/// The free-text answers of a closed survey, to the one who built it only: never in the
+/// results or any export.
+#[utoipa::path(
+    tag = "surveys",
+    responses(
+        (status = 200, description = "Each free-text question's answers", body = ListPage<Comments>),
+        (status = 404, description = "No such survey built by the caller", body = ErrorBody),
+        (status = 409, description = "The survey has not closed yet", body = ErrorBody),
+    ),
+)]
+#[get("/surveys/{id}/free-text")]
+async fn survey_comments(
+    state: web::Data<AppState>,
+    user: CurrentUser,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let items = listing::comments(&state, user.actor, SurveyId(id.into_inner())).await?;
+    Ok(HttpResponse::Ok().json(ListPage::whole(items)))
 }
 
 /// Builds a survey of the members of a scope the caller works in: officers their branch,

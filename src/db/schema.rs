@@ -463,6 +463,7 @@ diesel::joinable!(survey_links -> surveys (survey_id));
 diesel::joinable!(survey_links -> members (member_id));
 diesel::joinable!(survey_responses -> surveys (survey_id));
 diesel::joinable!(survey_answers -> survey_responses (response_id));
+diesel::joinable!(survey_answers -> survey_questions (question_id));
 diesel::joinable!(supervision_records -> employers (employer_id));
 diesel::joinable!(workload_records -> members (member_id));
 diesel::joinable!(workload_records -> users (created_by));

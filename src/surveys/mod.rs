@@ -6,6 +6,7 @@
 pub mod answer;
 pub mod build;
 pub mod links;
+pub mod listing;
 pub mod results;
 
 use crate::access::{Actor, ReportScope};

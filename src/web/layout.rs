@@ -30,6 +30,7 @@ fn navigation(role: Role, current: &str) -> Vec<NavItem> {
         items.push(("/dashboard", "Dashboard"));
     }
     items.push(("/evidence", "Evidence"));
+    items.push(("/surveys", "Surveys"));
     if role == Role::Admin {
         items.extend([
             ("/admin/users", "Users"),

@@ -20,6 +20,7 @@ pub mod page;
 pub mod reports;
 pub mod session;
 pub mod survey_answer;
+pub mod surveys;
 
 pub use page::PageError;
 
@@ -64,6 +65,9 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(member_supervision::delete)
         .service(survey_answer::show)
         .service(survey_answer::submit)
+        .service(surveys::list)
+        .service(surveys::show)
+        .service(surveys::send_links)
         .service(members::edit_workload)
         .service(members::change_workload)
         .service(members::confirm_delete_workload)

@@ -453,6 +453,13 @@ fn routes(w: &World, made: &Made) -> Vec<Case> {
                    "questions": [{"kind": "text", "text": "Anything?"}]}),
             [422, 422, 422, 422, 403],
         ),
+        case(get.clone(), "/api/v1/surveys", json!(null), all_ok),
+        case(
+            get.clone(),
+            format!("/api/v1/surveys/{survey}/free-text"),
+            json!(null),
+            [409, 404, 404, 404, 404],
+        ),
         case(
             get.clone(),
             format!("/api/v1/surveys/{survey}"),
@@ -795,6 +802,7 @@ async fn every_page_answers_each_role_as_the_rules_say() {
         ("/cases".into(), [200, 200, 200, 200, 403]),
         ("/dashboard".into(), [200, 200, 200, 200, 403]),
         ("/evidence".into(), [200; 5]),
+        ("/surveys".into(), [200; 5]),
         (
             "/evidence.md?scope=national".into(),
             [200, 403, 403, 403, 200],

@@ -258,6 +258,33 @@ async fn a_survey_is_sent_answered_once_per_link_and_its_results_are_frozen_when
         .await;
     assert_eq!(csv.status, 200);
     assert!(!csv.text().contains("4471"));
+
+    // The free text: to the one who built the survey, and no one else.
+    let free = app
+        .get_as(&format!("/api/v1/surveys/{id}/free-text"), &officer)
+        .await;
+    assert_eq!(free.status, 200, "{}", free.text());
+    assert_eq!(
+        free.json()["items"][0]["answers"].as_array().unwrap().len(),
+        80
+    );
+    let refused = app
+        .get_as(&format!("/api/v1/surveys/{id}/free-text"), &delegate)
+        .await;
+    assert_eq!(refused.status, 404);
+    // The pages: the builder sees the results and the free text; a delegate the results only.
+    let session = crate::common::browser_sign_in(&app, "lds.officer").await;
+    let page = crate::common::page(&app, &format!("/surveys/{id}"), &session).await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(page.text().contains("Answers to question 1"));
+    assert!(page.text().contains("Member 4471 said so"));
+    let delegate_session = crate::common::browser_sign_in(&app, "delegate").await;
+    let list = crate::common::page(&app, "/surveys", &delegate_session).await;
+    assert!(list.text().contains("Pressure and priorities"));
+    let theirs = crate::common::page(&app, &format!("/surveys/{id}"), &delegate_session).await;
+    assert_eq!(theirs.status, 200);
+    assert!(theirs.text().contains("Answers to question 1"));
+    assert!(!theirs.text().contains("4471"));
 }
 
 /// A survey's tables hold no path from an answer to a member: the response has a random id,
@@ -438,6 +465,26 @@ async fn who_may_build_and_read_a_survey_and_a_small_scope_is_refused() {
     let built = build(&app, &officer, body(leeds_scope)).await;
     assert_eq!(built.status, 201, "{}", built.text());
     let id = built.json()["id"].as_i64().unwrap();
+    // Its page, while open: the count so far and the links to send.
+    let session = crate::common::browser_sign_in(&app, "lds.officer").await;
+    let page = crate::common::page(&app, &format!("/surveys/{id}"), &session).await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(page.text().contains("0 links sent; 0 answered so far"));
+    let csrf = crate::common::csrf_of(&page.text());
+    let sent = crate::common::post_form(
+        &app,
+        &format!("/surveys/{id}/links"),
+        &session,
+        None,
+        &[("csrf_token", &csrf)],
+    )
+    .await;
+    assert_eq!(sent.status, 200);
+    assert_eq!(
+        sent.text().lines().count(),
+        112,
+        "a header and a line per member"
+    );
     let wigan_officer = app.token("wgn.officer").await;
     let theirs = app
         .get_as(&format!("/api/v1/surveys/{id}"), &wigan_officer)
