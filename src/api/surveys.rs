@@ -156,17 +156,8 @@ async fn show_survey(
     user: CurrentUser,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = SurveyId(id.into_inner());
-    let actor = user.actor;
-    let (survey, questions, progress) = state
-        .db
-        .run(move |conn| {
-            let survey = crate::surveys::owned(conn, actor, id)?;
-            let questions = survey.questions(conn)?;
-            let progress = results::progress(conn, id)?;
-            Ok((survey, questions, progress))
-        })
-        .await?;
+    let (survey, questions, progress) =
+        crate::surveys::view(&state, user.actor, SurveyId(id.into_inner())).await?;
     Ok(HttpResponse::Ok().json(view(survey, questions, progress)))
 }
 

@@ -32,3 +32,20 @@ pub(crate) fn scope_of(survey: &Survey) -> Result<ReportScope, AppError> {
         .parse()
         .map_err(|_| AppError::Internal(format!("survey {} has no valid scope", survey.id)))
 }
+
+/// A survey the actor built (administrators: any), its questions and its progress so far.
+pub(crate) async fn view(
+    state: &crate::state::AppState,
+    actor: Actor,
+    id: SurveyId,
+) -> Result<(Survey, Vec<crate::models::Question>, results::Progress), AppError> {
+    state
+        .db
+        .run(move |conn| {
+            let survey = owned(conn, actor, id)?;
+            let questions = survey.questions(conn)?;
+            let progress = results::progress(conn, id)?;
+            Ok((survey, questions, progress))
+        })
+        .await
+}

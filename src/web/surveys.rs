@@ -44,13 +44,7 @@ pub(crate) async fn show(
             context.insert("comments", &listing::comments(&state, actor, id).await?);
         }
     } else {
-        let progress = state
-            .db
-            .run(move |conn| {
-                crate::surveys::owned(conn, actor, id)?;
-                Ok(results::progress(conn, id)?)
-            })
-            .await?;
+        let (_, _, progress) = crate::surveys::view(&state, actor, id).await?;
         context.insert("progress", &progress);
     }
     context.insert("survey", &summary);

@@ -26,7 +26,7 @@ const LAYERS: &[&[&str]] = &[
     &["models", "templates"],
     &["access", "audit", "auth"],
     &["state"],
-    &["casework", "reports", "accounts", "mail"],
+    &["casework", "reports", "accounts", "mail", "surveys"],
     &["http"],
     &["api", "web"],
     &[
