@@ -4,6 +4,7 @@ mod cli_evidence;
 mod cli_import;
 mod cli_protect;
 mod cli_reminders;
+mod cli_surveys;
 mod cli_user;
 
 use anyhow::Context as _;
@@ -88,6 +89,8 @@ enum Command {
     },
     /// Send the morning digests and referral notices now, or a test message.
     Reminders(cli_reminders::RemindersArgs),
+    /// Member surveys: email a survey's links.
+    Surveys(cli_surveys::SurveysArgs),
     /// Case papers: move every document to the current key.
     Documents {
         #[command(subcommand)]
@@ -169,6 +172,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reminders(args) => cli_reminders::run(&open_database(&cli.database)?, args),
+        Command::Surveys(args) => cli_surveys::run(&open_database(&cli.database)?, args),
         Command::User { action } => cli_user::run(&open_database(&cli.database)?, action),
     }
 }

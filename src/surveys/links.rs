@@ -33,6 +33,97 @@ struct NewLink {
     token_hash: String,
 }
 
+/// Makes a link for each member in the survey's scope who has none yet, returning each with
+/// its token (which is stored only as a hash). Refused once the survey has closed.
+pub(crate) fn create(
+    conn: &mut crate::db::DbConn,
+    survey: &crate::models::Survey,
+    today: chrono::NaiveDate,
+) -> Result<Vec<(crate::models::Member, String)>, AppError> {
+    if today > survey.closes_on {
+        return Err(AppError::Conflict(
+            "the survey has closed: no more links can be sent".into(),
+        ));
+    }
+    let scope = super::scope_of(survey)?;
+    let held: Vec<crate::models::MemberId> = survey_links::table
+        .filter(survey_links::survey_id.eq(survey.id))
+        .select(survey_links::member_id)
+        .load(conn)?;
+    let members = super::build::members_in(
+        conn,
+        scope,
+        survey.employer_id,
+        survey.job_role.as_deref(),
+        today,
+    )?;
+    let mut made = Vec::new();
+    for member in members.into_iter().filter(|m| !held.contains(&m.id)) {
+        let token = fresh_token();
+        diesel::insert_into(survey_links::table)
+            .values(NewLink {
+                survey_id: survey.id,
+                member_id: member.id,
+                token_hash: hash(&token),
+            })
+            .execute(conn)?;
+        made.push((member, token));
+    }
+    Ok(made)
+}
+
+/// A link as its member follows it.
+pub(crate) fn address(base: &str, token: &str) -> String {
+    format!("{}/s/{token}", base.trim_end_matches('/'))
+}
+
+/// The mail-merge CSV of links (`link` is `(emailed)` for those sent by email).
+pub(crate) fn csv_of<'a>(
+    rows: impl IntoIterator<Item = (&'a crate::models::Member, String)>,
+) -> Result<Vec<u8>, AppError> {
+    let mut csv = CsvWriter::new();
+    csv.row([
+        "membership_number",
+        "first_name",
+        "last_name",
+        "email",
+        "link",
+    ])?;
+    for (member, link) in rows {
+        csv.row([
+            member.membership_number.as_str(),
+            member.first_name.as_str(),
+            member.last_name.as_str(),
+            member.email.as_deref().unwrap_or(""),
+            link.as_str(),
+        ])?;
+    }
+    csv.finish()
+}
+
+/// Records that links were made for these members, by `principal`.
+pub(crate) fn audit_sent(
+    conn: &mut crate::db::DbConn,
+    principal: crate::audit::Principal,
+    id: SurveyId,
+    members: &[i64],
+) -> Result<(), AppError> {
+    audit::record(
+        conn,
+        Event::new(principal, Action::Export, Entity::Survey)
+            .id(id.0)
+            .detail(format!("links={}", members.len())),
+    )?;
+    audit::record_ids(
+        conn,
+        principal,
+        Action::Export,
+        Entity::Member,
+        "members sent a survey link",
+        members,
+    )
+}
+
 /// Makes a link for each member in scope who has none and gives them as CSV
 /// (`membership_number,first_name,last_name,email,link`); audited as an export of those
 /// members. `base` is the site's address, which the links start with.
@@ -47,65 +138,10 @@ pub(crate) async fn issue(
         .db
         .write(move |conn| {
             let survey = super::owned(conn, actor, id)?;
-            if today > survey.closes_on {
-                return Err(AppError::Conflict(
-                    "the survey has closed: no more links can be sent".into(),
-                ));
-            }
-            let scope = super::scope_of(&survey)?;
-            let held: Vec<crate::models::MemberId> = survey_links::table
-                .filter(survey_links::survey_id.eq(id))
-                .select(survey_links::member_id)
-                .load(conn)?;
-            let members = super::build::members_in(
-                conn,
-                scope,
-                survey.employer_id,
-                survey.job_role.as_deref(),
-                today,
-            )?;
-            let mut csv = CsvWriter::new();
-            csv.row([
-                "membership_number",
-                "first_name",
-                "last_name",
-                "email",
-                "link",
-            ])?;
-            let mut sent = Vec::new();
-            for member in members.iter().filter(|m| !held.contains(&m.id)) {
-                let token = fresh_token();
-                diesel::insert_into(survey_links::table)
-                    .values(NewLink {
-                        survey_id: id,
-                        member_id: member.id,
-                        token_hash: hash(&token),
-                    })
-                    .execute(conn)?;
-                csv.row([
-                    member.membership_number.as_str(),
-                    member.first_name.as_str(),
-                    member.last_name.as_str(),
-                    member.email.as_deref().unwrap_or(""),
-                    &format!("{}/s/{token}", base.trim_end_matches('/')),
-                ])?;
-                sent.push(member.id.0);
-            }
-            audit::record(
-                conn,
-                Event::new(actor.id, Action::Export, Entity::Survey)
-                    .id(id.0)
-                    .detail(format!("links={}", sent.len())),
-            )?;
-            audit::record_ids(
-                conn,
-                actor.id.into(),
-                Action::Export,
-                Entity::Member,
-                "members sent a survey link",
-                &sent,
-            )?;
-            csv.finish()
+            let made = create(conn, &survey, today)?;
+            let sent: Vec<i64> = made.iter().map(|(m, _)| m.id.0).collect();
+            audit_sent(conn, actor.id.into(), id, &sent)?;
+            csv_of(made.iter().map(|(m, token)| (m, address(&base, token))))
         })
         .await
 }

@@ -5,6 +5,7 @@
 
 pub mod answer;
 pub mod build;
+pub mod email;
 pub mod links;
 pub mod listing;
 pub mod results;

@@ -36,6 +36,7 @@ const LAYERS: &[&[&str]] = &[
         "cli_import",
         "cli_protect",
         "cli_reminders",
+        "cli_surveys",
         "cli_user",
         "lib",
         "main",

@@ -507,3 +507,57 @@ fn shares_are_put_in_words_as_a_press_release_would() {
     assert_eq!(in_words(6), "Fewer than one in ten");
     assert_eq!(in_words(0), "None");
 }
+
+/// With email configured, each member with an address gets their link by email (a real SMTP
+/// conversation on loopback), and the CSV that comes back holds only the others' links.
+#[actix_rt::test]
+async fn links_are_emailed_and_only_the_rest_come_back_for_a_mail_merge() {
+    let app = TestApp::new().await;
+    let world = leeds(&app);
+    let officer = app.token("lds.officer").await;
+    let built = build(
+        &app,
+        &officer,
+        json!({"title": "By email", "opens_on": day(0), "closes_on": day(5),
+               "scope": format!("branch:{}", world.leeds),
+               "questions": [{"kind": "scale", "text": "Caseloads are safe"}]}),
+    )
+    .await;
+    assert_eq!(built.status, 201, "{}", built.text());
+    let survey = built.json();
+    let id = caseload::models::SurveyId(survey["id"].as_i64().unwrap());
+    let receiver = crate::smtp_receiver::Receiver::start();
+    let base = "https://caseload.example.org";
+    let mailer = receiver.mailer(Some(base));
+    let today = Utc::now().date_naive();
+    let done = caseload::surveys::email::send(&app.state.db, &mailer, id, base, today).unwrap();
+    assert_eq!(
+        (done.links, done.emailed),
+        (111, 1),
+        "only the fixture's member has an address"
+    );
+    let received = receiver.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].to, ["cara@example.org"]);
+    assert!(received[0].subject.contains("By email"));
+    let text = &received[0].text;
+    let start = text.find(&format!("{base}/s/")).expect("the link") + base.len();
+    let link: String = text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let csv = String::from_utf8(done.csv).unwrap();
+    assert_eq!(csv.lines().count(), 112);
+    assert!(
+        !csv.contains(&link),
+        "an emailed link is not in the file too"
+    );
+    assert!(
+        csv.contains("L001,Cara,Lindqvist,cara@example.org,(emailed)"),
+        "{csv}"
+    );
+    let q = format!("q{}", survey["questions"][0]["id"]);
+    assert_eq!(answer(&app, &link, &[(q.as_str(), "0")]).await.status, 200);
+    let again = caseload::surveys::email::send(&app.state.db, &mailer, id, base, today).unwrap();
+    assert_eq!(again.links, 0, "a member is sent one link");
+}
