@@ -149,7 +149,10 @@ async fn a_survey_is_sent_answered_once_per_link_and_its_results_are_frozen_when
             (format!("q{}", q[0]), scale.to_owned()),
             (format!("q{}", q[1]), priority.to_owned()),
             (format!("q{}", q[2]), "0".to_owned()),
-            (format!("q{}", q[2]), "1".to_owned()),
+            (
+                format!("q{}", q[2]),
+                if i < 2 { "2" } else { "1" }.to_owned(),
+            ),
             (format!("q{}", q[3]), cases),
             (format!("q{}", q[4]), "Member 4471 said so".to_owned()),
         ];
@@ -216,6 +219,11 @@ async fn a_survey_is_sent_answered_once_per_link_and_its_results_are_frozen_when
     assert!((86..=94).contains(&agreed), "72 of 80 agreed: {agreed}");
     let priority = &r["questions"][1]["rows"];
     assert!((count(&priority[0]["count"]) - 48).abs() <= 2);
+    // Two chose "Training": a count under k, shown as <5, with no share.
+    let lacking = &r["questions"][2]["rows"];
+    assert_eq!(lacking[2]["count"], "<5");
+    assert_eq!(lacking[2]["share"], "—");
+    assert!((count(&lacking[1]["count"]) - 78).abs() <= 2);
     let median = r["questions"][3]["median"].as_i64().unwrap();
     assert!((15..=18).contains(&median), "{median}");
     assert!(
