@@ -290,6 +290,8 @@ diesel::table! {
         survey_id -> Int8,
         answered_on -> Date,
         record_key -> Int4,
+        employer_id -> Nullable<Int8>,
+        job_role -> Nullable<Text>,
     }
 }
 

@@ -144,11 +144,28 @@ pub(super) fn generate(conn: &mut DbConn, today: NaiveDate) -> Result<usize, App
             ))
             .execute(conn)?;
     }
-    let n = answered.iter().filter(|a| **a).count();
+    // Each respondent's employer and job role, kept only where at least the minimum group of
+    // recipients share it (as answering does), in a shuffled order: nothing follows the members'.
+    let minimum = Settings::load(conn)?.evidence_min_group as usize;
+    let share = |same: &dyn Fn(&Member) -> bool| members.iter().filter(|m| same(m)).count();
+    let mut groups: Vec<(Option<EmployerId>, Option<String>)> = members
+        .iter()
+        .zip(&answered)
+        .filter(|(_, used)| **used)
+        .map(|(m, _)| {
+            let employer =
+                (share(&|o| o.employer_id == m.employer_id) >= minimum).then_some(m.employer_id);
+            let role =
+                (share(&|o| o.job_role == m.job_role) >= minimum).then(|| m.job_role.clone());
+            (employer, role)
+        })
+        .collect();
+    groups.shuffle(&mut rng);
+    let n = groups.len();
     let responses: Vec<String> = (0..n)
         .map(|_| crate::surveys::answer::response_id())
         .collect();
-    for id in &responses {
+    for (id, (employer, role)) in responses.iter().zip(groups) {
         let on = opens_on + Days::new(rng.random_range(0..=16));
         diesel::insert_into(crate::db::schema::survey_responses::table)
             .values((
@@ -156,6 +173,8 @@ pub(super) fn generate(conn: &mut DbConn, today: NaiveDate) -> Result<usize, App
                 crate::db::schema::survey_responses::survey_id.eq(survey),
                 crate::db::schema::survey_responses::answered_on.eq(on),
                 crate::db::schema::survey_responses::record_key.eq(rng.random_range(0..4096)),
+                crate::db::schema::survey_responses::employer_id.eq(employer),
+                crate::db::schema::survey_responses::job_role.eq(role),
             ))
             .execute(conn)?;
     }

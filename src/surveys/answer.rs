@@ -166,6 +166,41 @@ fn answers(
     Ok(out)
 }
 
+/// The employer and job role of a link's member, each only when at least the minimum group
+/// (`evidence_min_group`) of the survey's recipients share it: a response is never the only
+/// one, or one of a few, that a group could be.
+fn groups(
+    conn: &mut DbConn,
+    link: i64,
+    survey: SurveyId,
+) -> Result<(Option<crate::models::EmployerId>, Option<String>), AppError> {
+    use crate::db::schema::members;
+    let (employer, job_role): (crate::models::EmployerId, String) = survey_links::table
+        .inner_join(members::table)
+        .filter(survey_links::id.eq(link))
+        .select((members::employer_id, members::job_role))
+        .first(conn)?;
+    let minimum = crate::models::Settings::load(conn)?.evidence_min_group;
+    let recipients = || {
+        survey_links::table
+            .inner_join(members::table)
+            .filter(survey_links::survey_id.eq(survey))
+            .into_boxed()
+    };
+    let with_employer: i64 = recipients()
+        .filter(members::employer_id.eq(employer))
+        .count()
+        .get_result(conn)?;
+    let with_role: i64 = recipients()
+        .filter(members::job_role.eq(job_role.clone()))
+        .count()
+        .get_result(conn)?;
+    Ok((
+        (with_employer >= minimum).then_some(employer),
+        (with_role >= minimum).then_some(job_role),
+    ))
+}
+
 /// A random id a response is stored under (nothing orders it by time or by member).
 pub(crate) fn response_id() -> String {
     let mut bytes = [0u8; 16];
@@ -198,6 +233,7 @@ pub(crate) async fn submit(
                         .into(),
                 ));
             }
+            let (employer, job_role) = groups(conn, link, open.survey.id)?;
             let id = response_id();
             diesel::insert_into(survey_responses::table)
                 .values((
@@ -205,6 +241,8 @@ pub(crate) async fn submit(
                     survey_responses::survey_id.eq(open.survey.id),
                     survey_responses::answered_on.eq(today),
                     survey_responses::record_key.eq(rand::rng().random_range(0..4096)),
+                    survey_responses::employer_id.eq(employer),
+                    survey_responses::job_role.eq(job_role),
                 ))
                 .execute(conn)?;
             for answer in answers {

@@ -65,6 +65,23 @@ pub struct QuestionResult {
     pub median: Option<i64>,
     pub lower_quartile: Option<i64>,
     pub upper_quartile: Option<i64>,
+    /// By employer and by job role: only the groups whose published answers reach the minimum
+    /// group (`evidence_min_group`).
+    #[serde(default)]
+    pub by_group: Vec<GroupResult>,
+}
+
+/// A question's answers in one group of respondents.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct GroupResult {
+    /// `employer` or `job role`.
+    pub dimension: String,
+    pub group: String,
+    pub answered: String,
+    /// Each choice's share of the group's answers, in the order of `rows`.
+    pub shares: Vec<String>,
+    /// A scale question: strongly agree and agree together, in whole percent.
+    pub agreed: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -174,11 +191,15 @@ pub(crate) async fn results(
         .await
 }
 
+/// A response as stored: its id, key, and the groups kept with it.
+type ResponseRow = (String, i32, Option<i64>, Option<String>);
+
 /// An answer as stored: its response, choices, number and text.
 type AnswerRow = (String, Option<i64>, Option<f64>, Option<String>);
 
 /// One response's answer to a question, with the response's key.
 struct Answer {
+    response: String,
     key: i64,
     chosen: Option<i64>,
     number: Option<f64>,
@@ -201,14 +222,41 @@ fn compute(
         .filter(survey_links::survey_id.eq(survey.id))
         .select(members::record_key)
         .load(conn)?;
-    let responses: Vec<(String, i32)> = survey_responses::table
+    let responses: Vec<ResponseRow> = survey_responses::table
         .filter(survey_responses::survey_id.eq(survey.id))
-        .select((survey_responses::id, survey_responses::record_key))
+        .select((
+            survey_responses::id,
+            survey_responses::record_key,
+            survey_responses::employer_id,
+            survey_responses::job_role,
+        ))
         .load(conn)?;
     let keys: std::collections::HashMap<String, i64> = responses
         .iter()
-        .map(|(id, key)| (id.clone(), i64::from(*key)))
+        .map(|(id, key, _, _)| (id.clone(), i64::from(*key)))
         .collect();
+    let employer_names: std::collections::HashMap<i64, String> =
+        crate::models::Employer::list(conn)?
+            .into_iter()
+            .map(|e| (e.id.0, e.name))
+            .collect();
+    // Each response's groups: (dimension, name).
+    let group_of: std::collections::HashMap<String, Vec<(&'static str, String)>> = responses
+        .iter()
+        .map(|(id, _, employer, role)| {
+            let mut groups = Vec::new();
+            if let Some(name) = employer.and_then(|e| employer_names.get(&e)) {
+                groups.push(("employer", name.clone()));
+            }
+            if let Some(role) = role {
+                groups.push(("job role", role.clone()));
+            }
+            (id.clone(), groups)
+        })
+        .collect();
+    let mut groups: Vec<(&'static str, String)> = group_of.values().flatten().cloned().collect();
+    groups.sort();
+    groups.dedup();
     let cell_of = |keys: &mut dyn Iterator<Item = i64>| -> Cell {
         keys.fold(Cell::default(), |c, k| c + Cell::new(1, k))
     };
@@ -231,6 +279,7 @@ fn compute(
             .filter_map(|(response, chosen, number, text)| {
                 Some(Answer {
                     key: *keys.get(&response)?,
+                    response,
                     chosen,
                     number,
                     answered: chosen.is_some() || number.is_some() || text.is_some(),
@@ -277,6 +326,42 @@ fn compute(
                 headlines.push(format!("{} {}.", question.text, shown.join(", ")));
             }
         }
+        let in_group = |a: &Answer, group: &(&'static str, String)| {
+            group_of
+                .get(&a.response)
+                .is_some_and(|gs| gs.contains(group))
+        };
+        let by_group: Vec<GroupResult> = if options.is_empty() {
+            Vec::new()
+        } else {
+            groups
+                .iter()
+                .filter_map(|group| {
+                    let answered = count(&|a| a.answered && in_group(a, group));
+                    rules
+                        .usable(answered)
+                        .is_some_and(|n| n >= settings.evidence_min_group)
+                        .then(|| GroupResult {
+                            dimension: group.0.into(),
+                            group: group.1.clone(),
+                            answered: rules.text(answered),
+                            shares: (0..options.len())
+                                .map(|i| {
+                                    let n = count(&|a| has(a, i) && in_group(a, group));
+                                    percent_text(rules.share(n, answered))
+                                })
+                                .collect(),
+                            agreed: (question.kind == QuestionKind::Scale)
+                                .then(|| {
+                                    let n =
+                                        count(&|a| (has(a, 0) || has(a, 1)) && in_group(a, group));
+                                    rules.share(n, answered)
+                                })
+                                .flatten(),
+                        })
+                })
+                .collect()
+        };
         let (median, lower_quartile, upper_quartile) = if question.kind == QuestionKind::Number {
             let mut histogram: std::collections::BTreeMap<i64, i64> = Default::default();
             for n in answers.iter().filter_map(|a| a.number) {
@@ -298,6 +383,7 @@ fn compute(
             median,
             lower_quartile,
             upper_quartile,
+            by_group,
         });
     }
     let (k, d) = (rules.k, rules.max_noise);
@@ -362,6 +448,25 @@ pub fn markdown(r: &SurveyResults) -> String {
                 );
             }
         }
+        if !q.by_group.is_empty() {
+            let labels: Vec<String> = q.rows.iter().map(|r| r.label.replace('|', "\\|")).collect();
+            let _ = writeln!(
+                out,
+                "\n| By group | Answered | {} |\n|---|---:|{}",
+                labels.join(" | "),
+                "---:|".repeat(labels.len())
+            );
+            for g in &q.by_group {
+                let _ = writeln!(
+                    out,
+                    "| {} {} | {} | {} |",
+                    g.dimension,
+                    g.group.replace('|', "\\|"),
+                    g.answered,
+                    g.shares.join(" | ")
+                );
+            }
+        }
         if let Some(median) = q.median {
             let quartiles = match (q.lower_quartile, q.upper_quartile) {
                 (Some(l), Some(u)) => format!(" (quartiles {l} and {u})"),
@@ -392,6 +497,23 @@ pub fn csv(r: &SurveyResults) -> Result<Vec<u8>, AppError> {
         csv.row([q.text.as_str(), "(answered)", &q.answered, ""])?;
         for row in &q.rows {
             csv.row([q.text.as_str(), &row.label, &row.count, &row.share])?;
+        }
+        for g in &q.by_group {
+            let group = format!("{} {}", g.dimension, g.group);
+            csv.row([
+                q.text.as_str(),
+                &format!("{group}: answered"),
+                &g.answered,
+                "",
+            ])?;
+            for (row, share) in q.rows.iter().zip(&g.shares) {
+                csv.row([
+                    q.text.as_str(),
+                    &format!("{group}: {}", row.label),
+                    "",
+                    share,
+                ])?;
+            }
         }
         for (label, value) in [
             ("(median)", q.median),

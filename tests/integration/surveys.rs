@@ -219,6 +219,18 @@ async fn a_survey_is_sent_answered_once_per_link_and_its_results_are_frozen_when
     assert!((86..=94).contains(&agreed), "72 of 80 agreed: {agreed}");
     let priority = &r["questions"][1]["rows"];
     assert!((count(&priority[0]["count"]) - 48).abs() <= 2);
+    // By group: everyone here works for one council as a social worker.
+    let groups = r["questions"][0]["by_group"].as_array().unwrap();
+    let names: Vec<&str> = groups
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Wigan Council", "Social worker"], "{groups:?}");
+    assert!(
+        groups
+            .iter()
+            .all(|g| (86..=94).contains(&g["agreed"].as_i64().unwrap()))
+    );
     // Two chose "Training": a count under k, shown as <5, with no share.
     let lacking = &r["questions"][2]["rows"];
     assert_eq!(lacking[2]["count"], "<5");
@@ -313,12 +325,41 @@ async fn nothing_stored_leads_from_an_answer_to_a_member() {
     assert_eq!(built.status, 201, "{}", built.text());
     let survey = built.json();
     let q = survey["questions"][0]["id"].as_i64().unwrap();
+    // The fixture's Leeds member (the first link, by member id) is the only team manager.
+    {
+        let mut conn = app.state.db.get().unwrap();
+        diesel::sql_query(format!(
+            "UPDATE members SET job_role = 'Team manager' WHERE id = {}",
+            world.leeds_member
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    }
     let sent = links(&app, &officer, survey["id"].as_i64().unwrap()).await;
     for link in sent.iter().take(12) {
         let done = answer(&app, link, &[(&format!("q{q}"), "2")]).await;
         assert_eq!(done.status, 200);
     }
     let mut conn = app.state.db.get().unwrap();
+    // A group kept with a response has at least the minimum group of recipients: the one team
+    // manager's response keeps no job role.
+    #[derive(QueryableByName)]
+    struct Role {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        job_role: Option<String>,
+    }
+    let roles: Vec<Role> = diesel::sql_query("SELECT job_role FROM survey_responses")
+        .load(&mut conn)
+        .unwrap();
+    let roles: Vec<Option<String>> = roles.into_iter().map(|r| r.job_role).collect();
+    assert_eq!(roles.iter().filter(|r| r.is_none()).count(), 1, "{roles:?}");
+    assert_eq!(
+        roles
+            .iter()
+            .filter(|r| r.as_deref() == Some("Social worker"))
+            .count(),
+        11
+    );
     let columns = caseload::db::dialect::columns(&mut conn).unwrap();
     let of = |table: &str| -> Vec<String> {
         let mut c: Vec<String> = columns
@@ -331,7 +372,14 @@ async fn nothing_stored_leads_from_an_answer_to_a_member() {
     };
     assert_eq!(
         of("survey_responses"),
-        ["answered_on", "id", "record_key", "survey_id"]
+        [
+            "answered_on",
+            "employer_id",
+            "id",
+            "job_role",
+            "record_key",
+            "survey_id"
+        ]
     );
     assert_eq!(
         of("survey_answers"),

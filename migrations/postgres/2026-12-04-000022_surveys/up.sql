@@ -42,7 +42,11 @@ CREATE TABLE survey_responses (
     id TEXT PRIMARY KEY,
     survey_id BIGINT NOT NULL REFERENCES surveys (id),
     answered_on DATE NOT NULL,
-    record_key INTEGER NOT NULL CHECK (record_key BETWEEN 0 AND 4095)
+    record_key INTEGER NOT NULL CHECK (record_key BETWEEN 0 AND 4095),
+    -- The member's employer and job role, each kept only when at least the minimum group of
+    -- the survey's recipients share it (otherwise NULL), for results by group.
+    employer_id BIGINT REFERENCES employers (id),
+    job_role TEXT CHECK (length(job_role) <= 100)
 );
 CREATE TABLE survey_answers (
     response_id TEXT NOT NULL REFERENCES survey_responses (id),
