@@ -468,6 +468,14 @@ try {
     step('the API explorer renders every operation with no network beyond the server');
   }
 
+  // A delegate reads the demo survey's results.
+  await delegate.page.goto(`${base}/surveys`);
+  await clickThrough(delegate.page, delegate.page.getByRole('link', { name: 'Accreditation: what social workers think' }));
+  await delegate.page.getByText('members answered across all branches').waitFor();
+  await checkAccessibility(delegate.page, 'survey results');
+  await shoot(delegate.page, 'survey-results');
+  step("a delegate reads a closed survey's results, perturbed, with its shares by group");
+
   // Delegates are not shown casework.
   const response = await delegate.page.goto(`${base}/members`);
   assert.equal(response.status(), 403);

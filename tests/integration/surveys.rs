@@ -298,6 +298,7 @@ async fn a_survey_is_sent_answered_once_per_link_and_its_results_are_frozen_when
     assert_eq!(page.status, 200, "{}", page.text());
     assert!(page.text().contains("Answers to question 1"));
     assert!(page.text().contains("Member 4471 said so"));
+    assert!(page.text().contains("Question 1 by employer and job role"));
     let delegate_session = crate::common::browser_sign_in(&app, "delegate").await;
     let list = crate::common::page(&app, "/surveys", &delegate_session).await;
     assert!(list.text().contains("Pressure and priorities"));
