@@ -405,6 +405,12 @@ try {
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
+    // The page that builds one is checked too; the journey builds through the API.
+    await organiser.page.goto(`${base}/surveys/new`);
+    await organiser.page.getByRole('heading', { name: 'New survey' }).waitFor();
+    await checkAccessibility(organiser.page, 'survey builder');
+    await shoot(organiser.page, 'survey-builder');
+    await organiser.page.goto(`${base}/`);
     const { token } = await (await post('/api/v1/auth/token', { username: 'organiser', password: passwords.organiser })).json();
     const built = await post('/api/v1/surveys', {
       title: 'Caseloads this spring', opens_on: inDays(0), closes_on: inDays(14),

@@ -20,6 +20,7 @@ pub mod page;
 pub mod reports;
 pub mod session;
 pub mod survey_answer;
+pub mod survey_builder;
 pub mod surveys;
 
 pub use page::PageError;
@@ -65,6 +66,8 @@ pub(crate) fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .service(member_supervision::delete)
         .service(survey_answer::show)
         .service(survey_answer::submit)
+        .service(survey_builder::new)
+        .service(survey_builder::create)
         .service(surveys::list)
         .service(surveys::show)
         .service(surveys::send_links)

@@ -21,6 +21,7 @@ pub(crate) async fn list(
     let items = listing::list(&state, user.actor).await?;
     let mut context = layout::context(&state, &user, "/surveys").await?;
     context.insert("items", &items);
+    context.insert("may_build", &user.records().is_ok());
     render("surveys/list.html", &context)
 }
 

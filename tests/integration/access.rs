@@ -803,6 +803,7 @@ async fn every_page_answers_each_role_as_the_rules_say() {
         ("/dashboard".into(), [200, 200, 200, 200, 403]),
         ("/evidence".into(), [200; 5]),
         ("/surveys".into(), [200; 5]),
+        ("/surveys/new".into(), [200, 200, 200, 200, 403]),
         (
             "/evidence.md?scope=national".into(),
             [200, 403, 403, 403, 200],

@@ -618,3 +618,51 @@ async fn links_are_emailed_and_only_the_rest_come_back_for_a_mail_merge() {
     let again = caseload::surveys::email::send(&app.state.db, &mailer, id, base, today).unwrap();
     assert_eq!(again.links, 0, "a member is sent one link");
 }
+
+#[actix_rt::test]
+async fn an_officer_builds_a_survey_on_the_page_with_each_problem_beside_its_field() {
+    let app = TestApp::new().await;
+    let world = leeds(&app);
+    let session = crate::common::browser_sign_in(&app, "lds.officer").await;
+    let form = crate::common::page(&app, "/surveys/new", &session).await;
+    assert_eq!(form.status, 200);
+    let csrf = crate::common::csrf_of(&form.text());
+    let (opens, closes) = (day(0), day(10));
+    let mut fields = vec![
+        ("csrf_token", csrf.as_str()),
+        ("title", "Caseloads on the page"),
+        ("opens_on", opens.as_str()),
+        ("closes_on", closes.as_str()),
+        ("questions[0].kind", "single"),
+        ("questions[0].text", "What should the priority be?"),
+        ("questions[0].choices", "Funding"),
+        ("questions[1].kind", "number"),
+        ("questions[1].text", "Open cases you hold"),
+        ("questions[1].min", "0"),
+        ("questions[1].max", "150"),
+    ];
+    let refused = crate::common::post_form(&app, "/surveys/new", &session, None, &fields).await;
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(refused.text().contains(r#"id="q0-choices-error""#));
+    assert!(
+        refused.text().contains("Caseloads on the page"),
+        "what was typed is kept"
+    );
+    fields[6] = (
+        "questions[0].choices",
+        "Funding\nLimiting caseloads\nAccreditation",
+    );
+    let built = crate::common::post_form(&app, "/surveys/new", &session, None, &fields).await;
+    assert_eq!(built.status, 303, "{}", built.text());
+    let officer = app.token("lds.officer").await;
+    let listed = app.get_as("/api/v1/surveys", &officer).await.json();
+    assert_eq!(listed["items"][0]["title"], "Caseloads on the page");
+    let id = listed["items"][0]["id"].as_i64().unwrap();
+    let shown = app
+        .get_as(&format!("/api/v1/surveys/{id}"), &officer)
+        .await
+        .json();
+    assert_eq!(shown["scope"], format!("branch:{}", world.leeds));
+    assert_eq!(shown["questions"][0]["choices"][2], "Accreditation");
+    assert_eq!(shown["questions"][1]["max"], 150.0);
+}
