@@ -230,6 +230,16 @@ pub(crate) fn text(text: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
+/// A row error "is required" for each column that was neither read nor given (a column given
+/// but unreadable has its own error already).
+pub(crate) fn require(row: &Row<'_>, errors: &mut Vec<RowError>, read: &[(&str, bool)]) {
+    for (column, was_read) in read {
+        if !was_read && row.get(column).is_none() {
+            errors.push(RowError::new(row.line, column, "is required"));
+        }
+    }
+}
+
 /// Parses a field, turning a failure into a row error naming the column.
 pub(crate) fn parse_field<T>(
     row: &Row<'_>,

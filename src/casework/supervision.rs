@@ -12,9 +12,8 @@ use crate::audit::{self, Action, Entity, Event};
 use crate::db::DbConn;
 use crate::error::{AppError, FieldErrors};
 use crate::models::{
-    CalledOffBy, Employer, EmployerId, Member, MemberId, NewSupervisionRecord, Settings,
-    SupervisionKind, SupervisionRecord, SupervisionRecordId, SupervisionSource, SupervisionStatus,
-    UserId,
+    CalledOffBy, Employer, Member, MemberId, NewSupervisionRecord, Settings, SupervisionKind,
+    SupervisionRecord, SupervisionRecordId, SupervisionSource, SupervisionStatus, UserId,
 };
 use crate::reports::supervision_standing::{self, Facts, Standing};
 use crate::state::AppState;
@@ -130,22 +129,17 @@ pub struct SupervisionHistory {
     pub records: Vec<SupervisionRecord>,
 }
 
-/// The longest gap that counts as regular for an employer's staff: its own, or the setting.
-pub(crate) fn regular_days(conn: &mut DbConn, employer: EmployerId) -> Result<i64, AppError> {
-    let employer = Employer::find(conn, employer)?;
-    match employer.supervision_regular_days_override {
-        Some(days) => Ok(i64::from(days)),
-        None => Ok(Settings::load(conn)?.supervision_regular_days),
-    }
-}
-
 fn history(
     conn: &mut DbConn,
     member: &Seen<Member>,
     on: NaiveDate,
 ) -> Result<SupervisionHistory, AppError> {
-    let regular_days = regular_days(conn, member.employer_id)?;
-    let lookback = Settings::load(conn)?.evidence_lookback_days;
+    // The employer's own gap, or the setting.
+    let settings = Settings::load(conn)?;
+    let regular_days = Employer::find(conn, member.employer_id)?
+        .supervision_regular_days_override
+        .map_or(settings.supervision_regular_days, i64::from);
+    let lookback = settings.evidence_lookback_days;
     let records = SupervisionRecord::of_members(conn, &[member.id])?;
     let window_from = on
         .checked_sub_days(Days::new(lookback as u64))

@@ -25,41 +25,69 @@ pub struct SurveySummary {
     pub owner: bool,
 }
 
+/// The surveys the actor sees (`only`: that one), the latest to close first.
+fn visible(
+    conn: &mut crate::db::DbConn,
+    actor: Actor,
+    today: NaiveDate,
+    only: Option<SurveyId>,
+) -> QueryResult<Vec<SurveySummary>> {
+    let mut query = surveys::table.into_boxed();
+    match actor.role {
+        Role::Admin => {}
+        Role::Delegate => query = query.filter(surveys::closes_on.lt(today)),
+        _ => query = query.filter(surveys::created_by.eq(actor.id)),
+    }
+    if let Some(id) = only {
+        query = query.filter(surveys::id.eq(id));
+    }
+    let found: Vec<Survey> = query
+        .order((surveys::closes_on.desc(), surveys::id.desc()))
+        .select(Survey::as_select())
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .map(|s| SurveySummary {
+            status: if today < s.opens_on {
+                "upcoming"
+            } else if today <= s.closes_on {
+                "open"
+            } else {
+                "closed"
+            }
+            .into(),
+            owner: s.created_by == actor.id,
+            id: s.id,
+            title: s.title,
+            scope: s.scope,
+            opens_on: s.opens_on,
+            closes_on: s.closes_on,
+        })
+        .collect())
+}
+
 /// The surveys the actor sees, the latest to close first.
 pub(crate) async fn list(state: &AppState, actor: Actor) -> Result<Vec<SurveySummary>, AppError> {
     let today = state.clock.today();
     state
         .db
+        .run(move |conn| Ok(visible(conn, actor, today, None)?))
+        .await
+}
+
+/// One survey the actor sees (404 for any other).
+pub(crate) async fn summary(
+    state: &AppState,
+    actor: Actor,
+    id: SurveyId,
+) -> Result<SurveySummary, AppError> {
+    let today = state.clock.today();
+    state
+        .db
         .run(move |conn| {
-            let mut query = surveys::table.into_boxed();
-            match actor.role {
-                Role::Admin => {}
-                Role::Delegate => query = query.filter(surveys::closes_on.lt(today)),
-                _ => query = query.filter(surveys::created_by.eq(actor.id)),
-            }
-            let found: Vec<Survey> = query
-                .order((surveys::closes_on.desc(), surveys::id.desc()))
-                .select(Survey::as_select())
-                .load(conn)?;
-            Ok(found
-                .into_iter()
-                .map(|s| SurveySummary {
-                    status: if today < s.opens_on {
-                        "upcoming"
-                    } else if today <= s.closes_on {
-                        "open"
-                    } else {
-                        "closed"
-                    }
-                    .into(),
-                    owner: s.created_by == actor.id,
-                    id: s.id,
-                    title: s.title,
-                    scope: s.scope,
-                    opens_on: s.opens_on,
-                    closes_on: s.closes_on,
-                })
-                .collect())
+            visible(conn, actor, today, Some(id))?
+                .pop()
+                .ok_or(AppError::NotFound)
         })
         .await
 }

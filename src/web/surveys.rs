@@ -6,7 +6,6 @@ use actix_web::{HttpResponse, get, post, web};
 
 use super::layout;
 use super::page::{PageError, render};
-use crate::error::AppError;
 use crate::http::form::FormData;
 use crate::http::{CurrentUser, csv_download};
 use crate::models::SurveyId;
@@ -33,11 +32,7 @@ pub(crate) async fn show(
 ) -> Result<HttpResponse, PageError> {
     let id = SurveyId(id.into_inner());
     let actor = user.actor;
-    let summary = listing::list(&state, actor)
-        .await?
-        .into_iter()
-        .find(|s| s.id == id)
-        .ok_or(AppError::NotFound)?;
+    let summary = listing::summary(&state, actor, id).await?;
     let mut context = layout::context(&state, &user, "/surveys").await?;
     if summary.status == "closed" {
         context.insert("results", &results::results(&state, actor, id).await?);

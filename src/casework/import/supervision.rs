@@ -14,7 +14,9 @@ use super::{
 };
 use crate::access::RecordScope;
 use crate::audit::{Action, Entity};
-use crate::casework::csv_table::{Row, RowError, parse_date, parse_field, parse_whole, text};
+use crate::casework::csv_table::{
+    Row, RowError, parse_date, parse_field, parse_whole, require, text,
+};
 use crate::casework::supervision::SupervisionInput;
 use crate::casework::workload::MemberFacts;
 use crate::db::DbConn;
@@ -151,15 +153,15 @@ fn check_row(
     });
     let minutes = parse_field(row, "minutes", errors, parse_whole);
     let note = parse_field(row, "note", errors, text);
-    for (column, value) in [
-        ("held_on", held_on.is_some()),
-        ("kind", kind.is_some()),
-        ("source", source.is_some()),
-    ] {
-        if !value && row.get(column).is_none() {
-            errors.push(RowError::new(line, column, "is required"));
-        }
-    }
+    require(
+        row,
+        errors,
+        &[
+            ("held_on", held_on.is_some()),
+            ("kind", kind.is_some()),
+            ("source", source.is_some()),
+        ],
+    );
     if errors.len() > before {
         return None;
     }

@@ -14,7 +14,8 @@ use crate::access::RecordScope;
 use crate::audit::{Action, Entity};
 use crate::casework::changes::{self, Change, Via, diff};
 use crate::casework::csv_table::{
-    Given, Row, RowError, parse_date, parse_field, parse_given, parse_number, parse_whole, text,
+    Given, Row, RowError, parse_date, parse_field, parse_given, parse_number, parse_whole, require,
+    text,
 };
 use crate::casework::workload::{MemberFacts, WorkloadInput};
 use crate::db::DbConn;
@@ -225,15 +226,15 @@ fn check_row(
     let source = parse_field(row, "source", errors, |s| {
         WorkloadSource::read(s).map_err(|e| e.to_string())
     });
-    for (column, value) in [
-        ("recorded_on", recorded_on.is_some()),
-        ("open_cases", open_cases.is_some()),
-        ("source", source.is_some()),
-    ] {
-        if !value && row.get(column).is_none() {
-            errors.push(RowError::new(line, column, "is required"));
-        }
-    }
+    require(
+        row,
+        errors,
+        &[
+            ("recorded_on", recorded_on.is_some()),
+            ("open_cases", open_cases.is_some()),
+            ("source", source.is_some()),
+        ],
+    );
     if errors.len() > before {
         return None;
     }
