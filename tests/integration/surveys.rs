@@ -666,3 +666,63 @@ async fn an_officer_builds_a_survey_on_the_page_with_each_problem_beside_its_fie
     assert_eq!(shown["questions"][0]["choices"][2], "Accreditation");
     assert_eq!(shown["questions"][1]["max"], 150.0);
 }
+
+/// Whatever a form sends to a link — a choice that is not offered, several for a one-choice
+/// question, a number out of range or not a number at all, hidden characters, text over the
+/// limit, fields of no question — is refused by name or ignored, never a server error, and
+/// leaves the link unused.
+#[actix_rt::test]
+async fn any_answer_form_is_refused_by_name_or_ignored_and_the_link_stays_unused() {
+    let app = TestApp::new().await;
+    let world = leeds(&app);
+    let officer = app.token("lds.officer").await;
+    let built = build(
+        &app,
+        &officer,
+        json!({"title": "Hostile", "opens_on": day(0), "closes_on": day(3),
+               "scope": format!("branch:{}", world.leeds), "questions": questions()}),
+    )
+    .await;
+    let survey = built.json();
+    let q: Vec<String> = survey["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| format!("q{}", q["id"]))
+        .collect();
+    let link = links(&app, &officer, survey["id"].as_i64().unwrap()).await[0].clone();
+    let long = "x".repeat(2001);
+    let cases: Vec<Vec<(&str, &str)>> = vec![
+        vec![(&q[0], "5")],
+        vec![(&q[0], "-1")],
+        vec![(&q[0], "1.5")],
+        vec![(&q[0], "99999999999999999999")],
+        vec![(&q[0], "agree")],
+        vec![(&q[1], "0"), (&q[1], "1")],
+        vec![(&q[2], "3")],
+        vec![(&q[2], "0"), (&q[2], "63")],
+        vec![(&q[3], "151")],
+        vec![(&q[3], "-0.5")],
+        vec![(&q[3], "NaN")],
+        vec![(&q[3], "inf")],
+        vec![(&q[3], "1e400")],
+        vec![(&q[3], "12"), (&q[3], "13")],
+        vec![(&q[4], "a\u{202e}b")],
+        vec![(&q[4], "a\u{0}b")],
+        vec![(&q[4], &long)],
+        vec![("q999999", "1")],
+        vec![("form", "1")],
+        vec![],
+    ];
+    for fields in &cases {
+        let answered = answer(&app, &link, fields).await;
+        assert_eq!(answered.status, 422, "{fields:?}: {}", answered.text());
+    }
+    assert_eq!(app.get(&link).await.status, 200, "the link is still unused");
+    let mut conn = app.state.db.get().unwrap();
+    let n: i64 = caseload::db::schema::survey_responses::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(n, 0, "nothing half-written");
+}
